@@ -1,0 +1,149 @@
+// The tracker protocol: messages between a browser tab and the server, over WebSocket or HTTP.
+import { z } from "zod";
+
+/** Version of the tracker protocol; the server refuses a hello of another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** Limits the server enforces on what a tracker sends. */
+export const WIRE_LIMITS = {
+  pathLength: 2048,
+  titleLength: 512,
+  appLength: 128,
+  tabLength: 64,
+  eventIdLength: 64,
+  eventNameLength: 128,
+  propsBytes: 4096,
+  tokenLength: 4096,
+  frameBytes: 16384,
+  batchMessages: 100,
+} as const;
+
+export const pageSchema = z.object({
+  path: z.string().min(1).max(WIRE_LIMITS.pathLength),
+  title: z.string().max(WIRE_LIMITS.titleLength),
+  app: z.string().min(1).max(WIRE_LIMITS.appLength).nullable().optional(),
+});
+/** Where a tab is: path (pathname, search and hash), document title, app if any. */
+export type Page = z.infer<typeof pageSchema>;
+
+export const deviceSchema = z.object({
+  ua: z.string().max(512).optional(),
+  width: z.number().int().min(0).max(100000).optional(),
+  height: z.number().int().min(0).max(100000).optional(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+const tabSchema = z
+  .string()
+  .min(8)
+  .max(WIRE_LIMITS.tabLength)
+  .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only");
+
+export const helloSchema = z.object({
+  t: z.literal("hello"),
+  v: z.literal(PROTOCOL_VERSION),
+  token: z.string().min(1).max(WIRE_LIMITS.tokenLength),
+  /** Tab id, kept in sessionStorage so a reload is the same connection. */
+  tab: tabSchema,
+  page: pageSchema,
+  visible: z.boolean(),
+  /** Milliseconds since the last user input in this tab. */
+  inputAgoMs: z.number().int().min(0).optional(),
+  device: deviceSchema.optional(),
+});
+export type HelloMessage = z.infer<typeof helloSchema>;
+
+export const pageMessageSchema = z.object({ t: z.literal("page"), page: pageSchema });
+export type PageMessage = z.infer<typeof pageMessageSchema>;
+
+export const stateMessageSchema = z.object({ t: z.literal("state"), visible: z.boolean() });
+export type StateMessage = z.infer<typeof stateMessageSchema>;
+
+/** The user did something in the tab (key, pointer, scroll, focus); sent throttled. */
+export const inputMessageSchema = z.object({ t: z.literal("input") });
+export type InputMessage = z.infer<typeof inputMessageSchema>;
+
+export const heartbeatMessageSchema = z.object({ t: z.literal("hb") });
+export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
+
+export const eventMessageSchema = z.object({
+  t: z.literal("event"),
+  /** Client-made id; a repeated id is stored once. */
+  id: z.string().min(1).max(WIRE_LIMITS.eventIdLength),
+  name: z.string().min(1).max(WIRE_LIMITS.eventNameLength),
+  /** When it happened, milliseconds since the epoch. */
+  ts: z.number().int().min(0),
+  app: z.string().min(1).max(WIRE_LIMITS.appLength).nullable().optional(),
+  props: z.record(z.string(), z.unknown()).optional(),
+});
+export type EventMessage = z.infer<typeof eventMessageSchema>;
+
+export const identifyMessageSchema = z.object({
+  t: z.literal("identify"),
+  token: z.string().min(1).max(WIRE_LIMITS.tokenLength),
+});
+export type IdentifyMessage = z.infer<typeof identifyMessageSchema>;
+
+/** The tab is going away (pagehide); the connection ends now rather than at heartbeat timeout. */
+export const byeMessageSchema = z.object({ t: z.literal("bye") });
+export type ByeMessage = z.infer<typeof byeMessageSchema>;
+
+export const clientMessageSchema = z.discriminatedUnion("t", [
+  helloSchema,
+  pageMessageSchema,
+  stateMessageSchema,
+  inputMessageSchema,
+  heartbeatMessageSchema,
+  eventMessageSchema,
+  identifyMessageSchema,
+  byeMessageSchema,
+]);
+/** Anything a tracker sends. */
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** First server frame after a valid hello: the settings the tracker must follow. */
+export interface WelcomeMessage {
+  t: "welcome";
+  v: typeof PROTOCOL_VERSION;
+  conn: string;
+  user: string;
+  heartbeatMs: number;
+  /** Input is reported at most this often while the tab is in use. */
+  inputThrottleMs: number;
+  idleMs: number;
+}
+/** These event ids are durable; the tracker may forget them. */
+export interface AckMessage {
+  t: "ack";
+  ids: string[];
+}
+export interface ErrorMessage {
+  t: "error";
+  code: string;
+  message: string;
+}
+export type ServerMessage = WelcomeMessage | AckMessage | ErrorMessage;
+
+/** `POST /api/v1/track`: the HTTP transport, for when WebSockets are blocked. */
+export const trackBatchSchema = z.object({
+  hello: helloSchema,
+  messages: z.array(clientMessageSchema).max(WIRE_LIMITS.batchMessages),
+});
+export type TrackBatch = z.infer<typeof trackBatchSchema>;
+export interface TrackBatchResponse {
+  welcome: WelcomeMessage;
+  acks: string[];
+}
+
+/** WebSocket close codes the server uses; a tracker reconnects unless told the token is bad. */
+export const CLOSE_CODES = {
+  /** Server going down or restarting: reconnect soon. */
+  restart: 1012,
+  badToken: 4001,
+  forbidden: 4003,
+  badMessage: 4400,
+  /** No hello in time, or nothing received for 2 × heartbeat. */
+  timeout: 4408,
+  tooBig: 4413,
+  rateLimited: 4429,
+} as const;
