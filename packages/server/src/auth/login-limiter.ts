@@ -1,0 +1,31 @@
+// Bounds password guessing: a fixed number of login attempts per client address per window.
+
+export class LoginLimiter {
+  private readonly attempts = new Map<string, { count: number; windowStart: number }>();
+
+  constructor(
+    private readonly maxAttempts: number,
+    private readonly windowMs: number,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Counts an attempt; returns the seconds to wait when over the limit, else 0. */
+  hit(client: string): number {
+    const now = this.clock();
+    if (this.attempts.size > 50_000) this.prune(now);
+    const entry = this.attempts.get(client);
+    if (!entry || now - entry.windowStart >= this.windowMs) {
+      this.attempts.set(client, { count: 1, windowStart: now });
+      return 0;
+    }
+    entry.count++;
+    if (entry.count <= this.maxAttempts) return 0;
+    return Math.ceil((entry.windowStart + this.windowMs - now) / 1000);
+  }
+
+  private prune(now: number): void {
+    for (const [client, entry] of this.attempts) {
+      if (now - entry.windowStart >= this.windowMs) this.attempts.delete(client);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// Verifies user and viewer JWTs (HS256) against the signing secrets of the platform they name.
+import {
+  DEFAULT_PLATFORM,
+  USER_AUDIENCE,
+  type UserClaims,
+  userClaimsSchema,
+  VIEWER_AUDIENCE,
+  type Viewer,
+  viewerClaimsSchema,
+} from "@rollcall/protocol";
+import { decodeJwt, errors as joseErrors, jwtVerify } from "jose";
+import { AppError, describeIssues } from "../http/app-error.js";
+
+/** Looks up a platform's current secrets (two during a rotation). */
+export type SecretsLookup = (platform: string) => Promise<string[] | null>;
+
+export interface VerifiedUser {
+  platform: string;
+  claims: UserClaims;
+}
+
+export class TokenVerifier {
+  private readonly encoder = new TextEncoder();
+
+  constructor(private readonly secretsOf: SecretsLookup) {}
+
+  async verifyUser(token: string): Promise<VerifiedUser> {
+    const { platform, payload } = await this.verify(token, USER_AUDIENCE);
+    const claims = userClaimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new AppError("token_invalid", `user token: ${describeIssues(claims.error.issues)}`);
+    }
+    return { platform, claims: claims.data };
+  }
+
+  async verifyViewer(token: string): Promise<Viewer> {
+    const { platform, payload } = await this.verify(token, VIEWER_AUDIENCE);
+    const claims = viewerClaimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new AppError("token_invalid", `viewer token: ${describeIssues(claims.error.issues)}`);
+    }
+    const c = claims.data;
+    return {
+      id: c.sub,
+      name: c.name ?? c.sub,
+      platform,
+      role: c.role,
+      apps: c.role === "instructor" ? (c.apps ?? []) : null,
+    };
+  }
+
+  private async verify(
+    token: string,
+    audience: string,
+  ): Promise<{ platform: string; payload: Record<string, unknown> }> {
+    let platform = DEFAULT_PLATFORM;
+    try {
+      const unverified = decodeJwt(token);
+      if (typeof unverified.plat === "string") platform = unverified.plat;
+    } catch {
+      throw new AppError("token_invalid", "token is not a JWT");
+    }
+    const secrets = await this.secretsOf(platform);
+    if (!secrets || secrets.length === 0) {
+      throw new AppError("token_invalid", `unknown platform "${platform.slice(0, 64)}"`);
+    }
+    let lastError: unknown = null;
+    for (const secret of secrets) {
+      try {
+        const { payload } = await jwtVerify(token, this.encoder.encode(secret), {
+          algorithms: ["HS256"],
+          audience,
+          requiredClaims: ["exp", "sub"],
+        });
+        return { platform, payload: payload as Record<string, unknown> };
+      } catch (error) {
+        lastError = error;
+        if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) break;
+      }
+    }
+    throw toAppError(lastError);
+  }
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof joseErrors.JWTExpired) {
+    return new AppError("token_expired", "token has expired");
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return new AppError(
+      "token_invalid",
+      `token claim "${error.claim}" is not valid: ${error.reason}`,
+    );
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return new AppError("token_invalid", "token signature does not match the platform secret");
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+    return new AppError("token_invalid", "token must be signed with HS256");
+  }
+  return new AppError("token_invalid", "token is not valid");
+}

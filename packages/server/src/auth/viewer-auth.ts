@@ -1,0 +1,103 @@
+// Who is viewing: a viewer token (Bearer), or a session cookie from /embed or the login page.
+import { createHash, randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { DEFAULT_PLATFORM, type Viewer } from "@rollcall/protocol";
+import { AppError } from "../http/app-error.js";
+import { parseCookies } from "../http/http-io.js";
+import type { Storage } from "../storage/storage.js";
+import { verifyPassword } from "./passwords.js";
+import type { TokenVerifier } from "./token-verifier.js";
+
+export const SESSION_COOKIE = "rollcall_session";
+/** Header a cookie-authenticated request must carry to change state (CSRF defence). */
+export const CSRF_HEADER = "x-rollcall-csrf";
+
+export interface ViewerAuthOptions {
+  sessionTtlMs: number;
+  clock: () => number;
+}
+
+export interface AuthenticatedViewer {
+  viewer: Viewer;
+  via: "token" | "cookie";
+}
+
+export class ViewerAuth {
+  constructor(
+    private readonly storage: Storage,
+    private readonly verifier: TokenVerifier,
+    private readonly options: ViewerAuthOptions,
+  ) {}
+
+  /** The viewer of a request, or null when it carries no credentials; throws on bad ones. */
+  async identify(req: IncomingMessage): Promise<AuthenticatedViewer | null> {
+    const header = req.headers.authorization;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match)
+        throw new AppError("unauthorized", "Authorization must be 'Bearer <viewer token>'");
+      return { viewer: await this.verifier.verifyViewer(match[1]!), via: "token" };
+    }
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (!cookie) return null;
+    const session = await this.storage.getViewerSession(hashId(cookie), this.options.clock());
+    return session ? { viewer: session.viewer, via: "cookie" } : null;
+  }
+
+  /** Like identify(), but a request without a viewer is refused; state changes need the CSRF header. */
+  async require(req: IncomingMessage): Promise<Viewer> {
+    const found = await this.identify(req);
+    if (!found) throw new AppError("unauthorized", "sign in, or send a viewer token");
+    const isSafe = req.method === "GET" || req.method === "HEAD";
+    if (found.via === "cookie" && !isSafe && !req.headers[CSRF_HEADER]) {
+      throw new AppError("csrf", `requests made with the session cookie must send ${CSRF_HEADER}`);
+    }
+    return found.viewer;
+  }
+
+  /** Starts a cookie session; returns the Set-Cookie header value. */
+  async startSession(viewer: Viewer, isSecure: boolean): Promise<string> {
+    const id = randomBytes(32).toString("base64url");
+    const expiresAt = this.options.clock() + this.options.sessionTtlMs;
+    await this.storage.saveViewerSession({ idHash: hashId(id), viewer, expiresAt });
+    return cookieHeader(id, Math.floor(this.options.sessionTtlMs / 1000), isSecure);
+  }
+
+  async endSession(req: IncomingMessage, isSecure: boolean): Promise<string> {
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (cookie) await this.storage.deleteViewerSession(hashId(cookie));
+    return cookieHeader("", 0, isSecure);
+  }
+
+  /** Operators sign in with email and password; they own the default platform. */
+  async login(email: string, password: string): Promise<Viewer> {
+    const operator = await this.storage.getOperator(email.trim().toLowerCase());
+    if (!operator || !(await verifyPassword(password, operator.passwordHash))) {
+      throw new AppError("unauthorized", "email or password is wrong");
+    }
+    return {
+      id: operator.email,
+      name: operator.name,
+      platform: DEFAULT_PLATFORM,
+      role: "owner",
+      apps: null,
+    };
+  }
+}
+
+function hashId(id: string): string {
+  return createHash("sha256").update(id).digest("hex");
+}
+
+function cookieHeader(value: string, maxAgeSeconds: number, isSecure: boolean): string {
+  // SameSite=Lax keeps the cookie off cross-site requests; behind HTTPS it is also Secure.
+  const parts = [
+    `${SESSION_COOKIE}=${value}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAgeSeconds}`,
+  ];
+  if (isSecure) parts.push("Secure");
+  return parts.join("; ");
+}

@@ -1,0 +1,81 @@
+// `rollcall start` and `rollcall demo`: run the server, print where it is and how to get in.
+import { DEFAULT_PLATFORM } from "@rollcall/protocol";
+import { signViewerToken } from "../auth/token-signer.js";
+import { loadConfig } from "../config/config.js";
+import { startDemo } from "../demo/demo-simulator.js";
+import { type Rollcall, startRollcall } from "../main.js";
+import type { CliCommand } from "./cli-command.js";
+
+async function printWelcome(rollcall: Rollcall): Promise<void> {
+  const platform = await rollcall.platforms.get(DEFAULT_PLATFORM);
+  const secret = platform?.secrets.at(-1);
+  const lines = [``, `  Rollcall is running at ${rollcall.url}`, ``];
+  if (secret) {
+    const token = await signViewerToken(
+      { sub: "local-owner", name: "Local owner", role: "owner" },
+      { secret, ttlSeconds: 12 * 3600 },
+    );
+    lines.push(
+      `  Open the dashboard (sign-in link, valid 12 h):`,
+      `    ${rollcall.url}/embed?token=${token}`,
+      ``,
+    );
+  }
+  lines.push(
+    `  Or create an operator for the login page:`,
+    `    npx rollcall operator create --email you@example.com --password '…'`,
+    ``,
+    `  Track your platform's users: sign user tokens with the platform secret`,
+    `  (npx rollcall token user --sub ID --name NAME) and add to each page:`,
+    `    <script src="${rollcall.url}/tracker.js" data-token="USER_TOKEN" async></script>`,
+    ``,
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function stopOnSignals(stop: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    const handler = () => {
+      stop().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.once("SIGINT", handler);
+    process.once("SIGTERM", handler);
+  });
+}
+
+export const startCommand: CliCommand = {
+  name: ["start"],
+  summary: "Run Rollcall (API, tracker and dashboard) on PORT, default 8740",
+  usage: "rollcall start        (settings come from the environment; see README)",
+  options: {},
+  async run(_values, env) {
+    const rollcall = await startRollcall(loadConfig(env));
+    await printWelcome(rollcall);
+    return stopOnSignals(() => rollcall.close());
+  },
+};
+
+export const demoCommand: CliCommand = {
+  name: ["demo"],
+  summary: "Run Rollcall with simulated users browsing a demo platform",
+  usage: "rollcall demo [--users N]",
+  options: { users: { type: "string" } },
+  async run(values, env) {
+    const users = values.users === undefined ? 36 : Number(values.users);
+    const rollcall = await startRollcall(loadConfig(env));
+    const demo = await startDemo(rollcall, {
+      users: Number.isInteger(users) && users > 0 ? Math.min(users, 2000) : 36,
+    });
+    await printWelcome(rollcall);
+    process.stdout.write(
+      `  Demo: ${demo.users} simulated users are browsing the demo platform.\n\n`,
+    );
+    return stopOnSignals(async () => {
+      demo.stop();
+      await rollcall.close();
+    });
+  },
+};

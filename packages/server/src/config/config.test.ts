@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("uses the documented defaults on an empty environment", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8740);
+    expect(config.dataDir).toBe("./data");
+    expect(config.heartbeatMs).toBe(15_000);
+    expect(config.idleMs).toBe(300_000);
+    expect(config.graceMs).toBe(120_000);
+    expect(config.httpLiveMs).toBe(45_000);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.messageEvents).toEqual(["message"]);
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ ROLLCALL_DATABASE_URL: "mysql://x" })).toThrow(
+      /ROLLCALL_DATABASE_URL: must start with postgres/,
+    );
+  });
+
+  it("refuses a session grace shorter than two heartbeats", () => {
+    expect(() =>
+      loadConfig({ ROLLCALL_HEARTBEAT_SECONDS: "30", ROLLCALL_SESSION_GRACE_SECONDS: "40" }),
+    ).toThrow(ConfigError);
+  });
+
+  it("reads message event names as a comma-separated list", () => {
+    expect(loadConfig({ ROLLCALL_MESSAGE_EVENTS: "message, chat ," }).messageEvents).toEqual([
+      "message",
+      "chat",
+    ]);
+  });
+});

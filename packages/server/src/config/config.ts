@@ -1,0 +1,95 @@
+// Settings: one typed schema with defaults, read from the environment once at start and checked.
+import { z } from "zod";
+
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every setting, its environment variable and its default. */
+const envSchema = z.object({
+  /** HTTP port. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8740),
+  /** Interface to listen on. */
+  ROLLCALL_HOST: z.string().min(1).default("0.0.0.0"),
+  /** Where the embedded SQLite database lives. */
+  ROLLCALL_DATA_DIR: z.string().min(1).default("./data"),
+  /** postgres://… to use PostgreSQL instead of SQLite. */
+  ROLLCALL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres://")
+    .optional(),
+  /** redis://… to share presence between several nodes. */
+  ROLLCALL_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis://")
+    .optional(),
+  /** At start, make sure platform `default` exists with this signing secret. */
+  ROLLCALL_PLATFORM_SECRET: z.string().min(16, "at least 16 characters").optional(),
+  ROLLCALL_HEARTBEAT_SECONDS: seconds(15, 1, 300),
+  ROLLCALL_IDLE_SECONDS: seconds(300, 1, 86_400),
+  ROLLCALL_SESSION_GRACE_SECONDS: seconds(120, 1, 86_400),
+  /** Event names that count as messages in the Users analytics (comma-separated). */
+  ROLLCALL_MESSAGE_EVENTS: z.string().default("message"),
+  ROLLCALL_LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  platformSecret: string | null;
+  heartbeatMs: number;
+  /** An HTTP-transport connection is live while heard from within this. */
+  httpLiveMs: number;
+  idleMs: number;
+  graceMs: number;
+  messageEvents: string[];
+  logLevel: z.infer<typeof envSchema>["ROLLCALL_LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and checks the settings; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, emptyToUndefined(env[key])]),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid settings:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  // A heartbeat timeout (2 × heartbeat) must fit inside the grace, or every missed beat ends a session.
+  if (e.ROLLCALL_SESSION_GRACE_SECONDS < 2 * e.ROLLCALL_HEARTBEAT_SECONDS) {
+    throw new ConfigError(
+      "invalid settings:\n  ROLLCALL_SESSION_GRACE_SECONDS: must be at least twice ROLLCALL_HEARTBEAT_SECONDS",
+    );
+  }
+  const messageEvents = e.ROLLCALL_MESSAGE_EVENTS.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return {
+    port: e.PORT,
+    host: e.ROLLCALL_HOST,
+    dataDir: e.ROLLCALL_DATA_DIR,
+    databaseUrl: e.ROLLCALL_DATABASE_URL ?? null,
+    redisUrl: e.ROLLCALL_REDIS_URL ?? null,
+    platformSecret: e.ROLLCALL_PLATFORM_SECRET ?? null,
+    heartbeatMs: e.ROLLCALL_HEARTBEAT_SECONDS * 1000,
+    httpLiveMs: Math.max(45_000, 3 * e.ROLLCALL_HEARTBEAT_SECONDS * 1000),
+    idleMs: e.ROLLCALL_IDLE_SECONDS * 1000,
+    graceMs: e.ROLLCALL_SESSION_GRACE_SECONDS * 1000,
+    messageEvents: messageEvents.length > 0 ? messageEvents : ["message"],
+    logLevel: e.ROLLCALL_LOG_LEVEL,
+  };
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

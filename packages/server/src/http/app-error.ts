@@ -1,0 +1,40 @@
+// AppError: an expected failure with a stable code; the one place that maps it to responses.
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "@rollcall/protocol";
+
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Turns zod issues into one message naming each field: `events[3].name: required`. */
+export function describeIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  root = "",
+): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${formatPath(root, issue.path)}: ${issue.message}`)
+    .join("; ");
+}
+
+function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
+  let out = root;
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || "body";
+}

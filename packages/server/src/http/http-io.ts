@@ -1,0 +1,74 @@
+// Reading bounded JSON bodies and writing JSON, errors and security headers.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "./app-error.js";
+
+export const MAX_BODY_BYTES = 1_048_576;
+
+/** Reads and parses a JSON body of at most `limit` bytes. */
+export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const type = req.headers["content-type"] ?? "";
+  if (!/^application\/json\b|^text\/plain\b/.test(type)) {
+    throw new AppError("bad_request", "content-type must be application/json");
+  }
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new AppError("payload_too_large", `body is over ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError("payload_too_large", `body is over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.length === 0) throw new AppError("bad_request", "body is empty; send JSON");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "body is not valid JSON");
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: AppError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, error.status, error.toBody());
+}
+
+export function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, "cache-control": "no-store" });
+  res.end();
+}
+
+/** Headers every response carries; pages also get a strict CSP. */
+export function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader("x-content-type-options", "nosniff");
+  res.setHeader("referrer-policy", "same-origin");
+}
+
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'";
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  if (!header) return cookies;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name) cookies[name] = value;
+  }
+  return cookies;
+}

@@ -1,0 +1,32 @@
+// The HTTP server: routes each request, maps every failure to a JSON error, never crashes.
+import { createServer, type Server } from "node:http";
+import type { Logger } from "pino";
+import { AppError } from "./app-error.js";
+import { sendError, setSecurityHeaders } from "./http-io.js";
+import type { Router } from "./router.js";
+
+export function createHttpServer(router: Router, logger: Logger): Server {
+  const server = createServer(async (req, res) => {
+    setSecurityHeaders(res);
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const found = router.match(req.method ?? "GET", url.pathname);
+      if (!found) throw new AppError("not_found", `nothing at ${url.pathname.slice(0, 200)}`);
+      await found.handler({ req, res, url, params: found.params });
+    } catch (error) {
+      if (error instanceof AppError) {
+        sendError(res, error);
+      } else {
+        logger.error({ err: error, url: req.url }, "request failed");
+        sendError(res, new AppError("internal", "internal error; it has been logged"));
+      }
+    }
+  });
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

@@ -1,0 +1,62 @@
+// A small method + path router: `/api/v1/presence/users/:id` patterns, params decoded.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "./app-error.js";
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  parts: string[];
+  handler: Handler;
+}
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  on(method: string, pattern: string, handler: Handler): this {
+    this.routes.push({ method, parts: pattern.split("/").filter(Boolean), handler });
+    return this;
+  }
+
+  /** Finds the handler; throws not_found or method_not_allowed. */
+  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | null {
+    const segments = path.split("/").filter(Boolean);
+    let isPathKnown = false;
+    for (const route of this.routes) {
+      const params = matchParts(route.parts, segments);
+      if (!params) continue;
+      isPathKnown = true;
+      if (route.method === method || (route.method === "GET" && method === "HEAD")) {
+        return { handler: route.handler, params };
+      }
+    }
+    if (isPathKnown) throw new AppError("method_not_allowed", `${method} is not allowed here`);
+    return null;
+  }
+}
+
+function matchParts(parts: string[], segments: string[]): Record<string, string> | null {
+  if (parts.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const segment = segments[i]!;
+    if (part.startsWith(":")) {
+      try {
+        params[part.slice(1)] = decodeURIComponent(segment);
+      } catch {
+        throw new AppError("bad_request", `path segment ${i + 1} is not valid percent-encoding`);
+      }
+    } else if (part !== segment) {
+      return null;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,64 @@
+// Signing in: /embed?token=… for host platforms, email + password for operators, and /me.
+import { z } from "zod";
+import type { LoginLimiter } from "../../auth/login-limiter.js";
+import type { TokenVerifier } from "../../auth/token-verifier.js";
+import { CSRF_HEADER, type ViewerAuth } from "../../auth/viewer-auth.js";
+import { AppError, describeIssues } from "../app-error.js";
+import { readJson, redirect, sendJson } from "../http-io.js";
+import type { Router } from "../router.js";
+
+export interface AuthRoutesDeps {
+  auth: ViewerAuth;
+  verifier: TokenVerifier;
+  limiter: LoginLimiter;
+  isSecure: boolean;
+}
+
+const loginSchema = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+/** Where /embed may send the viewer on: a local page path only. */
+function safeNext(value: string | null): string {
+  if (value && /^\/(?!\/)[A-Za-z0-9/_\-?=&.%]*$/.test(value)) return value;
+  return "/";
+}
+
+export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
+  router.on("GET", "/embed", async ({ res, url }) => {
+    const token = url.searchParams.get("token");
+    if (!token) throw new AppError("bad_request", "query.token: required (a viewer token)");
+    const viewer = await deps.verifier.verifyViewer(token);
+    const cookie = await deps.auth.startSession(viewer, deps.isSecure);
+    res.setHeader("set-cookie", cookie);
+    const fallback = viewer.role === "instructor" ? "/analytics" : "/";
+    redirect(res, safeNext(url.searchParams.get("next") ?? fallback));
+  });
+
+  router.on("POST", "/api/v1/auth/login", async ({ req, res }) => {
+    if (!req.headers[CSRF_HEADER]) {
+      throw new AppError("csrf", `login requests must send the ${CSRF_HEADER} header`);
+    }
+    const wait = deps.limiter.hit(req.socket.remoteAddress ?? "unknown");
+    if (wait > 0) {
+      res.setHeader("retry-after", String(wait));
+      throw new AppError("rate_limited", `too many sign-in attempts; try again in ${wait} s`);
+    }
+    const parsed = loginSchema.safeParse(await readJson(req, 16_384));
+    if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
+    const viewer = await deps.auth.login(parsed.data.email, parsed.data.password);
+    res.setHeader("set-cookie", await deps.auth.startSession(viewer, deps.isSecure));
+    res.writeHead(204).end();
+  });
+
+  router.on("POST", "/api/v1/auth/logout", async ({ req, res }) => {
+    await deps.auth.require(req);
+    res.setHeader("set-cookie", await deps.auth.endSession(req, deps.isSecure));
+    res.writeHead(204).end();
+  });
+
+  router.on("GET", "/api/v1/me", async ({ req, res }) => {
+    sendJson(res, 200, { viewer: await deps.auth.require(req) });
+  });
+}

@@ -1,0 +1,79 @@
+// Pages and files: the dashboard app (viewers only), /tracker.js, health and API docs.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import { PAGE_CSP, redirect, sendJson } from "../http-io.js";
+import { openApiDocument, renderApiDocsPage } from "../openapi.js";
+import type { RequestContext, Router } from "../router.js";
+import { sendFile } from "../static-files.js";
+
+export interface PageRoutesDeps {
+  auth: ViewerAuth;
+  dashboardDir: string;
+  trackerDir: string;
+  health: () => Record<string, unknown>;
+}
+
+/** Paths of the single-page app; all but /login need a signed-in viewer. */
+const APP_PAGES = ["/", "/wall", "/login", "/analytics", "/analytics/:app"];
+
+export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
+  const indexFile = join(deps.dashboardDir, "index.html");
+  const indexHtml = existsSync(indexFile)
+    ? readFileSync(indexFile, "utf8")
+    : "<!doctype html><title>Rollcall</title><p>The dashboard is not built yet: run <code>npm run build</code>.</p>";
+
+  const sendApp = async (ctx: RequestContext) => {
+    const { req, res, url } = ctx;
+    if (url.pathname !== "/login" && !(await deps.auth.identify(req).catch(() => null))) {
+      redirect(res, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": PAGE_CSP,
+    });
+    res.end(indexHtml);
+  };
+  for (const page of APP_PAGES) router.on("GET", page, sendApp);
+
+  router.on("GET", "/assets/:file", ({ res, params }) => {
+    if (
+      !sendFile(
+        res,
+        join(deps.dashboardDir, "assets"),
+        params.file!,
+        "public, max-age=31536000, immutable",
+      )
+    ) {
+      sendJson(res, 404, { error: { code: "not_found", message: "no such asset" } });
+    }
+  });
+
+  router.on("GET", "/favicon.svg", ({ res }) => {
+    if (!sendFile(res, deps.dashboardDir, "favicon.svg", "public, max-age=86400")) {
+      res.writeHead(404).end();
+    }
+  });
+
+  router.on("GET", "/tracker.js", ({ res }) => {
+    const cors = { "access-control-allow-origin": "*" };
+    if (!sendFile(res, deps.trackerDir, "tracker.js", "public, max-age=300", cors)) {
+      sendJson(res, 503, {
+        error: { code: "unavailable", message: "tracker is not built yet: run npm run build" },
+      });
+    }
+  });
+
+  router.on("GET", "/healthz", ({ res }) => sendJson(res, 200, deps.health()));
+
+  router.on("GET", "/api/docs", ({ res }) => {
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+    });
+    res.end(renderApiDocsPage());
+  });
+  router.on("GET", "/api/docs/openapi.json", ({ res }) => sendJson(res, 200, openApiDocument));
+}

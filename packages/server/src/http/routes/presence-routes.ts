@@ -1,0 +1,58 @@
+// Connected users API: GET /presence, its SSE stream and one user's detail.
+import type { PresenceResponse, Viewer } from "@rollcall/protocol";
+import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import type { PresenceFeed } from "../../live/presence-feed.js";
+import type { PresenceBoard } from "../../presence/presence-board.js";
+import { presenceQuerySchema, queryPresence } from "../../presence/presence-query.js";
+import { AppError, describeIssues } from "../app-error.js";
+import { sendJson } from "../http-io.js";
+import type { Router } from "../router.js";
+
+export interface PresenceRoutesDeps {
+  auth: ViewerAuth;
+  board: PresenceBoard;
+  feed: PresenceFeed;
+  clock: () => number;
+}
+
+/** The Connected users page is for owners and admins. */
+function requirePresenceViewer(viewer: Viewer): void {
+  if (viewer.role === "instructor") {
+    throw new AppError("forbidden", "the Connected users page is for owners and admins");
+  }
+}
+
+export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): void {
+  router.on("GET", "/api/v1/presence", async ({ req, res, url }) => {
+    const viewer = await deps.auth.require(req);
+    requirePresenceViewer(viewer);
+    const parsed = presenceQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) {
+      throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
+    }
+    const page = queryPresence(deps.board.rows(viewer.platform), parsed.data);
+    const body: PresenceResponse = {
+      updatedAt: new Date(deps.clock()).toISOString(),
+      summary: await deps.board.freshSummary(viewer.platform),
+      users: page.users,
+      matched: page.matched,
+      nextCursor: page.nextCursor,
+    };
+    sendJson(res, 200, body);
+  });
+
+  router.on("GET", "/api/v1/presence/stream", async ({ req, res }) => {
+    const viewer = await deps.auth.require(req);
+    requirePresenceViewer(viewer);
+    await deps.feed.subscribe(viewer.platform, res);
+  });
+
+  router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params }) => {
+    const viewer = await deps.auth.require(req);
+    requirePresenceViewer(viewer);
+    const detail = await deps.board.detail(viewer.platform, params.id!);
+    if (!detail)
+      throw new AppError("not_found", `no user "${params.id!.slice(0, 64)}" on this platform`);
+    sendJson(res, 200, detail);
+  });
+}

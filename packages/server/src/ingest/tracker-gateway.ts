@@ -1,0 +1,119 @@
+// What a tracker may do, whatever the transport: say hello, report presence, send events.
+import {
+  type ClientMessage,
+  type HelloMessage,
+  PROTOCOL_VERSION,
+  type WelcomeMessage,
+} from "@rollcall/protocol";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { PresenceService } from "../presence/presence-service.js";
+import type { ConnectionKey, Transport } from "../presence/types.js";
+import type { FactWriter } from "../storage/fact-writer.js";
+import type { UserDirectory } from "../users/user-directory.js";
+
+export interface TrackerGatewayOptions {
+  verifier: TokenVerifier;
+  directory: UserDirectory;
+  writer: FactWriter;
+  presence: PresenceService;
+  heartbeatMs: number;
+  idleMs: number;
+}
+
+export interface TrackerHello {
+  key: ConnectionKey;
+  welcome: WelcomeMessage;
+}
+
+export class TrackerGateway {
+  constructor(private readonly options: TrackerGatewayOptions) {}
+
+  /** Verifies the token (throws AppError), registers the user on first sight, opens the connection. */
+  async hello(message: HelloMessage, transport: Transport): Promise<TrackerHello> {
+    const { platform, claims } = await this.options.verifier.verifyUser(message.token);
+    const { directory, writer, presence } = this.options;
+    const profile = {
+      id: claims.sub,
+      name: claims.name ?? directory.get(platform, claims.sub)?.name ?? claims.sub,
+      email: claims.email ?? directory.get(platform, claims.sub)?.email ?? "",
+      role: claims.role ?? directory.get(platform, claims.sub)?.role ?? "",
+    };
+    if (directory.upsert(platform, profile, presence.now())) writer.addUser(platform, profile);
+    const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
+    presence.handle({
+      type: "connect",
+      key,
+      transport,
+      page: message.page,
+      isVisible: message.visible,
+      inputAgoMs: message.inputAgoMs,
+      device: message.device,
+    });
+    return {
+      key,
+      welcome: {
+        t: "welcome",
+        v: PROTOCOL_VERSION,
+        conn: message.tab,
+        user: claims.sub,
+        heartbeatMs: this.options.heartbeatMs,
+        inputThrottleMs: Math.max(250, Math.min(10_000, Math.floor(this.options.idleMs / 4))),
+        idleMs: this.options.idleMs,
+      },
+    };
+  }
+
+  /**
+   * Applies one message of an open connection. Resolves to the event ids now durable (to
+   * acknowledge), or an empty list.
+   */
+  async handle(key: ConnectionKey, message: ClientMessage): Promise<string[]> {
+    const { presence } = this.options;
+    switch (message.t) {
+      case "page":
+        presence.handle({ type: "page", key, page: message.page });
+        return [];
+      case "state":
+        presence.handle({ type: "visibility", key, isVisible: message.visible });
+        return [];
+      case "input":
+        presence.handle({ type: "input", key });
+        return [];
+      case "hb":
+        presence.handle({ type: "heartbeat", key });
+        return [];
+      case "bye":
+        presence.handle({ type: "disconnect", key });
+        return [];
+      case "event": {
+        presence.handle({ type: "heartbeat", key });
+        const app = message.app !== undefined ? message.app : (this.currentApp(key) ?? null);
+        await this.options.writer.addEvents([
+          {
+            platform: key.platform,
+            id: message.id,
+            user: key.user,
+            name: message.name,
+            app,
+            ts: message.ts,
+            props: message.props ?? null,
+          },
+        ]);
+        return [message.id];
+      }
+      case "hello":
+      case "identify":
+        // Handled by the transport: both re-authenticate the connection.
+        return [];
+    }
+  }
+
+  disconnect(key: ConnectionKey): void {
+    this.options.presence.handle({ type: "disconnect", key });
+  }
+
+  private currentApp(key: ConnectionKey): string | null | undefined {
+    const view = this.options.presence.view(key.platform, key.user);
+    return view?.connections.find((c) => c.tab === key.tab)?.page.app;
+  }
+}

@@ -1,0 +1,164 @@
+// The composition root: reads nothing itself; wires config, storage, presence, ingest, live and HTTP.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CLOSE_CODES, DEFAULT_PLATFORM } from "@rollcall/protocol";
+import pino, { type Logger } from "pino";
+import { LoginLimiter } from "./auth/login-limiter.js";
+import { PlatformRegistry } from "./auth/platform-registry.js";
+import { TokenVerifier } from "./auth/token-verifier.js";
+import { ViewerAuth } from "./auth/viewer-auth.js";
+import type { Config } from "./config/config.js";
+import { createHttpServer } from "./http/http-server.js";
+import { Router } from "./http/router.js";
+import { addAuthRoutes } from "./http/routes/auth-routes.js";
+import { addPageRoutes } from "./http/routes/page-routes.js";
+import { addPresenceRoutes } from "./http/routes/presence-routes.js";
+import { addTrackRoutes } from "./http/routes/track-routes.js";
+import { TrackerGateway } from "./ingest/tracker-gateway.js";
+import { attachTrackerSockets } from "./ingest/tracker-socket.js";
+import { PresenceFeed } from "./live/presence-feed.js";
+import { PresenceBoard } from "./presence/presence-board.js";
+import { type Clock, PresenceService } from "./presence/presence-service.js";
+import { FactWriter } from "./storage/fact-writer.js";
+import { openStorage } from "./storage/open-storage.js";
+import type { Storage } from "./storage/storage.js";
+import { UserDirectory } from "./users/user-directory.js";
+
+export interface RollcallOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Built dashboard and tracker; defaults to the packages' dist folders. */
+  dashboardDir?: string;
+  trackerDir?: string;
+}
+
+export interface Rollcall {
+  url: string;
+  port: number;
+  storage: Storage;
+  presence: PresenceService;
+  directory: UserDirectory;
+  platforms: PlatformRegistry;
+  writer: FactWriter;
+  logger: Logger;
+  /** Stops accepting, flushes, closes sockets with a reconnect hint. */
+  close(): Promise<void>;
+}
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+export async function startRollcall(
+  config: Config,
+  options: RollcallOptions = {},
+): Promise<Rollcall> {
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const storage = await openStorage(config);
+  await storage.migrate();
+
+  const platforms = new PlatformRegistry(storage, clock);
+  if (config.platformSecret) await platforms.ensure(DEFAULT_PLATFORM, config.platformSecret);
+  else await platforms.ensureExists(DEFAULT_PLATFORM);
+
+  const directory = new UserDirectory();
+  directory.load(await storage.listUsers());
+  const writer = new FactWriter(storage, {
+    flushEveryMs: 50,
+    maxPending: 2_000,
+    onError: (error) => logger.error({ err: error }, "writing facts failed; will retry"),
+  });
+  const presence = new PresenceService({
+    rules: {
+      heartbeatMs: config.heartbeatMs,
+      httpLiveMs: config.httpLiveMs,
+      idleMs: config.idleMs,
+      graceMs: config.graceMs,
+    },
+    clock,
+    writer,
+    directory,
+    logger,
+    tickMs: 250,
+    persistSeenMs: 5_000,
+  });
+  await presence.start(storage);
+
+  const verifier = new TokenVerifier(platforms.secretsOf);
+  const auth = new ViewerAuth(storage, verifier, { sessionTtlMs: 12 * 3_600_000, clock });
+  const board = new PresenceBoard(presence, directory, storage);
+  const feed = new PresenceFeed(board, {
+    coalesceMs: 100,
+    maxBufferedBytes: 8 * 1_048_576,
+    keepAliveMs: 15_000,
+    clock,
+  });
+  presence.onUserChange((platform, user) => feed.markChanged(platform, user));
+  const gateway = new TrackerGateway({
+    verifier,
+    directory,
+    writer,
+    presence,
+    heartbeatMs: config.heartbeatMs,
+    idleMs: config.idleMs,
+  });
+
+  const router = new Router();
+  addTrackRoutes(router, gateway);
+  addAuthRoutes(router, {
+    auth,
+    verifier,
+    limiter: new LoginLimiter(10, 60_000, clock),
+    isSecure: false,
+  });
+  addPresenceRoutes(router, { auth, board, feed, clock });
+  let sockets: ReturnType<typeof attachTrackerSockets> | null = null;
+  addPageRoutes(router, {
+    auth,
+    dashboardDir: options.dashboardDir ?? join(here, "../../dashboard/dist"),
+    trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
+    health: () => ({
+      status: "ok",
+      storage: config.databaseUrl ? "postgres" : "sqlite",
+      trackerSockets: sockets?.count() ?? 0,
+      dashboards: feed.clientCount(),
+    }),
+  });
+
+  const server = createHttpServer(router, logger);
+  sockets = attachTrackerSockets(server, {
+    gateway,
+    logger,
+    heartbeatMs: config.heartbeatMs,
+    clock,
+  });
+  server.listen(config.port, config.host);
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    storage,
+    presence,
+    directory,
+    platforms,
+    writer,
+    logger,
+    close() {
+      closing ??= (async () => {
+        server.close();
+        sockets?.close(CLOSE_CODES.restart, "server restarting");
+        feed.close();
+        presence.stop();
+        await writer.close();
+        server.closeAllConnections();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// The Connected users read model: rows, summary and user detail from directory, engine and storage.
+import type {
+  ConnectionDetail,
+  PresenceSummary,
+  PresenceUser,
+  UserDetailResponse,
+} from "@rollcall/protocol";
+import type { Storage } from "../storage/storage.js";
+import type { UserDirectory } from "../users/user-directory.js";
+import { describeDevice } from "./device.js";
+import { summarize, toPresenceUser } from "./presence-rows.js";
+import type { PresenceService } from "./presence-service.js";
+import type { ConnectionView } from "./types.js";
+
+const DAY_MS = 86_400_000;
+const AVG_FRESH_MS = 5_000;
+
+export class PresenceBoard {
+  private readonly avgCache = new Map<string, { value: number; at: number }>();
+  private readonly avgLoading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly directory: UserDirectory,
+    private readonly storage: Storage,
+  ) {}
+
+  row(platform: string, user: string): PresenceUser | null {
+    const record = this.directory.get(platform, user);
+    if (!record) return null;
+    return toPresenceUser(record, this.presence.view(platform, user), this.presence.now());
+  }
+
+  rows(platform: string): PresenceUser[] {
+    const now = this.presence.now();
+    const views = new Map<string, ReturnType<PresenceService["view"]>>();
+    for (const view of this.presence.views(platform)) views.set(view.user, view);
+    const rows: PresenceUser[] = [];
+    for (const record of this.directory.list(platform)) {
+      rows.push(toPresenceUser(record, views.get(record.id) ?? null, now));
+    }
+    return rows;
+  }
+
+  /** The summary cards; the average session is refreshed in the background every few seconds. */
+  summary(platform: string): PresenceSummary {
+    const cached = this.avgCache.get(platform);
+    if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
+      void this.refreshAverage(platform);
+    return summarize(
+      this.directory.count(platform),
+      this.presence.views(platform),
+      cached?.value ?? 0,
+    );
+  }
+
+  /** Like summary(), but waits for a fresh average session first. */
+  async freshSummary(platform: string): Promise<PresenceSummary> {
+    const cached = this.avgCache.get(platform);
+    if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
+      await this.refreshAverage(platform);
+    return this.summary(platform);
+  }
+
+  async detail(platform: string, user: string): Promise<UserDetailResponse | null> {
+    const row = this.row(platform, user);
+    if (!row) return null;
+    const now = this.presence.now();
+    const view = this.presence.view(platform, user);
+    const midnight = startOfUtcDay(now);
+    const [sessions, visits] = await Promise.all([
+      this.storage.userSessionsBetween(platform, user, midnight, now + 1),
+      this.storage.userRecentVisits(platform, user, 30),
+    ]);
+    const openStart = row.sessionStartedAt === null ? null : Date.parse(row.sessionStartedAt);
+    return {
+      user: row,
+      connections: (view?.connections ?? []).filter((c) => c.isLive).map(toConnectionDetail),
+      sessionsToday: sessions.map((s) => {
+        const isOngoing = s.endedAt === null && s.startedAt === openStart;
+        const end = s.endedAt ?? (isOngoing ? now : s.lastLiveAt);
+        return {
+          startedAt: new Date(s.startedAt).toISOString(),
+          endedAt: isOngoing ? null : new Date(end).toISOString(),
+          seconds: Math.round((end - s.startedAt) / 1000),
+        };
+      }),
+      recentPages: visits.map((v) => ({
+        path: v.page.path,
+        title: v.page.title,
+        app: v.page.app ?? null,
+        startedAt: new Date(v.startedAt).toISOString(),
+        endedAt: v.endedAt === null ? null : new Date(v.endedAt).toISOString(),
+      })),
+    };
+  }
+
+  private refreshAverage(platform: string): Promise<void> {
+    const loading = this.avgLoading.get(platform);
+    if (loading) return loading;
+    const now = this.presence.now();
+    const job = this.storage
+      .sessionsEndedSince(platform, now - DAY_MS)
+      .then((ended) => {
+        let total = 0;
+        let count = 0;
+        for (const s of ended) {
+          total += (s.endedAt ?? s.lastLiveAt) - s.startedAt;
+          count++;
+        }
+        for (const s of this.presence.openSessions()) {
+          if (s.platform !== platform) continue;
+          // Ongoing sessions count up to now; one waiting out its grace up to its last live moment.
+          const isLive = this.presence.view(platform, s.user)?.status !== "offline";
+          total += (isLive ? now : s.lastLiveAt) - s.startedAt;
+          count++;
+        }
+        this.avgCache.set(platform, {
+          value: count === 0 ? 0 : Math.round(total / count / 1000),
+          at: now,
+        });
+      })
+      .finally(() => this.avgLoading.delete(platform));
+    this.avgLoading.set(platform, job);
+    return job;
+  }
+}
+
+function toConnectionDetail(c: ConnectionView): ConnectionDetail {
+  return {
+    id: c.tab,
+    transport: c.transport,
+    status: c.isIdle ? "idle" : "active",
+    isVisible: c.isVisible,
+    page: { path: c.page.path, title: c.page.title, app: c.page.app ?? null },
+    device: describeDevice(c.device?.ua ?? null),
+    openedAt: new Date(c.openedAt).toISOString(),
+    lastSeenAt: new Date(c.lastSeenAt).toISOString(),
+  };
+}
+
+function startOfUtcDay(now: number): number {
+  return now - (now % DAY_MS);
+}

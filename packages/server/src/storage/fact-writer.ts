@@ -1,0 +1,147 @@
+// Batches facts off the hot path: one transaction per flush; event promises resolve once durable.
+import type { PresenceChange } from "../presence/types.js";
+import {
+  type EventRecord,
+  emptyFactBatch,
+  type FactBatch,
+  type Storage,
+  type UserProfile,
+} from "./storage.js";
+
+export interface FactWriterOptions {
+  /** Longest a fact waits before it is written. */
+  flushEveryMs: number;
+  /** Flush early once this many facts wait. */
+  maxPending: number;
+  onError: (error: unknown) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class FactWriter {
+  private batch = emptyFactBatch();
+  private pending = 0;
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private isClosed = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: FactWriterOptions,
+  ) {}
+
+  addUser(platform: string, profile: UserProfile): void {
+    this.batch.users.push({ platform, ...profile });
+    this.bump(1);
+  }
+
+  /** Turns the engine's decisions into rows. */
+  addChanges(changes: readonly PresenceChange[]): void {
+    let added = 0;
+    for (const change of changes) {
+      switch (change.type) {
+        case "sessionStarted":
+          this.batch.sessionsStarted.push(change);
+          break;
+        case "sessionEnded":
+          this.batch.sessionsEnded.push(change);
+          break;
+        case "visitStarted":
+          this.batch.visitsStarted.push(change);
+          break;
+        case "visitEnded":
+          this.batch.visitsEnded.push(change);
+          break;
+        case "activeStarted":
+          this.batch.activeStarted.push(change);
+          break;
+        case "activeEnded":
+          this.batch.activeEnded.push(change);
+          break;
+        case "user":
+          continue;
+      }
+      added++;
+    }
+    if (added > 0) this.bump(added);
+  }
+
+  addSessionsSeen(seen: FactBatch["sessionsSeen"]): void {
+    if (seen.length === 0) return;
+    this.batch.sessionsSeen.push(...seen);
+    this.bump(seen.length);
+  }
+
+  /** Resolves once the events are committed: only then may they be acknowledged. */
+  addEvents(events: EventRecord[]): Promise<void> {
+    if (this.isClosed) return Promise.reject(new Error("fact writer is closed"));
+    this.batch.events.push(...events);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.bump(events.length);
+    return done;
+  }
+
+  /** Writes everything waiting; resolves when it is durable. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.flushing) await this.flushing;
+    if (this.pending === 0 && this.waiters.length === 0) return;
+    const batch = this.batch;
+    const waiters = this.waiters;
+    this.batch = emptyFactBatch();
+    this.waiters = [];
+    this.pending = 0;
+    this.flushing = this.storage
+      .writeFacts(batch)
+      .then(
+        () => {
+          for (const waiter of waiters) waiter.resolve();
+        },
+        (error: unknown) => {
+          this.options.onError(error);
+          // Events are refused (not acknowledged: the client resends); presence facts are kept.
+          for (const waiter of waiters) waiter.reject(error);
+          this.requeue({ ...batch, events: [] });
+        },
+      )
+      .finally(() => {
+        this.flushing = null;
+      });
+    await this.flushing;
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await this.flush();
+  }
+
+  private requeue(batch: FactBatch): void {
+    let count = 0;
+    for (const key of Object.keys(batch) as Array<keyof FactBatch>) {
+      const rows = batch[key] as unknown[];
+      (this.batch[key] as unknown[]).unshift(...rows);
+      count += rows.length;
+    }
+    if (count > 0) this.bump(count);
+  }
+
+  private bump(count: number): void {
+    this.pending += count;
+    if (this.pending >= this.options.maxPending) {
+      void this.flush();
+    } else if (!this.timer && !this.isClosed) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, this.options.flushEveryMs);
+      this.timer.unref();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// SQLite schema migrations, applied in order and recorded in schema_migrations.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: "presence facts",
+    sql: `
+      CREATE TABLE platforms (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE users (
+        platform_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        PRIMARY KEY (platform_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE sessions (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        last_live_at INTEGER NOT NULL,
+        PRIMARY KEY (platform_id, user_id, started_at)
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_open ON sessions (platform_id) WHERE ended_at IS NULL;
+      CREATE INDEX sessions_ended ON sessions (platform_id, ended_at);
+      CREATE TABLE page_visits (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        tab TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL,
+        app TEXT,
+        PRIMARY KEY (platform_id, user_id, tab, started_at)
+      ) WITHOUT ROWID;
+      CREATE INDEX page_visits_user_time ON page_visits (platform_id, user_id, started_at);
+      CREATE TABLE active_intervals (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        PRIMARY KEY (platform_id, user_id, app, started_at)
+      ) WITHOUT ROWID;
+      CREATE TABLE events (
+        platform_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        app TEXT,
+        ts INTEGER NOT NULL,
+        props TEXT,
+        PRIMARY KEY (platform_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX events_user_time ON events (platform_id, user_id, ts);
+      CREATE TABLE operators (
+        email TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE viewer_sessions (
+        id_hash TEXT PRIMARY KEY,
+        viewer TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+];

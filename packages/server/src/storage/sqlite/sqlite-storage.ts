@@ -1,0 +1,362 @@
+// SQLite adapter of Storage (better-sqlite3, WAL): the embedded default, one file under the data dir.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type {
+  FactBatch,
+  OperatorRecord,
+  PageVisitRecord,
+  PlatformRecord,
+  SessionRecord,
+  Storage,
+  UserRecord,
+  ViewerSessionRecord,
+} from "../storage.js";
+import { sqliteMigrations } from "./migrations.js";
+
+/** The app column stores '' for "no app" so it can be part of a primary key. */
+const NO_APP = "";
+
+/**
+ * Opens (creating if needed) the database file. Choose it for one node: it is fast, needs no
+ * service, and survives a process crash (WAL with synchronous=NORMAL); use PostgreSQL to run
+ * several nodes.
+ */
+export function openSqliteStorage(file: string): Storage {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  return new SqliteStorage(db);
+}
+
+type Row = Record<string, unknown>;
+
+class SqliteStorage implements Storage {
+  private statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async migrate(): Promise<{ applied: number[] }> {
+    this.db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    );
+    const done = new Set(
+      (this.db.prepare("SELECT version FROM schema_migrations").all() as Row[]).map((row) =>
+        Number(row.version),
+      ),
+    );
+    const applied: number[] = [];
+    for (const migration of sqliteMigrations) {
+      if (done.has(migration.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+          .run(migration.version, migration.name, Date.now());
+      })();
+      applied.push(migration.version);
+    }
+    return { applied };
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db.close();
+  }
+
+  async createPlatform(platform: PlatformRecord): Promise<void> {
+    this.stmt("INSERT INTO platforms (id, name, secrets, created_at) VALUES (?, ?, ?, ?)").run(
+      platform.id,
+      platform.name,
+      JSON.stringify(platform.secrets),
+      platform.createdAt,
+    );
+  }
+
+  async getPlatform(id: string): Promise<PlatformRecord | null> {
+    const row = this.stmt("SELECT * FROM platforms WHERE id = ?").get(id) as Row | undefined;
+    return row ? toPlatform(row) : null;
+  }
+
+  async listPlatforms(): Promise<PlatformRecord[]> {
+    return (this.stmt("SELECT * FROM platforms ORDER BY id").all() as Row[]).map(toPlatform);
+  }
+
+  async setPlatformSecrets(id: string, secrets: string[]): Promise<void> {
+    this.stmt("UPDATE platforms SET secrets = ? WHERE id = ?").run(JSON.stringify(secrets), id);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (this.stmt("SELECT * FROM users").all() as Row[]).map((row) => ({
+      platform: String(row.platform_id),
+      id: String(row.id),
+      name: String(row.name),
+      email: String(row.email),
+      role: String(row.role),
+      createdAt: Number(row.created_at),
+      lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
+    }));
+  }
+
+  async deleteUser(platform: string, user: string): Promise<void> {
+    this.db.transaction(() => {
+      for (const table of ["users", "sessions", "page_visits", "active_intervals", "events"]) {
+        const column = table === "users" ? "id" : "user_id";
+        this.stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(
+          platform,
+          user,
+        );
+      }
+    })();
+  }
+
+  async writeFacts(batch: FactBatch): Promise<void> {
+    this.writeFactsNow(batch);
+  }
+
+  private writeFactsNow = (batch: FactBatch): void => {
+    this.db.transaction(() => {
+      const now = Date.now();
+      const upsertUser = this.stmt(
+        `INSERT INTO users (platform_id, id, name, email, role, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, NULL)
+         ON CONFLICT (platform_id, id) DO UPDATE SET
+           name = excluded.name, email = excluded.email, role = excluded.role`,
+      );
+      for (const u of batch.users) upsertUser.run(u.platform, u.id, u.name, u.email, u.role, now);
+
+      const startSession = this.stmt(
+        `INSERT INTO sessions (platform_id, user_id, started_at, ended_at, last_live_at)
+         VALUES (?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`,
+      );
+      for (const s of batch.sessionsStarted) {
+        startSession.run(s.platform, s.user, s.startedAt, s.startedAt);
+      }
+      const seeSession = this.stmt(
+        `UPDATE sessions SET last_live_at = max(last_live_at, ?)
+         WHERE platform_id = ? AND user_id = ? AND started_at = ? AND ended_at IS NULL`,
+      );
+      const seeUser = this.stmt(
+        `UPDATE users SET last_seen_at = max(coalesce(last_seen_at, 0), ?)
+         WHERE platform_id = ? AND id = ?`,
+      );
+      for (const s of batch.sessionsSeen) {
+        seeSession.run(s.at, s.platform, s.user, s.startedAt);
+        seeUser.run(s.at, s.platform, s.user);
+      }
+      const endSession = this.stmt(
+        `UPDATE sessions SET ended_at = ?, last_live_at = ?
+         WHERE platform_id = ? AND user_id = ? AND started_at = ?`,
+      );
+      for (const s of batch.sessionsEnded) {
+        endSession.run(s.endedAt, s.endedAt, s.platform, s.user, s.startedAt);
+        seeUser.run(s.endedAt, s.platform, s.user);
+      }
+
+      const startVisit = this.stmt(
+        `INSERT INTO page_visits (platform_id, user_id, tab, started_at, ended_at, path, title, app)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      );
+      for (const v of batch.visitsStarted) {
+        startVisit.run(
+          v.platform,
+          v.user,
+          v.tab,
+          v.startedAt,
+          v.page.path,
+          v.page.title,
+          v.page.app ?? null,
+        );
+      }
+      const endVisit = this.stmt(
+        `UPDATE page_visits SET ended_at = ?
+         WHERE platform_id = ? AND user_id = ? AND tab = ? AND started_at = ?`,
+      );
+      for (const v of batch.visitsEnded)
+        endVisit.run(v.endedAt, v.platform, v.user, v.tab, v.startedAt);
+
+      const startActive = this.stmt(
+        `INSERT INTO active_intervals (platform_id, user_id, app, started_at, ended_at)
+         VALUES (?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING`,
+      );
+      for (const a of batch.activeStarted)
+        startActive.run(a.platform, a.user, a.app ?? NO_APP, a.startedAt);
+      const endActive = this.stmt(
+        `UPDATE active_intervals SET ended_at = ?
+         WHERE platform_id = ? AND user_id = ? AND app = ? AND started_at = ?`,
+      );
+      for (const a of batch.activeEnded) {
+        endActive.run(a.endedAt, a.platform, a.user, a.app ?? NO_APP, a.startedAt);
+      }
+
+      const insertEvent = this.stmt(
+        `INSERT INTO events (platform_id, id, user_id, name, app, ts, props)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      );
+      for (const e of batch.events) {
+        insertEvent.run(
+          e.platform,
+          e.id,
+          e.user,
+          e.name,
+          e.app,
+          e.ts,
+          e.props === null ? null : JSON.stringify(e.props),
+        );
+      }
+    })();
+  };
+
+  async openSessions(): Promise<SessionRecord[]> {
+    return (this.stmt("SELECT * FROM sessions WHERE ended_at IS NULL").all() as Row[]).map(
+      toSession,
+    );
+  }
+
+  async closeDanglingIntervals(
+    ends: Array<{ platform: string; user: string; at: number }>,
+  ): Promise<void> {
+    const visits = this.stmt(
+      `UPDATE page_visits SET ended_at = max(started_at, ?)
+       WHERE platform_id = ? AND user_id = ? AND ended_at IS NULL`,
+    );
+    const active = this.stmt(
+      `UPDATE active_intervals SET ended_at = max(started_at, ?)
+       WHERE platform_id = ? AND user_id = ? AND ended_at IS NULL`,
+    );
+    this.db.transaction(() => {
+      for (const end of ends) {
+        visits.run(end.at, end.platform, end.user);
+        active.run(end.at, end.platform, end.user);
+      }
+    })();
+  }
+
+  async sessionsEndedSince(platform: string, since: number): Promise<SessionRecord[]> {
+    return (
+      this.stmt("SELECT * FROM sessions WHERE platform_id = ? AND ended_at >= ?").all(
+        platform,
+        since,
+      ) as Row[]
+    ).map(toSession);
+  }
+
+  async userSessionsBetween(
+    platform: string,
+    user: string,
+    from: number,
+    to: number,
+  ): Promise<SessionRecord[]> {
+    return (
+      this.stmt(
+        `SELECT * FROM sessions WHERE platform_id = ? AND user_id = ?
+         AND started_at < ? AND coalesce(ended_at, last_live_at) >= ? ORDER BY started_at`,
+      ).all(platform, user, to, from) as Row[]
+    ).map(toSession);
+  }
+
+  async userRecentVisits(
+    platform: string,
+    user: string,
+    limit: number,
+  ): Promise<PageVisitRecord[]> {
+    return (
+      this.stmt(
+        `SELECT * FROM page_visits WHERE platform_id = ? AND user_id = ?
+         ORDER BY started_at DESC LIMIT ?`,
+      ).all(platform, user, limit) as Row[]
+    ).map((row) => ({
+      platform: String(row.platform_id),
+      user: String(row.user_id),
+      tab: String(row.tab),
+      page: { path: String(row.path), title: String(row.title), app: nullableString(row.app) },
+      startedAt: Number(row.started_at),
+      endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    }));
+  }
+
+  async countEvents(platform: string): Promise<number> {
+    const row = this.stmt("SELECT count(*) AS n FROM events WHERE platform_id = ?").get(
+      platform,
+    ) as Row;
+    return Number(row.n);
+  }
+
+  async createOperator(operator: OperatorRecord): Promise<void> {
+    this.stmt(
+      `INSERT INTO operators (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash`,
+    ).run(operator.email, operator.name, operator.passwordHash, operator.createdAt);
+  }
+
+  async getOperator(email: string): Promise<OperatorRecord | null> {
+    const row = this.stmt("SELECT * FROM operators WHERE email = ?").get(email) as Row | undefined;
+    if (!row) return null;
+    return {
+      email: String(row.email),
+      name: String(row.name),
+      passwordHash: String(row.password_hash),
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  async saveViewerSession(session: ViewerSessionRecord): Promise<void> {
+    this.stmt("INSERT INTO viewer_sessions (id_hash, viewer, expires_at) VALUES (?, ?, ?)").run(
+      session.idHash,
+      JSON.stringify(session.viewer),
+      session.expiresAt,
+    );
+  }
+
+  async getViewerSession(idHash: string, now: number): Promise<ViewerSessionRecord | null> {
+    const row = this.stmt("SELECT * FROM viewer_sessions WHERE id_hash = ? AND expires_at > ?").get(
+      idHash,
+      now,
+    ) as Row | undefined;
+    if (!row) return null;
+    return {
+      idHash: String(row.id_hash),
+      viewer: JSON.parse(String(row.viewer)),
+      expiresAt: Number(row.expires_at),
+    };
+  }
+
+  async deleteViewerSession(idHash: string): Promise<void> {
+    this.stmt("DELETE FROM viewer_sessions WHERE id_hash = ?").run(idHash);
+  }
+}
+
+function toPlatform(row: Row): PlatformRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    secrets: JSON.parse(String(row.secrets)) as string[],
+    createdAt: Number(row.created_at),
+  };
+}
+
+function toSession(row: Row): SessionRecord {
+  return {
+    platform: String(row.platform_id),
+    user: String(row.user_id),
+    startedAt: Number(row.started_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    lastLiveAt: Number(row.last_live_at),
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined || value === NO_APP ? null : String(value);
+}

@@ -1,0 +1,162 @@
+// The behaviour every Storage adapter must show; each adapter's test runs it on a fresh store.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emptyFactBatch, type FactBatch, type Storage } from "./storage.js";
+
+const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
+
+function batch(parts: Partial<FactBatch>): FactBatch {
+  return { ...emptyFactBatch(), ...parts };
+}
+
+export function runStorageContract(name: string, makeStorage: () => Promise<Storage>): void {
+  describe(`Storage contract: ${name}`, () => {
+    let storage: Storage;
+
+    beforeEach(async () => {
+      storage = await makeStorage();
+      await storage.migrate();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    it("migrates once and then has nothing left to apply", async () => {
+      expect((await storage.migrate()).applied).toEqual([]);
+    });
+
+    it("keeps platforms with their secrets and rotates them", async () => {
+      await storage.createPlatform({ id: "p1", name: "P1", secrets: ["a"], createdAt: T0 });
+      await storage.setPlatformSecrets("p1", ["a", "b"]);
+      expect(await storage.getPlatform("p1")).toEqual({
+        id: "p1",
+        name: "P1",
+        secrets: ["a", "b"],
+        createdAt: T0,
+      });
+      expect(await storage.getPlatform("nope")).toBeNull();
+      expect((await storage.listPlatforms()).map((p) => p.id)).toEqual(["p1"]);
+    });
+
+    it("registers a user on first sight and updates the profile later", async () => {
+      const user = { platform: "p1", id: "u1", name: "Ada", email: "ada@x.io", role: "Admin" };
+      await storage.writeFacts(batch({ users: [user] }));
+      await storage.writeFacts(batch({ users: [{ ...user, name: "Ada L." }] }));
+      const users = await storage.listUsers();
+      expect(users).toHaveLength(1);
+      expect(users[0]).toMatchObject({ id: "u1", name: "Ada L.", lastSeenAt: null });
+    });
+
+    it("records a session from start through seen to end and moves last seen", async () => {
+      const key = { platform: "p1", user: "u1" };
+      await storage.writeFacts(
+        batch({
+          users: [{ ...key, id: "u1", name: "A", email: "a@x", role: "Learner" }],
+          sessionsStarted: [{ ...key, startedAt: T0 }],
+        }),
+      );
+      await storage.writeFacts(batch({ sessionsSeen: [{ ...key, startedAt: T0, at: T0 + 5000 }] }));
+      expect(await storage.openSessions()).toEqual([
+        { ...key, startedAt: T0, endedAt: null, lastLiveAt: T0 + 5000 },
+      ]);
+      await storage.writeFacts(
+        batch({ sessionsEnded: [{ ...key, startedAt: T0, endedAt: T0 + 9000 }] }),
+      );
+      expect(await storage.openSessions()).toEqual([]);
+      expect(await storage.sessionsEndedSince("p1", T0)).toEqual([
+        { ...key, startedAt: T0, endedAt: T0 + 9000, lastLiveAt: T0 + 9000 },
+      ]);
+      expect((await storage.listUsers())[0]?.lastSeenAt).toBe(T0 + 9000);
+      expect(await storage.userSessionsBetween("p1", "u1", T0 + 1000, T0 + 2000)).toHaveLength(1);
+      expect(await storage.userSessionsBetween("p1", "u1", T0 + 10_000, T0 + 20_000)).toEqual([]);
+    });
+
+    it("keeps page visits newest first", async () => {
+      const v = { platform: "p1", user: "u1", tab: "tab-0001" };
+      await storage.writeFacts(
+        batch({
+          visitsStarted: [
+            { ...v, page: { path: "/a", title: "A", app: "math" }, startedAt: T0 },
+            { ...v, page: { path: "/b", title: "B", app: null }, startedAt: T0 + 10 },
+          ],
+          visitsEnded: [{ ...v, startedAt: T0, endedAt: T0 + 10 }],
+        }),
+      );
+      const visits = await storage.userRecentVisits("p1", "u1", 10);
+      expect(visits.map((x) => [x.page.path, x.page.app, x.endedAt])).toEqual([
+        ["/b", null, null],
+        ["/a", "math", T0 + 10],
+      ]);
+    });
+
+    it("stores a repeated event id once", async () => {
+      const event = {
+        platform: "p1",
+        id: "e1",
+        user: "u1",
+        name: "message",
+        app: "math",
+        ts: T0,
+        props: { length: 3 },
+      };
+      await storage.writeFacts(batch({ events: [event, event] }));
+      await storage.writeFacts(batch({ events: [event] }));
+      expect(await storage.countEvents("p1")).toBe(1);
+    });
+
+    it("closes intervals a stopped server left open at the user's last live moment", async () => {
+      const v = { platform: "p1", user: "u1" };
+      await storage.writeFacts(
+        batch({
+          visitsStarted: [
+            { ...v, tab: "tab-0001", page: { path: "/a", title: "A" }, startedAt: T0 },
+          ],
+          activeStarted: [{ ...v, app: null, startedAt: T0 }],
+        }),
+      );
+      await storage.closeDanglingIntervals([{ ...v, at: T0 + 700 }]);
+      const [visit] = await storage.userRecentVisits("p1", "u1", 1);
+      expect(visit?.endedAt).toBe(T0 + 700);
+    });
+
+    it("erases a user and everything about them", async () => {
+      const key = { platform: "p1", user: "u1" };
+      await storage.writeFacts(
+        batch({
+          users: [{ ...key, id: "u1", name: "A", email: "a@x", role: "R" }],
+          sessionsStarted: [{ ...key, startedAt: T0 }],
+          events: [{ ...key, id: "e1", name: "message", app: null, ts: T0, props: null }],
+        }),
+      );
+      await storage.deleteUser("p1", "u1");
+      expect(await storage.listUsers()).toEqual([]);
+      expect(await storage.openSessions()).toEqual([]);
+      expect(await storage.countEvents("p1")).toBe(0);
+    });
+
+    it("keeps operators and viewer sessions until they expire", async () => {
+      await storage.createOperator({
+        email: "op@x.io",
+        name: "Op",
+        passwordHash: "hash",
+        createdAt: T0,
+      });
+      expect((await storage.getOperator("op@x.io"))?.name).toBe("Op");
+      const viewer = {
+        id: "op@x.io",
+        name: "Op",
+        platform: "default",
+        role: "owner" as const,
+        apps: null,
+      };
+      await storage.saveViewerSession({
+        idHash: "h1",
+        viewer,
+        expiresAt: T0 + 1000,
+      });
+      expect((await storage.getViewerSession("h1", T0))?.viewer).toEqual(viewer);
+      expect(await storage.getViewerSession("h1", T0 + 1000)).toBeNull();
+      await storage.deleteViewerSession("h1");
+      expect(await storage.getViewerSession("h1", T0)).toBeNull();
+    });
+  });
+}
