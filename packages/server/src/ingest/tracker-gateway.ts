@@ -40,15 +40,19 @@ export class TrackerGateway {
     };
     if (directory.upsert(platform, profile, presence.now())) writer.addUser(platform, profile);
     const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
-    presence.handle({
-      type: "connect",
-      key,
-      transport,
-      page: message.page,
-      isVisible: message.visible,
-      inputAgoMs: message.inputAgoMs,
-      device: message.device,
-    });
+    if (transport === "http" && presence.hasConnection(key)) {
+      this.syncHttpState(key, message);
+    } else {
+      presence.handle({
+        type: "connect",
+        key,
+        transport,
+        page: message.page,
+        isVisible: message.visible,
+        inputAgoMs: message.inputAgoMs,
+        device: message.device,
+      });
+    }
     return {
       key,
       welcome: {
@@ -61,6 +65,27 @@ export class TrackerGateway {
         idleMs: this.options.idleMs,
       },
     };
+  }
+
+  /** Switches an open connection to the user of a new token, on the same tab and page. */
+  async identify(key: ConnectionKey, token: string, transport: Transport): Promise<TrackerHello> {
+    const connection = this.options.presence
+      .view(key.platform, key.user)
+      ?.connections.find((c) => c.tab === key.tab);
+    const next = await this.hello(
+      {
+        t: "hello",
+        v: PROTOCOL_VERSION,
+        token,
+        tab: key.tab,
+        page: connection?.page ?? { path: "/", title: "" },
+        visible: connection?.isVisible ?? true,
+        device: connection?.device ?? undefined,
+      },
+      transport,
+    );
+    if (next.key.platform !== key.platform || next.key.user !== key.user) this.disconnect(key);
+    return next;
   }
 
   /**
@@ -106,6 +131,38 @@ export class TrackerGateway {
         // Handled by the transport: both re-authenticate the connection.
         return [];
     }
+  }
+
+  /**
+   * Every HTTP batch carries a hello with the tab's current state: apply what differs from the
+   * open connection instead of reconnecting it (which would start a new page visit).
+   */
+  private syncHttpState(key: ConnectionKey, message: HelloMessage): void {
+    const { presence } = this.options;
+    const now = presence.now();
+    const connection = presence
+      .view(key.platform, key.user)
+      ?.connections.find((c) => c.tab === key.tab);
+    presence.handle({ type: "heartbeat", key });
+    if (!connection) return;
+    const page = message.page;
+    if (
+      page.path !== connection.page.path ||
+      page.title !== connection.page.title ||
+      (page.app ?? null) !== (connection.page.app ?? null)
+    ) {
+      presence.handle({ type: "page", key, page });
+    }
+    if (message.visible !== connection.isVisible) {
+      presence.handle({ type: "visibility", key, isVisible: message.visible });
+    }
+    if (message.inputAgoMs !== undefined && now - message.inputAgoMs > connection.lastInputAt) {
+      presence.handle({ type: "input", key });
+    }
+  }
+
+  isOpen(key: ConnectionKey): boolean {
+    return this.options.presence.hasConnection(key);
   }
 
   disconnect(key: ConnectionKey): void {

@@ -122,6 +122,14 @@ class TrackerSocket {
         this.fail(new AppError("unauthorized", "send hello first"), CLOSE_CODES.badMessage);
         return;
       }
+      if (!this.options.gateway.isOpen(this.key)) {
+        // Presence dropped this tab (heartbeat timeout): a new hello restores it.
+        this.fail(
+          new AppError("unauthorized", "connection expired; say hello again"),
+          CLOSE_CODES.timeout,
+        );
+        return;
+      }
       const acks = await this.options.gateway.handle(this.key, message);
       if (acks.length > 0) this.send({ t: "ack", ids: acks });
     } catch (error) {
@@ -137,20 +145,29 @@ class TrackerSocket {
   }
 
   private async authenticate(message: ClientMessage & { t: "hello" | "identify" }): Promise<void> {
-    if (message.t === "identify") {
-      this.fail(
-        new AppError("bad_request", "send a new hello to identify"),
-        CLOSE_CODES.badMessage,
-      );
+    const { gateway } = this.options;
+    let next: Awaited<ReturnType<TrackerGateway["hello"]>>;
+    if (message.t === "hello") {
+      next = await gateway.hello(message, "ws");
+    } else if (this.key) {
+      next = await gateway.identify(this.key, message.token, "ws");
+    } else {
+      this.fail(new AppError("unauthorized", "send hello first"), CLOSE_CODES.badMessage);
       return;
     }
-    const { key, welcome } = await this.options.gateway.hello(message, "ws");
     clearTimeout(this.helloTimer);
-    const id = connectionId(key);
-    if (this.key && connectionId(this.key) !== id) this.release();
-    this.key = key;
+    const id = connectionId(next.key);
+    if (
+      this.key &&
+      connectionId(this.key) !== id &&
+      this.owners.get(connectionId(this.key)) === this
+    ) {
+      this.owners.delete(connectionId(this.key));
+      if (message.t === "hello") gateway.disconnect(this.key);
+    }
+    this.key = next.key;
     this.owners.set(id, this);
-    this.send(welcome);
+    this.send(next.welcome);
   }
 
   private parse(data: RawData, isBinary: boolean): ClientMessage | null {

@@ -6,13 +6,20 @@ import type { UserDirectory } from "../users/user-directory.js";
 import {
   applyPresenceEvent,
   createPresenceState,
+  hasConnection,
   listUserViews,
   liveUsers,
   openSessions,
   type PresenceState,
   viewUser,
 } from "./engine.js";
-import type { PresenceChange, PresenceEvent, PresenceRules, UserPresenceView } from "./types.js";
+import type {
+  ConnectionKey,
+  PresenceChange,
+  PresenceEvent,
+  PresenceRules,
+  UserPresenceView,
+} from "./types.js";
 
 export type Clock = () => number;
 
@@ -67,6 +74,11 @@ export class PresenceService {
   handle(event: PresenceEvent): void {
     const changes = applyPresenceEvent(this.state, event, this.options.clock());
     if (changes.length > 0) this.dispatch(changes);
+  }
+
+  /** Whether the engine holds this tab (false after a heartbeat timeout dropped it). */
+  hasConnection(key: ConnectionKey): boolean {
+    return hasConnection(this.state, key);
   }
 
   view(platform: string, user: string): UserPresenceView | null {

@@ -1,0 +1,149 @@
+// Starts a real Rollcall on a random port with its own SQLite file, for integration tests.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ClientMessage, PROTOCOL_VERSION, type ServerMessage } from "@rollcall/protocol";
+import pino from "pino";
+import WebSocket from "ws";
+import { signUserToken, signViewerToken } from "../auth/token-signer.js";
+import { loadConfig } from "../config/config.js";
+import { type Rollcall, startRollcall } from "../main.js";
+
+export const TEST_SECRET = "integration-test-secret-0123456789";
+
+export interface TestRollcall extends Rollcall {
+  dataDir: string;
+  userToken(sub: string, extra?: { name?: string; role?: string; email?: string }): Promise<string>;
+  viewerToken(role?: "owner" | "admin" | "instructor", apps?: string[]): Promise<string>;
+  /** Stops the server; the data stays for a restart unless `remove`. */
+  stop(remove?: boolean): Promise<void>;
+}
+
+export async function startTestRollcall(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), "rollcall-it-")),
+): Promise<TestRollcall> {
+  const config = loadConfig({
+    PORT: "0",
+    ROLLCALL_HOST: "127.0.0.1",
+    ROLLCALL_DATA_DIR: dataDir,
+    ROLLCALL_PLATFORM_SECRET: TEST_SECRET,
+    ROLLCALL_HEARTBEAT_SECONDS: "1",
+    ROLLCALL_IDLE_SECONDS: "2",
+    ROLLCALL_SESSION_GRACE_SECONDS: "4",
+    ...env,
+  });
+  const rollcall = await startRollcall(config, { logger: pino({ level: "silent" }) });
+  return {
+    ...rollcall,
+    dataDir,
+    userToken: (sub, extra = {}) =>
+      signUserToken(
+        {
+          sub,
+          name: extra.name ?? sub,
+          email: extra.email ?? `${sub}@example.com`,
+          role: extra.role ?? "Learner",
+        },
+        { secret: TEST_SECRET, ttlSeconds: 600 },
+      ),
+    viewerToken: (role = "owner", apps) =>
+      signViewerToken(
+        { sub: `viewer-${role}`, role, ...(apps ? { apps } : {}) },
+        { secret: TEST_SECRET, ttlSeconds: 600 },
+      ),
+    async stop(remove = true) {
+      await rollcall.close();
+      if (remove) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tracker speaking the real protocol over a real WebSocket, with a message inbox. */
+export class TestTab {
+  readonly inbox: ServerMessage[] = [];
+  closeCode: number | null = null;
+  private ws!: WebSocket;
+
+  constructor(
+    private readonly url: string,
+    readonly tab: string,
+  ) {}
+
+  async open(
+    token: string,
+    page = { path: "/", title: "Home", app: null as string | null },
+  ): Promise<ServerMessage> {
+    this.ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/api/v1/track/ws`);
+    this.closeCode = null;
+    this.ws.on("message", (data) => this.inbox.push(JSON.parse(data.toString()) as ServerMessage));
+    this.ws.on("close", (code) => {
+      this.closeCode = code;
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once("open", () => resolve());
+      this.ws.once("error", reject);
+    });
+    this.send({
+      t: "hello",
+      v: PROTOCOL_VERSION,
+      token,
+      tab: this.tab,
+      page,
+      visible: true,
+      inputAgoMs: 0,
+    });
+    return this.next();
+  }
+
+  send(message: ClientMessage | Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  sendRaw(data: string): void {
+    this.ws.send(data);
+  }
+
+  /** The next server message not yet taken. */
+  async next(timeoutMs = 3000): Promise<ServerMessage> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inbox.length === 0) {
+      if (Date.now() > deadline) throw new Error("no server message in time");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.inbox.shift()!;
+  }
+
+  async closed(timeoutMs = 3000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.closeCode === null) {
+      if (Date.now() > deadline) throw new Error("socket not closed in time");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.closeCode;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 3000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw last instanceof Error ? last : new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
