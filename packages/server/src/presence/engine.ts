@@ -13,7 +13,14 @@ import type { PresenceChange, PresenceEvent, RestoredSession } from "./types.js"
 import { refreshRow } from "./user-row.js";
 
 export { createPresenceState, type PresenceState } from "./state.js";
-export { hasConnection, listUserViews, liveUsers, openSessions, viewUser } from "./view.js";
+export {
+  activeApps,
+  hasConnection,
+  listUserViews,
+  liveUsers,
+  openSessions,
+  viewUser,
+} from "./view.js";
 
 type ConnectEvent = Extract<PresenceEvent, { type: "connect" }>;
 type TabEvent = Extract<

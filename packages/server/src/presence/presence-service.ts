@@ -4,6 +4,7 @@ import type { FactWriter } from "../storage/fact-writer.js";
 import type { Storage } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import {
+  activeApps,
   applyPresenceEvent,
   createPresenceState,
   hasConnection,
@@ -128,5 +129,9 @@ export class PresenceService {
       this.options.directory.markSeen(platform, user, now);
     }
     this.options.writer.addSessionsSeen(seen);
+    // Ongoing activity reaches the analytics as time passes, not only when it ends.
+    this.options.writer.addActiveSeen(
+      Array.from(activeApps(this.state), (a) => ({ platform: a.platform, user: a.user, app: a.app, at: now })),
+    );
   }
 }

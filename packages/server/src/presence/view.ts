@@ -115,3 +115,16 @@ function lastLiveMoment(presence: UserPresence): number | null {
   }
   return last;
 }
+
+/** Apps each user is active in right now (as of the last event), with when that began. */
+export function* activeApps(
+  state: PresenceState,
+): Iterable<{ platform: string; user: string; app: string | null; startedAt: number }> {
+  for (const [platform, users] of state.platforms) {
+    for (const presence of users.values()) {
+      for (const [app, active] of presence.activeApps) {
+        yield { platform, user: presence.user, app, startedAt: active.startedAt };
+      }
+    }
+  }
+}

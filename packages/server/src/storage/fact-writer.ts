@@ -34,9 +34,11 @@ export class FactWriter {
     private readonly options: FactWriterOptions,
   ) {}
 
-  addUser(platform: string, profile: UserProfile): void {
+  /** Resolves once the user is stored (callers that need not wait may ignore it). */
+  addUser(platform: string, profile: UserProfile): Promise<void> {
+    if (this.isClosed) return Promise.reject(new Error("fact writer is closed"));
     this.batch.users.push({ platform, ...profile });
-    this.bump(1);
+    return this.durable(1);
   }
 
   /** Turns the engine's decisions into rows. */
@@ -76,12 +78,26 @@ export class FactWriter {
     this.bump(seen.length);
   }
 
+  /** Marks users active in apps at a moment (ongoing active intervals). */
+  addActiveSeen(seen: FactBatch["activeSeen"]): void {
+    if (seen.length === 0) return;
+    this.batch.activeSeen.push(...seen);
+    this.bump(seen.length);
+  }
+
   /** Resolves once the events are committed: only then may they be acknowledged. */
   addEvents(events: EventRecord[]): Promise<void> {
     if (this.isClosed) return Promise.reject(new Error("fact writer is closed"));
     this.batch.events.push(...events);
+    return this.durable(events.length);
+  }
+
+  private durable(count: number): Promise<void> {
+    if (this.isClosed) return Promise.reject(new Error("fact writer is closed"));
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    this.bump(events.length);
+    // Nobody may be waiting on it; a failure is already logged by onError.
+    done.catch(() => undefined);
+    this.bump(count);
     return done;
   }
 

@@ -1,6 +1,57 @@
 // The Storage interface: every durable fact Rollcall keeps, in domain verbs, for each adapter.
 import type { Page, Viewer } from "@rollcall/protocol";
 
+/**
+ * Activity is kept in 15-minute UTC slots (slot = floor(epochMs / SLOT_MS)): every local hour and
+ * day boundary of every real time zone falls on a slot boundary, so counts stay exact in any zone.
+ */
+export const SLOT_MS = 900_000;
+
+/** A platform, or one app of it (`app: null` is the whole platform, `_all` in the API). */
+export interface AppScope {
+  platform: string;
+  app: string | null;
+}
+
+/** Slot indexes [start, end). */
+export interface SlotWindow {
+  start: number;
+  end: number;
+}
+
+export type UserTableSort = "name" | "messagesSent" | "lastActiveAt";
+
+export interface UserTableQuery {
+  scope: AppScope;
+  /** Messages are counted in these slots. */
+  messages: SlotWindow;
+  messageNames: string[];
+  q: string | null;
+  /** Keep only users whose last activity is before this (or who never were active). */
+  inactiveBefore: number | null;
+  minMessages: number;
+  sort: UserTableSort;
+  order: "asc" | "desc";
+  /** null: every row (CSV export). */
+  limit: number | null;
+  offset: number;
+}
+
+export interface UserTableRow {
+  id: string;
+  name: string;
+  email: string;
+  messagesSent: number;
+  lastActiveAt: number | null;
+}
+
+export interface AppRecord {
+  id: string;
+  /** Users with any activity in the app. */
+  users: number;
+  lastActivityAt: number | null;
+}
+
 export interface PlatformRecord {
   id: string;
   name: string;
@@ -98,6 +149,8 @@ export interface FactBatch {
     startedAt: number;
     endedAt: number;
   }>;
+  /** Users active in an app at `at` (ongoing active intervals, marked as time passes). */
+  activeSeen: Array<{ platform: string; user: string; app: string | null; at: number }>;
   events: EventRecord[];
 }
 
@@ -111,6 +164,7 @@ export function emptyFactBatch(): FactBatch {
     visitsEnded: [],
     activeStarted: [],
     activeEnded: [],
+    activeSeen: [],
     events: [],
   };
 }
@@ -151,6 +205,15 @@ export interface Storage {
   ): Promise<SessionRecord[]>;
   userRecentVisits(platform: string, user: string, limit: number): Promise<PageVisitRecord[]>;
   countEvents(platform: string): Promise<number>;
+
+  /** Distinct users active in each window (same order). */
+  countActiveUsers(scope: AppScope, windows: SlotWindow[]): Promise<number[]>;
+  /** Users with any activity in the app ever; for the whole platform, every registered user. */
+  countKnownUsers(scope: AppScope): Promise<number>;
+  /** Every user known to the scope with messages in a window and last activity, filtered. */
+  userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }>;
+  /** Apps with any activity, by id. */
+  listApps(platform: string): Promise<AppRecord[]>;
 
   createOperator(operator: OperatorRecord): Promise<void>;
   getOperator(email: string): Promise<OperatorRecord | null>;

@@ -81,4 +81,38 @@ export const sqliteMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "analytics rollups",
+    sql: `
+      CREATE TABLE activity_slots (
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (platform_id, app, slot, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX activity_slots_time ON activity_slots (platform_id, slot, user_id);
+      CREATE INDEX activity_slots_user ON activity_slots (platform_id, user_id);
+      CREATE TABLE event_counts (
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        name TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (platform_id, app, name, slot, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX event_counts_user ON event_counts (platform_id, user_id);
+      CREATE TABLE user_apps (
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        first_active_at INTEGER NOT NULL,
+        last_active_at INTEGER NOT NULL,
+        PRIMARY KEY (platform_id, app, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX user_apps_user ON user_apps (platform_id, user_id);
+    `,
+  },
 ];

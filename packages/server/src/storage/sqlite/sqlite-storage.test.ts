@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
+import { runAnalyticsContract } from "../analytics-contract.js";
 import { runStorageContract } from "../storage-contract.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
 
@@ -11,3 +12,5 @@ let count = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 runStorageContract("SQLite", async () => openSqliteStorage(join(dir, `db-${count++}.sqlite`)));
+
+runAnalyticsContract("SQLite", async () => openSqliteStorage(join(dir, `db-${count++}.sqlite`)));

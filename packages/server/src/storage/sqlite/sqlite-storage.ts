@@ -3,19 +3,23 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type {
+  AppRecord,
+  AppScope,
   FactBatch,
   OperatorRecord,
   PageVisitRecord,
   PlatformRecord,
   SessionRecord,
+  SlotWindow,
   Storage,
   UserRecord,
+  UserTableQuery,
+  UserTableRow,
   ViewerSessionRecord,
 } from "../storage.js";
 import { sqliteMigrations } from "./migrations.js";
-
-/** The app column stores '' for "no app" so it can be part of a primary key. */
-const NO_APP = "";
+import { countActiveUsers, userTable } from "./sqlite-analytics.js";
+import { NO_APP, type StatementCache, writeSqliteFacts } from "./sqlite-facts.js";
 
 /**
  * Opens (creating if needed) the database file. Choose it for one node: it is fast, needs no
@@ -39,13 +43,18 @@ class SqliteStorage implements Storage {
 
   constructor(private readonly db: Database.Database) {}
 
-  private stmt(sql: string): Database.Statement {
+  /** Prepared once per SQL text, then reused. */
+  private readonly statement: StatementCache = (sql) => {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
     return statement;
+  };
+
+  private stmt(sql: string): Database.Statement {
+    return this.statement(sql);
   }
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -112,7 +121,17 @@ class SqliteStorage implements Storage {
 
   async deleteUser(platform: string, user: string): Promise<void> {
     this.db.transaction(() => {
-      for (const table of ["users", "sessions", "page_visits", "active_intervals", "events"]) {
+      const tables = [
+        "users",
+        "sessions",
+        "page_visits",
+        "active_intervals",
+        "events",
+        "activity_slots",
+        "event_counts",
+        "user_apps",
+      ];
+      for (const table of tables) {
         const column = table === "users" ? "id" : "user_id";
         this.stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(
           platform,
@@ -123,101 +142,8 @@ class SqliteStorage implements Storage {
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
-    this.writeFactsNow(batch);
+    this.db.transaction(() => writeSqliteFacts(this.statement, batch, Date.now()))();
   }
-
-  private writeFactsNow = (batch: FactBatch): void => {
-    this.db.transaction(() => {
-      const now = Date.now();
-      const upsertUser = this.stmt(
-        `INSERT INTO users (platform_id, id, name, email, role, created_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, NULL)
-         ON CONFLICT (platform_id, id) DO UPDATE SET
-           name = excluded.name, email = excluded.email, role = excluded.role`,
-      );
-      for (const u of batch.users) upsertUser.run(u.platform, u.id, u.name, u.email, u.role, now);
-
-      const startSession = this.stmt(
-        `INSERT INTO sessions (platform_id, user_id, started_at, ended_at, last_live_at)
-         VALUES (?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING`,
-      );
-      for (const s of batch.sessionsStarted) {
-        startSession.run(s.platform, s.user, s.startedAt, s.startedAt);
-      }
-      const seeSession = this.stmt(
-        `UPDATE sessions SET last_live_at = max(last_live_at, ?)
-         WHERE platform_id = ? AND user_id = ? AND started_at = ? AND ended_at IS NULL`,
-      );
-      const seeUser = this.stmt(
-        `UPDATE users SET last_seen_at = max(coalesce(last_seen_at, 0), ?)
-         WHERE platform_id = ? AND id = ?`,
-      );
-      for (const s of batch.sessionsSeen) {
-        seeSession.run(s.at, s.platform, s.user, s.startedAt);
-        seeUser.run(s.at, s.platform, s.user);
-      }
-      const endSession = this.stmt(
-        `UPDATE sessions SET ended_at = ?, last_live_at = ?
-         WHERE platform_id = ? AND user_id = ? AND started_at = ?`,
-      );
-      for (const s of batch.sessionsEnded) {
-        endSession.run(s.endedAt, s.endedAt, s.platform, s.user, s.startedAt);
-        seeUser.run(s.endedAt, s.platform, s.user);
-      }
-
-      const startVisit = this.stmt(
-        `INSERT INTO page_visits (platform_id, user_id, tab, started_at, ended_at, path, title, app)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      );
-      for (const v of batch.visitsStarted) {
-        startVisit.run(
-          v.platform,
-          v.user,
-          v.tab,
-          v.startedAt,
-          v.page.path,
-          v.page.title,
-          v.page.app ?? null,
-        );
-      }
-      const endVisit = this.stmt(
-        `UPDATE page_visits SET ended_at = ?
-         WHERE platform_id = ? AND user_id = ? AND tab = ? AND started_at = ?`,
-      );
-      for (const v of batch.visitsEnded)
-        endVisit.run(v.endedAt, v.platform, v.user, v.tab, v.startedAt);
-
-      const startActive = this.stmt(
-        `INSERT INTO active_intervals (platform_id, user_id, app, started_at, ended_at)
-         VALUES (?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING`,
-      );
-      for (const a of batch.activeStarted)
-        startActive.run(a.platform, a.user, a.app ?? NO_APP, a.startedAt);
-      const endActive = this.stmt(
-        `UPDATE active_intervals SET ended_at = ?
-         WHERE platform_id = ? AND user_id = ? AND app = ? AND started_at = ?`,
-      );
-      for (const a of batch.activeEnded) {
-        endActive.run(a.endedAt, a.platform, a.user, a.app ?? NO_APP, a.startedAt);
-      }
-
-      const insertEvent = this.stmt(
-        `INSERT INTO events (platform_id, id, user_id, name, app, ts, props)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      );
-      for (const e of batch.events) {
-        insertEvent.run(
-          e.platform,
-          e.id,
-          e.user,
-          e.name,
-          e.app,
-          e.ts,
-          e.props === null ? null : JSON.stringify(e.props),
-        );
-      }
-    })();
-  };
 
   async openSessions(): Promise<SessionRecord[]> {
     return (this.stmt("SELECT * FROM sessions WHERE ended_at IS NULL").all() as Row[]).map(
@@ -292,6 +218,39 @@ class SqliteStorage implements Storage {
       platform,
     ) as Row;
     return Number(row.n);
+  }
+
+  async countActiveUsers(scope: AppScope, windows: SlotWindow[]): Promise<number[]> {
+    return countActiveUsers(this.statement, scope, windows);
+  }
+
+  async countKnownUsers(scope: AppScope): Promise<number> {
+    const row = (
+      scope.app === null
+        ? this.stmt("SELECT count(*) AS n FROM users WHERE platform_id = ?").get(scope.platform)
+        : this.stmt("SELECT count(*) AS n FROM user_apps WHERE platform_id = ? AND app = ?").get(
+            scope.platform,
+            scope.app,
+          )
+    ) as Row;
+    return Number(row.n);
+  }
+
+  async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
+    return userTable(this.statement, query);
+  }
+
+  async listApps(platform: string): Promise<AppRecord[]> {
+    return (
+      this.stmt(
+        `SELECT app, count(*) AS users, max(last_active_at) AS last FROM user_apps
+         WHERE platform_id = ? AND app != '' GROUP BY app ORDER BY app`,
+      ).all(platform) as Row[]
+    ).map((row) => ({
+      id: String(row.app),
+      users: Number(row.users),
+      lastActivityAt: row.last === null ? null : Number(row.last),
+    }));
   }
 
   async createOperator(operator: OperatorRecord): Promise<void> {

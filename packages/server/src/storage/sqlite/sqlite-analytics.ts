@@ -1,0 +1,108 @@
+// The analytics queries in SQLite's dialect, over the rollups (never the raw events).
+import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
+import type { StatementCache } from "./sqlite-facts.js";
+
+type Row = Record<string, unknown>;
+
+/** Windows per statement: 3 bound values each, well under SQLite's variable limit. */
+const WINDOWS_PER_QUERY = 2_000;
+
+export function countActiveUsers(
+  stmt: StatementCache,
+  scope: AppScope,
+  windows: SlotWindow[],
+): number[] {
+  const counts = new Array<number>(windows.length).fill(0);
+  for (let offset = 0; offset < windows.length; offset += WINDOWS_PER_QUERY) {
+    const chunk = windows.slice(offset, offset + WINDOWS_PER_QUERY);
+    const values = chunk.map(() => "(?, ?, ?)").join(", ");
+    const appFilter = scope.app === null ? "" : "AND a.app = ?";
+    const sql = `WITH w(i, s, e) AS (VALUES ${values})
+      SELECT w.i AS i, count(DISTINCT a.user_id) AS n
+      FROM w JOIN activity_slots a
+        ON a.platform_id = ? ${appFilter} AND a.slot >= w.s AND a.slot < w.e
+      GROUP BY w.i`;
+    const params: Array<string | number> = [];
+    chunk.forEach((window, i) => params.push(offset + i, window.start, window.end));
+    params.push(scope.platform);
+    if (scope.app !== null) params.push(scope.app);
+    for (const row of stmt(sql).all(...params) as Row[]) counts[Number(row.i)] = Number(row.n);
+  }
+  return counts;
+}
+
+const SORT_SQL: Record<UserTableQuery["sort"], string> = {
+  name: "lower(name)",
+  messagesSent: "messages",
+  lastActiveAt: "last_active",
+};
+
+export function userTable(
+  stmt: StatementCache,
+  query: UserTableQuery,
+): { total: number; rows: UserTableRow[] } {
+  const { scope } = query;
+  const appParams = scope.app === null ? [] : [scope.app];
+  const known =
+    scope.app === null
+      ? `SELECT u.id AS user_id,
+           (SELECT max(ua.last_active_at) FROM user_apps ua
+            WHERE ua.platform_id = u.platform_id AND ua.user_id = u.id) AS last_active
+         FROM users u WHERE u.platform_id = ?`
+      : `SELECT user_id, last_active_at AS last_active FROM user_apps
+         WHERE platform_id = ? AND app = ?`;
+  const messages = `SELECT user_id, sum(count) AS n FROM event_counts
+    WHERE platform_id = ? ${scope.app === null ? "" : "AND app = ?"}
+      AND name IN (${query.messageNames.map(() => "?").join(", ")}) AND slot >= ? AND slot < ?
+    GROUP BY user_id`;
+
+  const filters: string[] = ["messages >= ?"];
+  const filterParams: Array<string | number> = [query.minMessages];
+  if (query.q) {
+    const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filters.push("(lower(name) LIKE ? ESCAPE '\\' OR lower(email) LIKE ? ESCAPE '\\')");
+    filterParams.push(like, like);
+  }
+  if (query.inactiveBefore !== null) {
+    filters.push("(last_active IS NULL OR last_active < ?)");
+    filterParams.push(query.inactiveBefore);
+  }
+
+  const base = `WITH known AS (${known}), msgs AS (${messages}),
+    rows AS (
+      SELECT u.id AS id, u.name AS name, u.email AS email,
+             coalesce(m.n, 0) AS messages, k.last_active AS last_active
+      FROM known k
+      JOIN users u ON u.platform_id = ? AND u.id = k.user_id
+      LEFT JOIN msgs m ON m.user_id = k.user_id
+    )
+    SELECT * FROM rows WHERE ${filters.join(" AND ")}`;
+  const allParams = [
+    scope.platform,
+    ...appParams,
+    scope.platform,
+    ...appParams,
+    ...query.messageNames,
+    query.messages.start,
+    query.messages.end,
+    scope.platform,
+    ...filterParams,
+  ];
+
+  const total = Number((stmt(`SELECT count(*) AS n FROM (${base})`).get(...allParams) as Row).n);
+  const direction = query.order === "desc" ? "DESC" : "ASC";
+  // Never-active users sort after everyone else, whichever the direction.
+  const order = `${query.sort === "lastActiveAt" ? "last_active IS NULL, " : ""}${SORT_SQL[query.sort]} ${direction}, id ASC`;
+  const page = query.limit === null ? "" : " LIMIT ? OFFSET ?";
+  const pageParams = query.limit === null ? [] : [query.limit, query.offset];
+  const rows = (
+    stmt(`${base} ORDER BY ${order}${page}`).all(...allParams, ...pageParams) as Row[]
+  ).map((row) => ({
+    id: String(row.id),
+    name: String(row.name),
+    email: String(row.email),
+    messagesSent: Number(row.messages),
+    lastActiveAt: row.last_active === null ? null : Number(row.last_active),
+  }));
+  return { total, rows };
+}
