@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CLOSE_CODES, DEFAULT_PLATFORM } from "@rollcall/protocol";
 import pino, { type Logger } from "pino";
+import { BackendAuth } from "./auth/backend-auth.js";
 import { LoginLimiter } from "./auth/login-limiter.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
@@ -13,6 +14,7 @@ import type { Config } from "./config/config.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
 import { addAuthRoutes } from "./http/routes/auth-routes.js";
+import { addBackendRoutes } from "./http/routes/backend-routes.js";
 import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
@@ -113,6 +115,15 @@ export async function startRollcall(
     isSecure: false,
   });
   addPresenceRoutes(router, { auth, board, feed, clock });
+  addBackendRoutes(router, {
+    backendAuth: new BackendAuth(storage, clock),
+    storage,
+    writer,
+    directory,
+    presence,
+    feed,
+    clock,
+  });
   let sockets: ReturnType<typeof attachTrackerSockets> | null = null;
   addPageRoutes(router, {
     auth,

@@ -131,7 +131,12 @@ export class PresenceService {
     this.options.writer.addSessionsSeen(seen);
     // Ongoing activity reaches the analytics as time passes, not only when it ends.
     this.options.writer.addActiveSeen(
-      Array.from(activeApps(this.state), (a) => ({ platform: a.platform, user: a.user, app: a.app, at: now })),
+      Array.from(activeApps(this.state), (a) => ({
+        platform: a.platform,
+        user: a.user,
+        app: a.app,
+        at: now,
+      })),
     );
   }
 }

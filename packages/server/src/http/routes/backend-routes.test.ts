@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTestRollcall, TEST_SECRET, type TestRollcall } from "../../testing/test-rollcall.js";
+
+let rollcall: TestRollcall;
+beforeEach(async () => {
+  rollcall = await startTestRollcall();
+});
+afterEach(async () => {
+  await rollcall.stop();
+});
+
+function backend(path: string, method: string, body?: unknown, secret = TEST_SECRET) {
+  return fetch(`${rollcall.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+describe("backend API", () => {
+  it("upserts a user: 201 the first time, 200 after, and the live page lists them", async () => {
+    const first = await backend("/api/v1/users/u1", "PUT", {
+      name: "Ada",
+      email: "ada@x.io",
+      role: "Learner",
+    });
+    expect(first.status).toBe(201);
+    const again = await backend("/api/v1/users/u1", "PUT", {
+      name: "Ada L.",
+      email: "ada@x.io",
+      role: "Learner",
+    });
+    expect(again.status).toBe(200);
+    expect(rollcall.directory.get("default", "u1")?.name).toBe("Ada L.");
+    expect((await rollcall.storage.listUsers()).map((u) => u.name)).toEqual(["Ada L."]);
+  });
+
+  it("refuses a wrong secret, a viewer token and a missing header with 401", async () => {
+    expect((await backend("/api/v1/users/u1", "PUT", { name: "A" }, "wrong-secret")).status).toBe(
+      401,
+    );
+    const viewer = await rollcall.viewerToken("owner");
+    expect((await backend("/api/v1/users/u1", "PUT", { name: "A" }, viewer)).status).toBe(401);
+    const bare = await fetch(`${rollcall.url}/api/v1/users/u1`, { method: "PUT", body: "{}" });
+    expect(bare.status).toBe(401);
+  });
+
+  it("names the field of a bad body", async () => {
+    const response = await backend("/api/v1/events", "POST", {
+      events: [
+        { id: "e1", user: "u1", name: "message" },
+        { id: "e2", user: "u1" },
+      ],
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "events[1].name",
+    );
+  });
+
+  it("stores a retried batch once and backfills past timestamps", async () => {
+    const events = [
+      { id: "e1", user: "u1", name: "message", app: "math", ts: "2026-01-05T10:00:00Z" },
+      { id: "e2", user: "u1", name: "message", app: "math", ts: "2026-01-05T10:01:00+05:45" },
+    ];
+    expect((await backend("/api/v1/events", "POST", { events })).status).toBe(200);
+    expect((await backend("/api/v1/events", "POST", { events })).status).toBe(200);
+    expect(await rollcall.storage.countEvents("default")).toBe(2);
+    // Events register the users they name.
+    expect(rollcall.directory.get("default", "u1")?.name).toBe("u1");
+  });
+
+  it("refuses events dated in the future", async () => {
+    const response = await backend("/api/v1/events", "POST", {
+      events: [{ id: "e1", user: "u1", name: "message", ts: "2999-01-01T00:00:00Z" }],
+    });
+    expect(response.status).toBe(422);
+  });
+
+  it("erases a user and all their data", async () => {
+    await backend("/api/v1/users/u1", "PUT", { name: "Ada" });
+    await backend("/api/v1/events", "POST", {
+      events: [{ id: "e1", user: "u1", name: "message" }],
+    });
+    expect((await backend("/api/v1/users/u1", "DELETE")).status).toBe(204);
+    expect(await rollcall.storage.countEvents("default")).toBe(0);
+    expect(rollcall.directory.get("default", "u1")).toBeUndefined();
+    expect((await backend("/api/v1/users/u1", "DELETE")).status).toBe(404);
+  });
+});

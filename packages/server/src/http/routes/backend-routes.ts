@@ -1,0 +1,114 @@
+// Backend API for the host platform's server: upsert and erase users, send events (idempotent).
+import { z } from "zod";
+import type { BackendAuth } from "../../auth/backend-auth.js";
+import type { PresenceFeed } from "../../live/presence-feed.js";
+import type { PresenceService } from "../../presence/presence-service.js";
+import type { FactWriter } from "../../storage/fact-writer.js";
+import type { Storage } from "../../storage/storage.js";
+import type { UserDirectory } from "../../users/user-directory.js";
+import { AppError, describeIssues } from "../app-error.js";
+import { readJson, sendJson } from "../http-io.js";
+import type { Router } from "../router.js";
+
+export interface BackendRoutesDeps {
+  backendAuth: BackendAuth;
+  storage: Storage;
+  writer: FactWriter;
+  directory: UserDirectory;
+  presence: PresenceService;
+  feed: PresenceFeed;
+  clock: () => number;
+}
+
+export const MAX_EVENTS_PER_BATCH = 1_000;
+/** Clock skew allowed for a client's future timestamps. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+const userIdSchema = z.string().min(1).max(256);
+const profileSchema = z.object({
+  name: z.string().max(256),
+  email: z.string().max(320).default(""),
+  role: z.string().max(64).default(""),
+});
+
+const eventSchema = z.object({
+  id: z.string().min(1).max(64),
+  user: userIdSchema,
+  name: z.string().min(1).max(128),
+  app: z.string().min(1).max(128).nullable().optional(),
+  ts: z.iso.datetime({ offset: true }).optional(),
+  props: z.record(z.string(), z.unknown()).optional(),
+});
+const eventBatchSchema = z.object({
+  events: z.array(eventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
+});
+
+function parseUserId(raw: string | undefined): string {
+  const parsed = userIdSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("bad_request", "path.id: 1 to 256 characters");
+  return parsed.data;
+}
+
+export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void {
+  router.on("PUT", "/api/v1/users/:id", async ({ req, res, params }) => {
+    const platform = await deps.backendAuth.platformOf(req);
+    const id = parseUserId(params.id);
+    const parsed = profileSchema.safeParse(await readJson(req));
+    if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
+    const profile = { id, ...parsed.data };
+    const isNew = deps.directory.get(platform, id) === undefined;
+    if (deps.directory.upsert(platform, profile, deps.clock())) {
+      await deps.writer.addUser(platform, profile);
+      deps.feed.markChanged(platform, id);
+    }
+    sendJson(res, isNew ? 201 : 200, { user: profile });
+  });
+
+  router.on("DELETE", "/api/v1/users/:id", async ({ req, res, params }) => {
+    const platform = await deps.backendAuth.platformOf(req);
+    const id = parseUserId(params.id);
+    // Flush first, so nothing already queued for the user is written after the erase.
+    await deps.writer.flush();
+    deps.presence.handle({ type: "forget", platform, user: id });
+    await deps.storage.deleteUser(platform, id);
+    const existed = deps.directory.remove(platform, id);
+    deps.feed.markRemoved(platform, id);
+    if (!existed) throw new AppError("not_found", `no user "${id.slice(0, 64)}" on this platform`);
+    res.writeHead(204).end();
+  });
+
+  router.on("POST", "/api/v1/events", async ({ req, res }) => {
+    const platform = await deps.backendAuth.platformOf(req);
+    const parsed = eventBatchSchema.safeParse(await readJson(req, 4 * 1_048_576));
+    if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
+    const now = deps.clock();
+    const events = parsed.data.events.map((e, i) => {
+      const ts = e.ts === undefined ? now : Date.parse(e.ts);
+      if (ts > now + FUTURE_SKEW_MS) {
+        throw new AppError("unprocessable", `events[${i}].ts: in the future`);
+      }
+      return {
+        platform,
+        id: e.id,
+        user: e.user,
+        name: e.name,
+        app: e.app ?? null,
+        ts,
+        props: e.props ?? null,
+      };
+    });
+    // Events may name users the platform never upserted: they are registered by id.
+    for (const event of events) {
+      const profile = { id: event.user, name: event.user, email: "", role: "" };
+      if (
+        deps.directory.get(platform, event.user) === undefined &&
+        deps.directory.upsert(platform, profile, now)
+      ) {
+        void deps.writer.addUser(platform, profile);
+        deps.feed.markChanged(platform, event.user);
+      }
+    }
+    await deps.writer.addEvents(events);
+    sendJson(res, 200, { accepted: events.length });
+  });
+}
