@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CLOSE_CODES, DEFAULT_PLATFORM } from "@rollcall/protocol";
 import pino, { type Logger } from "pino";
+import { UsersAnalytics } from "./analytics/users-analytics.js";
 import { BackendAuth } from "./auth/backend-auth.js";
 import { LoginLimiter } from "./auth/login-limiter.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
@@ -13,6 +14,7 @@ import { ViewerAuth } from "./auth/viewer-auth.js";
 import type { Config } from "./config/config.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
+import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
 import { addAuthRoutes } from "./http/routes/auth-routes.js";
 import { addBackendRoutes } from "./http/routes/backend-routes.js";
 import { addPageRoutes } from "./http/routes/page-routes.js";
@@ -115,6 +117,12 @@ export async function startRollcall(
     isSecure: false,
   });
   addPresenceRoutes(router, { auth, board, feed, clock });
+  addAnalyticsRoutes(router, {
+    auth,
+    analytics: new UsersAnalytics(storage, presence, config.messageEvents),
+    storage,
+    clock,
+  });
   addBackendRoutes(router, {
     backendAuth: new BackendAuth(storage, clock),
     storage,

@@ -22,6 +22,7 @@ export interface TestRollcall extends Rollcall {
 export async function startTestRollcall(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), "rollcall-it-")),
+  clock?: () => number,
 ): Promise<TestRollcall> {
   const config = loadConfig({
     PORT: "0",
@@ -33,7 +34,10 @@ export async function startTestRollcall(
     ROLLCALL_SESSION_GRACE_SECONDS: "4",
     ...env,
   });
-  const rollcall = await startRollcall(config, { logger: pino({ level: "silent" }) });
+  const rollcall = await startRollcall(config, {
+    logger: pino({ level: "silent" }),
+    ...(clock ? { clock } : {}),
+  });
   return {
     ...rollcall,
     dataDir,

@@ -1,0 +1,121 @@
+// Validates an analytics request into a Query value: scope, resolved range, zone and `now`.
+import type { Viewer } from "@rollcall/protocol";
+import { z } from "zod";
+import { AppError, describeIssues } from "../http/app-error.js";
+import type { AppScope, UserTableSort } from "../storage/storage.js";
+import { type AnalyticsRange, RangeInputError, resolveRange } from "./analytics-range.js";
+
+/** `:app` value meaning the whole platform. */
+export const ALL_APPS = "_all";
+
+const rangeParamsSchema = z.object({
+  range: z.enum(["today", "7d", "30d", "custom"]).default("7d"),
+  from: z.string().max(10).optional(),
+  to: z.string().max(10).optional(),
+  tz: z.string().min(1).max(64).default("UTC"),
+});
+
+export interface AnalyticsQuery {
+  scope: AppScope;
+  range: AnalyticsRange;
+  rangeName: z.infer<typeof rangeParamsSchema>["range"];
+  tz: string;
+  now: number;
+}
+
+/** Who may read which app: owners and admins everything, instructors only their apps. */
+export function scopeFor(viewer: Viewer, app: string): AppScope {
+  if (app === ALL_APPS) {
+    if (viewer.apps !== null) {
+      throw new AppError(
+        "forbidden",
+        "instructors see their own apps only, not the whole platform",
+      );
+    }
+    return { platform: viewer.platform, app: null };
+  }
+  if (viewer.apps !== null && !viewer.apps.includes(app)) {
+    throw new AppError("forbidden", `app "${app.slice(0, 128)}" is not one of yours`);
+  }
+  return { platform: viewer.platform, app };
+}
+
+export function buildAnalyticsQuery(
+  viewer: Viewer,
+  app: string,
+  params: URLSearchParams,
+  now: number,
+): AnalyticsQuery {
+  const scope = scopeFor(viewer, app);
+  const parsed = rangeParamsSchema.safeParse(pick(params, ["range", "from", "to", "tz"]));
+  if (!parsed.success)
+    throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
+  const { range: rangeName, from, to, tz } = parsed.data;
+  try {
+    const range = resolveRange({ range: rangeName, from, to, tz, now });
+    return { scope, range, rangeName, tz, now };
+  } catch (error) {
+    if (error instanceof RangeInputError)
+      throw new AppError("invalid_query", `query.${error.message}`);
+    throw error;
+  }
+}
+
+const tableParamsSchema = z.object({
+  sort: z.enum(["name", "messagesSent", "lastActiveAt"]).default("name"),
+  order: z.enum(["asc", "desc"]).default("asc"),
+  q: z.string().max(200).optional(),
+  inactiveDays: z.coerce.number().int().min(0).max(3650).optional(),
+  minMessages: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+
+export interface TableParams {
+  sort: UserTableSort;
+  order: "asc" | "desc";
+  q: string | null;
+  inactiveDays: number | null;
+  minMessages: number;
+  limit: number;
+  offset: number;
+  format: "json" | "csv";
+}
+
+export function parseTableParams(params: URLSearchParams, acceptsCsv: boolean): TableParams {
+  const parsed = tableParamsSchema.safeParse(
+    pick(params, [
+      "sort",
+      "order",
+      "q",
+      "inactiveDays",
+      "minMessages",
+      "limit",
+      "offset",
+      "format",
+    ]),
+  );
+  if (!parsed.success)
+    throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
+  const p = parsed.data;
+  return {
+    sort: p.sort,
+    order: p.order,
+    q: p.q?.trim() ? p.q.trim() : null,
+    inactiveDays: p.inactiveDays ?? null,
+    minMessages: p.minMessages,
+    limit: p.limit,
+    offset: p.offset,
+    format: params.has("format") ? p.format : acceptsCsv ? "csv" : "json",
+  };
+}
+
+function pick(params: URLSearchParams, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = params.get(name);
+    if (value !== null && value !== "") out[name] = value;
+  }
+  return out;
+}

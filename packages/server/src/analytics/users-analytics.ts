@@ -1,0 +1,150 @@
+// Users analytics: summary, active users over time, heatmap and the user table, per app.
+import type { PresenceService } from "../presence/presence-service.js";
+import { SLOT_MS, type SlotWindow, type Storage, type UserTableRow } from "../storage/storage.js";
+import { bucketSizeFor, heatmapHours, timeBuckets, toZonedIso } from "./analytics-buckets.js";
+import type { AnalyticsQuery, TableParams } from "./analytics-query.js";
+import { lastLocalDays } from "./analytics-range.js";
+
+const DAY_MS = 86_400_000;
+
+export interface UsersSummary {
+  currentlyOnline: number;
+  active30d: number;
+  totalRegistered: number;
+  activeInRange: number;
+}
+
+export interface ActiveOverTime {
+  bucket: "hour" | "day" | "week";
+  points: Array<{ start: string; users: number }>;
+}
+
+export interface HeatmapCell {
+  weekday: number;
+  hour: number;
+  average: number;
+  total: number;
+  occurrences: number;
+}
+
+export interface UserTable {
+  total: number;
+  users: Array<{
+    id: string;
+    name: string;
+    email: string;
+    messagesSent: number;
+    lastActiveAt: string | null;
+  }>;
+}
+
+/** Instants [start, end) as the 15-minute slots that cover them. */
+export function toSlots(start: number, end: number): SlotWindow {
+  return { start: Math.floor(start / SLOT_MS), end: Math.ceil(end / SLOT_MS) };
+}
+
+export class UsersAnalytics {
+  constructor(
+    private readonly storage: Storage,
+    private readonly presence: PresenceService,
+    private readonly messageNames: string[],
+  ) {}
+
+  async summary(query: AnalyticsQuery): Promise<UsersSummary> {
+    const last30 = lastLocalDays(query.tz, query.now, 30);
+    const [active30d, activeInRange] = await this.storage.countActiveUsers(query.scope, [
+      toSlots(last30.start, last30.end),
+      toSlots(query.range.start, query.range.end),
+    ]);
+    return {
+      currentlyOnline: this.currentlyOnline(query),
+      active30d: active30d ?? 0,
+      totalRegistered: await this.storage.countKnownUsers(query.scope),
+      activeInRange: activeInRange ?? 0,
+    };
+  }
+
+  async activeOverTime(query: AnalyticsQuery): Promise<ActiveOverTime> {
+    const bucket = bucketSizeFor(query.range);
+    const buckets = timeBuckets(query.range, bucket, query.tz);
+    const counts = await this.storage.countActiveUsers(
+      query.scope,
+      buckets.map((b) => toSlots(b.start, b.end)),
+    );
+    return {
+      bucket,
+      points: buckets.map((b, i) => ({
+        start: toZonedIso(query.tz, b.start),
+        users: counts[i] ?? 0,
+      })),
+    };
+  }
+
+  async heatmap(query: AnalyticsQuery): Promise<{ tz: string; cells: HeatmapCell[] }> {
+    const hours = heatmapHours(query.range, query.tz);
+    const counts = await this.storage.countActiveUsers(
+      query.scope,
+      hours.map((h) => toSlots(h.start, h.end)),
+    );
+    const cells: HeatmapCell[] = [];
+    for (let weekday = 1; weekday <= 7; weekday++) {
+      for (let hour = 0; hour < 24; hour++) {
+        cells.push({ weekday, hour, average: 0, total: 0, occurrences: 0 });
+      }
+    }
+    hours.forEach((h, i) => {
+      const cell = cells[(h.weekday - 1) * 24 + h.hour]!;
+      cell.total += counts[i] ?? 0;
+      cell.occurrences += 1;
+    });
+    for (const cell of cells) {
+      cell.average = cell.occurrences === 0 ? 0 : round(cell.total / cell.occurrences, 2);
+    }
+    return { tz: query.tz, cells };
+  }
+
+  async table(query: AnalyticsQuery, params: TableParams): Promise<UserTable> {
+    const { total, rows } = await this.storage.userTable({
+      scope: query.scope,
+      messages: toSlots(query.range.start, query.range.end),
+      messageNames: this.messageNames,
+      q: params.q,
+      inactiveBefore:
+        params.inactiveDays === null ? null : query.now - params.inactiveDays * DAY_MS,
+      minMessages: params.minMessages,
+      sort: params.sort,
+      order: params.order,
+      limit: params.format === "csv" ? null : params.limit,
+      offset: params.format === "csv" ? 0 : params.offset,
+    });
+    return { total, users: rows.map(toTableUser) };
+  }
+
+  /** Online or idle now, on a page of the app (any page for the whole platform). */
+  private currentlyOnline(query: AnalyticsQuery): number {
+    let count = 0;
+    for (const view of this.presence.views(query.scope.platform)) {
+      if (view.status === "offline") continue;
+      const app = query.scope.app;
+      if (app === null || view.connections.some((c) => c.isLive && (c.page.app ?? null) === app)) {
+        count++;
+      }
+    }
+    return count;
+  }
+}
+
+function toTableUser(row: UserTableRow): UserTable["users"][number] {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    messagesSent: row.messagesSent,
+    lastActiveAt: row.lastActiveAt === null ? null : new Date(row.lastActiveAt).toISOString(),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,75 @@
+// Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
+import { buildAnalyticsQuery, parseTableParams } from "../../analytics/analytics-query.js";
+import type { UsersAnalytics } from "../../analytics/users-analytics.js";
+import { usersToCsv } from "../../analytics/users-csv.js";
+import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import type { Storage } from "../../storage/storage.js";
+import { sendJson } from "../http-io.js";
+import type { RequestContext, Router } from "../router.js";
+
+export interface AnalyticsRoutesDeps {
+  auth: ViewerAuth;
+  analytics: UsersAnalytics;
+  storage: Storage;
+  clock: () => number;
+}
+
+export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): void {
+  const query = async ({ req, url, params }: RequestContext) => {
+    const viewer = await deps.auth.require(req);
+    return buildAnalyticsQuery(viewer, params.app!, url.searchParams, deps.clock());
+  };
+  const base = "/api/v1/apps/:app/analytics/users";
+
+  router.on("GET", "/api/v1/apps", async ({ req, res }) => {
+    const viewer = await deps.auth.require(req);
+    const apps = await deps.storage.listApps(viewer.platform);
+    const visible =
+      viewer.apps === null
+        ? apps
+        : viewer.apps.map(
+            (id) => apps.find((a) => a.id === id) ?? { id, users: 0, lastActivityAt: null },
+          );
+    sendJson(res, 200, {
+      apps: visible.map((a) => ({
+        id: a.id,
+        name: a.id,
+        users: a.users,
+        lastActivityAt: a.lastActivityAt === null ? null : new Date(a.lastActivityAt).toISOString(),
+      })),
+      canSeeAll: viewer.apps === null,
+    });
+  });
+
+  router.on("GET", `${base}/summary`, async (ctx) => {
+    sendJson(ctx.res, 200, await deps.analytics.summary(await query(ctx)));
+  });
+
+  router.on("GET", `${base}/active-over-time`, async (ctx) => {
+    sendJson(ctx.res, 200, await deps.analytics.activeOverTime(await query(ctx)));
+  });
+
+  router.on("GET", `${base}/heatmap`, async (ctx) => {
+    sendJson(ctx.res, 200, await deps.analytics.heatmap(await query(ctx)));
+  });
+
+  router.on("GET", `${base}/table`, async (ctx) => {
+    const analyticsQuery = await query(ctx);
+    const accept = ctx.req.headers.accept ?? "";
+    const params = parseTableParams(ctx.url.searchParams, /\btext\/csv\b/.test(accept));
+    const table = await deps.analytics.table(analyticsQuery, params);
+    if (params.format === "csv") {
+      const app = ctx.params.app!.replace(/[^A-Za-z0-9_-]/g, "_");
+      const csv = usersToCsv(table.users);
+      ctx.res.writeHead(200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="users-${app}-${analyticsQuery.rangeName}.csv"`,
+        "content-length": Buffer.byteLength(csv),
+        "cache-control": "no-store",
+      });
+      ctx.res.end(csv);
+      return;
+    }
+    sendJson(ctx.res, 200, table);
+  });
+}
