@@ -23,7 +23,7 @@ export function countActiveUsers(
         ON a.platform_id = ? ${appFilter} AND a.slot >= w.s AND a.slot < w.e
       GROUP BY w.i`;
     const params: Array<string | number> = [];
-    chunk.forEach((window, i) => params.push(offset + i, window.start, window.end));
+    for (const [i, window] of chunk.entries()) params.push(offset + i, window.start, window.end);
     params.push(scope.platform);
     if (scope.app !== null) params.push(scope.app);
     for (const row of stmt(sql).all(...params) as Row[]) counts[Number(row.i)] = Number(row.n);
