@@ -10,6 +10,7 @@ import WebSocket from "ws";
 import { signUserToken } from "../auth/token-signer.js";
 import type { Rollcall } from "../main.js";
 import { DEMO_PAGES, type DemoPage, demoPeople } from "./demo-catalog.js";
+import { demoHistory } from "./demo-history.js";
 
 export interface DemoOptions {
   users: number;
@@ -179,7 +180,8 @@ export async function startDemo(
   const secret = platform?.secrets.at(-1);
   if (!secret) throw new Error("the default platform has no signing secret");
   const visitors: DemoVisitor[] = [];
-  for (const person of demoPeople(options.users)) {
+  const people = demoPeople(options.users);
+  for (const person of people) {
     const token = await signUserToken(
       { sub: person.id, name: person.name, email: person.email, role: person.role },
       { secret, ttlSeconds: 30 * 86_400 },
@@ -190,6 +192,11 @@ export async function startDemo(
     }
     const visitor = new DemoVisitor(rollcall.url.replace("localhost", "127.0.0.1"), token, random);
     visitors.push(visitor);
+  }
+  // A few weeks of history, so the analytics pages have something to show.
+  const history = demoHistory(DEFAULT_PLATFORM, people, Date.now(), 28);
+  for (let i = 0; i < history.length; i += 2_000) {
+    await rollcall.writer.addEvents(history.slice(i, i + 2_000));
   }
   for (const [i, visitor] of visitors.entries()) {
     if (i % 9 !== 8) visitor.start();
