@@ -62,6 +62,45 @@ const summary = {
   },
 };
 
+const analyticsParameters = [
+  {
+    name: "app",
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+    description: "App id, or _all for the whole platform",
+  },
+  {
+    name: "range",
+    in: "query",
+    schema: { type: "string", enum: ["today", "7d", "30d", "custom"], default: "7d" },
+  },
+  {
+    name: "from",
+    in: "query",
+    schema: { type: "string", format: "date" },
+    description: "custom: first local date, inclusive",
+  },
+  {
+    name: "to",
+    in: "query",
+    schema: { type: "string", format: "date" },
+    description: "custom: last local date, inclusive",
+  },
+  {
+    name: "tz",
+    in: "query",
+    schema: { type: "string", default: "UTC" },
+    description: "IANA time zone of the viewer",
+  },
+];
+const analyticsResponses = {
+  "200": { description: "See the summary" },
+  "400": errorResponse("Invalid range, dates or time zone"),
+  "401": errorResponse("No valid viewer"),
+  "403": errorResponse("Not one of the viewer's apps"),
+};
+
 export const openApiDocument = {
   openapi: "3.1.0",
   info: {
@@ -78,6 +117,11 @@ export const openApiDocument = {
         bearerFormat: "JWT (aud rollcall:view, HS256)",
       },
       sessionCookie: { type: "apiKey", in: "cookie", name: "rollcall_session" },
+      platformSecret: {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "the platform signing secret",
+      },
     },
     schemas: {
       Error: {
@@ -236,6 +280,98 @@ export const openApiDocument = {
           "200": { description: "Welcome and acknowledged event ids" },
           "400": errorResponse("Invalid batch"),
           "401": errorResponse("Invalid user token"),
+        },
+      },
+    },
+    "/api/v1/apps": {
+      get: {
+        summary: "Apps the viewer may see: id, name, users (with any activity), lastActivityAt",
+        security: viewerSecurity,
+        responses: { "200": { description: "{ apps, canSeeAll }" } },
+      },
+    },
+    "/api/v1/apps/{app}/analytics/users/summary": {
+      get: {
+        summary:
+          "{ currentlyOnline, active30d, totalRegistered, activeInRange } for an app (_all: the platform)",
+        security: viewerSecurity,
+        parameters: analyticsParameters,
+        responses: analyticsResponses,
+      },
+    },
+    "/api/v1/apps/{app}/analytics/users/active-over-time": {
+      get: {
+        summary:
+          "{ bucket: hour|day|week, points: [{ start, users }] }: distinct active users per bucket, every bucket present",
+        security: viewerSecurity,
+        parameters: analyticsParameters,
+        responses: analyticsResponses,
+      },
+    },
+    "/api/v1/apps/{app}/analytics/users/heatmap": {
+      get: {
+        summary:
+          "{ tz, cells }: 168 cells (weekday 1=Mon..7, local hour), average = total ÷ occurrences",
+        security: viewerSecurity,
+        parameters: analyticsParameters,
+        responses: analyticsResponses,
+      },
+    },
+    "/api/v1/apps/{app}/analytics/users/table": {
+      get: {
+        summary:
+          "{ total, users: [{ id, name, email, messagesSent, lastActiveAt }] }; format=csv or Accept: text/csv for the whole filtered table",
+        security: viewerSecurity,
+        parameters: [
+          ...analyticsParameters,
+          {
+            name: "sort",
+            in: "query",
+            schema: { type: "string", enum: ["name", "messagesSent", "lastActiveAt"] },
+          },
+          { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"] } },
+          { name: "q", in: "query", schema: { type: "string" } },
+          { name: "inactiveDays", in: "query", schema: { type: "integer", minimum: 0 } },
+          { name: "minMessages", in: "query", schema: { type: "integer", minimum: 0 } },
+          {
+            name: "limit",
+            in: "query",
+            schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 },
+          },
+          { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } },
+          { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } },
+        ],
+        responses: analyticsResponses,
+      },
+    },
+    "/api/v1/users/{id}": {
+      put: {
+        summary: "Backend: upsert a platform user { name, email, role } (201 created, 200 updated)",
+        security: [{ platformSecret: [] }],
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: {
+          "200": { description: "Updated" },
+          "201": { description: "Created" },
+          "401": errorResponse("Not a platform secret"),
+        },
+      },
+      delete: {
+        summary:
+          "Backend: erase the user and all their data (sessions, visits, events, rollups, presence)",
+        security: [{ platformSecret: [] }],
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "204": { description: "Erased" }, "404": errorResponse("No such user") },
+      },
+    },
+    "/api/v1/events": {
+      post: {
+        summary:
+          "Backend: { events: [{ id, user, name, app?, ts?, props? }] } (≤ 1000); a repeated id is stored once; 200 once durable",
+        security: [{ platformSecret: [] }],
+        responses: {
+          "200": { description: "{ accepted }" },
+          "400": errorResponse("Invalid batch (the message names the field)"),
+          "422": errorResponse("Timestamp in the future"),
         },
       },
     },
