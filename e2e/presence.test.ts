@@ -1,0 +1,284 @@
+// What a viewer sees when platform users come, move, idle, open tabs, reload and leave:
+// the real server and tracker, a host page on another origin, the API and the dashboard.
+import { describe, expect, it } from "vitest";
+import { browserSkipReason, nextTrackerWelcome, suiteName } from "./support/browser.js";
+import {
+  chooseLiveMode,
+  DASHBOARD_VIEWPORT,
+  openDashboard,
+  rowState,
+} from "./support/dashboard.js";
+import { useEnvironment } from "./support/environment.js";
+import { eventually, since } from "./support/eventually.js";
+import { HOST_APP, HOST_PAGES } from "./support/host-site.js";
+import type { PresenceUser } from "./support/presence-api.js";
+
+/** What is left of a time budget that started at `start` (at least a little, to try once). */
+function budget(start: number, ms: number): number {
+  return Math.max(200, ms - since(start));
+}
+
+describe.skipIf(browserSkipReason !== null)(suiteName("presence in a real browser"), () => {
+  const env = useEnvironment();
+
+  async function openOwnerDashboard() {
+    const { contexts, rollcall, ownerToken } = env();
+    const context = await contexts.create({ viewport: DASHBOARD_VIEWPORT });
+    return openDashboard(context, rollcall.origin, ownerToken);
+  }
+
+  it("shows a user online on their page within 2 s of the host page loading the tracker", async () => {
+    const { api, openUserTab, newUser } = env();
+    const user = newUser("Ada Lovelace");
+    const start = Date.now();
+    await openUserTab(user, "/lessons/algebra");
+
+    const seen = await eventually(
+      async () => {
+        const row = await api.requireUser(user.id);
+        expect(row).toMatchObject({
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          status: "online",
+          connections: 1,
+          currentPage: {
+            path: "/lessons/algebra",
+            title: HOST_PAGES["/lessons/algebra"],
+            app: HOST_APP,
+          },
+        });
+        return row;
+      },
+      budget(start, 2000),
+      { what: "API shows the user online" },
+    );
+    expect(seen.sessionStartedAt).not.toBeNull();
+
+    const dashboard = await openOwnerDashboard();
+    expect(new URL(dashboard.url()).pathname).toBe("/");
+    await eventually(
+      async () => {
+        const row = await rowState(dashboard, user.id);
+        expect(row.status).toBe("online");
+        expect(row.text).toContain(user.name);
+        expect(row.text).toContain(HOST_PAGES["/lessons/algebra"]);
+        expect(row.text).toContain("/lessons/algebra");
+      },
+      10_000,
+      { what: "dashboard row online on /lessons/algebra" },
+    );
+  });
+
+  it("follows a pushState navigation and title change within 2 s (API and Live dashboard)", async () => {
+    const { api, openUserTab, newUser } = env();
+    const user = newUser("Grace Hopper");
+    const { page } = await openUserTab(user, "/");
+    await eventually(
+      async () => expect((await api.requireUser(user.id)).status).toBe("online"),
+      2000,
+    );
+
+    const dashboard = await openOwnerDashboard();
+    await chooseLiveMode(dashboard);
+    await eventually(
+      async () => expect((await rowState(dashboard, user.id)).text).toContain(HOST_PAGES["/"]),
+      10_000,
+      { what: "dashboard row on the home page" },
+    );
+
+    const clickedAt = Date.now();
+    await page.click('a[href="/lessons/fractions"]');
+    expect(await page.title()).toBe(HOST_PAGES["/lessons/fractions"]);
+    await eventually(
+      async () =>
+        expect((await api.requireUser(user.id)).currentPage).toEqual({
+          path: "/lessons/fractions",
+          title: HOST_PAGES["/lessons/fractions"],
+          app: HOST_APP,
+        }),
+      budget(clickedAt, 2000),
+      { what: "API currentPage follows pushState" },
+    );
+    await eventually(
+      async () => {
+        const row = await rowState(dashboard, user.id);
+        expect(row.text).toContain(HOST_PAGES["/lessons/fractions"]);
+        expect(row.text).toContain("/lessons/fractions");
+      },
+      budget(clickedAt, 3000),
+      { what: "Live dashboard row shows the new page" },
+    );
+  });
+
+  it("turns a user idle after 3 s without input and back online on mouse or key input", async () => {
+    const { api, openUserTab, newUser } = env();
+    const user = newUser("Alan Turing");
+    const { page } = await openUserTab(user, "/lessons/algebra");
+    await eventually(
+      async () => expect((await api.requireUser(user.id)).status).toBe("online"),
+      2000,
+    );
+    const dashboard = await openOwnerDashboard();
+    await eventually(() => rowState(dashboard, user.id), 10_000);
+
+    const waitForIdle = async (lastInputAt: number) => {
+      const idleAfterMs = await eventually(
+        async () => {
+          expect((await api.requireUser(user.id)).status).toBe("idle");
+          return since(lastInputAt);
+        },
+        8000,
+        { what: "API shows the user idle", intervalMs: 200 },
+      );
+      // Not before the 3 s threshold (a little slack for polling), and not long after it.
+      expect(idleAfterMs).toBeGreaterThanOrEqual(2500);
+      expect(idleAfterMs).toBeLessThanOrEqual(6500);
+    };
+
+    await page.mouse.move(20, 20);
+    await page.mouse.move(120, 80);
+    await waitForIdle(Date.now());
+    const snapshot = await api.snapshot();
+    expect(snapshot.summary.idle).toBeGreaterThanOrEqual(1);
+
+    // Auto-refresh is every 5 s: "Refresh now" must show it at once.
+    const refreshedAt = Date.now();
+    await dashboard.getByTestId("refresh-now").click();
+    await eventually(
+      async () => expect((await rowState(dashboard, user.id)).status).toBe("idle"),
+      budget(refreshedAt, 2000),
+      { what: "dashboard row idle after Refresh now" },
+    );
+
+    await chooseLiveMode(dashboard);
+    const movedAt = Date.now();
+    await page.mouse.move(300, 200);
+    await eventually(
+      async () => expect((await api.requireUser(user.id)).status).toBe("online"),
+      budget(movedAt, 2000),
+      { what: "API online again after a mouse move" },
+    );
+    await eventually(
+      async () => expect((await rowState(dashboard, user.id)).status).toBe("online"),
+      budget(movedAt, 3000),
+      { what: "Live dashboard row online again after a mouse move" },
+    );
+
+    await waitForIdle(movedAt);
+    const pressedAt = Date.now();
+    await page.keyboard.press("KeyA");
+    await eventually(
+      async () => expect((await api.requireUser(user.id)).status).toBe("online"),
+      budget(pressedAt, 2000),
+      { what: "API online again after a key press" },
+    );
+  });
+
+  it("counts a second tab as a second connection of the same user", async () => {
+    const { api, openUserTab, newUser } = env();
+    const user = newUser("Katherine Johnson");
+    const { context } = await openUserTab(user, "/");
+    await eventually(
+      async () =>
+        expect(await api.requireUser(user.id)).toMatchObject({ status: "online", connections: 1 }),
+      2000,
+    );
+    const totalBefore = (await api.snapshot()).summary.totalUsers;
+
+    const openedAt = Date.now();
+    await openUserTab(user, "/quiz/3", context);
+    await eventually(
+      async () => {
+        const snapshot = await api.snapshot();
+        expect(snapshot.users.filter((row) => row.id === user.id)).toHaveLength(1);
+        expect(snapshot.summary.totalUsers).toBe(totalBefore);
+        const row = snapshot.users.find((r) => r.id === user.id);
+        expect(row).toMatchObject({ status: "online", connections: 2 });
+        // The newest tab was opened by the user: it is the most recently active one.
+        expect(row?.currentPage?.path).toBe("/quiz/3");
+      },
+      budget(openedAt, 2000),
+      { what: "one user with two connections" },
+    );
+  });
+
+  it("keeps the session across a reload", async () => {
+    const { api, openUserTab, newUser } = env();
+    const user = newUser("Mary Somerville");
+    const { page } = await openUserTab(user, "/");
+    const before = await eventually(async () => {
+      const row = await api.requireUser(user.id);
+      expect(row.status).toBe("online");
+      expect(row.sessionStartedAt).not.toBeNull();
+      return row;
+    }, 2000);
+    await page.click('a[href="/quiz/3"]');
+    await eventually(
+      async () => expect((await api.requireUser(user.id)).currentPage?.path).toBe("/quiz/3"),
+      2000,
+    );
+
+    const welcomed = nextTrackerWelcome(page);
+    await page.reload();
+    await welcomed;
+    const after: PresenceUser = await eventually(
+      async () => {
+        const row = await api.requireUser(user.id);
+        expect(row).toMatchObject({ status: "online", connections: 1 });
+        expect(row.currentPage?.path).toBe("/quiz/3");
+        return row;
+      },
+      2000,
+      { what: "online again after the reload" },
+    );
+    expect(after.sessionStartedAt).toBe(before.sessionStartedAt);
+  });
+
+  it("shows a user offline within 2 s of closing their last tab", async () => {
+    const { api, openUserTab, newUser } = env();
+    const user = newUser("Emmy Noether");
+    const { context, page: first } = await openUserTab(user, "/");
+    const { page: last } = await openUserTab(user, "/lessons/fractions", context);
+    await eventually(
+      async () => expect(await api.requireUser(user.id)).toMatchObject({ connections: 2 }),
+      2000,
+    );
+
+    const dashboard = await openOwnerDashboard();
+    await chooseLiveMode(dashboard);
+    await eventually(
+      async () => expect((await rowState(dashboard, user.id)).status).toBe("online"),
+      10_000,
+    );
+
+    await first.close();
+    await eventually(
+      async () =>
+        expect(await api.requireUser(user.id)).toMatchObject({ status: "online", connections: 1 }),
+      2000,
+      { what: "still online with one tab left" },
+    );
+
+    const closedAt = Date.now();
+    await last.close();
+    await eventually(
+      async () => {
+        const row = await api.requireUser(user.id);
+        expect(row).toMatchObject({ status: "offline", connections: 0 });
+        expect(row.lastSeenAt).not.toBeNull();
+      },
+      budget(closedAt, 2000),
+      { what: "API shows the user offline" },
+    );
+    await eventually(
+      async () => {
+        const row = await rowState(dashboard, user.id);
+        expect(row.status).toBe("offline");
+        expect(row.text).toMatch(/last seen/i);
+      },
+      budget(closedAt, 3000),
+      { what: "Live dashboard row offline, showing when last seen" },
+    );
+  });
+});
