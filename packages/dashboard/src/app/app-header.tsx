@@ -1,0 +1,65 @@
+// The top bar: product name, page navigation, who is signed in, and sign out.
+import type { Viewer } from "@rollcall/protocol";
+import { useState } from "react";
+import { signOut } from "../auth/auth-api";
+import { Link, navigate } from "./router";
+
+const ROLE_LABEL: Record<Viewer["role"], string> = {
+  owner: "Owner",
+  admin: "Admin",
+  instructor: "Instructor",
+};
+
+export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
+  const [isSigningOut, setIsSigningOut] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const handleSignOut = async () => {
+    setIsSigningOut(true);
+    setError(null);
+    try {
+      await signOut();
+      navigate("/login");
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : "Sign-out failed.");
+      setIsSigningOut(false);
+    }
+  };
+
+  return (
+    <header className="app-header">
+      <Link to="/" className="brand" aria-label="Rollcall home">
+        <span className="brand-mark" aria-hidden="true" />
+        Rollcall
+      </Link>
+      <span className="platform-tag" title="Platform">
+        {viewer.platform}
+      </span>
+      <nav className="app-nav" aria-label="Pages">
+        <Link to="/" className="app-nav-link" aria-current={path === "/" ? "page" : undefined}>
+          Connected users
+        </Link>
+      </nav>
+      <div className="app-header-end">
+        {error ? (
+          <span className="header-error" role="alert">
+            {error}
+          </span>
+        ) : null}
+        <span className="viewer" data-testid="viewer">
+          <span className="viewer-name">{viewer.name || viewer.id}</span>
+          <span className="badge">{ROLE_LABEL[viewer.role]}</span>
+        </span>
+        <button
+          type="button"
+          className="button button-ghost"
+          onClick={handleSignOut}
+          disabled={isSigningOut}
+          data-testid="sign-out"
+        >
+          {isSigningOut ? "Signing out…" : "Sign out"}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,78 @@
+// The routes: /login for everyone, / and /wall for a signed-in owner or admin.
+import type { Viewer } from "@rollcall/protocol";
+import { safeNextPath } from "../auth/auth-api";
+import { LoginPage } from "../auth/login-page";
+import { useViewer } from "../auth/use-viewer";
+import { ConnectedUsersPage } from "../connected-users/connected-users-page";
+import { PageMessage } from "../ui/page-message";
+import { WallPage } from "../wall/wall-page";
+import { AppHeader } from "./app-header";
+import { Link, useLocation } from "./router";
+import "./app.css";
+
+export function App() {
+  const location = useLocation();
+  if (location.pathname === "/login") {
+    return <LoginPage next={safeNextPath(location.searchParams.get("next"))} />;
+  }
+  return <SignedInApp path={location.pathname} />;
+}
+
+function SignedInApp({ path }: { path: string }) {
+  const { state, retry } = useViewer();
+
+  if (state.kind === "loading") {
+    return (
+      <div className="app-loading" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading Rollcall…
+      </div>
+    );
+  }
+  if (state.kind === "error") {
+    return (
+      <div className="app-center">
+        <PageMessage
+          tone="error"
+          title="Rollcall could not load your account"
+          action={
+            <button type="button" className="button" onClick={retry}>
+              Try again
+            </button>
+          }
+        >
+          {state.message}
+        </PageMessage>
+      </div>
+    );
+  }
+
+  const { viewer } = state;
+  const isAllowed = viewer.role !== "instructor";
+  if (path === "/wall" && isAllowed) return <WallPage />;
+  return (
+    <div className="app-shell">
+      <AppHeader viewer={viewer} path={path} />
+      <main className="app-main">{pageFor(path, viewer)}</main>
+    </div>
+  );
+}
+
+function pageFor(path: string, viewer: Viewer) {
+  if (path !== "/" && path !== "/wall") {
+    return (
+      <PageMessage title="Page not found" action={<Link to="/">Go to Connected users</Link>}>
+        There is no page at <code>{path}</code>.
+      </PageMessage>
+    );
+  }
+  if (viewer.role === "instructor") {
+    return (
+      <PageMessage title="Connected users is for owners and admins">
+        You are signed in as an instructor. The Connected users page and its wall view show every
+        platform user, so only platform owners and admins can open them. Ask an owner or admin of
+        your platform if you need access.
+      </PageMessage>
+    );
+  }
+  return <ConnectedUsersPage />;
+}
