@@ -1,7 +1,7 @@
 // Users analytics: summary, active users over time, heatmap and the user table, per app.
 import type { PresenceService } from "../presence/presence-service.js";
 import { SLOT_MS, type SlotWindow, type Storage, type UserTableRow } from "../storage/storage.js";
-import { bucketSizeFor, heatmapHours, timeBuckets, toZonedIso } from "./analytics-buckets.js";
+import { bucketSizeFor, heatmapHours, timeBuckets } from "./analytics-buckets.js";
 import type { AnalyticsQuery, TableParams } from "./analytics-query.js";
 import { lastLocalDays } from "./analytics-range.js";
 
@@ -74,7 +74,7 @@ export class UsersAnalytics {
     return {
       bucket,
       points: buckets.map((b, i) => ({
-        start: toZonedIso(query.tz, b.start),
+        start: b.label,
         users: counts[i] ?? 0,
       })),
     };

@@ -26,6 +26,7 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATTERS = 1000;
 const invalidZones = new Set<string>();
 // "1/31/2026, 23:05:09" — what en-US with these options prints; formatToParts is the fallback.
 const EN_US_PATTERN = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
@@ -43,6 +44,8 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
       minute: "2-digit",
       second: "2-digit",
     });
+    // Names are case-insensitive, so spellings are unbounded: cap what a client can make us keep.
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
     formatters.set(tz, formatter);
   }
   return formatter;
@@ -63,9 +66,9 @@ export function isValidTimeZone(tz: string): boolean {
 
 /** Milliseconds since the epoch of a wall-clock reading taken as if it were UTC (any year). */
 export function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0) {
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
-  date.setUTCFullYear(year + date.getUTCFullYear() - 2000);
-  return date.getTime();
+  // Date.UTC reads years 0–99 as 1900–1999; 400 Gregorian years are exactly 146,097 days.
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second);
+  return Date.UTC(year + 400, month - 1, day, hour, minute, second) - 146_097 * DAY_MS;
 }
 
 /** The zone's wall clock at `epochMs`, to the second, expressed as a UTC-based epoch number. */
@@ -154,17 +157,54 @@ export function parseLocalDate(text: string): LocalDate | undefined {
 }
 
 /**
- * The zone's offsets over `[from, to]`, found by sampling once a day and bisecting to the second
- * where two samples differ. Two changes less than a day apart that cancel out would be missed; no
- * zone has had such a pair since 1970. The first span starts at `from` and the last ends at `to`.
+ * The zone's offsets over `[from, to)`, in order: the first span starts at `from`, the last ends
+ * at `to`. Offsets are sampled every `SAMPLE_STEP_MS` and bisected to the second where two
+ * samples differ, one UTC month at a time, each month cached per zone.
  */
 export function offsetSpans(tz: string, from: number, to: number): OffsetSpan[] {
+  const spans: OffsetSpan[] = [];
+  const first = new Date(from);
+  for (let month = first.getUTCMonth() + 1, year = first.getUTCFullYear(); ; month++) {
+    for (const span of spansOfMonth(tz, year, month)) {
+      const start = Math.max(span.from, from);
+      const end = Math.min(span.to, to);
+      if (end < start || (end === start && (from !== to || span.to === from))) continue;
+      const last = spans[spans.length - 1];
+      if (last !== undefined && last.offsetMs === span.offsetMs) last.to = end;
+      else spans.push({ from: start, to: end, offsetMs: span.offsetMs });
+    }
+    if (wallMs(year, month + 1, 1) >= to) return spans;
+  }
+}
+
+// Two changes closer together than this that cancel out would be missed. The closest pair in
+// any zone since 1970 is 6.96 days apart (Brazil, October 2000), so 3 days leaves a wide margin
+// while costing a third of daily sampling.
+const SAMPLE_STEP_MS = 3 * DAY_MS;
+const monthSpans = new Map<string, readonly OffsetSpan[]>();
+// About 2 MB at most; tz data cannot change while the process runs, so nothing goes stale.
+const MAX_CACHED_MONTHS = 20_000;
+
+/** `month` may run past 12: wallMs normalises it, and so does the cache key. */
+function spansOfMonth(tz: string, year: number, month: number): readonly OffsetSpan[] {
+  const from = wallMs(year, month, 1);
+  const key = `${tz} ${from}`;
+  let spans = monthSpans.get(key);
+  if (spans === undefined) {
+    spans = sampleOffsets(tz, from, wallMs(year, month + 1, 1));
+    if (monthSpans.size >= MAX_CACHED_MONTHS) monthSpans.clear();
+    monthSpans.set(key, spans);
+  }
+  return spans;
+}
+
+function sampleOffsets(tz: string, from: number, to: number): OffsetSpan[] {
   const spans: OffsetSpan[] = [];
   let spanFrom = from;
   let previousAt = from;
   let previous = offsetMsAt(tz, from);
   while (previousAt < to) {
-    const at = Math.min(previousAt + DAY_MS, to);
+    const at = Math.min(previousAt + SAMPLE_STEP_MS, to);
     const offset = offsetMsAt(tz, at);
     if (offset !== previous) {
       const change = findChange(tz, previousAt, at, previous);
@@ -174,7 +214,7 @@ export function offsetSpans(tz: string, from: number, to: number): OffsetSpan[] 
     }
     previousAt = at;
   }
-  spans.push({ from: spanFrom, to, offsetMs: previous });
+  if (spanFrom < to) spans.push({ from: spanFrom, to, offsetMs: previous });
   return spans;
 }
 
@@ -253,16 +293,51 @@ export function startOfLocalDay(tz: string, year: number, month: number, day: nu
   return new ZoneTimeline(tz, wall - DAY_MS, wall + DAY_MS).firstInstantAtOrAfter(wall);
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
+
+// The last date and offset written: consecutive labels nearly always share both.
+let lastDayNumber = Number.NaN;
+let lastDateText = "";
+let lastOffsetMs = Number.NaN;
+let lastOffsetText = "";
+
 /** ISO 8601 with the given offset, to the second: `2026-03-08T03:00:00-04:00`. */
 export function formatIsoWithOffset(epochMs: number, offsetMs: number): string {
-  const wall = new Date(Math.floor(epochMs / 1000) * 1000 + offsetMs);
-  const sign = offsetMs < 0 ? "-" : "+";
-  const offsetMinutes = Math.round(Math.abs(offsetMs) / MINUTE_MS);
-  return (
-    `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1, 2)}-${pad(wall.getUTCDate(), 2)}` +
-    `T${pad(wall.getUTCHours(), 2)}:${pad(wall.getUTCMinutes(), 2)}:${pad(wall.getUTCSeconds(), 2)}` +
-    `${sign}${pad(Math.floor(offsetMinutes / 60), 2)}:${pad(offsetMinutes % 60, 2)}`
+  // Plain arithmetic rather than Date getters: labels are built thousands at a time.
+  const wallSeconds = Math.floor(epochMs / 1000) + Math.round(offsetMs / 1000);
+  const dayNumber = Math.floor(wallSeconds / 86_400);
+  const secondOfDay = wallSeconds - dayNumber * 86_400;
+  if (dayNumber !== lastDayNumber) {
+    const { year, month, day } = dateOfDayNumber(dayNumber);
+    lastDateText = `${year < 1000 ? pad(year, 4) : year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
+    lastDayNumber = dayNumber;
+  }
+  if (offsetMs !== lastOffsetMs) {
+    const offsetMinutes = Math.round(Math.abs(offsetMs) / MINUTE_MS);
+    lastOffsetText = `${offsetMs < 0 ? "-" : "+"}${TWO_DIGITS[Math.floor(offsetMinutes / 60)]}:${TWO_DIGITS[offsetMinutes % 60]}`;
+    lastOffsetMs = offsetMs;
+  }
+  return `${lastDateText}${TWO_DIGITS[Math.floor(secondOfDay / 3600)]}:${TWO_DIGITS[Math.floor(secondOfDay / 60) % 60]}:${TWO_DIGITS[secondOfDay % 60]}${lastOffsetText}`;
+}
+
+/** The proleptic Gregorian date `dayNumber` days after 1970-01-01 (H. Hinnant's civil_from_days). */
+function dateOfDayNumber(dayNumber: number): LocalDate {
+  const shifted = dayNumber + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
   );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /** `epochMs` as ISO 8601 in `tz` with the zone's offset at that instant. */

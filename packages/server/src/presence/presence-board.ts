@@ -5,6 +5,7 @@ import type {
   PresenceUser,
   UserDetailResponse,
 } from "@rollcall/protocol";
+import { localDateOf, startOfLocalDay } from "../analytics/zoned-time.js";
 import type { Storage } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import { describeDevice } from "./device.js";
@@ -62,12 +63,14 @@ export class PresenceBoard {
     return this.summary(platform);
   }
 
-  async detail(platform: string, user: string): Promise<UserDetailResponse | null> {
+  /** One user's detail; "today" is the local day of `tz` (an IANA zone the caller checked). */
+  async detail(platform: string, user: string, tz = "UTC"): Promise<UserDetailResponse | null> {
     const row = this.row(platform, user);
     if (!row) return null;
     const now = this.presence.now();
     const view = this.presence.view(platform, user);
-    const midnight = startOfUtcDay(now);
+    const today = localDateOf(tz, now);
+    const midnight = startOfLocalDay(tz, today.year, today.month, today.day);
     const [sessions, visits] = await Promise.all([
       this.storage.userSessionsBetween(platform, user, midnight, now + 1),
       this.storage.userRecentVisits(platform, user, 30),
@@ -137,8 +140,4 @@ function toConnectionDetail(c: ConnectionView): ConnectionDetail {
     openedAt: new Date(c.openedAt).toISOString(),
     lastSeenAt: new Date(c.lastSeenAt).toISOString(),
   };
-}
-
-function startOfUtcDay(now: number): number {
-  return now - (now % DAY_MS);
 }

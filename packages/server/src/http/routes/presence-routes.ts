@@ -1,5 +1,6 @@
 // Connected users API: GET /presence, its SSE stream and one user's detail.
 import type { PresenceResponse, Viewer } from "@rollcall/protocol";
+import { isValidTimeZone } from "../../analytics/zoned-time.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceBoard } from "../../presence/presence-board.js";
@@ -47,10 +48,13 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
     await deps.feed.subscribe(viewer.platform, res);
   });
 
-  router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params }) => {
+  router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params, url }) => {
     const viewer = await deps.auth.require(req);
     requirePresenceViewer(viewer);
-    const detail = await deps.board.detail(viewer.platform, params.id!);
+    const tz = url.searchParams.get("tz") ?? "UTC";
+    if (!isValidTimeZone(tz))
+      throw new AppError("invalid_query", "query.tz: not an IANA time zone");
+    const detail = await deps.board.detail(viewer.platform, params.id!, tz);
     if (!detail)
       throw new AppError("not_found", `no user "${params.id!.slice(0, 64)}" on this platform`);
     sendJson(res, 200, detail);
