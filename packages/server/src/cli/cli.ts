@@ -6,6 +6,7 @@ import { operatorCreateCommand } from "./operator-command.js";
 import { platformCreateCommand } from "./platform-command.js";
 import { demoCommand, startCommand } from "./start-command.js";
 import { tokenUserCommand, tokenViewerCommand } from "./token-commands.js";
+import { userImportCommand } from "./user-import-command.js";
 
 const commands: CliCommand[] = [
   startCommand,
@@ -14,6 +15,7 @@ const commands: CliCommand[] = [
   tokenUserCommand,
   tokenViewerCommand,
   operatorCreateCommand,
+  userImportCommand,
   migrateCommand,
 ];
 

@@ -88,3 +88,28 @@ describe("backend API", () => {
     expect((await backend("/api/v1/users/u1", "DELETE")).status).toBe(404);
   });
 });
+
+describe("bulk user upsert", () => {
+  it("stores up to 1,000 users in one request and reports how many changed", async () => {
+    const users = Array.from({ length: 3 }, (_, i) => ({
+      id: `b${i}`,
+      name: `B ${i}`,
+      email: "",
+      role: "Learner",
+    }));
+    const first = await backend("/api/v1/users", "POST", { users });
+    expect(await first.json()).toEqual({ upserted: 3, changed: 3 });
+    const again = await backend("/api/v1/users", "POST", { users });
+    expect(await again.json()).toEqual({ upserted: 3, changed: 0 });
+    expect((await rollcall.storage.listUsers()).length).toBe(3);
+  });
+
+  it("refuses a batch over the limit with a clear error", async () => {
+    const users = Array.from({ length: 1001 }, (_, i) => ({ id: `b${i}`, name: "x" }));
+    const response = await backend("/api/v1/users", "POST", { users });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "users",
+    );
+  });
+});

@@ -43,6 +43,14 @@ const eventBatchSchema = z.object({
   events: z.array(eventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 });
 
+export const MAX_USERS_PER_BATCH = 1_000;
+const userBatchSchema = z.object({
+  users: z
+    .array(profileSchema.extend({ id: userIdSchema }))
+    .min(1)
+    .max(MAX_USERS_PER_BATCH),
+});
+
 function parseUserId(raw: string | undefined): string {
   const parsed = userIdSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", "path.id: 1 to 256 characters");
@@ -62,6 +70,23 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
       deps.feed.markChanged(platform, id);
     }
     sendJson(res, isNew ? 201 : 200, { user: profile });
+  });
+
+  // Bulk upsert (rollcall user import): up to 1,000 users, durable before the answer.
+  router.on("POST", "/api/v1/users", async ({ req, res }) => {
+    const platform = await deps.backendAuth.platformOf(req);
+    const parsed = userBatchSchema.safeParse(await readJson(req, 2 * 1_048_576));
+    if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
+    const now = deps.clock();
+    const writes: Promise<void>[] = [];
+    for (const profile of parsed.data.users) {
+      if (deps.directory.upsert(platform, profile, now)) {
+        writes.push(deps.writer.addUser(platform, profile));
+        deps.feed.markChanged(platform, profile.id);
+      }
+    }
+    await Promise.all(writes);
+    sendJson(res, 200, { upserted: parsed.data.users.length, changed: writes.length });
   });
 
   router.on("DELETE", "/api/v1/users/:id", async ({ req, res, params }) => {
