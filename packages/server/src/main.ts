@@ -11,7 +11,7 @@ import { LoginLimiter } from "./auth/login-limiter.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
-import type { Config } from "./config/config.js";
+import { type Config, ConfigError } from "./config/config.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
 import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
@@ -57,6 +57,12 @@ export async function startRollcall(
   config: Config,
   options: RollcallOptions = {},
 ): Promise<Rollcall> {
+  if (config.redisUrl) {
+    // Refused rather than ignored: several nodes without shared presence would disagree.
+    throw new ConfigError(
+      "invalid settings:\n  ROLLCALL_REDIS_URL: Redis presence is not part of this build yet; unset it and run one node",
+    );
+  }
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const storage = await openStorage(config);
