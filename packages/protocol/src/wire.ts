@@ -66,6 +66,37 @@ export type InputMessage = z.infer<typeof inputMessageSchema>;
 export const heartbeatMessageSchema = z.object({ t: z.literal("hb") });
 export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 
+/** Deepest nesting possible within `propsBytes` of JSON (each level costs at least 2 bytes). */
+const PROPS_MAX_DEPTH = WIRE_LIMITS.propsBytes / 2;
+
+/** Nesting depth of a parsed JSON value, without recursion (a hostile value may be very deep). */
+function depthOf(value: unknown, stopAt: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > stopAt) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Event properties: a JSON object of at most `propsBytes` bytes as JSON. */
+export const propsSchema = z.record(z.string(), z.unknown()).superRefine((props, ctx) => {
+  // Depth first: serialising a very deep value would overflow the stack.
+  const isTooBig =
+    depthOf(props, PROPS_MAX_DEPTH) > PROPS_MAX_DEPTH ||
+    new TextEncoder().encode(JSON.stringify(props)).length > WIRE_LIMITS.propsBytes;
+  if (isTooBig) {
+    ctx.addIssue({
+      code: "custom",
+      message: `over ${WIRE_LIMITS.propsBytes} bytes as JSON`,
+    });
+  }
+});
+
 export const eventMessageSchema = z.object({
   t: z.literal("event"),
   /** Client-made id; a repeated id is stored once. */
@@ -74,7 +105,7 @@ export const eventMessageSchema = z.object({
   /** When it happened, milliseconds since the epoch. */
   ts: z.number().int().min(0),
   app: z.string().min(1).max(WIRE_LIMITS.appLength).nullable().optional(),
-  props: z.record(z.string(), z.unknown()).optional(),
+  props: propsSchema.optional(),
 });
 export type EventMessage = z.infer<typeof eventMessageSchema>;
 

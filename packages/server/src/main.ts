@@ -21,6 +21,7 @@ import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
 import { TrackerGateway } from "./ingest/tracker-gateway.js";
+import type { TrackerLimits } from "./ingest/tracker-limits.js";
 import { attachTrackerSockets } from "./ingest/tracker-socket.js";
 import { PresenceFeed } from "./live/presence-feed.js";
 import { PresenceBoard } from "./presence/presence-board.js";
@@ -36,6 +37,8 @@ export interface RollcallOptions {
   /** Built dashboard and tracker; defaults to the packages' dist folders. */
   dashboardDir?: string;
   trackerDir?: string;
+  /** Tracker socket limits; the defaults are TRACKER_LIMITS. */
+  limits?: Partial<TrackerLimits>;
 }
 
 export interface Rollcall {
@@ -47,7 +50,10 @@ export interface Rollcall {
   platforms: PlatformRegistry;
   writer: FactWriter;
   logger: Logger;
-  /** Stops accepting, flushes, closes sockets with a reconnect hint. */
+  /**
+   * Drains: new requests get 503 and new sockets are refused, tracker sockets close with 1012
+   * (reconnect), waiting facts are flushed, then storage closes.
+   */
   close(): Promise<void>;
 }
 
@@ -115,7 +121,7 @@ export async function startRollcall(
   });
 
   const router = new Router();
-  addTrackRoutes(router, gateway);
+  addTrackRoutes(router, gateway, clock);
   addAuthRoutes(router, {
     auth,
     verifier,
@@ -151,12 +157,14 @@ export async function startRollcall(
     }),
   });
 
-  const server = createHttpServer(router, logger);
+  let isDraining = false;
+  const server = createHttpServer(router, logger, () => isDraining);
   sockets = attachTrackerSockets(server, {
     gateway,
     logger,
     heartbeatMs: config.heartbeatMs,
     clock,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   server.listen(config.port, config.host);
   await once(server, "listening");
@@ -175,15 +183,24 @@ export async function startRollcall(
     logger,
     close() {
       closing ??= (async () => {
+        isDraining = true;
         server.close();
+        server.closeIdleConnections();
         sockets?.close(CLOSE_CODES.restart, "server restarting");
         feed.close();
         presence.stop();
+        // Requests and frames already being handled get their facts flushed (and their 2xx or ack).
         await writer.close();
+        await settle();
         server.closeAllConnections();
         await storage.close();
       })();
       return closing;
     },
   };
+}
+
+/** One turn of the event loop: lets handlers whose writes just became durable answer. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

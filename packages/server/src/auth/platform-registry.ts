@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { PlatformRecord, Storage } from "../storage/storage.js";
 
 const FRESH_MS = 30_000;
+/** A forced re-read (a token signed with a secret not cached) happens at most this often. */
+const RECHECK_MS = 1_000;
 
 export class PlatformRegistry {
   private cache = new Map<string, { record: PlatformRecord | null; readAt: number }>();
@@ -12,17 +14,19 @@ export class PlatformRegistry {
     private readonly clock: () => number,
   ) {}
 
-  async get(id: string): Promise<PlatformRecord | null> {
+  /** `recheck`: read again unless read within the last second (a secret may just have rotated). */
+  async get(id: string, recheck = false): Promise<PlatformRecord | null> {
     const cached = this.cache.get(id);
     const now = this.clock();
-    if (cached && now - cached.readAt < FRESH_MS) return cached.record;
+    if (cached && now - cached.readAt < (recheck ? RECHECK_MS : FRESH_MS)) return cached.record;
     const record = await this.storage.getPlatform(id);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, { record, readAt: now });
     return record;
   }
 
-  secretsOf = async (id: string): Promise<string[] | null> => (await this.get(id))?.secrets ?? null;
+  secretsOf = async (id: string, recheck = false): Promise<string[] | null> =>
+    (await this.get(id, recheck))?.secrets ?? null;
 
   /** Makes sure a platform exists with this secret among its secrets (ROLLCALL_PLATFORM_SECRET). */
   async ensure(id: string, secret: string): Promise<PlatformRecord> {

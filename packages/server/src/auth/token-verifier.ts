@@ -11,8 +11,11 @@ import {
 import { decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import { AppError, describeIssues } from "../http/app-error.js";
 
-/** Looks up a platform's current secrets (two during a rotation). */
-export type SecretsLookup = (platform: string) => Promise<string[] | null>;
+/**
+ * Looks up a platform's current secrets (two during a rotation); `recheck` asks for a fresh
+ * read when a signature matched none of them.
+ */
+export type SecretsLookup = (platform: string, recheck?: boolean) => Promise<string[] | null>;
 
 export interface VerifiedUser {
   platform: string;
@@ -64,6 +67,29 @@ export class TokenVerifier {
     if (!secrets || secrets.length === 0) {
       throw new AppError("token_invalid", `unknown platform "${platform.slice(0, 64)}"`);
     }
+    try {
+      return await this.verifyWith(token, audience, platform, secrets);
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) throw toAppError(error);
+      // Signed with a secret added since the cache was filled (`rollcall platform rotate-secret`)?
+      const fresh = (await this.secretsOf(platform, true)) ?? [];
+      const added = fresh.filter((secret) => !secrets.includes(secret));
+      if (added.length === 0) throw toAppError(error);
+      try {
+        return await this.verifyWith(token, audience, platform, added);
+      } catch (again) {
+        throw toAppError(again);
+      }
+    }
+  }
+
+  /** Tries each secret; throws the last failure (jose's error) when none verifies. */
+  private async verifyWith(
+    token: string,
+    audience: string,
+    platform: string,
+    secrets: string[],
+  ): Promise<{ platform: string; payload: Record<string, unknown> }> {
     let lastError: unknown = null;
     for (const secret of secrets) {
       try {
@@ -78,7 +104,7 @@ export class TokenVerifier {
         if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) break;
       }
     }
-    throw toAppError(lastError);
+    throw lastError;
   }
 }
 

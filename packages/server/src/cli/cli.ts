@@ -3,7 +3,7 @@ import { ConfigError } from "../config/config.js";
 import { type CliCommand, parseCommandArgs, UsageError } from "./cli-command.js";
 import { migrateCommand } from "./migrate-command.js";
 import { operatorCreateCommand } from "./operator-command.js";
-import { platformCreateCommand } from "./platform-command.js";
+import { platformCreateCommand, platformRotateSecretCommand } from "./platform-command.js";
 import { demoCommand, startCommand } from "./start-command.js";
 import { tokenUserCommand, tokenViewerCommand } from "./token-commands.js";
 import { userImportCommand } from "./user-import-command.js";
@@ -12,6 +12,7 @@ const commands: CliCommand[] = [
   startCommand,
   demoCommand,
   platformCreateCommand,
+  platformRotateSecretCommand,
   tokenUserCommand,
   tokenViewerCommand,
   operatorCreateCommand,

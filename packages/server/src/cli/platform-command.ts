@@ -1,5 +1,6 @@
-// `rollcall platform create`: a new tenant with its signing secret.
+// `rollcall platform create` and `rotate-secret`: tenants and their signing secrets.
 import { randomBytes } from "node:crypto";
+import { DEFAULT_PLATFORM } from "@rollcall/protocol";
 import type { CliCommand } from "./cli-command.js";
 import { requireString, UsageError } from "./cli-command.js";
 import { withStorage } from "./open-for-cli.js";
@@ -29,6 +30,65 @@ export const platformCreateCommand: CliCommand = {
       const name = typeof values.name === "string" ? values.name : id;
       await storage.createPlatform({ id, name, secrets: [secret], createdAt: Date.now() });
       process.stdout.write(`created platform "${id}"\nsigning secret: ${secret}\n`);
+      return 0;
+    });
+  },
+};
+
+export const platformRotateSecretCommand: CliCommand = {
+  name: ["platform", "rotate-secret"],
+  summary: "Add a new signing secret (the old one stays valid), or drop all but the newest",
+  usage:
+    "rollcall platform rotate-secret --id ID [--secret NEW] [--drop-old]\n" +
+    "  without --drop-old: adds NEW (random if omitted) and keeps the current one; both are accepted\n" +
+    "  --drop-old: keeps only the newest (NEW if given); run it once every backend signs with it",
+  options: {
+    id: { type: "string" },
+    secret: { type: "string" },
+    "drop-old": { type: "boolean" },
+  },
+  async run(values, env) {
+    const id = requireString(values, "id");
+    const isDropping = values["drop-old"] === true;
+    const given = typeof values.secret === "string" ? values.secret : undefined;
+    if (given !== undefined && given.length < 16) {
+      throw new UsageError("--secret: at least 16 characters");
+    }
+    return withStorage(env, async (storage) => {
+      const platform = await storage.getPlatform(id);
+      if (!platform) {
+        process.stderr.write(`no platform "${id}"; create it with rollcall platform create\n`);
+        return 1;
+      }
+      const current = platform.secrets.at(-1);
+      const added = given ?? (isDropping ? undefined : randomBytes(32).toString("base64url"));
+      // At most two during a rotation: the one in use and the one replacing it.
+      const secrets = added
+        ? isDropping
+          ? [added]
+          : [...(current && current !== added ? [current] : []), added]
+        : current
+          ? [current]
+          : [];
+      if (secrets.length === 0) {
+        process.stderr.write(`platform "${id}" has no secret; pass --secret\n`);
+        return 1;
+      }
+      await storage.setPlatformSecrets(id, secrets);
+      const out: string[] = [];
+      if (added) out.push(`new signing secret for "${id}": ${added}`);
+      out.push(
+        secrets.length === 2
+          ? "the previous secret stays valid; once every backend signs with the new one, run again with --drop-old"
+          : `platform "${id}" now accepts only ${added ? "this secret" : "its newest secret"}`,
+      );
+      const pinned = env.ROLLCALL_PLATFORM_SECRET;
+      if (id === DEFAULT_PLATFORM && pinned && pinned !== secrets.at(-1)) {
+        out.push(
+          "note: ROLLCALL_PLATFORM_SECRET holds another secret; update it, or the next start puts it back",
+        );
+      }
+      process.stdout.write(`${out.join("\n")}\n`);
       return 0;
     });
   },

@@ -5,10 +5,20 @@ import { AppError } from "./app-error.js";
 import { sendError, setSecurityHeaders } from "./http-io.js";
 import type { Router } from "./router.js";
 
-export function createHttpServer(router: Router, logger: Logger): Server {
+/** `isDraining`: while the server shuts down, requests get 503 and a closed connection. */
+export function createHttpServer(
+  router: Router,
+  logger: Logger,
+  isDraining: () => boolean = () => false,
+): Server {
   const server = createServer(async (req, res) => {
     setSecurityHeaders(res);
     try {
+      if (isDraining()) {
+        res.setHeader("connection", "close");
+        res.setHeader("retry-after", "1");
+        throw new AppError("unavailable", "server is shutting down; retry shortly");
+      }
       const url = new URL(req.url ?? "/", "http://localhost");
       const found = router.match(req.method ?? "GET", url.pathname);
       if (!found) throw new AppError("not_found", `nothing at ${url.pathname.slice(0, 200)}`);
@@ -16,6 +26,10 @@ export function createHttpServer(router: Router, logger: Logger): Server {
     } catch (error) {
       if (error instanceof AppError) {
         sendError(res, error);
+      } else if (isDraining()) {
+        // Storage closing under a request in flight: nothing was accepted, so the client retries.
+        res.setHeader("connection", "close");
+        sendError(res, new AppError("unavailable", "server is shutting down; retry shortly"));
       } else {
         logger.error({ err: error, url: req.url }, "request failed");
         sendError(res, new AppError("internal", "internal error; it has been logged"));

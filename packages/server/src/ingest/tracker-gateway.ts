@@ -28,9 +28,18 @@ export interface TrackerHello {
 export class TrackerGateway {
   constructor(private readonly options: TrackerGatewayOptions) {}
 
-  /** Verifies the token (throws AppError), registers the user on first sight, opens the connection. */
-  async hello(message: HelloMessage, transport: Transport): Promise<TrackerHello> {
+  /**
+   * Verifies the token (throws AppError), registers the user on first sight, opens the
+   * connection. `admit` may refuse the verified connection (by throwing) before anything changes.
+   */
+  async hello(
+    message: HelloMessage,
+    transport: Transport,
+    admit?: (key: ConnectionKey) => void,
+  ): Promise<TrackerHello> {
     const { platform, claims } = await this.options.verifier.verifyUser(message.token);
+    const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
+    admit?.(key);
     const { directory, writer, presence } = this.options;
     const profile = {
       id: claims.sub,
@@ -39,7 +48,6 @@ export class TrackerGateway {
       role: claims.role ?? directory.get(platform, claims.sub)?.role ?? "",
     };
     if (directory.upsert(platform, profile, presence.now())) writer.addUser(platform, profile);
-    const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
     if (transport === "http" && presence.hasConnection(key)) {
       this.syncHttpState(key, message);
     } else {
@@ -68,7 +76,12 @@ export class TrackerGateway {
   }
 
   /** Switches an open connection to the user of a new token, on the same tab and page. */
-  async identify(key: ConnectionKey, token: string, transport: Transport): Promise<TrackerHello> {
+  async identify(
+    key: ConnectionKey,
+    token: string,
+    transport: Transport,
+    admit?: (key: ConnectionKey) => void,
+  ): Promise<TrackerHello> {
     const connection = this.options.presence
       .view(key.platform, key.user)
       ?.connections.find((c) => c.tab === key.tab);
@@ -83,6 +96,7 @@ export class TrackerGateway {
         device: connection?.device ?? undefined,
       },
       transport,
+      admit,
     );
     if (next.key.platform !== key.platform || next.key.user !== key.user) this.disconnect(key);
     return next;

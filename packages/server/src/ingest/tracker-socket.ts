@@ -12,7 +12,9 @@ import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { AppError, describeIssues } from "../http/app-error.js";
 import type { ConnectionKey } from "../presence/types.js";
+import { TokenBucket } from "./rate-limiter.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
+import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
 
 export const TRACKER_SOCKET_PATH = "/api/v1/track/ws";
 
@@ -21,6 +23,15 @@ export interface TrackerSocketsOptions {
   logger: Logger;
   heartbeatMs: number;
   clock: () => number;
+  /** Defaults to TRACKER_LIMITS; tests lower them. */
+  limits?: Partial<TrackerLimits>;
+}
+
+/** What every socket shares: the limits and the counts they are checked against. */
+interface SocketPool {
+  limits: TrackerLimits;
+  owners: Map<string, TrackerSocket>;
+  perUser: ConnectionCounter;
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -33,23 +44,47 @@ export function attachTrackerSockets(
   close: (code: number, reason: string) => void;
   count: () => number;
 } {
+  const limits = { ...TRACKER_LIMITS, ...options.limits };
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: WIRE_LIMITS.frameBytes,
+    // Frames over frameBytes get a 4413 and an error frame; far larger ones are cut off by ws (1009).
+    maxPayload: 4 * WIRE_LIMITS.frameBytes,
     perMessageDeflate: false,
     clientTracking: false,
   });
   const sockets = new Set<TrackerSocket>();
-  const owners = new Map<string, TrackerSocket>();
+  const pool: SocketPool = {
+    limits,
+    owners: new Map(),
+    perUser: new ConnectionCounter(limits.connectionsPerUser),
+  };
+  const perAddress = new ConnectionCounter(limits.connectionsPerAddress);
+  let isClosing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
     if (path !== TRACKER_SOCKET_PATH) {
-      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
+      refuseUpgrade(socket, 404, "not_found", `nothing at ${path?.slice(0, 200)}`);
       return;
     }
+    if (isClosing) {
+      refuseUpgrade(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
+      return;
+    }
+    const address = req.socket.remoteAddress ?? "unknown";
+    if (!perAddress.tryAdd(address)) {
+      refuseUpgrade(
+        socket,
+        429,
+        "rate_limited",
+        `too many tracker connections from this address (limit ${limits.connectionsPerAddress})`,
+      );
+      return;
+    }
+    // Held until the TCP socket closes, whether or not the handshake succeeds.
+    socket.once("close", () => perAddress.remove(address));
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const tracked = new TrackerSocket(ws, options, owners);
+      const tracked = new TrackerSocket(ws, options, pool);
       sockets.add(tracked);
       ws.once("close", () => sockets.delete(tracked));
     });
@@ -67,6 +102,7 @@ export function attachTrackerSockets(
 
   return {
     close(code, reason) {
+      isClosing = true;
       clearInterval(sweep);
       for (const socket of sockets) socket.close(code, reason);
     },
@@ -74,24 +110,66 @@ export function attachTrackerSockets(
   };
 }
 
+/** Answers a refused upgrade with a JSON error, as the HTTP API would. */
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 404 ? "Not Found" : status === 429 ? "Too Many Requests" : "Error";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 class TrackerSocket {
   private key: ConnectionKey | null = null;
+  /** The user whose connection count this socket holds, once welcomed. */
+  private userSlot: string | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private pendingAcks: string[] = [];
   private lastHeardAt: number;
   private readonly helloTimer: NodeJS.Timeout;
+  private readonly frames: TokenBucket;
+  private readonly owners: Map<string, TrackerSocket>;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly options: TrackerSocketsOptions,
-    private readonly owners: Map<string, TrackerSocket>,
+    private readonly pool: SocketPool,
   ) {
+    this.owners = pool.owners;
     this.lastHeardAt = options.clock();
+    this.frames = new TokenBucket(
+      pool.limits.framesPerSecond,
+      pool.limits.frameBurst,
+      this.lastHeardAt,
+    );
     this.helloTimer = setTimeout(
       () => this.close(CLOSE_CODES.timeout, "no hello in time"),
       HELLO_TIMEOUT_MS,
     );
     ws.on("message", (data, isBinary) => {
-      this.lastHeardAt = options.clock();
+      if (ws.readyState !== ws.OPEN) return;
+      const now = options.clock();
+      this.lastHeardAt = now;
+      // Checked before queueing, so a flood cannot grow the queue below.
+      if (!this.frames.take(now)) {
+        const { framesPerSecond, frameBurst } = pool.limits;
+        this.fail(
+          new AppError(
+            "rate_limited",
+            `over ${framesPerSecond} frames per second (burst ${frameBurst}); slow down`,
+          ),
+          CLOSE_CODES.rateLimited,
+        );
+        return;
+      }
+      if (frameSize(data) > WIRE_LIMITS.frameBytes) {
+        this.fail(
+          new AppError("payload_too_large", `frame is over ${WIRE_LIMITS.frameBytes} bytes`),
+          CLOSE_CODES.tooBig,
+        );
+        return;
+      }
       // One message at a time, in order: a hello's token check must finish before what follows.
       this.chain = this.chain.then(() => this.receive(data, isBinary));
     });
@@ -130,27 +208,59 @@ class TrackerSocket {
         );
         return;
       }
-      const acks = await this.options.gateway.handle(this.key, message);
-      if (acks.length > 0) this.send({ t: "ack", ids: acks });
-    } catch (error) {
-      if (error instanceof AppError) {
-        const code = error.status === 401 ? CLOSE_CODES.badToken : CLOSE_CODES.badMessage;
-        this.fail(error, code);
-      } else {
-        // Not acknowledged: the tracker keeps the event and resends it after reconnecting.
-        this.options.logger.error({ err: error }, "tracker message failed");
-        this.close(CLOSE_CODES.restart, "try again");
+      const handled = this.options.gateway.handle(this.key, message);
+      if (message.t === "event") {
+        // Not awaited: the next frames go on while this one waits for its commit, so a resent
+        // queue of events shares a few transactions instead of one each.
+        handled.then(
+          (ids) => this.ack(ids),
+          (error: unknown) => this.failed(error),
+        );
+        return;
       }
+      await handled;
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  /** Acknowledges durable event ids; those made durable together go out in one frame. */
+  private ack(ids: string[]): void {
+    if (ids.length === 0) return;
+    const isFirst = this.pendingAcks.length === 0;
+    this.pendingAcks.push(...ids);
+    if (!isFirst) return;
+    setImmediate(() => {
+      const batch = this.pendingAcks;
+      this.pendingAcks = [];
+      this.send({ t: "ack", ids: batch });
+    });
+  }
+
+  private failed(error: unknown): void {
+    if (error instanceof AppError) {
+      const code =
+        error.status === 401
+          ? CLOSE_CODES.badToken
+          : error.status === 429
+            ? CLOSE_CODES.rateLimited
+            : CLOSE_CODES.badMessage;
+      this.fail(error, code);
+    } else {
+      // Not acknowledged: the tracker keeps the event and resends it after reconnecting.
+      this.options.logger.error({ err: error }, "tracker message failed");
+      this.close(CLOSE_CODES.restart, "try again");
     }
   }
 
   private async authenticate(message: ClientMessage & { t: "hello" | "identify" }): Promise<void> {
     const { gateway } = this.options;
     let next: Awaited<ReturnType<TrackerGateway["hello"]>>;
+    const admit = (key: ConnectionKey) => this.takeUserSlot(key);
     if (message.t === "hello") {
-      next = await gateway.hello(message, "ws");
+      next = await gateway.hello(message, "ws", admit);
     } else if (this.key) {
-      next = await gateway.identify(this.key, message.token, "ws");
+      next = await gateway.identify(this.key, message.token, "ws", admit);
     } else {
       this.fail(new AppError("unauthorized", "send hello first"), CLOSE_CODES.badMessage);
       return;
@@ -168,6 +278,20 @@ class TrackerSocket {
     this.key = next.key;
     this.owners.set(id, this);
     this.send(next.welcome);
+  }
+
+  /** Counts this socket against its user's limit (throws rate_limited when full). */
+  private takeUserSlot(key: ConnectionKey): void {
+    const slot = `${key.platform}\u0000${key.user}`;
+    if (slot === this.userSlot) return;
+    if (!this.pool.perUser.tryAdd(slot)) {
+      throw new AppError(
+        "rate_limited",
+        `too many open connections for this user (limit ${this.pool.limits.connectionsPerUser}); close some tabs`,
+      );
+    }
+    if (this.userSlot) this.pool.perUser.remove(this.userSlot);
+    this.userSlot = slot;
   }
 
   private parse(data: RawData, isBinary: boolean): ClientMessage | null {
@@ -199,11 +323,22 @@ class TrackerSocket {
   }
 
   private send(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+    if (this.ws.bufferedAmount > this.pool.limits.maxBufferedBytes) {
+      // It sends but does not read: its acks pile up here. Cut it off; it resends what was unacked.
+      this.options.logger.warn(
+        { user: this.key?.user, buffered: this.ws.bufferedAmount },
+        "tracker not reading its socket; terminated",
+      );
+      this.ws.terminate();
+    }
   }
 
   private closed(): void {
     clearTimeout(this.helloTimer);
+    if (this.userSlot) this.pool.perUser.remove(this.userSlot);
+    this.userSlot = null;
     this.release();
   }
 
@@ -220,4 +355,9 @@ class TrackerSocket {
 
 function connectionId(key: ConnectionKey): string {
   return `${key.platform}\u0000${key.user}\u0000${key.tab}`;
+}
+
+function frameSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

@@ -7,7 +7,7 @@ import pino from "pino";
 import WebSocket from "ws";
 import { signUserToken, signViewerToken } from "../auth/token-signer.js";
 import { loadConfig } from "../config/config.js";
-import { type Rollcall, startRollcall } from "../main.js";
+import { type Rollcall, type RollcallOptions, startRollcall } from "../main.js";
 
 export const TEST_SECRET = "integration-test-secret-0123456789";
 
@@ -23,6 +23,7 @@ export async function startTestRollcall(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), "rollcall-it-")),
   clock?: () => number,
+  options: Pick<RollcallOptions, "limits"> = {},
 ): Promise<TestRollcall> {
   const config = loadConfig({
     PORT: "0",
@@ -37,6 +38,7 @@ export async function startTestRollcall(
   const rollcall = await startRollcall(config, {
     logger: pino({ level: "silent" }),
     ...(clock ? { clock } : {}),
+    ...options,
   });
   return {
     ...rollcall,

@@ -1,4 +1,5 @@
 // Backend API for the host platform's server: upsert and erase users, send events (idempotent).
+import { propsSchema } from "@rollcall/protocol";
 import { z } from "zod";
 import type { BackendAuth } from "../../auth/backend-auth.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
@@ -37,7 +38,7 @@ const eventSchema = z.object({
   name: z.string().min(1).max(128),
   app: z.string().min(1).max(128).nullable().optional(),
   ts: z.iso.datetime({ offset: true }).optional(),
-  props: z.record(z.string(), z.unknown()).optional(),
+  props: propsSchema.optional(),
 });
 const eventBatchSchema = z.object({
   events: z.array(eventSchema).min(1).max(MAX_EVENTS_PER_BATCH),

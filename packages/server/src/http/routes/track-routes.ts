@@ -1,24 +1,44 @@
 // POST /api/v1/track: the tracker's HTTP transport, for networks that block WebSockets.
 import { type TrackBatchResponse, trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
+import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
 import type { TrackerGateway } from "../../ingest/tracker-gateway.js";
 import { AppError, describeIssues } from "../app-error.js";
 import { readJson, sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 
-export function addTrackRoutes(router: Router, gateway: TrackerGateway): void {
+/**
+ * Batches per second from one client address. A tab posts every few seconds at most, so this
+ * leaves room for a few hundred tabs behind one NAT while a flood is cut short.
+ */
+export const TRACK_REQUESTS_PER_SECOND = 100;
+export const TRACK_REQUEST_BURST = 200;
+
+export function addTrackRoutes(
+  router: Router,
+  gateway: TrackerGateway,
+  clock: () => number = Date.now,
+): void {
+  const limiter = new KeyedRateLimiter(TRACK_REQUESTS_PER_SECOND, TRACK_REQUEST_BURST, clock);
   router.on("POST", "/api/v1/track", async ({ req, res }) => {
+    res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+    const wait = limiter.hit(req.socket.remoteAddress ?? "unknown");
+    if (wait > 0) {
+      res.setHeader("retry-after", String(wait));
+      throw new AppError(
+        "rate_limited",
+        `over ${TRACK_REQUESTS_PER_SECOND} track requests per second from this address; retry in ${wait} s`,
+      );
+    }
     // sendBeacon posts text/plain; readJson accepts it.
     const body = await readJson(req, WIRE_LIMITS.frameBytes * WIRE_LIMITS.batchMessages);
     const parsed = trackBatchSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const { key, welcome } = await gateway.hello(parsed.data.hello, "http");
-    const acks: string[] = [];
-    for (const message of parsed.data.messages) {
-      if (message.t === "hello" || message.t === "identify") continue;
-      acks.push(...(await gateway.handle(key, message)));
-    }
-    const response: TrackBatchResponse = { welcome, acks };
-    res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+    // Applied in order; the batch's events then share one commit instead of waiting one each.
+    const handled = parsed.data.messages
+      .filter((message) => message.t !== "hello" && message.t !== "identify")
+      .map((message) => gateway.handle(key, message));
+    const response: TrackBatchResponse = { welcome, acks: (await Promise.all(handled)).flat() };
     sendJson(res, 200, response);
   });
 
