@@ -1,0 +1,165 @@
+// PostgreSQL schema migrations: the SQLite schema's tables and keys in PostgreSQL types, in order.
+import type pg from "pg";
+
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Held for the migrating transaction: nodes starting together apply each migration once, the
+ * others wait and then find nothing left to do. Advisory locks are per database.
+ */
+const MIGRATION_LOCK = 7_265_637_016;
+
+/** Same tables, keys and indexes as the SQLite schema; epoch milliseconds are BIGINT. */
+export const postgresMigrations: PostgresMigration[] = [
+  {
+    version: 1,
+    name: "presence facts",
+    sql: `
+      CREATE TABLE platforms (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE users (
+        platform_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT,
+        PRIMARY KEY (platform_id, id)
+      );
+      CREATE TABLE sessions (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        ended_at BIGINT,
+        last_live_at BIGINT NOT NULL,
+        PRIMARY KEY (platform_id, user_id, started_at)
+      );
+      CREATE INDEX sessions_open ON sessions (platform_id) WHERE ended_at IS NULL;
+      CREATE INDEX sessions_ended ON sessions (platform_id, ended_at);
+      CREATE TABLE page_visits (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        tab TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        ended_at BIGINT,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL,
+        app TEXT,
+        PRIMARY KEY (platform_id, user_id, tab, started_at)
+      );
+      CREATE INDEX page_visits_user_time ON page_visits (platform_id, user_id, started_at);
+      CREATE TABLE active_intervals (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        ended_at BIGINT,
+        PRIMARY KEY (platform_id, user_id, app, started_at)
+      );
+      CREATE TABLE events (
+        platform_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        app TEXT,
+        ts BIGINT NOT NULL,
+        props TEXT,
+        PRIMARY KEY (platform_id, id)
+      );
+      CREATE INDEX events_user_time ON events (platform_id, user_id, ts);
+      CREATE TABLE operators (
+        email TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE viewer_sessions (
+        id_hash TEXT PRIMARY KEY,
+        viewer TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: "analytics rollups",
+    sql: `
+      CREATE TABLE activity_slots (
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        slot BIGINT NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (platform_id, app, slot, user_id)
+      );
+      CREATE INDEX activity_slots_time ON activity_slots (platform_id, slot, user_id);
+      CREATE INDEX activity_slots_user ON activity_slots (platform_id, user_id);
+      CREATE TABLE event_counts (
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        name TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        slot BIGINT NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (platform_id, app, name, slot, user_id)
+      );
+      CREATE INDEX event_counts_user ON event_counts (platform_id, user_id);
+      CREATE TABLE user_apps (
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        first_active_at BIGINT NOT NULL,
+        last_active_at BIGINT NOT NULL,
+        PRIMARY KEY (platform_id, app, user_id)
+      );
+      CREATE INDEX user_apps_user ON user_apps (platform_id, user_id);
+    `,
+  },
+];
+
+/**
+ * Applies the pending migrations in one transaction under the advisory lock, so a failed
+ * migration leaves nothing half done. The client must be checked out for this call alone.
+ */
+export async function applyPostgresMigrations(
+  client: pg.ClientBase,
+  migrations: PostgresMigration[] = postgresMigrations,
+): Promise<number[]> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL
+       )`,
+    );
+    const done = new Set(
+      (await client.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map(
+        (row) => Number(row.version),
+      ),
+    );
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        [migration.version, migration.name, Date.now()],
+      );
+      applied.push(migration.version);
+    }
+    await client.query("COMMIT");
+    return applied;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}

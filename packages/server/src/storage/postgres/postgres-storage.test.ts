@@ -1,0 +1,92 @@
+// Runs the Storage and analytics contracts against a real PostgreSQL, one fresh database per test.
+import { afterAll, describe, expect, it } from "vitest";
+import { runAnalyticsContract } from "../analytics-contract.js";
+import { emptyFactBatch, SLOT_MS, type Storage } from "../storage.js";
+import { runStorageContract } from "../storage-contract.js";
+import { openPostgresStorage } from "./postgres-storage.js";
+import {
+  IS_POSTGRES_REQUIRED,
+  isPostgresReachable,
+  TestDatabases,
+  testServerName,
+} from "./postgres-test-database.js";
+
+const isSkipped = !IS_POSTGRES_REQUIRED && !(await isPostgresReachable());
+const databases = new TestDatabases("contract");
+afterAll(() => databases.dropAll());
+
+describe.skipIf(isSkipped)(
+  isSkipped
+    ? `PostgreSQL adapter (skipped: no PostgreSQL server answers at ${testServerName()}; set ROLLCALL_TEST_DATABASE_URL, and CI=true makes it required)`
+    : "PostgreSQL adapter",
+  () => {
+    const makeStorage = async () => openPostgresStorage(await databases.create());
+    runStorageContract("PostgreSQL", makeStorage);
+    runAnalyticsContract("PostgreSQL", makeStorage);
+
+    describe("several nodes sharing one database", () => {
+      const T0 = Date.UTC(2026, 10, 2, 0, 0, 0);
+
+      async function nodes(count: number): Promise<Storage[]> {
+        const url = await databases.create();
+        return Array.from({ length: count }, () => openPostgresStorage(url));
+      }
+
+      it("applies each migration once when they all start at the same time", async () => {
+        const started = await nodes(4);
+        try {
+          const results = await Promise.all(started.map((node) => node.migrate()));
+          expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2]]);
+        } finally {
+          await Promise.all(started.map((node) => node.close()));
+        }
+      });
+
+      it("counts each event once when nodes write the same and overlapping batches at once", async () => {
+        const started = await nodes(3);
+        try {
+          await started[0]!.migrate();
+          const users = ["a", "b", "c", "d", "e"];
+          const batches = started.map((_, n) => ({
+            ...emptyFactBatch(),
+            users: users.map((id) => ({ platform: "p1", id, name: id, email: id, role: "R" })),
+            events: Array.from({ length: 300 }, (_, i) => ({
+              platform: "p1",
+              id: `e${(i + n * 100) % 400}`,
+              user: users[i % users.length]!,
+              name: "message",
+              app: i % 2 === 0 ? "math" : null,
+              ts: T0 + ((i + n * 100) % 400) * 60_000,
+              props: null,
+            })).reverse(),
+            activeSeen: users.map((user) => ({ platform: "p1", user, app: "math", at: T0 + n })),
+          }));
+          await Promise.all(
+            started.map(async (node, n) => {
+              for (let round = 0; round < 3; round++) await node.writeFacts(batches[n]!);
+            }),
+          );
+          const node = started[0]!;
+          expect(await node.countEvents("p1")).toBe(400);
+          const table = await node.userTable({
+            scope: { platform: "p1", app: null },
+            messages: { start: T0 / SLOT_MS, end: T0 / SLOT_MS + 96 },
+            messageNames: ["message"],
+            q: null,
+            inactiveBefore: null,
+            minMessages: 0,
+            sort: "name",
+            order: "asc",
+            limit: null,
+            offset: 0,
+          });
+          expect(table.rows.reduce((sum, row) => sum + row.messagesSent, 0)).toBe(400);
+          expect((await node.listApps("p1")).map((app) => app.users)).toEqual([5]);
+          expect(await node.countKnownUsers({ platform: "p1", app: null })).toBe(5);
+        } finally {
+          await Promise.all(started.map((node) => node.close()));
+        }
+      });
+    });
+  },
+);
