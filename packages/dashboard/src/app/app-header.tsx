@@ -13,6 +13,8 @@ const ROLE_LABEL: Record<Viewer["role"], string> = {
 export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
   const [isSigningOut, setIsSigningOut] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const isInstructor = viewer.role === "instructor";
+  const isAnalytics = path === "/analytics" || path.startsWith("/analytics/");
 
   const handleSignOut = async () => {
     setIsSigningOut(true);
@@ -28,7 +30,7 @@ export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
 
   return (
     <header className="app-header">
-      <Link to="/" className="brand" aria-label="Rollcall home">
+      <Link to={isInstructor ? "/analytics" : "/"} className="brand" aria-label="Rollcall home">
         <span className="brand-mark" aria-hidden="true" />
         Rollcall
       </Link>
@@ -36,8 +38,23 @@ export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
         {viewer.platform}
       </span>
       <nav className="app-nav" aria-label="Pages">
-        <Link to="/" className="app-nav-link" aria-current={path === "/" ? "page" : undefined}>
-          Connected users
+        {isInstructor ? null : (
+          <Link
+            to="/"
+            className="app-nav-link"
+            aria-current={path === "/" ? "page" : undefined}
+            data-testid="nav-connected-users"
+          >
+            Connected users
+          </Link>
+        )}
+        <Link
+          to="/analytics"
+          className="app-nav-link"
+          aria-current={isAnalytics ? "page" : undefined}
+          data-testid="nav-analytics"
+        >
+          Analytics
         </Link>
       </nav>
       <div className="app-header-end">

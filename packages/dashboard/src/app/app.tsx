@@ -1,5 +1,7 @@
-// The routes: /login for everyone, / and /wall for a signed-in owner or admin.
+// The routes: /login for everyone, / and /wall for a signed-in owner or admin, /analytics for all.
 import type { Viewer } from "@rollcall/protocol";
+import { AppsPage } from "../analytics/apps-page";
+import { UsersAnalyticsPage } from "../analytics/users-analytics-page";
 import { safeNextPath } from "../auth/auth-api";
 import { LoginPage } from "../auth/login-page";
 import { useViewer } from "../auth/use-viewer";
@@ -57,20 +59,47 @@ function SignedInApp({ path }: { path: string }) {
   );
 }
 
+/** The app id in `/analytics/:app`, or null for any other path. */
+function analyticsApp(path: string): string | null {
+  const match = /^\/analytics\/([^/]+)\/?$/.exec(path);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
+}
+
 function pageFor(path: string, viewer: Viewer) {
+  const isInstructor = viewer.role === "instructor";
+  if (path === "/analytics" || path === "/analytics/") return <AppsPage />;
+  const app = analyticsApp(path);
+  if (app !== null) return <UsersAnalyticsPage key={app} app={app} />;
   if (path !== "/" && path !== "/wall") {
     return (
-      <PageMessage title="Page not found" action={<Link to="/">Go to Connected users</Link>}>
+      <PageMessage
+        title="Page not found"
+        action={
+          isInstructor ? (
+            <Link to="/analytics">Go to Analytics</Link>
+          ) : (
+            <Link to="/">Go to Connected users</Link>
+          )
+        }
+      >
         There is no page at <code>{path}</code>.
       </PageMessage>
     );
   }
-  if (viewer.role === "instructor") {
+  if (isInstructor) {
     return (
-      <PageMessage title="Connected users is for owners and admins">
+      <PageMessage
+        title="Connected users is for owners and admins"
+        action={<Link to="/analytics">Go to Analytics</Link>}
+      >
         You are signed in as an instructor. The Connected users page and its wall view show every
-        platform user, so only platform owners and admins can open them. Ask an owner or admin of
-        your platform if you need access.
+        platform user, so only platform owners and admins can open them. Your apps' analytics are
+        under Analytics.
       </PageMessage>
     );
   }

@@ -7,6 +7,7 @@ import type {
   UserDetailResponse,
 } from "@rollcall/protocol";
 import { useEffect, useRef } from "react";
+import { AppBadgeLink } from "../analytics/app-badge-link";
 import { Avatar } from "../ui/avatar";
 import { StatusDot } from "../ui/status-dot";
 import { formatDuration, formatLastSeen, formatTimeOfDay, secondsSince } from "../ui/time-format";
@@ -173,7 +174,7 @@ function ConnectionItem({ connection, now }: { connection: ConnectionDetail; now
         <div className="connection-page">
           <span className="page-title-line">
             <span className="truncate page-title">{connection.page.title || "Untitled page"}</span>
-            {connection.page.app ? <span className="app-badge">{connection.page.app}</span> : null}
+            {connection.page.app ? <AppBadgeLink app={connection.page.app} /> : null}
           </span>
           <span className="truncate page-path">{connection.page.path}</span>
         </div>
@@ -229,7 +230,7 @@ function PageVisitItem({ visit, now }: { visit: PageVisitDetail; now: number }) 
       <span className="page-visit-main">
         <span className="page-title-line">
           <span className="truncate page-title">{visit.title || "Untitled page"}</span>
-          {visit.app ? <span className="app-badge">{visit.app}</span> : null}
+          {visit.app ? <AppBadgeLink app={visit.app} /> : null}
         </span>
         <span className="truncate page-path">{visit.path}</span>
       </span>

@@ -1,6 +1,7 @@
 // The users table: sortable headers and virtualised rows with status, page and a ticking "Active for".
 import type { PresenceUser } from "@rollcall/protocol";
 import type { CSSProperties, KeyboardEvent, ReactNode } from "react";
+import { AppBadgeLink } from "../analytics/app-badge-link";
 import { Avatar } from "../ui/avatar";
 import { StatusDot } from "../ui/status-dot";
 import { formatDuration, formatLastSeen, secondsSince } from "../ui/time-format";
@@ -115,7 +116,7 @@ export function UserTable({
       >
         {columns.map(({ column }) => (
           <td key={column} className={`cell cell-${column}`}>
-            {renderCell(column, user, now)}
+            {renderCell(column, user, now, variant)}
           </td>
         ))}
       </tr>
@@ -137,7 +138,12 @@ export function UserTable({
   );
 }
 
-function renderCell(column: SortColumn, user: PresenceUser, now: number): ReactNode {
+function renderCell(
+  column: SortColumn,
+  user: PresenceUser,
+  now: number,
+  variant: TableVariant,
+): ReactNode {
   switch (column) {
     case "status":
       return <StatusDot status={user.status} />;
@@ -163,13 +169,13 @@ function renderCell(column: SortColumn, user: PresenceUser, now: number): ReactN
         <span className="muted">—</span>
       );
     case "page":
-      return <PageCell user={user} />;
+      return <PageCell user={user} isAppLinked={variant === "page"} />;
     case "activeFor":
       return <ActiveFor user={user} now={now} />;
   }
 }
 
-function PageCell({ user }: { user: PresenceUser }) {
+function PageCell({ user, isAppLinked }: { user: PresenceUser; isAppLinked: boolean }) {
   const page = user.currentPage;
   if (!page || user.status === "offline") return <span className="muted">—</span>;
   return (
@@ -178,7 +184,13 @@ function PageCell({ user }: { user: PresenceUser }) {
         <span className="truncate page-title" title={page.title || page.path}>
           {page.title || "Untitled page"}
         </span>
-        {page.app ? <span className="app-badge">{page.app}</span> : null}
+        {page.app ? (
+          isAppLinked ? (
+            <AppBadgeLink app={page.app} />
+          ) : (
+            <span className="app-badge">{page.app}</span>
+          )
+        ) : null}
       </span>
       <span className="truncate page-path" title={page.path}>
         {page.path}

@@ -1,0 +1,207 @@
+// "Active users over time": distinct active users per bucket as uPlot bars, with a hover tooltip.
+import { type RefObject, useEffect, useRef, useState } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { formatCount } from "../ui/count-format";
+import type { ActiveOverTime } from "./analytics-api";
+import { axisLabel, bucketCaption, labelIndexes, tooltipLabel } from "./bucket-labels";
+import { Y_INCREMENTS, yAxisTop } from "./chart-scale";
+import { ExportButton, PanelBody, type PanelStatus } from "./panel-parts";
+import { CHART_FONT, downloadPng, withTitle } from "./png-export";
+
+const HEIGHT = 260;
+const ACCENT = "#4f46e5";
+
+interface ActiveUsersChartProps {
+  data: ActiveOverTime | null;
+  status: PanelStatus;
+  /** Title and subtitle of the exported image, and its file name. */
+  exportTitle: string;
+  exportSubtitle: string;
+  fileName: string;
+  /** "in this app" or "on the platform" */
+  scopeText: string;
+}
+
+export function ActiveUsersChart({
+  data,
+  status,
+  scopeText,
+  exportTitle,
+  exportSubtitle,
+  fileName,
+}: ActiveUsersChartProps) {
+  const plotRef = useRef<uPlot | null>(null);
+  const hasActivity = data?.points.some((point) => point.users > 0) ?? false;
+
+  const exportPng = async () => {
+    const plot = plotRef.current;
+    if (!plot) return;
+    const scale = plot.ctx.canvas.width / plot.width;
+    await downloadPng(withTitle(plot.ctx.canvas, scale, exportTitle, exportSubtitle), fileName);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="active-chart-title">
+      <div className="panel-head">
+        <div>
+          <h2 id="active-chart-title">Active users over time</h2>
+          <p className="panel-lead">
+            Distinct users active {scopeText} {data ? bucketCaption(data.bucket) : ""}
+          </p>
+        </div>
+        <ExportButton
+          onExport={exportPng}
+          isDisabled={!hasActivity || status.isLoading}
+          testId="png-active-chart"
+        />
+      </div>
+      <div
+        className={status.isLoading && data ? "chart-area is-updating" : "chart-area"}
+        data-testid="active-chart"
+        data-points={data?.points.length}
+        data-bucket={data?.bucket}
+      >
+        <PanelBody
+          status={status}
+          hasData={data !== null}
+          isEmpty={!hasActivity}
+          skeletonHeight={HEIGHT}
+        >
+          {data ? <BarChart data={data} plotRef={plotRef} /> : null}
+        </PanelBody>
+      </div>
+    </section>
+  );
+}
+
+interface Tooltip {
+  left: number;
+  top: number;
+  title: string;
+  users: number;
+}
+
+function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<uPlot | null> }) {
+  const containerRef = useRef<HTMLDivElement | null>(null);
+  const [tooltip, setTooltip] = useState<Tooltip | null>(null);
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const { bucket, points } = data;
+    const isMultiDay =
+      bucket === "hour" &&
+      points.length > 0 &&
+      points[0]!.start.slice(0, 10) !== points.at(-1)!.start.slice(0, 10);
+    const xs = points.map((_, index) => index);
+    const ys = points.map((point) => point.users);
+    const maxY = Math.max(0, ...ys);
+
+    const options: uPlot.Options = {
+      width: container.clientWidth,
+      height: HEIGHT,
+      padding: [12, 8, 0, 0],
+      legend: { show: false },
+      cursor: {
+        y: false,
+        drag: { x: false, y: false, setScale: false },
+        points: { show: false },
+      },
+      scales: {
+        x: { time: false, range: () => [-0.5, points.length - 0.5] },
+        y: { range: () => [0, yAxisTop(maxY)] },
+      },
+      axes: [
+        {
+          font: `11.5px ${CHART_FONT}`,
+          stroke: "#71717a",
+          grid: { show: false },
+          ticks: { show: true, stroke: "#e4e4e7", size: 4 },
+          splits: (u) => labelIndexes(points.length, bucket, u.bbox.width / uPlot.pxRatio / 72),
+          values: (_u, splits) =>
+            splits.map((index) => {
+              const point = points[index];
+              return point ? axisLabel(point.start, bucket, isMultiDay) : "";
+            }),
+          gap: 6,
+          size: 30,
+        },
+        {
+          font: `11.5px ${CHART_FONT}`,
+          stroke: "#71717a",
+          grid: { stroke: "#f1f1f3", width: 1 },
+          ticks: { show: false },
+          incrs: Y_INCREMENTS,
+          values: (_u, splits) => splits.map((value) => formatCount(value)),
+          size: 44,
+          gap: 6,
+        },
+      ],
+      series: [
+        {},
+        {
+          label: "Active users",
+          stroke: ACCENT,
+          fill: "rgb(79 70 229 / 0.78)",
+          width: 0,
+          paths: uPlot.paths.bars!({ size: [0.72, 56], radius: [0.18, 0], gap: 1 }),
+          points: { show: false },
+        },
+      ],
+      hooks: {
+        setCursor: [
+          (u) => {
+            const index = u.cursor.idx;
+            const point = index === null || index === undefined ? undefined : points[index];
+            if (!point || u.cursor.left === undefined || u.cursor.left < 0) {
+              setTooltip(null);
+              return;
+            }
+            const x = u.valToPos(index!, "x");
+            const y = u.valToPos(point.users, "y");
+            setTooltip({
+              left: x + u.bbox.left / uPlot.pxRatio,
+              top: y + u.bbox.top / uPlot.pxRatio,
+              title: tooltipLabel(point.start, bucket),
+              users: point.users,
+            });
+          },
+        ],
+      },
+    };
+
+    const plot = new uPlot(options, [xs, ys], container);
+    plotRef.current = plot;
+    const observer = new ResizeObserver(() => {
+      if (container.clientWidth !== plot.width)
+        plot.setSize({ width: container.clientWidth, height: HEIGHT });
+    });
+    observer.observe(container);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+      if (plotRef.current === plot) plotRef.current = null;
+      setTooltip(null);
+    };
+  }, [data, plotRef]);
+
+  return (
+    <div className="bar-chart" ref={containerRef} onMouseLeave={() => setTooltip(null)}>
+      {tooltip ? (
+        <div
+          className="chart-tooltip"
+          style={{ left: tooltip.left, top: tooltip.top }}
+          role="status"
+          data-testid="active-chart-tooltip"
+        >
+          <div className="chart-tooltip-title">{tooltip.title}</div>
+          <div className="chart-tooltip-value">
+            <span className="chart-tooltip-swatch" aria-hidden="true" />
+            {formatCount(tooltip.users)} active {tooltip.users === 1 ? "user" : "users"}
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

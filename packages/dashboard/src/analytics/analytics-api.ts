@@ -1,0 +1,75 @@
+// The analytics endpoints' answers as types, and the paths that ask for them.
+import { type AnalyticsView, rangeParams, tableParams } from "./analytics-view";
+import type { BucketSize } from "./bucket-labels";
+import type { HeatmapCell } from "./heatmap-scale";
+
+/** `:app` value for the whole platform. */
+export const ALL_APPS = "_all";
+
+export interface AppSummary {
+  id: string;
+  name: string;
+  users: number;
+  lastActivityAt: string | null;
+}
+
+export interface AppsResponse {
+  apps: AppSummary[];
+  /** True for owners and admins: they may open `_all`. */
+  canSeeAll: boolean;
+}
+
+export interface UsersSummary {
+  currentlyOnline: number;
+  active30d: number;
+  totalRegistered: number;
+  activeInRange: number;
+}
+
+export interface ActiveOverTime {
+  bucket: BucketSize;
+  points: { start: string; users: number }[];
+}
+
+export interface HeatmapResponse {
+  tz: string;
+  cells: HeatmapCell[];
+}
+
+export interface TableUser {
+  id: string;
+  name: string;
+  email: string;
+  messagesSent: number;
+  lastActiveAt: string | null;
+}
+
+export interface UsersTableResponse {
+  total: number;
+  users: TableUser[];
+}
+
+export const APPS_PATH = "/api/v1/apps";
+
+type UsersEndpoint = "summary" | "active-over-time" | "heatmap" | "table";
+
+function usersPath(app: string, endpoint: UsersEndpoint, params: URLSearchParams): string {
+  return `/api/v1/apps/${encodeURIComponent(app)}/analytics/users/${endpoint}?${params.toString()}`;
+}
+
+/** The paths of the page's four requests for `view`. */
+export function analyticsPaths(app: string, view: AnalyticsView) {
+  const range = rangeParams(view);
+  return {
+    summary: usersPath(app, "summary", range),
+    activeOverTime: usersPath(app, "active-over-time", range),
+    heatmap: usersPath(app, "heatmap", range),
+    table: usersPath(app, "table", tableParams(view)),
+    csv: usersPath(app, "table", tableParams(view, "csv")),
+  };
+}
+
+/** What the page calls an app: "All apps" for the whole platform, else its name. */
+export function appTitle(app: string, name?: string): string {
+  return app === ALL_APPS ? "All apps" : name || app;
+}

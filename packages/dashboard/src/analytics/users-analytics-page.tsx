@@ -1,0 +1,235 @@
+// Analytics → Users for one app (or `_all`): range and zone, headline counts, charts and the table.
+import { useCallback, useState } from "react";
+import { Link, navigate } from "../app/router";
+import { PageMessage } from "../ui/page-message";
+import { AccessHeatmap } from "./access-heatmap";
+import { ActiveUsersChart } from "./active-users-chart";
+import {
+  type ActiveOverTime,
+  ALL_APPS,
+  APPS_PATH,
+  type AppsResponse,
+  analyticsPaths,
+  appTitle,
+  type HeatmapResponse,
+  type UsersSummary,
+  type UsersTableResponse,
+} from "./analytics-api";
+import {
+  type AnalyticsView,
+  customRangeProblem,
+  nextTableSort,
+  RANGES,
+  type TableSort,
+  type TableView,
+  viewToSearch,
+  withTable,
+} from "./analytics-view";
+import { CopyLinkButton } from "./copy-link-button";
+import { DownloadIcon, type PanelStatus } from "./panel-parts";
+import { pngFileName } from "./png-export";
+import { RangeControls } from "./range-controls";
+import { TableFilters } from "./table-filters";
+import { ToplineCards } from "./topline-cards";
+import { useAnalyticsView } from "./use-analytics-view";
+import { type ApiData, useApiData } from "./use-api-data";
+import { UsersTable } from "./users-table";
+import { formatDate } from "./zoned-date";
+import "./analytics.css";
+
+export function UsersAnalyticsPage({ app }: { app: string }) {
+  const [view, setView] = useAnalyticsView();
+  const isAskable = view.range !== "custom" || customRangeProblem(view.from, view.to) === null;
+  const paths = analyticsPaths(app, view);
+  const summary = useApiData<UsersSummary>(isAskable ? paths.summary : null);
+  const activity = useApiData<ActiveOverTime>(isAskable ? paths.activeOverTime : null);
+  const heatmap = useApiData<HeatmapResponse>(isAskable ? paths.heatmap : null);
+  const table = useApiData<UsersTableResponse>(isAskable ? paths.table : null);
+  const apps = useApiData<AppsResponse>(APPS_PATH);
+  const [filtersKey, setFiltersKey] = useState(0);
+
+  const changeTable = useCallback(
+    (change: Partial<TableView>) => setView(withTable(view, change)),
+    [view, setView],
+  );
+  const sortBy = useCallback(
+    (column: TableSort) => changeTable(nextTableSort(view.table, column)),
+    [changeTable, view.table],
+  );
+  const goToPage = useCallback(
+    (page: number) => setView({ ...view, table: { ...view.table, page } }),
+    [view, setView],
+  );
+  const clearFilters = useCallback(() => {
+    changeTable({ q: "", inactiveDays: null, minMessages: 0 });
+    setFiltersKey((key) => key + 1);
+  }, [changeTable]);
+
+  const name = apps.data?.apps.find((candidate) => candidate.id === app)?.name;
+  const title = appTitle(app, name);
+  const rangeText = describeRange(view);
+  const exportSubtitle = `${title} · ${rangeText} · ${view.tz}`;
+
+  if (summary.error?.status === 403) {
+    return (
+      <div className="analytics-page">
+        <PageMessage
+          tone="error"
+          title="This app is not one of yours"
+          action={<Link to="/analytics">See your apps</Link>}
+        >
+          {summary.error.message}. Instructors see the apps their platform assigned to them; ask an
+          owner or admin if you need this one.
+        </PageMessage>
+      </div>
+    );
+  }
+
+  const { q, inactiveDays, minMessages } = view.table;
+  const isFiltering = q.trim() !== "" || inactiveDays !== null || minMessages > 0;
+
+  return (
+    <div className="analytics-page">
+      <div className="analytics-head">
+        <div>
+          <nav className="breadcrumbs" aria-label="Breadcrumb">
+            <Link to="/analytics">Analytics</Link>
+            <span aria-hidden="true">/</span>
+            <span>Users</span>
+          </nav>
+          <div className="analytics-title">
+            <h1>{title}</h1>
+            <AppSwitcher app={app} apps={apps.data} search={viewToSearch(view)} />
+          </div>
+        </div>
+        <CopyLinkButton />
+      </div>
+
+      <div className="analytics-toolbar">
+        <RangeControls view={view} onChange={setView} />
+      </div>
+
+      <ToplineCards
+        summary={summary.data}
+        rangeLabel={rangeText}
+        isLoading={summary.isLoading}
+        isWholePlatform={app === ALL_APPS}
+      />
+      {summary.error ? (
+        <div className="alert alert-error" role="alert">
+          <span>
+            <strong>Couldn't load the counts.</strong> {summary.error.message}
+          </span>
+          <button type="button" className="button button-small" onClick={summary.retry}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+
+      <ActiveUsersChart
+        data={activity.data}
+        status={statusOf(activity)}
+        scopeText={app === ALL_APPS ? "on the platform" : "in this app"}
+        exportTitle={`Active users over time — ${title}`}
+        exportSubtitle={exportSubtitle}
+        fileName={pngFileName("active-users", app, view.range)}
+      />
+
+      <AccessHeatmap
+        data={heatmap.data}
+        status={statusOf(heatmap)}
+        tz={view.tz}
+        exportTitle={`Access times — ${title}`}
+        exportSubtitle={`${exportSubtitle} · average distinct active users per weekday-hour`}
+        fileName={pngFileName("access-times", app, view.range)}
+      />
+
+      <section className="panel table-section" aria-labelledby="users-table-title">
+        <div className="panel-head">
+          <div>
+            <h2 id="users-table-title">User details</h2>
+            <p className="panel-lead">
+              Everyone known to {app === ALL_APPS ? "the platform" : "this app"}; messages count
+              within the range, last active is their latest activity{" "}
+              {app === ALL_APPS ? "anywhere" : "here"}, ever
+            </p>
+          </div>
+          <a
+            className="button button-small"
+            href={isAskable ? paths.csv : undefined}
+            aria-disabled={!isAskable}
+            download
+            title="Download the whole filtered table as CSV"
+            data-testid="csv-download"
+          >
+            <DownloadIcon />
+            CSV
+          </a>
+        </div>
+        <div className="users-toolbar">
+          <TableFilters key={filtersKey} table={view.table} onChange={changeTable} />
+        </div>
+        <UsersTable
+          data={table.data}
+          status={statusOf(table)}
+          table={view.table}
+          tz={view.tz}
+          isFiltering={isFiltering}
+          onSort={sortBy}
+          onPage={goToPage}
+          onClearFilters={clearFilters}
+        />
+      </section>
+    </div>
+  );
+}
+
+function statusOf(data: ApiData<unknown>): PanelStatus {
+  return { isLoading: data.isLoading, error: data.error, onRetry: data.retry };
+}
+
+/** "Past 7 days", or for a custom range "1 Oct – 31 Oct 2026". */
+function describeRange(view: AnalyticsView): string {
+  if (view.range !== "custom") return RANGES.find((range) => range.value === view.range)!.label;
+  if (customRangeProblem(view.from, view.to)) return "Custom range";
+  if (view.from === view.to) return formatDate(view.from, { weekday: true, year: true });
+  return `${formatDate(view.from)} – ${formatDate(view.to, { year: true })}`;
+}
+
+/** A menu of the viewer's other apps; the view (range, zone, filters) carries over. */
+function AppSwitcher({
+  app,
+  apps,
+  search,
+}: {
+  app: string;
+  apps: AppsResponse | null;
+  search: string;
+}) {
+  if (!apps) return null;
+  const others = [
+    ...(apps.canSeeAll && app !== ALL_APPS ? [{ id: ALL_APPS, name: "All apps" }] : []),
+    ...apps.apps.filter((candidate) => candidate.id !== app),
+  ];
+  if (others.length === 0) return null;
+  return (
+    <select
+      className="select app-switcher"
+      aria-label="Switch app"
+      value=""
+      onChange={(event) =>
+        navigate(`/analytics/${encodeURIComponent(event.target.value)}${search}`)
+      }
+      data-testid="app-switcher"
+    >
+      <option value="" disabled>
+        Switch app…
+      </option>
+      {others.map((candidate) => (
+        <option key={candidate.id} value={candidate.id}>
+          {candidate.name || candidate.id}
+        </option>
+      ))}
+    </select>
+  );
+}
