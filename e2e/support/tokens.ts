@@ -34,10 +34,10 @@ export function signUserToken(
 /** A viewer token for the API and /embed: `aud: "rollcall:view"`, `sub` and `role`. */
 export function signViewerToken(
   secret: string,
-  viewer: { id: string; role: ViewerRole },
+  viewer: { id: string; role: ViewerRole; apps?: string[] },
   ttlSeconds = 3600,
 ): Promise<string> {
-  return new SignJWT({ role: viewer.role })
+  return new SignJWT({ role: viewer.role, ...(viewer.apps ? { apps: viewer.apps } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(viewer.id)
     .setAudience("rollcall:view")
