@@ -10,6 +10,7 @@ export default defineConfig({
           include: ["packages/*/src/**/*.test.ts", "packages/*/src/**/*.test.tsx"],
           environment: "node",
           testTimeout: 20_000,
+          hookTimeout: 30_000,
         },
       },
       {

@@ -1,6 +1,7 @@
 // The `rollcall` command line: picks a command by its words and runs it.
 import { ConfigError } from "../config/config.js";
 import { type CliCommand, parseCommandArgs, UsageError } from "./cli-command.js";
+import { exportCommand } from "./export-command.js";
 import { migrateCommand } from "./migrate-command.js";
 import { operatorCreateCommand } from "./operator-command.js";
 import { platformCreateCommand, platformRotateSecretCommand } from "./platform-command.js";
@@ -17,6 +18,7 @@ const commands: CliCommand[] = [
   tokenViewerCommand,
   operatorCreateCommand,
   userImportCommand,
+  exportCommand,
   migrateCommand,
 ];
 

@@ -1,6 +1,6 @@
 // The behaviour every Storage adapter must show; each adapter's test runs it on a fresh store.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { emptyFactBatch, type FactBatch, type Storage } from "./storage.js";
+import { EXPORT_COLUMNS, emptyFactBatch, type FactBatch, type Storage } from "./storage.js";
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
@@ -131,6 +131,72 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       expect(await storage.listUsers()).toEqual([]);
       expect(await storage.openSessions()).toEqual([]);
       expect(await storage.countEvents("p1")).toBe(0);
+    });
+
+    it("exports every row of a platform, in key order, with the documented columns", async () => {
+      const users = ["b", "a", "c"].map((id) => ({
+        platform: "p1",
+        id,
+        name: id,
+        email: "",
+        role: "R",
+      }));
+      await storage.writeFacts(
+        batch({
+          users: [...users, { platform: "p2", id: "z", name: "z", email: "", role: "R" }],
+          sessionsStarted: [{ platform: "p1", user: "a", startedAt: T0 }],
+          visitsStarted: [
+            {
+              platform: "p1",
+              user: "a",
+              tab: "tab-0001",
+              page: { path: "/x", title: "X" },
+              startedAt: T0,
+            },
+          ],
+          events: [
+            {
+              platform: "p1",
+              id: "e2",
+              user: "a",
+              name: "message",
+              app: "math",
+              ts: T0,
+              props: { n: 1 },
+            },
+            {
+              platform: "p1",
+              id: "e1",
+              user: "b",
+              name: "message",
+              app: null,
+              ts: T0,
+              props: null,
+            },
+          ],
+        }),
+      );
+      const rows = async (kind: Parameters<Storage["exportRows"]>[1]) => {
+        const out: Record<string, unknown>[] = [];
+        for await (const row of storage.exportRows("p1", kind)) out.push(row);
+        return out;
+      };
+      expect((await rows("users")).map((r) => r.id)).toEqual(["a", "b", "c"]);
+      expect(Object.keys((await rows("users"))[0]!)).toEqual(EXPORT_COLUMNS.users);
+      expect(await rows("sessions")).toEqual([
+        { user_id: "a", started_at: T0, ended_at: null, last_live_at: T0 },
+      ]);
+      expect((await rows("page_visits"))[0]).toMatchObject({
+        path: "/x",
+        app: null,
+        ended_at: null,
+      });
+      const events = await rows("events");
+      expect(events.map((e) => [e.id, e.app])).toEqual([
+        ["e1", null],
+        ["e2", "math"],
+      ]);
+      expect(JSON.parse(String(events[1]!.props))).toEqual({ n: 1 });
     });
 
     it("keeps operators and viewer sessions until they expire", async () => {

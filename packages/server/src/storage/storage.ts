@@ -52,6 +52,25 @@ export interface AppRecord {
   lastActivityAt: number | null;
 }
 
+/** What `rollcall export` writes, one file each. */
+export type ExportKind = "users" | "sessions" | "page_visits" | "events";
+
+/** Columns of each export kind, in order (the same for every adapter). */
+export const EXPORT_COLUMNS: Record<ExportKind, string[]> = {
+  users: ["id", "name", "email", "role", "created_at", "last_seen_at"],
+  sessions: ["user_id", "started_at", "ended_at", "last_live_at"],
+  page_visits: ["user_id", "tab", "started_at", "ended_at", "path", "title", "app"],
+  events: ["id", "user_id", "name", "app", "ts", "props"],
+};
+
+/** Primary-key columns of each kind, after the platform: the export's order. */
+export const EXPORT_KEYS: Record<ExportKind, string[]> = {
+  users: ["id"],
+  sessions: ["user_id", "started_at"],
+  page_visits: ["user_id", "tab", "started_at"],
+  events: ["id"],
+};
+
 export interface PlatformRecord {
   id: string;
   name: string;
@@ -214,6 +233,9 @@ export interface Storage {
   userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }>;
   /** Apps with any activity, by id. */
   listApps(platform: string): Promise<AppRecord[]>;
+
+  /** Every row of one kind for a platform in key order, streamed (for `rollcall export`). */
+  exportRows(platform: string, kind: ExportKind): AsyncIterable<Record<string, unknown>>;
 
   createOperator(operator: OperatorRecord): Promise<void>;
   getOperator(email: string): Promise<OperatorRecord | null>;

@@ -4,6 +4,7 @@ import pg from "pg";
 import type {
   AppRecord,
   AppScope,
+  ExportKind,
   FactBatch,
   OperatorRecord,
   PageVisitRecord,
@@ -16,6 +17,7 @@ import type {
   UserTableRow,
   ViewerSessionRecord,
 } from "../storage.js";
+import { EXPORT_COLUMNS, EXPORT_KEYS } from "../storage.js";
 import {
   countActiveUsers,
   countKnownUsers,
@@ -27,6 +29,7 @@ import { factStatements, NO_APP } from "./postgres-facts.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
 
 const INT8_OID = 20;
+const EXPORT_PAGE = 5_000;
 const NUMERIC_OID = 1700;
 
 /**
@@ -235,6 +238,37 @@ class PostgresStorage implements Storage {
       startedAt: Number(row.started_at),
       endedAt: nullableNumber(row.ended_at),
     }));
+  }
+
+  async *exportRows(platform: string, kind: ExportKind): AsyncIterable<Record<string, unknown>> {
+    // Keyset pages in primary-key order (byte order, as the keys compare), never OFFSET.
+    const keys = EXPORT_KEYS[kind];
+    const order = keys.map(
+      (k) => `${k}${k === "id" || k === "user_id" || k === "tab" ? ' COLLATE "C"' : ""}`,
+    );
+    let after: unknown[] | null = null;
+    for (;;) {
+      const values: unknown[] = [platform];
+      let where = "platform_id = $1";
+      if (after) {
+        const placeholders = after.map((_, i) => `$${i + 2}`);
+        where += ` AND (${order.join(", ")}) > (${placeholders.join(", ")})`;
+        values.push(...after);
+      }
+      const rows = await this.run(
+        `SELECT ${EXPORT_COLUMNS[kind].join(", ")} FROM ${kind} WHERE ${where}
+         ORDER BY ${order.join(", ")} LIMIT ${EXPORT_PAGE}`,
+        values,
+      );
+      for (const row of rows) {
+        yield kind === "page_visits" || kind === "events"
+          ? { ...row, app: row.app === NO_APP ? null : row.app }
+          : row;
+      }
+      if (rows.length < EXPORT_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = keys.map((k) => last[k]);
+    }
   }
 
   async countEvents(platform: string): Promise<number> {

@@ -2,20 +2,23 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type {
-  AppRecord,
-  AppScope,
-  FactBatch,
-  OperatorRecord,
-  PageVisitRecord,
-  PlatformRecord,
-  SessionRecord,
-  SlotWindow,
-  Storage,
-  UserRecord,
-  UserTableQuery,
-  UserTableRow,
-  ViewerSessionRecord,
+import {
+  type AppRecord,
+  type AppScope,
+  EXPORT_COLUMNS,
+  EXPORT_KEYS,
+  type ExportKind,
+  type FactBatch,
+  type OperatorRecord,
+  type PageVisitRecord,
+  type PlatformRecord,
+  type SessionRecord,
+  type SlotWindow,
+  type Storage,
+  type UserRecord,
+  type UserTableQuery,
+  type UserTableRow,
+  type ViewerSessionRecord,
 } from "../storage.js";
 import { sqliteMigrations } from "./migrations.js";
 import { countActiveUsers, userTable } from "./sqlite-analytics.js";
@@ -251,6 +254,17 @@ class SqliteStorage implements Storage {
       users: Number(row.users),
       lastActivityAt: row.last === null ? null : Number(row.last),
     }));
+  }
+
+  async *exportRows(platform: string, kind: ExportKind): AsyncIterable<Record<string, unknown>> {
+    const sql = `SELECT ${EXPORT_COLUMNS[kind].join(", ")} FROM ${kind}
+      WHERE platform_id = ? ORDER BY ${EXPORT_KEYS[kind].join(", ")}`;
+    // A statement of its own: iterate() holds it until the loop ends.
+    for (const row of this.db.prepare(sql).iterate(platform) as IterableIterator<Row>) {
+      yield kind === "page_visits" || kind === "events"
+        ? { ...row, app: nullableString(row.app) }
+        : row;
+    }
   }
 
   async createOperator(operator: OperatorRecord): Promise<void> {
