@@ -12,6 +12,7 @@ import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
 import { type Config, ConfigError } from "./config/config.js";
+import { clientOrigin } from "./http/client-origin.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
 import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
@@ -26,6 +27,7 @@ import { attachTrackerSockets } from "./ingest/tracker-socket.js";
 import { PresenceFeed } from "./live/presence-feed.js";
 import { PresenceBoard } from "./presence/presence-board.js";
 import { type Clock, PresenceService } from "./presence/presence-service.js";
+import { EventRetention } from "./storage/event-retention.js";
 import { FactWriter } from "./storage/fact-writer.js";
 import { openStorage } from "./storage/open-storage.js";
 import type { Storage } from "./storage/storage.js";
@@ -111,7 +113,14 @@ export async function startRollcall(
     clock,
   });
   presence.onUserChange((platform, user) => feed.markChanged(platform, user));
+  const retention =
+    config.eventRetentionDays === null
+      ? null
+      : new EventRetention(storage, config.eventRetentionDays, clock, logger);
+  retention?.start();
+  const eventHorizon = () => retention?.horizon() ?? null;
   const gateway = new TrackerGateway({
+    eventHorizon,
     verifier,
     directory,
     writer,
@@ -120,13 +129,14 @@ export async function startRollcall(
     idleMs: config.idleMs,
   });
 
+  const origin = clientOrigin(config.trustProxy);
   const router = new Router();
-  addTrackRoutes(router, gateway, clock);
+  addTrackRoutes(router, gateway, origin, clock);
   addAuthRoutes(router, {
     auth,
     verifier,
     limiter: new LoginLimiter(10, 60_000, clock),
-    isSecure: false,
+    origin,
   });
   addPresenceRoutes(router, { auth, board, feed, clock });
   addAnalyticsRoutes(router, {
@@ -143,6 +153,7 @@ export async function startRollcall(
     presence,
     feed,
     clock,
+    eventHorizon,
   });
   let sockets: ReturnType<typeof attachTrackerSockets> | null = null;
   addPageRoutes(router, {
@@ -164,6 +175,7 @@ export async function startRollcall(
     logger,
     heartbeatMs: config.heartbeatMs,
     clock,
+    origin,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   server.listen(config.port, config.host);
@@ -189,6 +201,7 @@ export async function startRollcall(
         sockets?.close(CLOSE_CODES.restart, "server restarting");
         feed.close();
         presence.stop();
+        await retention?.stop();
         // Requests and frames already being handled get their facts flushed (and their 2xx or ack).
         await writer.close();
         await settle();

@@ -29,6 +29,10 @@ const envSchema = z.object({
   ROLLCALL_SESSION_GRACE_SECONDS: seconds(120, 1, 86_400),
   /** Event names that count as messages in the Users analytics (comma-separated). */
   ROLLCALL_MESSAGE_EVENTS: z.string().default("message"),
+  /** Behind a reverse proxy: believe its X-Forwarded-For / X-Forwarded-Proto. */
+  ROLLCALL_TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false"),
+  /** Drop raw events older than this many days (rollups keep the charts); unset keeps them. */
+  ROLLCALL_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   ROLLCALL_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
@@ -47,6 +51,9 @@ export interface Config {
   idleMs: number;
   graceMs: number;
   messageEvents: string[];
+  trustProxy: boolean;
+  /** null: keep raw events forever. */
+  eventRetentionDays: number | null;
   logLevel: z.infer<typeof envSchema>["ROLLCALL_LOG_LEVEL"];
 }
 
@@ -86,6 +93,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idleMs: e.ROLLCALL_IDLE_SECONDS * 1000,
     graceMs: e.ROLLCALL_SESSION_GRACE_SECONDS * 1000,
     messageEvents: messageEvents.length > 0 ? messageEvents : ["message"],
+    trustProxy: e.ROLLCALL_TRUST_PROXY === "true" || e.ROLLCALL_TRUST_PROXY === "1",
+    eventRetentionDays: e.ROLLCALL_EVENT_RETENTION_DAYS ?? null,
     logLevel: e.ROLLCALL_LOG_LEVEL,
   };
 }

@@ -18,6 +18,8 @@ export interface TrackerGatewayOptions {
   presence: PresenceService;
   heartbeatMs: number;
   idleMs: number;
+  /** Events before this moment are past retention (null: none is). */
+  eventHorizon?: () => number | null;
 }
 
 export interface TrackerHello {
@@ -127,6 +129,9 @@ export class TrackerGateway {
       case "event": {
         presence.handle({ type: "heartbeat", key });
         const app = message.app !== undefined ? message.app : (this.currentApp(key) ?? null);
+        const horizon = this.options.eventHorizon?.() ?? null;
+        // Past the retention window its id can no longer be deduplicated: acknowledged, not kept.
+        if (horizon !== null && message.ts < horizon) return [message.id];
         await this.options.writer.addEvents([
           {
             platform: key.platform,

@@ -11,6 +11,7 @@ import {
 import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { AppError, describeIssues } from "../http/app-error.js";
+import type { ClientOrigin } from "../http/client-origin.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
@@ -23,6 +24,7 @@ export interface TrackerSocketsOptions {
   logger: Logger;
   heartbeatMs: number;
   clock: () => number;
+  origin: ClientOrigin;
   /** Defaults to TRACKER_LIMITS; tests lower them. */
   limits?: Partial<TrackerLimits>;
 }
@@ -71,7 +73,7 @@ export function attachTrackerSockets(
       refuseUpgrade(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
       return;
     }
-    const address = req.socket.remoteAddress ?? "unknown";
+    const address = options.origin.addressOf(req);
     if (!perAddress.tryAdd(address)) {
       refuseUpgrade(
         socket,

@@ -199,6 +199,26 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       expect(JSON.parse(String(events[1]!.props))).toEqual({ n: 1 });
     });
 
+    it("drops raw events older than a moment, in bounded batches, keeping the rollups", async () => {
+      const at = (id: string, ts: number) => ({
+        platform: "p1",
+        id,
+        user: "u1",
+        name: "message",
+        app: "math",
+        ts,
+        props: null,
+      });
+      await storage.writeFacts(
+        batch({ events: [at("old1", T0), at("old2", T0 + 1), at("new", T0 + 10_000)] }),
+      );
+      expect(await storage.deleteEventsBefore(T0 + 5_000, 1)).toBe(1);
+      expect(await storage.deleteEventsBefore(T0 + 5_000, 100)).toBe(1);
+      expect(await storage.deleteEventsBefore(T0 + 5_000, 100)).toBe(0);
+      expect(await storage.countEvents("p1")).toBe(1);
+      expect(await storage.countKnownUsers({ platform: "p1", app: "math" })).toBe(1);
+    });
+
     it("keeps operators and viewer sessions until they expire", async () => {
       await storage.createOperator({
         email: "op@x.io",

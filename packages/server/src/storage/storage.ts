@@ -234,6 +234,12 @@ export interface Storage {
   /** Apps with any activity, by id. */
   listApps(platform: string): Promise<AppRecord[]>;
 
+  /**
+   * Deletes raw events older than `before`, at most `limit` of them; returns how many. The rollups
+   * stay: the charts and counts keep what those events said.
+   */
+  deleteEventsBefore(before: number, limit: number): Promise<number>;
+
   /** Every row of one kind for a platform in key order, streamed (for `rollcall export`). */
   exportRows(platform: string, kind: ExportKind): AsyncIterable<Record<string, unknown>>;
 

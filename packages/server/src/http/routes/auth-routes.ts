@@ -4,6 +4,7 @@ import type { LoginLimiter } from "../../auth/login-limiter.js";
 import type { TokenVerifier } from "../../auth/token-verifier.js";
 import { CSRF_HEADER, type ViewerAuth } from "../../auth/viewer-auth.js";
 import { AppError, describeIssues } from "../app-error.js";
+import type { ClientOrigin } from "../client-origin.js";
 import { readJson, redirect, sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 
@@ -11,7 +12,7 @@ export interface AuthRoutesDeps {
   auth: ViewerAuth;
   verifier: TokenVerifier;
   limiter: LoginLimiter;
-  isSecure: boolean;
+  origin: ClientOrigin;
 }
 
 const loginSchema = z.object({
@@ -26,11 +27,11 @@ function safeNext(value: string | null): string {
 }
 
 export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
-  router.on("GET", "/embed", async ({ res, url }) => {
+  router.on("GET", "/embed", async ({ req, res, url }) => {
     const token = url.searchParams.get("token");
     if (!token) throw new AppError("bad_request", "query.token: required (a viewer token)");
     const viewer = await deps.verifier.verifyViewer(token);
-    const cookie = await deps.auth.startSession(viewer, deps.isSecure);
+    const cookie = await deps.auth.startSession(viewer, deps.origin.isHttps(req));
     res.setHeader("set-cookie", cookie);
     const fallback = viewer.role === "instructor" ? "/analytics" : "/";
     redirect(res, safeNext(url.searchParams.get("next") ?? fallback));
@@ -40,7 +41,7 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
     if (!req.headers[CSRF_HEADER]) {
       throw new AppError("csrf", `login requests must send the ${CSRF_HEADER} header`);
     }
-    const wait = deps.limiter.hit(req.socket.remoteAddress ?? "unknown");
+    const wait = deps.limiter.hit(deps.origin.addressOf(req));
     if (wait > 0) {
       res.setHeader("retry-after", String(wait));
       throw new AppError("rate_limited", `too many sign-in attempts; try again in ${wait} s`);
@@ -48,13 +49,13 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
     const parsed = loginSchema.safeParse(await readJson(req, 16_384));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const viewer = await deps.auth.login(parsed.data.email, parsed.data.password);
-    res.setHeader("set-cookie", await deps.auth.startSession(viewer, deps.isSecure));
+    res.setHeader("set-cookie", await deps.auth.startSession(viewer, deps.origin.isHttps(req)));
     res.writeHead(204).end();
   });
 
   router.on("POST", "/api/v1/auth/logout", async ({ req, res }) => {
     await deps.auth.require(req);
-    res.setHeader("set-cookie", await deps.auth.endSession(req, deps.isSecure));
+    res.setHeader("set-cookie", await deps.auth.endSession(req, deps.origin.isHttps(req)));
     res.writeHead(204).end();
   });
 

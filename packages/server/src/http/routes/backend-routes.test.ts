@@ -113,3 +113,22 @@ describe("bulk user upsert", () => {
     );
   });
 });
+
+describe("event retention", () => {
+  it("refuses events older than the retention window, naming the field", async () => {
+    await rollcall.stop();
+    rollcall = await startTestRollcall({ ROLLCALL_EVENT_RETENTION_DAYS: "30" });
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const response = await backend("/api/v1/events", "POST", {
+      events: [{ id: "r1", user: "u1", name: "message", ts: old }],
+    });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "events[0].ts",
+    );
+    const recent = await backend("/api/v1/events", "POST", {
+      events: [{ id: "r2", user: "u1", name: "message", ts: new Date().toISOString() }],
+    });
+    expect(recent.status).toBe(200);
+  });
+});

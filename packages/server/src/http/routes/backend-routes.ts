@@ -19,6 +19,8 @@ export interface BackendRoutesDeps {
   presence: PresenceService;
   feed: PresenceFeed;
   clock: () => number;
+  /** Events before this moment are past retention (null: none is). */
+  eventHorizon: () => number | null;
 }
 
 export const MAX_EVENTS_PER_BATCH = 1_000;
@@ -112,6 +114,13 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
       const ts = e.ts === undefined ? now : Date.parse(e.ts);
       if (ts > now + FUTURE_SKEW_MS) {
         throw new AppError("unprocessable", `events[${i}].ts: in the future`);
+      }
+      const horizon = deps.eventHorizon();
+      if (horizon !== null && ts < horizon) {
+        throw new AppError(
+          "unprocessable",
+          `events[${i}].ts: older than the event retention window (ROLLCALL_EVENT_RETENTION_DAYS)`,
+        );
       }
       return {
         platform,

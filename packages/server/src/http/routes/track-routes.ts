@@ -3,6 +3,7 @@ import { type TrackBatchResponse, trackBatchSchema, WIRE_LIMITS } from "@rollcal
 import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
 import type { TrackerGateway } from "../../ingest/tracker-gateway.js";
 import { AppError, describeIssues } from "../app-error.js";
+import type { ClientOrigin } from "../client-origin.js";
 import { readJson, sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 
@@ -16,12 +17,13 @@ export const TRACK_REQUEST_BURST = 200;
 export function addTrackRoutes(
   router: Router,
   gateway: TrackerGateway,
+  origin: ClientOrigin,
   clock: () => number = Date.now,
 ): void {
   const limiter = new KeyedRateLimiter(TRACK_REQUESTS_PER_SECOND, TRACK_REQUEST_BURST, clock);
   router.on("POST", "/api/v1/track", async ({ req, res }) => {
     res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
-    const wait = limiter.hit(req.socket.remoteAddress ?? "unknown");
+    const wait = limiter.hit(origin.addressOf(req));
     if (wait > 0) {
       res.setHeader("retry-after", String(wait));
       throw new AppError(

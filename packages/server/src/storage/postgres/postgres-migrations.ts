@@ -123,6 +123,11 @@ export const postgresMigrations: PostgresMigration[] = [
       CREATE INDEX user_apps_user ON user_apps (platform_id, user_id);
     `,
   },
+  {
+    version: 3,
+    name: "events by time, for retention",
+    sql: "CREATE INDEX events_ts ON events (ts)",
+  },
 ];
 
 /**

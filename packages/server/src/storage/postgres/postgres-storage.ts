@@ -240,6 +240,15 @@ class PostgresStorage implements Storage {
     }));
   }
 
+  async deleteEventsBefore(before: number, limit: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM events WHERE (platform_id, id) IN
+         (SELECT platform_id, id FROM events WHERE ts < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async *exportRows(platform: string, kind: ExportKind): AsyncIterable<Record<string, unknown>> {
     // Keyset pages in primary-key order (byte order, as the keys compare), never OFFSET.
     const keys = EXPORT_KEYS[kind];

@@ -115,4 +115,9 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX user_apps_user ON user_apps (platform_id, user_id);
     `,
   },
+  {
+    version: 3,
+    name: "events by time, for retention",
+    sql: "CREATE INDEX events_ts ON events (ts);",
+  },
 ];

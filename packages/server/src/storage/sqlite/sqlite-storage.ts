@@ -256,6 +256,13 @@ class SqliteStorage implements Storage {
     }));
   }
 
+  async deleteEventsBefore(before: number, limit: number): Promise<number> {
+    return this.stmt(
+      `DELETE FROM events WHERE (platform_id, id) IN
+         (SELECT platform_id, id FROM events WHERE ts < ? LIMIT ?)`,
+    ).run(before, limit).changes;
+  }
+
   async *exportRows(platform: string, kind: ExportKind): AsyncIterable<Record<string, unknown>> {
     const sql = `SELECT ${EXPORT_COLUMNS[kind].join(", ")} FROM ${kind}
       WHERE platform_id = ? ORDER BY ${EXPORT_KEYS[kind].join(", ")}`;
