@@ -1,6 +1,7 @@
 // Reading bounded JSON bodies and writing JSON, errors and security headers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "./app-error.js";
+import { findNulCharacter } from "./nul-characters.js";
 
 export const MAX_BODY_BYTES = 1_048_576;
 
@@ -22,7 +23,10 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.length === 0) throw new AppError("bad_request", "body is empty; send JSON");
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    const nulAt = findNulCharacter(value, "body");
+    if (nulAt) throw new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`);
+    return value;
   } catch {
     throw new AppError("bad_request", "body is not valid JSON");
   }

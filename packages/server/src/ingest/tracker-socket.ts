@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { AppError, describeIssues } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
+import { findNulCharacter } from "../http/nul-characters.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
@@ -306,6 +307,14 @@ class TrackerSocket {
       json = JSON.parse(data.toString());
     } catch {
       this.fail(new AppError("bad_request", "frame is not valid JSON"), CLOSE_CODES.badMessage);
+      return null;
+    }
+    const nulAt = findNulCharacter(json, "message");
+    if (nulAt) {
+      this.fail(
+        new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`),
+        CLOSE_CODES.badMessage,
+      );
       return null;
     }
     const parsed = clientMessageSchema.safeParse(json);

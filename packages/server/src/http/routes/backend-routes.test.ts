@@ -70,6 +70,16 @@ describe("backend API", () => {
     expect(rollcall.directory.get("default", "u1")?.name).toBe("u1");
   });
 
+  it("refuses a NUL character anywhere in a body, naming where", async () => {
+    const response = await backend("/api/v1/events", "POST", {
+      events: [{ id: "n1", user: "u1", name: "mess\u0000age" }],
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "body.events[0].name: contains a NUL character",
+    );
+  });
+
   it("refuses events dated in the future", async () => {
     const response = await backend("/api/v1/events", "POST", {
       events: [{ id: "e1", user: "u1", name: "message", ts: "2999-01-01T00:00:00Z" }],
