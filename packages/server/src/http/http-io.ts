@@ -22,14 +22,15 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.length === 0) throw new AppError("bad_request", "body is empty; send JSON");
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    const nulAt = findNulCharacter(value, "body");
-    if (nulAt) throw new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`);
-    return value;
+    value = JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "body is not valid JSON");
   }
+  const nulAt = findNulCharacter(value, "body");
+  if (nulAt) throw new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`);
+  return value;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
