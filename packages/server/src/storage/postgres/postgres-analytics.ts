@@ -1,6 +1,6 @@
 // The analytics queries in PostgreSQL's dialect, over the rollups (never the raw events): one query each.
 import type { AppRecord, AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
-import { NO_APP } from "./postgres-facts.js";
+import { NO_APP } from "../storage-rows.js";
 
 type Row = Record<string, unknown>;
 

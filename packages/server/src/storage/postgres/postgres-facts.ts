@@ -1,8 +1,7 @@
 // Turns one FactBatch into a few set-based PostgreSQL statements: facts, events and their rollups.
 import { type FactBatch, SLOT_MS } from "../storage.js";
 
-/** The app column stores '' for "no app" so it can be part of a primary key (as in SQLite). */
-export const NO_APP = "";
+import { NO_APP } from "../storage-rows.js";
 
 export interface Statement {
   text: string;

@@ -19,13 +19,21 @@ import type {
 } from "../storage.js";
 import { EXPORT_COLUMNS, EXPORT_KEYS } from "../storage.js";
 import {
+  nullableApp,
+  type Row,
+  toPageVisit,
+  toPlatform,
+  toSession,
+  toUser,
+} from "../storage-rows.js";
+import {
   countActiveUsers,
   countKnownUsers,
   listApps,
   type Run,
   userTable,
 } from "./postgres-analytics.js";
-import { factStatements, NO_APP } from "./postgres-facts.js";
+import { factStatements } from "./postgres-facts.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
 
 const INT8_OID = 20;
@@ -61,8 +69,6 @@ export function openPostgresStorage(url: string): Storage {
   pool.on("error", () => undefined);
   return new PostgresStorage(pool);
 }
-
-type Row = Record<string, unknown>;
 
 class PostgresStorage implements Storage {
   constructor(private readonly pool: pg.Pool) {}
@@ -107,15 +113,7 @@ class PostgresStorage implements Storage {
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return (await this.run("SELECT * FROM users", [])).map((row) => ({
-      platform: String(row.platform_id),
-      id: String(row.id),
-      name: String(row.name),
-      email: String(row.email),
-      role: String(row.role),
-      createdAt: Number(row.created_at),
-      lastSeenAt: nullableNumber(row.last_seen_at),
-    }));
+    return (await this.run("SELECT * FROM users", [])).map(toUser);
   }
 
   async deleteUser(platform: string, user: string): Promise<void> {
@@ -230,14 +228,7 @@ class PostgresStorage implements Storage {
          ORDER BY started_at DESC LIMIT $3`,
         [platform, user, limit],
       )
-    ).map((row) => ({
-      platform: String(row.platform_id),
-      user: String(row.user_id),
-      tab: String(row.tab),
-      page: { path: String(row.path), title: String(row.title), app: nullableApp(row.app) },
-      startedAt: Number(row.started_at),
-      endedAt: nullableNumber(row.ended_at),
-    }));
+    ).map(toPageVisit);
   }
 
   async deleteEventsBefore(before: number, limit: number): Promise<number> {
@@ -271,7 +262,7 @@ class PostgresStorage implements Storage {
       );
       for (const row of rows) {
         yield kind === "page_visits" || kind === "events"
-          ? { ...row, app: row.app === NO_APP ? null : row.app }
+          ? { ...row, app: nullableApp(row.app) }
           : row;
       }
       if (rows.length < EXPORT_PAGE) return;
@@ -342,31 +333,4 @@ class PostgresStorage implements Storage {
   async deleteViewerSession(idHash: string): Promise<void> {
     await this.run("DELETE FROM viewer_sessions WHERE id_hash = $1", [idHash]);
   }
-}
-
-function toPlatform(row: Row): PlatformRecord {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    secrets: JSON.parse(String(row.secrets)) as string[],
-    createdAt: Number(row.created_at),
-  };
-}
-
-function toSession(row: Row): SessionRecord {
-  return {
-    platform: String(row.platform_id),
-    user: String(row.user_id),
-    startedAt: Number(row.started_at),
-    endedAt: nullableNumber(row.ended_at),
-    lastLiveAt: Number(row.last_live_at),
-  };
-}
-
-function nullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function nullableApp(value: unknown): string | null {
-  return value === null || value === undefined || value === NO_APP ? null : String(value);
 }

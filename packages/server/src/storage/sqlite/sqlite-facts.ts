@@ -2,8 +2,7 @@
 import type Database from "better-sqlite3";
 import { type FactBatch, SLOT_MS } from "../storage.js";
 
-/** The app column stores '' for "no app" so it can be part of a primary key. */
-export const NO_APP = "";
+import { NO_APP } from "../storage-rows.js";
 
 export type StatementCache = (sql: string) => Database.Statement;
 

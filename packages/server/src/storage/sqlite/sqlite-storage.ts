@@ -20,9 +20,17 @@ import {
   type UserTableRow,
   type ViewerSessionRecord,
 } from "../storage.js";
+import {
+  nullableApp,
+  type Row,
+  toPageVisit,
+  toPlatform,
+  toSession,
+  toUser,
+} from "../storage-rows.js";
 import { sqliteMigrations } from "./migrations.js";
 import { countActiveUsers, userTable } from "./sqlite-analytics.js";
-import { NO_APP, type StatementCache, writeSqliteFacts } from "./sqlite-facts.js";
+import { type StatementCache, writeSqliteFacts } from "./sqlite-facts.js";
 
 /**
  * Opens (creating if needed) the database file. Choose it for one node: it is fast, needs no
@@ -38,8 +46,6 @@ export function openSqliteStorage(file: string): Storage {
   db.pragma("foreign_keys = ON");
   return new SqliteStorage(db);
 }
-
-type Row = Record<string, unknown>;
 
 class SqliteStorage implements Storage {
   private statements = new Map<string, Database.Statement>();
@@ -111,15 +117,7 @@ class SqliteStorage implements Storage {
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return (this.stmt("SELECT * FROM users").all() as Row[]).map((row) => ({
-      platform: String(row.platform_id),
-      id: String(row.id),
-      name: String(row.name),
-      email: String(row.email),
-      role: String(row.role),
-      createdAt: Number(row.created_at),
-      lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
-    }));
+    return (this.stmt("SELECT * FROM users").all() as Row[]).map(toUser);
   }
 
   async deleteUser(platform: string, user: string): Promise<void> {
@@ -206,14 +204,7 @@ class SqliteStorage implements Storage {
         `SELECT * FROM page_visits WHERE platform_id = ? AND user_id = ?
          ORDER BY started_at DESC LIMIT ?`,
       ).all(platform, user, limit) as Row[]
-    ).map((row) => ({
-      platform: String(row.platform_id),
-      user: String(row.user_id),
-      tab: String(row.tab),
-      page: { path: String(row.path), title: String(row.title), app: nullableString(row.app) },
-      startedAt: Number(row.started_at),
-      endedAt: row.ended_at === null ? null : Number(row.ended_at),
-    }));
+    ).map(toPageVisit);
   }
 
   async countEvents(platform: string): Promise<number> {
@@ -269,7 +260,7 @@ class SqliteStorage implements Storage {
     // A statement of its own: iterate() holds it until the loop ends.
     for (const row of this.db.prepare(sql).iterate(platform) as IterableIterator<Row>) {
       yield kind === "page_visits" || kind === "events"
-        ? { ...row, app: nullableString(row.app) }
+        ? { ...row, app: nullableApp(row.app) }
         : row;
     }
   }
@@ -316,27 +307,4 @@ class SqliteStorage implements Storage {
   async deleteViewerSession(idHash: string): Promise<void> {
     this.stmt("DELETE FROM viewer_sessions WHERE id_hash = ?").run(idHash);
   }
-}
-
-function toPlatform(row: Row): PlatformRecord {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    secrets: JSON.parse(String(row.secrets)) as string[],
-    createdAt: Number(row.created_at),
-  };
-}
-
-function toSession(row: Row): SessionRecord {
-  return {
-    platform: String(row.platform_id),
-    user: String(row.user_id),
-    startedAt: Number(row.started_at),
-    endedAt: row.ended_at === null ? null : Number(row.ended_at),
-    lastLiveAt: Number(row.last_live_at),
-  };
-}
-
-function nullableString(value: unknown): string | null {
-  return value === null || value === undefined || value === NO_APP ? null : String(value);
 }
