@@ -1,0 +1,126 @@
+// Starts the systems under test as their own processes: the built Rollcall and the Socket.IO baseline.
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { forkChild, nextMessage, spawnChild, stopChild } from "./children.mjs";
+import { log } from "./log.mjs";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const BENCH_SECRET = "bench-platform-secret-0123456789abcdef";
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = /** @type {import("node:net").AddressInfo} */ (server.address());
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/**
+ * Extra Node flags for the server under test, for profiling: BENCH_SERVER_NODE_ARGS="--prof".
+ * @returns {string[]}
+ */
+function serverNodeArgs() {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+}
+
+/**
+ * @typedef {{ url: string, pid: number, dataDir: string, stop: () => Promise<void>,
+ *   output: () => string }} ServerHandle
+ */
+
+/**
+ * Runs `rollcall start` from the build, on loopback, with its own data directory.
+ * @param {{ env?: Record<string, string>, nodeArgs?: string[], dataDir?: string, keepData?: boolean }} [options]
+ * @returns {Promise<ServerHandle>}
+ */
+export async function startRollcall(options = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "rollcall-bench-"));
+  const port = await freePort();
+  const child = spawnChild(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? serverNodeArgs()),
+      join(ROOT, "packages/server/bin/rollcall.js"),
+      "start",
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(port),
+        ROLLCALL_HOST: "127.0.0.1",
+        ROLLCALL_DATA_DIR: dataDir,
+        ROLLCALL_PLATFORM_SECRET: BENCH_SECRET,
+        ROLLCALL_LOG_LEVEL: "warn",
+        ...options.env,
+      },
+    },
+  );
+  let output = "";
+  const keep = (/** @type {Buffer} */ chunk) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`rollcall exited at start:\n${output}`);
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`rollcall did not answer /healthz within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    pid: /** @type {number} */ (child.pid),
+    dataDir,
+    output: () => output,
+    async stop() {
+      // Rollcall drains on SIGTERM; with thousands of tabs it can spin instead of exiting
+      // (reported: FactWriter retries into a closed database), so the wait is bounded.
+      if (await stopChild(child, 5_000)) {
+        const lastLine = output.trim().split("\n").at(-1)?.slice(0, 300) ?? "";
+        log(`rollcall did not exit within 5 s of SIGTERM; killed. Last output: ${lastLine}`);
+      }
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs the Socket.IO who's-online baseline in its own process.
+ * @param {{ nodeArgs?: string[] }} [options]
+ * @returns {Promise<ServerHandle>}
+ */
+export async function startBaseline(options = {}) {
+  const port = await freePort();
+  const child = forkChild(
+    join(ROOT, "bench/baseline/socketio-server.mjs"),
+    { port, secret: BENCH_SECRET },
+    { execArgv: options.nodeArgs ?? [] },
+  );
+  const ready = await nextMessage(child, "ready", 15_000);
+  return {
+    url: `http://127.0.0.1:${ready.port}`,
+    pid: /** @type {number} */ (child.pid),
+    dataDir: "",
+    output: () => "",
+    stop: () => stopChild(child),
+  };
+}

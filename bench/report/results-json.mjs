@@ -1,0 +1,16 @@
+// Writes bench/results/latest.json (the figures) and details.json (everything measured, untracked).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * @param {string} dir
+ * @param {{ figures: Record<string, unknown>, run: Record<string, unknown>, details: Record<string, unknown> }} results
+ */
+export function writeResults(dir, results) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "latest.json"),
+    `${JSON.stringify({ figures: results.figures, run: results.run }, null, 2)}\n`,
+  );
+  writeFileSync(join(dir, "details.json"), `${JSON.stringify(results, null, 2)}\n`);
+}

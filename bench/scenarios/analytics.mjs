@@ -1,0 +1,113 @@
+// analytics.*_p95_ms: the Users analytics queries over 30 days, 100,000 users, 1 M / 10 M events.
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ask, forkChild, nextMessage, stopChild } from "../harness/children.mjs";
+import { log } from "../harness/log.mjs";
+import { BENCH_SECRET, ROOT, startRollcall } from "../harness/servers.mjs";
+import { signViewerToken } from "../harness/tokens.mjs";
+
+const USERS = 100_000;
+const QUERIES = {
+  "analytics.heatmap_p95_ms": "heatmap?range=30d&tz=Europe/Berlin",
+  "analytics.active_over_time_p95_ms": "active-over-time?range=30d&tz=Europe/Berlin",
+  "analytics.table_p95_ms":
+    "table?range=30d&tz=Europe/Berlin&sort=messagesSent&order=desc&limit=50",
+};
+
+/**
+ * Writes the history through the server's storage module (see analytics-backfill.mjs).
+ * @param {string} dataDir
+ * @param {number} events
+ */
+async function backfill(dataDir, events) {
+  const child = forkChild(
+    join(ROOT, "bench/generators/analytics-backfill.mjs"),
+    {
+      dataDir,
+      secret: BENCH_SECRET,
+      users: USERS,
+      events,
+      apps: 10,
+      days: 30,
+      now: Date.now(),
+      batch: 50_000,
+    },
+    { execArgv: ["--import", "tsx"] },
+  );
+  child.on("message", (/** @type {any} */ m) => {
+    if (m.type === "progress")
+      log(`analytics: backfilled ${m.written.toLocaleString("en-US")} events`);
+  });
+  const done = await nextMessage(child, "done", 60 * 60_000);
+  await stopChild(child);
+  return done;
+}
+
+/**
+ * @param {number} events
+ * @param {boolean} quick
+ */
+async function measure(events, quick) {
+  const dataDir = mkdtempSync(join(tmpdir(), "rollcall-bench-analytics-"));
+  const filled = await backfill(dataDir, events);
+  log(
+    `analytics: ${filled.events.toLocaleString("en-US")} events for ${USERS.toLocaleString("en-US")} users written in ${filled.seconds.toFixed(1)} s`,
+  );
+  const server = await startRollcall({ dataDir });
+  /** @type {import("node:child_process").ChildProcess | null} */
+  let prober = null;
+  try {
+    const token = await signViewerToken(BENCH_SECRET);
+    prober = forkChild(join(ROOT, "bench/generators/http-prober.mjs"), { url: server.url, token });
+    await nextMessage(prober, "ready", 10_000);
+    /** @type {Record<string, Record<string, any>>} */
+    const results = {};
+    for (const scope of ["_all", "app-3"]) {
+      for (const [figure, query] of Object.entries(QUERIES)) {
+        const path = `/api/v1/apps/${scope}/analytics/users/${query}`;
+        const probe = await ask(
+          /** @type {import("node:child_process").ChildProcess} */ (prober),
+          { cmd: "probe", path, warmup: 1, count: quick ? 20 : 100, maxMs: quick ? 8_000 : 60_000 },
+          "probed",
+          10 * 60_000,
+        );
+        results[`${figure}:${scope}`] = probe;
+        log(
+          `analytics ${scope} ${query.split("?")[0]}: p50 ${probe.latency.p50} ms p95 ${probe.latency.p95} ms (${probe.latency.count})`,
+        );
+      }
+    }
+    return { events: filled.events, backfillSeconds: filled.seconds, results };
+  } finally {
+    if (prober) await stopChild(prober);
+    await server.stop();
+  }
+}
+
+/** @param {{ quick: boolean }} context */
+export async function run(context) {
+  const sizes = context.quick ? [1_000_000] : [10_000_000, 100_000_000];
+  /** @type {Record<string, Record<string, unknown>>} */
+  const figures = {};
+  /** @type {Record<string, unknown>} */
+  const details = {};
+  for (const events of sizes) {
+    const measured = await measure(events, context.quick);
+    details[String(events)] = measured;
+    const suffix = events === sizes[0] ? "" : `@${events / 1_000_000}M`;
+    for (const figure of Object.keys(QUERIES)) {
+      const worst = ["_all", "app-3"]
+        .map((scope) => measured.results[`${figure}:${scope}`])
+        .sort((a, b) => b.latency.p95 - a.latency.p95)[0];
+      figures[`${figure}${suffix}`] = {
+        value: worst.latency.p95,
+        unit: "ms",
+        target: 50,
+        note: `30d range, tz Europe/Berlin, ${USERS.toLocaleString("en-US")} users, ${(events / 1_000_000).toString()} M events${context.quick ? " (quick; full run: 10 M and 100 M)" : ""}; worst of app _all and app-3: ${worst.path}`,
+      };
+    }
+  }
+  return { figures, details };
+}

@@ -1,0 +1,104 @@
+// http.events_per_s and http.single_event_per_s: POST /api/v1/events, acknowledged once durable.
+import { slices, sourceAddress, startFleet } from "../harness/fleet.mjs";
+import { log } from "../harness/log.mjs";
+import { cpuSeconds, rssKb } from "../harness/proc-stats.mjs";
+import { BENCH_SECRET, startRollcall } from "../harness/servers.mjs";
+import { round } from "../harness/stats.mjs";
+
+const POSTERS = 2;
+
+/**
+ * @param {string} url
+ * @param {number} pid
+ * @param {{ batch: number, concurrency: number, durationMs: number, warmupMs: number, label: string }} plan
+ */
+async function measure(url, pid, plan) {
+  const fleet = await startFleet("event-poster.mjs", POSTERS, (i) => ({
+    url,
+    secret: BENCH_SECRET,
+    prefix: `${plan.label}-${i}`,
+    batch: plan.batch,
+    concurrency: slices(plan.concurrency, POSTERS)[i]?.count ?? 1,
+    users: 10_000,
+    apps: 10,
+    localAddress: sourceAddress(i),
+  }));
+  try {
+    await fleet.askAll({ cmd: "run", durationMs: plan.warmupMs }, "result", plan.warmupMs + 60_000);
+    const cpuBefore = cpuSeconds(pid);
+    const results = await fleet.askAll(
+      { cmd: "run", durationMs: plan.durationMs },
+      "result",
+      plan.durationMs + 60_000,
+    );
+    const seconds = Math.max(...results.map((r) => r.seconds));
+    const accepted = results.reduce((sum, r) => sum + r.accepted, 0);
+    /** @type {Record<string, number>} */
+    const statuses = {};
+    for (const r of results) {
+      for (const [status, n] of Object.entries(r.statuses)) {
+        statuses[status] = (statuses[status] ?? 0) + /** @type {number} */ (n);
+      }
+    }
+    const result = {
+      eventsPerSecond: round(accepted / seconds, 0),
+      accepted,
+      seconds: round(seconds),
+      statuses,
+      requestLatency: results.map((r) => r.latency),
+      serverCpuCores: round((cpuSeconds(pid) - cpuBefore) / seconds),
+      serverRssKb: rssKb(pid),
+      plan,
+    };
+    log(
+      `${plan.label}: ${result.eventsPerSecond} events/s (batch ${plan.batch}, ${plan.concurrency} in flight), server CPU ${result.serverCpuCores}`,
+    );
+    return result;
+  } finally {
+    await fleet.stop();
+  }
+}
+
+/** @param {{ quick: boolean }} context */
+export async function run(context) {
+  const durationMs = context.quick ? 10_000 : 30_000;
+  const warmupMs = context.quick ? 2_000 : 5_000;
+  const server = await startRollcall();
+  try {
+    const batched = await measure(server.url, server.pid, {
+      batch: 100,
+      concurrency: 32,
+      durationMs,
+      warmupMs,
+      label: "batch100",
+    });
+    const single = await measure(server.url, server.pid, {
+      batch: 1,
+      concurrency: Number(process.env.BENCH_SINGLE_CONCURRENCY ?? 128),
+      durationMs,
+      warmupMs,
+      label: "single",
+    });
+    return {
+      figures: {
+        "http.events_per_s": {
+          value: batched.eventsPerSecond,
+          unit: "events/s",
+          target: 50_000,
+          higherIsBetter: true,
+          note: "100 events per request, 32 requests in flight from 2 processes, 200 = durable",
+        },
+        "http.single_event_per_s": {
+          value: single.eventsPerSecond,
+          unit: "events/s",
+          target: 10_000,
+          higherIsBetter: true,
+          note: "1 event per request, 128 requests in flight from 2 processes",
+        },
+      },
+      details: { batched, single },
+    };
+  } finally {
+    await server.stop();
+  }
+}
