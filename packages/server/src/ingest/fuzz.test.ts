@@ -19,8 +19,13 @@ const SEED = 20_240_601;
 const HTTP_CASES = 8_000;
 const WS_CASES = 2_500;
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Client and server share this process: the peak covers both, the retained heap is the leak check. */
-const MAX_RSS_GROWTH_BYTES = 250 * 1_048_576;
+/**
+ * Client and server share this process, so the peak covers both (the generator's own multi-MB
+ * bodies and garbage not yet collected; it varied 144–280 MB between runs on a loaded machine):
+ * it only guards against a runaway. The retained heap after a forced GC is the leak check. A
+ * server in a process of its own would allow a tighter bound; that is left for later.
+ */
+const MAX_RSS_GROWTH_BYTES = 400 * 1_048_576;
 const MAX_RETAINED_HEAP_BYTES = 40 * 1_048_576;
 
 setFlagsFromString("--expose-gc");

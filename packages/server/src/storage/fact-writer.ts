@@ -26,6 +26,9 @@ export class FactWriter {
   private pending = 0;
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  /** Consecutive failed flushes: retries back off while storage is down. */
+  private failures = 0;
   private flushing: Promise<void> | null = null;
   private isClosed = false;
 
@@ -41,8 +44,9 @@ export class FactWriter {
     return this.durable(1);
   }
 
-  /** Turns the engine's decisions into rows. */
+  /** Turns the engine's decisions into rows (dropped once closed: a restart closes what is left open). */
   addChanges(changes: readonly PresenceChange[]): void {
+    if (this.isClosed) return;
     let added = 0;
     for (const change of changes) {
       switch (change.type) {
@@ -73,14 +77,14 @@ export class FactWriter {
   }
 
   addSessionsSeen(seen: FactBatch["sessionsSeen"]): void {
-    if (seen.length === 0) return;
+    if (seen.length === 0 || this.isClosed) return;
     this.batch.sessionsSeen.push(...seen);
     this.bump(seen.length);
   }
 
   /** Marks users active in apps at a moment (ongoing active intervals). */
   addActiveSeen(seen: FactBatch["activeSeen"]): void {
-    if (seen.length === 0) return;
+    if (seen.length === 0 || this.isClosed) return;
     this.batch.activeSeen.push(...seen);
     this.bump(seen.length);
   }
@@ -103,10 +107,7 @@ export class FactWriter {
 
   /** Writes everything waiting; resolves when it is durable. */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.cancelScheduled();
     while (this.flushing) await this.flushing;
     if (this.pending === 0 && this.waiters.length === 0) return;
     const batch = this.batch;
@@ -118,17 +119,20 @@ export class FactWriter {
       .writeFacts(batch)
       .then(
         () => {
+          this.failures = 0;
           for (const waiter of waiters) waiter.resolve();
         },
         (error: unknown) => {
+          this.failures++;
           this.options.onError(error);
           // Events are refused (not acknowledged: the client resends); presence facts are kept.
           for (const waiter of waiters) waiter.reject(error);
-          this.requeue({ ...batch, events: [] });
+          if (!this.isClosed) this.requeue({ ...batch, events: [] });
         },
       )
       .finally(() => {
         this.flushing = null;
+        this.schedule();
       });
     await this.flushing;
   }
@@ -136,28 +140,60 @@ export class FactWriter {
   async close(): Promise<void> {
     this.isClosed = true;
     await this.flush();
+    this.cancelScheduled();
   }
 
   private requeue(batch: FactBatch): void {
-    let count = 0;
     for (const key of Object.keys(batch) as Array<keyof FactBatch>) {
       const rows = batch[key] as unknown[];
       (this.batch[key] as unknown[]).unshift(...rows);
-      count += rows.length;
+      this.pending += rows.length;
     }
-    if (count > 0) this.bump(count);
   }
 
   private bump(count: number): void {
     this.pending += count;
-    if (this.pending >= this.options.maxPending) {
-      void this.flush();
-    } else if (!this.timer && !this.isClosed) {
+    this.schedule();
+  }
+
+  /**
+   * Group commit: someone waiting for durability (or a full batch) flushes on the next turn, and
+   * whatever arrives during a flush goes in the next one; presence facts alone wait up to
+   * flushEveryMs. After a failure, retries back off instead of spinning.
+   */
+  private schedule(): void {
+    if (this.isClosed || this.flushing || (this.pending === 0 && this.waiters.length === 0)) return;
+    if (this.failures > 0) {
+      if (!this.timer) {
+        const delay = Math.min(10_000, 100 * 2 ** Math.min(this.failures, 7));
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          void this.flush();
+        }, delay);
+        this.timer.unref();
+      }
+      return;
+    }
+    if (this.waiters.length > 0 || this.pending >= this.options.maxPending) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = null;
+        void this.flush();
+      });
+      return;
+    }
+    if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.flush();
       }, this.options.flushEveryMs);
       this.timer.unref();
     }
+  }
+
+  private cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
   }
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { FactWriter } from "./fact-writer.js";
+import type { FactBatch, Storage } from "./storage.js";
+
+/** A storage that records batches and can be told to fail. */
+function recordingStorage() {
+  const batches: FactBatch[] = [];
+  let failing = false;
+  const storage = {
+    writeFacts: async (batch: FactBatch) => {
+      if (failing) throw new Error("database is down");
+      batches.push(batch);
+    },
+  } as unknown as Storage;
+  return { storage, batches, setFailing: (value: boolean) => (failing = value) };
+}
+
+const event = (id: string) => ({
+  platform: "p",
+  id,
+  user: "u",
+  name: "message",
+  app: null,
+  ts: 1,
+  props: null,
+});
+const visit = {
+  type: "visitEnded" as const,
+  platform: "p",
+  user: "u",
+  tab: "t",
+  startedAt: 1,
+  endedAt: 2,
+};
+
+describe("FactWriter", () => {
+  it("commits events at the next turn, grouping what arrived together, without waiting for the timer", async () => {
+    const { storage, batches } = recordingStorage();
+    const writer = new FactWriter(storage, {
+      flushEveryMs: 60_000,
+      maxPending: 1000,
+      onError: () => {},
+    });
+    await Promise.all([writer.addEvents([event("a")]), writer.addEvents([event("b")])]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.events.map((e) => e.id)).toEqual(["a", "b"]);
+  });
+
+  it("refuses events while storage fails, keeps presence facts and writes them once it is back", async () => {
+    const { storage, batches, setFailing } = recordingStorage();
+    const writer = new FactWriter(storage, {
+      flushEveryMs: 60_000,
+      maxPending: 1000,
+      onError: () => {},
+    });
+    setFailing(true);
+    writer.addChanges([visit]);
+    await expect(writer.addEvents([event("a")])).rejects.toThrow("database is down");
+    setFailing(false);
+    await writer.flush();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.visitsEnded).toHaveLength(1);
+    expect(batches[0]!.events).toHaveLength(0);
+  });
+
+  it("drops what arrives after close instead of writing to a closed store", async () => {
+    const { storage, batches } = recordingStorage();
+    const writer = new FactWriter(storage, { flushEveryMs: 10, maxPending: 1, onError: () => {} });
+    await writer.close();
+    writer.addChanges([visit, visit]);
+    writer.addSessionsSeen([{ platform: "p", user: "u", startedAt: 1, at: 2 }]);
+    await expect(writer.addEvents([event("a")])).rejects.toThrow("closed");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(batches).toHaveLength(0);
+  });
+});
