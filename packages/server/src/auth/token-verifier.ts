@@ -1,4 +1,5 @@
 // Verifies user and viewer JWTs (HS256) against the signing secrets of the platform they name.
+import { createSecretKey, type KeyObject } from "node:crypto";
 import {
   DEFAULT_PLATFORM,
   USER_AUDIENCE,
@@ -23,7 +24,8 @@ export interface VerifiedUser {
 }
 
 export class TokenVerifier {
-  private readonly encoder = new TextEncoder();
+  /** Imported once per secret: importing an HMAC key per token was a measurable share of CPU. */
+  private readonly keys = new Map<string, KeyObject>();
 
   constructor(private readonly secretsOf: SecretsLookup) {}
 
@@ -50,6 +52,16 @@ export class TokenVerifier {
       role: c.role,
       apps: c.role === "instructor" ? (c.apps ?? []) : null,
     };
+  }
+
+  private keyFor(secret: string): KeyObject {
+    let key = this.keys.get(secret);
+    if (!key) {
+      if (this.keys.size > 1_000) this.keys.clear();
+      key = createSecretKey(Buffer.from(secret, "utf8"));
+      this.keys.set(secret, key);
+    }
+    return key;
   }
 
   private async verify(
@@ -93,7 +105,7 @@ export class TokenVerifier {
     let lastError: unknown = null;
     for (const secret of secrets) {
       try {
-        const { payload } = await jwtVerify(token, this.encoder.encode(secret), {
+        const { payload } = await jwtVerify(token, this.keyFor(secret), {
           algorithms: ["HS256"],
           audience,
           requiredClaims: ["exp", "sub"],
