@@ -107,7 +107,8 @@ export async function startRollcall(
   const auth = new ViewerAuth(storage, verifier, { sessionTtlMs: 12 * 3_600_000, clock });
   const board = new PresenceBoard(presence, directory, storage);
   const feed = new PresenceFeed(board, {
-    coalesceMs: 100,
+    coalesceMs: 5,
+    summaryEveryMs: 250,
     maxBufferedBytes: 8 * 1_048_576,
     keepAliveMs: 15_000,
     clock,

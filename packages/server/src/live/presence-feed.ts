@@ -1,11 +1,21 @@
 // Pushes Connected users to dashboards over SSE: one snapshot, then coalesced change events.
 import type { ServerResponse } from "node:http";
-import type { PresenceChangeEvent, PresenceSnapshotEvent, PresenceUser } from "@rollcall/protocol";
+import type {
+  PresenceChangeEvent,
+  PresenceSnapshotEvent,
+  PresenceSummary,
+  PresenceUser,
+} from "@rollcall/protocol";
 import type { PresenceBoard } from "../presence/presence-board.js";
 
 export interface PresenceFeedOptions {
-  /** Changes within this window go out as one event. */
+  /**
+   * At most one change event per this many milliseconds per platform: a change goes out at once
+   * when the feed is quiet, and changes arriving while it waits go out together.
+   */
   coalesceMs: number;
+  /** The summary (it counts every live user) is recomputed at most this often. */
+  summaryEveryMs: number;
   /** A dashboard that stops reading is dropped once this much waits in its buffer. */
   maxBufferedBytes: number;
   keepAliveMs: number;
@@ -13,24 +23,28 @@ export interface PresenceFeedOptions {
 }
 
 interface PlatformFeed {
+  platform: string;
   clients: Set<ServerResponse>;
   dirty: Set<string>;
   removed: Set<string>;
   seq: number;
+  timer: NodeJS.Timeout | null;
+  lastFlushAt: number;
+  summary: PresenceSummary | null;
+  summaryAt: number;
+  /** A change went out with a reused summary: a fresh one is owed. */
+  isSummaryOwed: boolean;
 }
 
 export class PresenceFeed {
   private readonly feeds = new Map<string, PlatformFeed>();
-  private readonly flushTimer: NodeJS.Timeout;
   private readonly keepAliveTimer: NodeJS.Timeout;
 
   constructor(
     private readonly board: PresenceBoard,
     private readonly options: PresenceFeedOptions,
   ) {
-    this.flushTimer = setInterval(() => this.flush(), options.coalesceMs);
     this.keepAliveTimer = setInterval(() => this.keepAlive(), options.keepAliveMs);
-    this.flushTimer.unref();
     this.keepAliveTimer.unref();
   }
 
@@ -57,18 +71,23 @@ export class PresenceFeed {
 
   markChanged(platform: string, user: string): void {
     const feed = this.feeds.get(platform);
-    if (feed && feed.clients.size > 0) feed.dirty.add(user);
+    if (!feed || feed.clients.size === 0) return;
+    feed.dirty.add(user);
+    this.schedule(feed, 0);
   }
 
   markRemoved(platform: string, user: string): void {
     const feed = this.feeds.get(platform);
-    if (feed && feed.clients.size > 0) feed.removed.add(user);
+    if (!feed || feed.clients.size === 0) return;
+    feed.removed.add(user);
+    this.schedule(feed, 0);
   }
 
   close(): void {
-    clearInterval(this.flushTimer);
     clearInterval(this.keepAliveTimer);
     for (const feed of this.feeds.values()) {
+      if (feed.timer) clearTimeout(feed.timer);
+      feed.timer = null;
       for (const res of feed.clients) res.end();
       feed.clients.clear();
     }
@@ -80,31 +99,57 @@ export class PresenceFeed {
     return count;
   }
 
-  private flush(): void {
-    for (const [platform, feed] of this.feeds) {
-      if (feed.dirty.size === 0 && feed.removed.size === 0) continue;
-      if (feed.clients.size === 0) {
-        feed.dirty.clear();
-        feed.removed.clear();
-        continue;
-      }
-      const upserts: PresenceUser[] = [];
-      for (const user of feed.dirty) {
-        const row = this.board.row(platform, user);
-        if (row) upserts.push(row);
-      }
-      feed.seq++;
-      const change: PresenceChangeEvent = {
-        updatedAt: new Date(this.options.clock()).toISOString(),
-        seq: feed.seq,
-        summary: this.board.summary(platform),
-        upserts,
-        removes: [...feed.removed],
-      };
+  /** Flushes at once if the feed was quiet for coalesceMs, else when that much has passed. */
+  private schedule(feed: PlatformFeed, atLeastMs: number): void {
+    if (feed.timer) return;
+    const now = this.options.clock();
+    const wait = Math.max(atLeastMs, feed.lastFlushAt + this.options.coalesceMs - now, 0);
+    feed.timer = setTimeout(() => {
+      feed.timer = null;
+      this.flush(feed);
+    }, wait);
+    feed.timer.unref();
+  }
+
+  private flush(feed: PlatformFeed): void {
+    const { platform } = feed;
+    if (feed.clients.size === 0) {
       feed.dirty.clear();
       feed.removed.clear();
-      this.broadcast(feed, `event: change\ndata: ${JSON.stringify(change)}\n\n`);
+      return;
     }
+    if (feed.dirty.size === 0 && feed.removed.size === 0 && !feed.isSummaryOwed) return;
+    const now = this.options.clock();
+    const upserts: PresenceUser[] = [];
+    for (const user of feed.dirty) {
+      const row = this.board.row(platform, user);
+      if (row) upserts.push(row);
+    }
+    feed.seq++;
+    const change: PresenceChangeEvent = {
+      updatedAt: new Date(now).toISOString(),
+      seq: feed.seq,
+      summary: this.summaryOf(feed, now),
+      upserts,
+      removes: [...feed.removed],
+    };
+    feed.dirty.clear();
+    feed.removed.clear();
+    feed.lastFlushAt = now;
+    this.broadcast(feed, `event: change\ndata: ${JSON.stringify(change)}\n\n`);
+    // A reused summary is corrected once it may be recomputed, even if nothing else changes.
+    if (feed.isSummaryOwed) this.schedule(feed, feed.summaryAt + this.options.summaryEveryMs - now);
+  }
+
+  private summaryOf(feed: PlatformFeed, now: number): PresenceSummary {
+    if (feed.summary && now - feed.summaryAt < this.options.summaryEveryMs) {
+      feed.isSummaryOwed = true;
+      return feed.summary;
+    }
+    feed.summary = this.board.summary(feed.platform);
+    feed.summaryAt = now;
+    feed.isSummaryOwed = false;
+    return feed.summary;
   }
 
   private keepAlive(): void {
@@ -126,7 +171,18 @@ export class PresenceFeed {
   private feedOf(platform: string): PlatformFeed {
     let feed = this.feeds.get(platform);
     if (!feed) {
-      feed = { clients: new Set(), dirty: new Set(), removed: new Set(), seq: 0 };
+      feed = {
+        platform,
+        clients: new Set(),
+        dirty: new Set(),
+        removed: new Set(),
+        seq: 0,
+        timer: null,
+        lastFlushAt: Number.NEGATIVE_INFINITY,
+        summary: null,
+        summaryAt: Number.NEGATIVE_INFINITY,
+        isSummaryOwed: false,
+      };
       this.feeds.set(platform, feed);
     }
     return feed;
