@@ -13,7 +13,7 @@ export function findNulCharacter(value: unknown, root: string): string | null {
       });
     } else if (current !== null && typeof current === "object") {
       for (const [key, item] of Object.entries(current)) {
-        if (key.includes("\u0000")) return `${path}.${key.replace(/\u0000/g, "\\u0000")}`;
+        if (key.includes("\u0000")) return `${path}.${key.replaceAll("\u0000", "\\u0000")}`;
         stack.push({ value: item, path: `${path}.${key}` });
       }
     }
