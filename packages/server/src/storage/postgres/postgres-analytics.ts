@@ -101,10 +101,11 @@ export async function userTable(
   const app = scope.app === null ? null : p.add(scope.app);
   const known =
     app === null
-      ? `SELECT u.id AS user_id,
-           (SELECT max(ua.last_active_at) FROM user_apps ua
-            WHERE ua.platform_id = u.platform_id AND ua.user_id = u.id) AS last_active
-         FROM users u WHERE u.platform_id = ${platform}`
+      ? // One grouped pass over user_apps, joined: not a lookup per user.
+        `SELECT u.id AS user_id, ua.last_active AS last_active FROM users u
+         LEFT JOIN (SELECT user_id, max(last_active_at) AS last_active FROM user_apps
+                    WHERE platform_id = ${platform} GROUP BY user_id) ua ON ua.user_id = u.id
+         WHERE u.platform_id = ${platform}`
       : `SELECT user_id, last_active_at AS last_active FROM user_apps
          WHERE platform_id = ${platform} AND app = ${app}`;
   const messages = `SELECT user_id, sum(count)::bigint AS n FROM event_counts

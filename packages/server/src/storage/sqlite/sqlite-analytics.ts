@@ -45,10 +45,11 @@ export function userTable(
   const appParams = scope.app === null ? [] : [scope.app];
   const known =
     scope.app === null
-      ? `SELECT u.id AS user_id,
-           (SELECT max(ua.last_active_at) FROM user_apps ua
-            WHERE ua.platform_id = u.platform_id AND ua.user_id = u.id) AS last_active
-         FROM users u WHERE u.platform_id = ?`
+      ? // One grouped pass over user_apps, joined: not a lookup per user (10 s at 100k users).
+        `SELECT u.id AS user_id, ua.last_active AS last_active FROM users u
+         LEFT JOIN (SELECT user_id, max(last_active_at) AS last_active FROM user_apps
+                    WHERE platform_id = ? GROUP BY user_id) ua ON ua.user_id = u.id
+         WHERE u.platform_id = ?`
       : `SELECT user_id, last_active_at AS last_active FROM user_apps
          WHERE platform_id = ? AND app = ?`;
   const messages = `SELECT user_id, sum(count) AS n FROM event_counts
@@ -79,7 +80,7 @@ export function userTable(
     SELECT * FROM rows WHERE ${filters.join(" AND ")}`;
   const allParams = [
     scope.platform,
-    ...appParams,
+    ...(scope.app === null ? [scope.platform] : appParams),
     scope.platform,
     ...appParams,
     ...query.messageNames,
