@@ -9,9 +9,10 @@ import { localDateOf, startOfLocalDay } from "../analytics/zoned-time.js";
 import type { Storage } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import { describeDevice } from "./device.js";
+import type { PresenceEntry } from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import type { PresenceService } from "./presence-service.js";
-import type { ConnectionView } from "./types.js";
+import type { ConnectionView, UserPresenceView } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const AVG_FRESH_MS = 5_000;
@@ -31,6 +32,20 @@ export class PresenceBoard {
     if (!record) return null;
     return toPresenceUser(record, this.presence.view(platform, user), this.presence.now());
   }
+
+  /** Every registered user with their engine view, cheap: rows are built only when needed. */
+  entries(platform: string): PresenceEntry[] {
+    const views = new Map<string, UserPresenceView>();
+    for (const view of this.presence.views(platform)) views.set(view.user, view);
+    const entries: PresenceEntry[] = [];
+    for (const record of this.directory.list(platform)) {
+      entries.push({ record, view: views.get(record.id) ?? null });
+    }
+    return entries;
+  }
+
+  toRow = (entry: PresenceEntry): PresenceUser =>
+    toPresenceUser(entry.record, entry.view, this.presence.now());
 
   rows(platform: string): PresenceUser[] {
     const now = this.presence.now();

@@ -1,6 +1,8 @@
 // GET /presence: filter, sort and page the Connected users rows.
 import type { PresenceSort, PresenceUser, UserStatus } from "@rollcall/protocol";
 import { z } from "zod";
+import type { UserRecord } from "../storage/storage.js";
+import type { UserPresenceView } from "./types.js";
 
 const STATUS_ORDER: Record<UserStatus, number> = { online: 0, idle: 1, offline: 2 };
 
@@ -19,57 +21,127 @@ export const presenceQuerySchema = z.object({
 });
 export type PresenceQuery = z.infer<typeof presenceQuerySchema>;
 
-export function matchesQuery(user: PresenceUser, query: PresenceQuery): boolean {
-  if (query.status) {
-    if (query.status === "live" ? user.status === "offline" : user.status !== query.status) {
-      return false;
-    }
+/** One user as the query sees it: the registered record, and the engine's view if any. */
+export interface PresenceEntry {
+  record: UserRecord;
+  view: UserPresenceView | null;
+}
+
+/**
+ * Sort keys: lower case without accents, compared by code point. A locale collator sorted 100,000
+ * users in ~250 ms; these keys, cached per record, keep a page query within a few milliseconds.
+ */
+const keys = new WeakMap<object, string>();
+function sortKey(owner: object, text: string): string {
+  let key = keys.get(owner);
+  if (key === undefined) {
+    key = text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
+    keys.set(owner, key);
   }
-  if (query.role && user.role.toLowerCase() !== query.role.toLowerCase()) return false;
+  return key;
+}
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const nameKey = (entry: PresenceEntry) => sortKey(entry.record, entry.record.name);
+
+function statusOf(entry: PresenceEntry): UserStatus {
+  return entry.view?.status ?? "offline";
+}
+
+function pagePath(entry: PresenceEntry): string | null {
+  return statusOf(entry) === "offline" ? null : (entry.view?.currentPage?.path ?? null);
+}
+
+function sessionStart(entry: PresenceEntry): number | null {
+  return statusOf(entry) === "offline" ? null : (entry.view?.sessionStartedAt ?? null);
+}
+
+export function matchesQuery(entry: PresenceEntry, query: PresenceQuery): boolean {
+  const status = statusOf(entry);
+  if (query.status) {
+    if (query.status === "live" ? status === "offline" : status !== query.status) return false;
+  }
+  const { record } = entry;
+  if (query.role && record.role.toLowerCase() !== query.role.toLowerCase()) return false;
   if (query.q) {
     const needle = query.q.toLowerCase();
-    if (!user.name.toLowerCase().includes(needle) && !user.email.toLowerCase().includes(needle)) {
+    if (
+      !record.name.toLowerCase().includes(needle) &&
+      !record.email.toLowerCase().includes(needle)
+    ) {
       return false;
     }
   }
   return true;
 }
 
-export function compareUsers(sort: PresenceSort): (a: PresenceUser, b: PresenceUser) => number {
-  const byName = (a: PresenceUser, b: PresenceUser) =>
-    a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+export function compareEntries(sort: PresenceSort): (a: PresenceEntry, b: PresenceEntry) => number {
+  const byName = (a: PresenceEntry, b: PresenceEntry) =>
+    byText(nameKey(a), nameKey(b)) || byText(a.record.id, b.record.id);
   switch (sort) {
     case "status":
-      return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a, b);
+      return (a, b) => STATUS_ORDER[statusOf(a)] - STATUS_ORDER[statusOf(b)] || byName(a, b);
     case "name":
       return byName;
     case "email":
-      return (a, b) => a.email.localeCompare(b.email) || byName(a, b);
-    case "role":
-      return (a, b) => a.role.localeCompare(b.role) || byName(a, b);
-    case "page":
       return (a, b) =>
-        (a.currentPage?.path ?? "\uffff").localeCompare(b.currentPage?.path ?? "\uffff") ||
-        byName(a, b);
+        byText(a.record.email.toLowerCase(), b.record.email.toLowerCase()) || byName(a, b);
+    case "role":
+      return (a, b) =>
+        byText(a.record.role.toLowerCase(), b.record.role.toLowerCase()) || byName(a, b);
+    case "page":
+      return (a, b) => byText(pagePath(a) ?? "\uffff", pagePath(b) ?? "\uffff") || byName(a, b);
     case "activeFor":
-      return (a, b) => (b.activeForSeconds ?? -1) - (a.activeForSeconds ?? -1) || byName(a, b);
+      // Longest first: the earliest session start; no session last.
+      return (a, b) =>
+        (sessionStart(a) ?? Number.POSITIVE_INFINITY) -
+          (sessionStart(b) ?? Number.POSITIVE_INFINITY) || byName(a, b);
   }
 }
 
-/** Filters, sorts and cuts one page; the cursor is the offset of the next page. */
+/**
+ * Filters, sorts and cuts one page; only the page's rows are built. The cursor is the offset of
+ * the next page.
+ */
 export function queryPresence(
-  users: PresenceUser[],
+  entries: PresenceEntry[],
   query: PresenceQuery,
+  toRow: (entry: PresenceEntry) => PresenceUser,
 ): { users: PresenceUser[]; matched: number; nextCursor: string | null } {
-  const matched = users.filter((user) => matchesQuery(user, query));
-  const compare = compareUsers(query.sort);
-  matched.sort(query.order === "desc" ? (a, b) => compare(b, a) : compare);
+  const matched = entries.filter((entry) => matchesQuery(entry, query));
+  const ascending = compareEntries(query.sort);
+  const compare =
+    query.order === "desc" ? (a: PresenceEntry, b: PresenceEntry) => ascending(b, a) : ascending;
   const offset = query.cursor ? Number(query.cursor) : 0;
-  const page = matched.slice(offset, offset + query.limit);
+  const wanted = offset + query.limit;
+  // A first page of a long list: keep only the best `wanted` instead of sorting everyone.
+  const sorted =
+    wanted * 4 < matched.length ? firstSorted(matched, wanted, compare) : matched.sort(compare);
+  const page = sorted.slice(offset, wanted).map(toRow);
   const next = offset + page.length;
   return {
     users: page,
     matched: matched.length,
     nextCursor: next < matched.length ? String(next) : null,
   };
+}
+
+/** The `count` smallest items in order, by insertion into a bounded sorted buffer. */
+function firstSorted<T>(items: T[], count: number, compare: (a: T, b: T) => number): T[] {
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === count && compare(item, best[count - 1]!) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compare(item, best[middle]!) < 0) high = middle;
+      else low = middle + 1;
+    }
+    best.splice(low, 0, item);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }

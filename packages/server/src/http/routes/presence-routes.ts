@@ -31,7 +31,7 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
     if (!parsed.success) {
       throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
     }
-    const page = queryPresence(deps.board.rows(viewer.platform), parsed.data);
+    const page = queryPresence(deps.board.entries(viewer.platform), parsed.data, deps.board.toRow);
     const body: PresenceResponse = {
       updatedAt: new Date(deps.clock()).toISOString(),
       summary: await deps.board.freshSummary(viewer.platform),
