@@ -78,3 +78,24 @@ describe("PresenceFeed", () => {
     expect(changes().at(-1)?.summary.online).toBe(2);
   });
 });
+
+describe("PresenceFeed while a summary correction is pending", () => {
+  it("does not hold a new change back until the correction is due", async () => {
+    const { feed, res, changes } = setup();
+    cleanup = () => feed.close();
+    await feed.subscribe("p", res);
+    feed.markChanged("p", "a");
+    await wait(25);
+    feed.markChanged("p", "b"); // goes out with a reused summary: a correction is now pending
+    await wait(25);
+    const before = changes().length;
+    feed.markChanged("p", "c");
+    await wait(10);
+    expect(changes().length).toBe(before + 1);
+    expect(
+      changes()
+        .at(-1)
+        ?.upserts.map((u) => u.id),
+    ).toEqual(["c"]);
+  });
+});

@@ -29,6 +29,8 @@ interface PlatformFeed {
   removed: Set<string>;
   seq: number;
   timer: NodeJS.Timeout | null;
+  /** When the pending timer fires. */
+  timerAt: number;
   lastFlushAt: number;
   summary: PresenceSummary | null;
   summaryAt: number;
@@ -99,13 +101,19 @@ export class PresenceFeed {
     return count;
   }
 
-  /** Flushes at once if the feed was quiet for coalesceMs, else when that much has passed. */
+  /**
+   * Flushes at once if the feed was quiet for coalesceMs, else when that much has passed; an
+   * earlier due time replaces a later one (a pending summary correction never delays a change).
+   */
   private schedule(feed: PlatformFeed, atLeastMs: number): void {
-    if (feed.timer) return;
     const now = this.options.clock();
     const wait = Math.max(atLeastMs, feed.lastFlushAt + this.options.coalesceMs - now, 0);
+    if (feed.timer && feed.timerAt <= now + wait) return;
+    if (feed.timer) clearTimeout(feed.timer);
+    feed.timerAt = now + wait;
     feed.timer = setTimeout(() => {
       feed.timer = null;
+      feed.timerAt = Number.POSITIVE_INFINITY;
       this.flush(feed);
     }, wait);
     feed.timer.unref();
@@ -178,6 +186,7 @@ export class PresenceFeed {
         removed: new Set(),
         seq: 0,
         timer: null,
+        timerAt: Number.POSITIVE_INFINITY,
         lastFlushAt: Number.NEGATIVE_INFINITY,
         summary: null,
         summaryAt: Number.NEGATIVE_INFINITY,
