@@ -11,7 +11,7 @@ import { LoginLimiter } from "./auth/login-limiter.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
-import { type Config, ConfigError } from "./config/config.js";
+import type { Config } from "./config/config.js";
 import { clientOrigin } from "./http/client-origin.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
@@ -25,12 +25,17 @@ import { TrackerGateway } from "./ingest/tracker-gateway.js";
 import type { TrackerLimits } from "./ingest/tracker-limits.js";
 import { attachTrackerSockets } from "./ingest/tracker-socket.js";
 import { PresenceFeed } from "./live/presence-feed.js";
+import { openPresenceStore } from "./presence/open-presence-store.js";
 import { PresenceBoard } from "./presence/presence-board.js";
 import { type Clock, PresenceService } from "./presence/presence-service.js";
+import { RedisPresenceKeys } from "./presence/redis-presence-keys.js";
+import { RedisPresenceStore } from "./presence/redis-presence-store.js";
+import type { PresenceRules } from "./presence/types.js";
 import { EventRetention } from "./storage/event-retention.js";
 import { FactWriter } from "./storage/fact-writer.js";
 import { openStorage } from "./storage/open-storage.js";
 import type { Storage } from "./storage/storage.js";
+import { RedisDirectorySync } from "./users/redis-directory-sync.js";
 import { UserDirectory } from "./users/user-directory.js";
 
 export interface RollcallOptions {
@@ -65,12 +70,6 @@ export async function startRollcall(
   config: Config,
   options: RollcallOptions = {},
 ): Promise<Rollcall> {
-  if (config.redisUrl) {
-    // Refused rather than ignored: several nodes without shared presence would disagree.
-    throw new ConfigError(
-      "invalid settings:\n  ROLLCALL_REDIS_URL: Redis presence is not part of this build yet; unset it and run one node",
-    );
-  }
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const storage = await openStorage(config);
@@ -87,13 +86,15 @@ export async function startRollcall(
     maxPending: 2_000,
     onError: (error) => logger.error({ err: error }, "writing facts failed; will retry"),
   });
+  const rules: PresenceRules = {
+    heartbeatMs: config.heartbeatMs,
+    httpLiveMs: config.httpLiveMs,
+    idleMs: config.idleMs,
+    graceMs: config.graceMs,
+  };
+  const store = await openPresenceStore(config, rules, clock, logger);
   const presence = new PresenceService({
-    rules: {
-      heartbeatMs: config.heartbeatMs,
-      httpLiveMs: config.httpLiveMs,
-      idleMs: config.idleMs,
-      graceMs: config.graceMs,
-    },
+    store,
     clock,
     writer,
     directory,
@@ -114,6 +115,22 @@ export async function startRollcall(
     clock,
   });
   presence.onUserChange((platform, user) => feed.markChanged(platform, user));
+  const directorySync =
+    store instanceof RedisPresenceStore && config.redisUrl
+      ? new RedisDirectorySync({
+          url: config.redisUrl,
+          channel: new RedisPresenceKeys(config.redisPrefix).directory,
+          nodeId: store.nodeId,
+          directory,
+          logger,
+          reload: async () => directory.load(await storage.listUsers()),
+          onRemoteChange: (platform, id) =>
+            directory.get(platform, id)
+              ? feed.markChanged(platform, id)
+              : feed.markRemoved(platform, id),
+        })
+      : null;
+  await directorySync?.start();
   const retention =
     config.eventRetentionDays === null
       ? null
@@ -162,8 +179,10 @@ export async function startRollcall(
     dashboardDir: options.dashboardDir ?? join(here, "../../dashboard/dist"),
     trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
     health: () => ({
-      status: "ok",
+      status: presence.health().presence === "down" ? "degraded" : "ok",
       storage: config.databaseUrl ? "postgres" : "sqlite",
+      // "memory" (one node), or the shared Redis: "ok" / "down" (presence changes refused).
+      presence: presence.health().presence,
       trackerSockets: sockets?.count() ?? 0,
       dashboards: feed.clientCount(),
     }),
@@ -207,6 +226,8 @@ export async function startRollcall(
         await writer.close();
         await settle();
         server.closeAllConnections();
+        directorySync?.close();
+        await store.close();
         await storage.close();
       })();
       return closing;

@@ -22,6 +22,14 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis://")
     .optional(),
+  /**
+   * Prefix of every Redis key and channel: deployments sharing one Redis need different ones.
+   * Letters, digits and `_ - . :` only (it is also used in SCAN patterns).
+   */
+  ROLLCALL_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ - . : only, at most 64")
+    .default("rollcall"),
   /** At start, make sure platform `default` exists with this signing secret. */
   ROLLCALL_PLATFORM_SECRET: z.string().min(16, "at least 16 characters").optional(),
   ROLLCALL_HEARTBEAT_SECONDS: seconds(15, 1, 300),
@@ -44,6 +52,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Prefix of Redis keys and channels (default "rollcall"). */
+  redisPrefix: string;
   platformSecret: string | null;
   heartbeatMs: number;
   /** An HTTP-transport connection is live while heard from within this. */
@@ -87,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.ROLLCALL_DATA_DIR,
     databaseUrl: e.ROLLCALL_DATABASE_URL ?? null,
     redisUrl: e.ROLLCALL_REDIS_URL ?? null,
+    redisPrefix: e.ROLLCALL_REDIS_PREFIX,
     platformSecret: e.ROLLCALL_PLATFORM_SECRET ?? null,
     heartbeatMs: e.ROLLCALL_HEARTBEAT_SECONDS * 1000,
     httpLiveMs: Math.max(45_000, 3 * e.ROLLCALL_HEARTBEAT_SECONDS * 1000),

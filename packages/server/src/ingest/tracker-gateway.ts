@@ -51,9 +51,10 @@ export class TrackerGateway {
     };
     if (directory.upsert(platform, profile, presence.now())) writer.addUser(platform, profile);
     if (transport === "http" && presence.hasConnection(key)) {
-      this.syncHttpState(key, message);
+      await this.syncHttpState(key, message);
     } else {
-      presence.handle({
+      // Awaited only with a shared store: what follows the hello needs the connection open.
+      const opened = presence.handle({
         type: "connect",
         key,
         transport,
@@ -62,6 +63,7 @@ export class TrackerGateway {
         inputAgoMs: message.inputAgoMs,
         device: message.device,
       });
+      if (opened) await opened;
     }
     return {
       key,
@@ -112,22 +114,26 @@ export class TrackerGateway {
     const { presence } = this.options;
     switch (message.t) {
       case "page":
-        presence.handle({ type: "page", key, page: message.page });
+        await presence.handle({ type: "page", key, page: message.page });
         return [];
       case "state":
-        presence.handle({ type: "visibility", key, isVisible: message.visible });
+        await presence.handle({ type: "visibility", key, isVisible: message.visible });
         return [];
       case "input":
-        presence.handle({ type: "input", key });
+        await presence.handle({ type: "input", key });
         return [];
-      case "hb":
-        presence.handle({ type: "heartbeat", key });
+      case "hb": {
+        // The hot path: no await at all with the memory store (heartbeats stay local anyway).
+        const done = presence.handle({ type: "heartbeat", key });
+        if (done) await done;
         return [];
+      }
       case "bye":
-        presence.handle({ type: "disconnect", key });
+        await presence.handle({ type: "disconnect", key });
         return [];
       case "event": {
-        presence.handle({ type: "heartbeat", key });
+        const done = presence.handle({ type: "heartbeat", key });
+        if (done) await done;
         const app = message.app !== undefined ? message.app : (this.currentApp(key) ?? null);
         const horizon = this.options.eventHorizon?.() ?? null;
         // Past the retention window its id can no longer be deduplicated: acknowledged, not kept.
@@ -156,13 +162,13 @@ export class TrackerGateway {
    * Every HTTP batch carries a hello with the tab's current state: apply what differs from the
    * open connection instead of reconnecting it (which would start a new page visit).
    */
-  private syncHttpState(key: ConnectionKey, message: HelloMessage): void {
+  private async syncHttpState(key: ConnectionKey, message: HelloMessage): Promise<void> {
     const { presence } = this.options;
     const now = presence.now();
     const connection = presence
       .view(key.platform, key.user)
       ?.connections.find((c) => c.tab === key.tab);
-    presence.handle({ type: "heartbeat", key });
+    await presence.handle({ type: "heartbeat", key });
     if (!connection) return;
     const page = message.page;
     if (
@@ -170,13 +176,13 @@ export class TrackerGateway {
       page.title !== connection.page.title ||
       (page.app ?? null) !== (connection.page.app ?? null)
     ) {
-      presence.handle({ type: "page", key, page });
+      await presence.handle({ type: "page", key, page });
     }
     if (message.visible !== connection.isVisible) {
-      presence.handle({ type: "visibility", key, isVisible: message.visible });
+      await presence.handle({ type: "visibility", key, isVisible: message.visible });
     }
     if (message.inputAgoMs !== undefined && now - message.inputAgoMs > connection.lastInputAt) {
-      presence.handle({ type: "input", key });
+      await presence.handle({ type: "input", key });
     }
   }
 
@@ -184,8 +190,10 @@ export class TrackerGateway {
     return this.options.presence.hasConnection(key);
   }
 
+  /** Never fails: a shared store that cannot be reached retries the drop by itself. */
   disconnect(key: ConnectionKey): void {
-    this.options.presence.handle({ type: "disconnect", key });
+    const done = this.options.presence.handle({ type: "disconnect", key });
+    done?.catch(() => undefined);
   }
 
   private currentApp(key: ConnectionKey): string | null | undefined {

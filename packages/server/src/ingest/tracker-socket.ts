@@ -247,7 +247,9 @@ class TrackerSocket {
           ? CLOSE_CODES.badToken
           : error.status === 429
             ? CLOSE_CODES.rateLimited
-            : CLOSE_CODES.badMessage;
+            : error.status === 503
+              ? CLOSE_CODES.restart
+              : CLOSE_CODES.badMessage;
       this.fail(error, code);
     } else {
       // Not acknowledged: the tracker keeps the event and resends it after reconnecting.

@@ -23,8 +23,12 @@ export function isActiveAt(connection: Connection, now: number, idleMs: number):
   return isLiveAt(connection, now) && !isIdleAt(connection, now, idleMs);
 }
 
+/** Liveness of a WebSocket its owning node vouches for: longer than any deployment runs. */
+export const OWNED_LIVE_MS = 2 ** 45;
+
 function liveMsFor(rules: PresenceRules, transport: Transport): number {
-  return transport === "ws" ? 2 * rules.heartbeatMs : rules.httpLiveMs;
+  if (transport === "http") return rules.httpLiveMs;
+  return rules.isSocketLivenessOwned === true ? OWNED_LIVE_MS : 2 * rules.heartbeatMs;
 }
 
 /**

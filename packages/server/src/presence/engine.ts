@@ -93,6 +93,7 @@ function onTabEvent(
   const connection = presence.connections.get(tab);
   if (connection !== undefined) {
     const { idleMs } = state.rules;
+    const lastSeenAt = connection.lastSeenAt;
     connection.lastSeenAt = now;
     switch (event.type) {
       case "page":
@@ -112,9 +113,12 @@ function onTabEvent(
         break;
       case "heartbeat":
         break;
-      case "disconnect":
-        dropConnection(presence, connection, now, idleMs, changes);
+      case "disconnect": {
+        // Never before what the engine already saw of it, never after now.
+        const lastLiveAt = Math.min(now, Math.max(event.lastLiveAt ?? now, lastSeenAt));
+        dropConnection(presence, connection, lastLiveAt, idleMs, changes);
         break;
+      }
     }
     if (event.type !== "disconnect") {
       syncActivity(presence, connection, isActiveAt(connection, now, idleMs), now, changes);

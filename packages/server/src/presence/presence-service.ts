@@ -1,31 +1,22 @@
-// The presence shell: owns the engine's state, the clock and the tick timer, and fans out changes.
+// The presence shell: owns the clock and the timers, drives a PresenceStore, and fans out changes.
 import type { Logger } from "pino";
 import type { FactWriter } from "../storage/fact-writer.js";
 import type { Storage } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
-import {
-  activeApps,
-  applyPresenceEvent,
-  createPresenceState,
-  hasConnection,
-  listUserViews,
-  liveUsers,
-  openSessions,
-  type PresenceState,
-  viewUser,
-} from "./engine.js";
+import type { MaybePromise, PresenceStore, RemoteUserChange } from "./presence-store.js";
 import type {
   ConnectionKey,
+  OpenSession,
   PresenceChange,
   PresenceEvent,
-  PresenceRules,
   UserPresenceView,
 } from "./types.js";
 
 export type Clock = () => number;
 
 export interface PresenceServiceOptions {
-  rules: PresenceRules;
+  /** Where the state lives: MemoryPresenceStore (one node) or RedisPresenceStore (several). */
+  store: PresenceStore;
   clock: Clock;
   writer: FactWriter;
   directory: UserDirectory;
@@ -40,22 +31,25 @@ export interface PresenceServiceOptions {
 export type UserChangeListener = (platform: string, user: string) => void;
 
 export class PresenceService {
-  private readonly state: PresenceState;
+  private readonly store: PresenceStore;
   private readonly listeners = new Set<UserChangeListener>();
   private timers: NodeJS.Timeout[] = [];
+  private isTicking = false;
+  private stopRemote: () => void = () => undefined;
 
   constructor(private readonly options: PresenceServiceOptions) {
-    this.state = createPresenceState(options.rules);
+    this.store = options.store;
   }
 
-  /** Resumes the sessions a previous run left open, then starts the timers. */
+  /** Resumes the sessions a previous run left open (and no other node holds), then starts the timers. */
   async start(storage: Storage): Promise<void> {
-    const sessions = await storage.openSessions();
+    const sessions = await this.store.restorable(await storage.openSessions());
     await storage.closeDanglingIntervals(
       sessions.map((s) => ({ platform: s.platform, user: s.user, at: s.lastLiveAt })),
     );
-    this.handle({ type: "restore", sessions });
-    this.timers.push(setInterval(() => this.handle({ type: "tick" }), this.options.tickMs));
+    await this.handle({ type: "restore", sessions });
+    this.stopRemote = this.store.onRemoteChange((change) => this.onRemote(change));
+    this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
     this.timers.push(setInterval(() => this.persistSeen(), this.options.persistSeenMs));
     for (const timer of this.timers) timer.unref();
   }
@@ -64,6 +58,7 @@ export class PresenceService {
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    this.stopRemote();
     this.persistSeen();
   }
 
@@ -72,31 +67,65 @@ export class PresenceService {
     return () => this.listeners.delete(listener);
   }
 
-  handle(event: PresenceEvent): void {
-    const changes = applyPresenceEvent(this.state, event, this.options.clock());
-    if (changes.length > 0) this.dispatch(changes);
+  /**
+   * Applies the event and dispatches what it decided. Synchronous with the memory store; with a
+   * shared store it resolves once applied, or rejects with AppError `unavailable`.
+   */
+  handle(event: PresenceEvent): MaybePromise<void> {
+    const result = this.store.apply(event, this.options.clock());
+    if (Array.isArray(result)) {
+      if (result.length > 0) this.dispatch(result);
+      return;
+    }
+    return result.then((changes) => {
+      if (changes.length > 0) this.dispatch(changes);
+    });
   }
 
-  /** Whether the engine holds this tab (false after a heartbeat timeout dropped it). */
+  /** Whether this node holds the tab (false after a heartbeat timeout dropped it). */
   hasConnection(key: ConnectionKey): boolean {
-    return hasConnection(this.state, key);
+    return this.store.hasConnection(key);
   }
 
   view(platform: string, user: string): UserPresenceView | null {
-    return viewUser(this.state, platform, user, this.options.clock());
+    return this.store.view(platform, user, this.options.clock());
   }
 
   views(platform: string): Iterable<UserPresenceView> {
-    return listUserViews(this.state, platform, this.options.clock());
+    return this.store.views(platform, this.options.clock());
   }
 
   /** Sessions ongoing or within grace: for the average session card. */
-  openSessions(): ReturnType<typeof openSessions> {
-    return openSessions(this.state);
+  openSessions(): OpenSession[] {
+    return this.store.openSessions();
+  }
+
+  health(): ReturnType<PresenceStore["health"]> {
+    return this.store.health();
   }
 
   now(): number {
     return this.options.clock();
+  }
+
+  private tick(): void {
+    const done = this.handle({ type: "tick" });
+    if (done === undefined || this.isTicking) return;
+    // A shared store's tick does I/O: one at a time; it reports its own failures.
+    this.isTicking = true;
+    done
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "presence tick failed"))
+      .finally(() => {
+        this.isTicking = false;
+      });
+  }
+
+  /** Another node stored the facts; here only the dashboards and the directory learn of it. */
+  private onRemote(change: RemoteUserChange): void {
+    if (change.lastLiveAt !== null) {
+      this.options.directory.markSeen(change.platform, change.user, change.lastLiveAt);
+    }
+    this.notify(change.platform, change.user);
   }
 
   private dispatch(changes: PresenceChange[]): void {
@@ -105,13 +134,16 @@ export class PresenceService {
       if (change.type === "sessionEnded") {
         this.options.directory.markSeen(change.platform, change.user, change.endedAt);
       }
-      if (change.type !== "user") continue;
-      for (const listener of this.listeners) {
-        try {
-          listener(change.platform, change.user);
-        } catch (error) {
-          this.options.logger.error({ err: error }, "presence listener failed");
-        }
+      if (change.type === "user") this.notify(change.platform, change.user);
+    }
+  }
+
+  private notify(platform: string, user: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(platform, user);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "presence listener failed");
       }
     }
   }
@@ -119,10 +151,10 @@ export class PresenceService {
   private persistSeen(): void {
     const now = this.options.clock();
     const open = new Map(
-      openSessions(this.state).map((s) => [`${s.platform}\u0000${s.user}`, s.startedAt]),
+      this.store.openSessions().map((s) => [`${s.platform}\u0000${s.user}`, s.startedAt]),
     );
     const seen = [];
-    for (const { platform, user } of liveUsers(this.state)) {
+    for (const { platform, user } of this.store.liveUsers()) {
       const startedAt = open.get(`${platform}\u0000${user}`);
       if (startedAt === undefined) continue;
       seen.push({ platform, user, startedAt, at: now });
@@ -131,7 +163,7 @@ export class PresenceService {
     this.options.writer.addSessionsSeen(seen);
     // Ongoing activity reaches the analytics as time passes, not only when it ends.
     this.options.writer.addActiveSeen(
-      Array.from(activeApps(this.state), (a) => ({
+      Array.from(this.store.activeApps(), (a) => ({
         platform: a.platform,
         user: a.user,
         app: a.app,

@@ -11,6 +11,11 @@ export interface PresenceRules {
   idleMs: number;
   /** A gap shorter than this does not end a session. */
   graceMs: number;
+  /**
+   * True with a shared store: the node owning a WebSocket reports its end (close, silence, the
+   * node's death) as a `disconnect`, so the engine never times a WebSocket connection out itself.
+   */
+  isSocketLivenessOwned?: boolean;
 }
 
 export type Transport = "ws" | "http";
@@ -39,8 +44,11 @@ export type PresenceEvent =
   | { type: "input"; key: ConnectionKey }
   /** Anything else received from the connection (heartbeat, event) proves it is alive. */
   | { type: "heartbeat"; key: ConnectionKey }
-  /** Socket closed, or the tab said bye. */
-  | { type: "disconnect"; key: ConnectionKey }
+  /**
+   * Socket closed, or the tab said bye. `lastLiveAt`: the last live moment when the reporter
+   * knows it is earlier than now (a silent socket, a dead node); default now.
+   */
+  | { type: "disconnect"; key: ConnectionKey; lastLiveAt?: number }
   /** Time passed: apply heartbeat timeouts, idle-by-no-input and session grace expiry. */
   | { type: "tick" }
   /** After a server restart: sessions that were open, so a reconnect within grace continues them. */

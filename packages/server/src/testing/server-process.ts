@@ -11,6 +11,8 @@ export interface ServerProcessOptions {
   port: number;
   dataDir: string;
   secret: string;
+  /** More settings, over the defaults below (e.g. ROLLCALL_DATABASE_URL, ROLLCALL_REDIS_URL). */
+  env?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -60,6 +62,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       ROLLCALL_HEARTBEAT_SECONDS: "2",
       ROLLCALL_SESSION_GRACE_SECONDS: "10",
       ROLLCALL_LOG_LEVEL: "warn",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,8 +1,23 @@
 // Every registered platform user, held in memory for the live page (100,000 users is ~30 MB).
 import type { UserProfile, UserRecord } from "../storage/storage.js";
 
+/** A registration, profile update (record) or erasure (null) made on this node. */
+export type DirectoryListener = (platform: string, id: string, record: UserRecord | null) => void;
+
 export class UserDirectory {
   private readonly platforms = new Map<string, Map<string, UserRecord>>();
+  private listener: DirectoryListener | null = null;
+
+  /** Hears this node's own changes (not `applyRemote`'s): another node's directory must learn them. */
+  onLocalChange(listener: DirectoryListener): void {
+    this.listener = listener;
+  }
+
+  /** A change another node made (and stored); not announced again. */
+  applyRemote(platform: string, id: string, record: UserRecord | null): void {
+    if (record === null) this.platforms.get(platform)?.delete(id);
+    else this.usersOf(platform).set(id, record);
+  }
 
   load(records: Iterable<UserRecord>): void {
     for (const record of records) this.usersOf(record.platform).set(record.id, record);
@@ -24,12 +39,14 @@ export class UserDirectory {
     ) {
       return false;
     }
-    users.set(profile.id, {
+    const record = {
       platform,
       ...profile,
       createdAt: existing?.createdAt ?? now,
       lastSeenAt: existing?.lastSeenAt ?? null,
-    });
+    };
+    users.set(profile.id, record);
+    this.listener?.(platform, profile.id, record);
     return true;
   }
 
@@ -39,7 +56,9 @@ export class UserDirectory {
   }
 
   remove(platform: string, id: string): boolean {
-    return this.platforms.get(platform)?.delete(id) ?? false;
+    const existed = this.platforms.get(platform)?.delete(id) ?? false;
+    if (existed) this.listener?.(platform, id, null);
+    return existed;
   }
 
   list(platform: string): IterableIterator<UserRecord> {

@@ -97,7 +97,7 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
     const id = parseUserId(params.id);
     // Flush first, so nothing already queued for the user is written after the erase.
     await deps.writer.flush();
-    deps.presence.handle({ type: "forget", platform, user: id });
+    await deps.presence.handle({ type: "forget", platform, user: id });
     await deps.storage.deleteUser(platform, id);
     const existed = deps.directory.remove(platform, id);
     deps.feed.markRemoved(platform, id);

@@ -1,0 +1,161 @@
+// The Redis store through the shared contract, and what only several nodes sharing it can show.
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  deleteRedisKeys,
+  IS_REDIS_REQUIRED,
+  isRedisReachable,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from "../testing/test-redis.js";
+import { eventually } from "../testing/test-rollcall.js";
+import { CONTRACT_RULES, runPresenceStoreContract } from "./presence-store-contract.js";
+import { RedisPresenceStore } from "./redis-presence-store.js";
+import type { ConnectionKey, PresenceEvent } from "./types.js";
+
+const isReachable = await isRedisReachable();
+if (!isReachable && IS_REDIS_REQUIRED) {
+  throw new Error(`Redis at ${TEST_REDIS_URL} is required under CI=true but does not answer`);
+}
+const SKIP_REASON = `Redis at ${TEST_REDIS_URL} does not answer (start redis-server; required under CI=true)`;
+
+const NODE_RULES = { ...CONTRACT_RULES, heartbeatMs: 1_000 };
+
+async function openStore(prefix: string, clock: () => number, nodeId?: string, rules = NODE_RULES) {
+  const store = new RedisPresenceStore({
+    url: TEST_REDIS_URL,
+    prefix,
+    rules,
+    clock,
+    logger: pino({ level: "silent" }),
+    ...(nodeId ? { nodeId } : {}),
+  });
+  await store.start();
+  return store;
+}
+
+if (isReachable) {
+  runPresenceStoreContract("redis", async () => {
+    const prefix = uniqueRedisPrefix("contract");
+    const store = await openStore(prefix, Date.now, undefined, CONTRACT_RULES);
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        await deleteRedisKeys(prefix);
+      },
+    };
+  });
+}
+
+const T0 = 1_700_000_000_000;
+const page = { path: "/", title: "Home", app: null };
+const tab = (id: string, user = "ada"): ConnectionKey => ({ platform: "default", user, tab: id });
+const connect = (key: ConnectionKey): PresenceEvent => ({
+  type: "connect",
+  key,
+  transport: "ws",
+  page,
+  isVisible: true,
+  inputAgoMs: 0,
+});
+
+describe.skipIf(!isReachable)(
+  `RedisPresenceStore across nodes${isReachable ? "" : ` (skipped: ${SKIP_REASON})`}`,
+  () => {
+    let prefix = "";
+    let stores: RedisPresenceStore[] = [];
+    let now = T0;
+    const clock = () => now;
+
+    afterEach(async () => {
+      for (const store of stores) await store.close();
+      stores = [];
+      await deleteRedisKeys(prefix);
+    });
+
+    async function nodes(count: number): Promise<RedisPresenceStore[]> {
+      prefix = uniqueRedisPrefix("nodes");
+      now = T0;
+      for (let i = 0; i < count; i++) stores.push(await openStore(prefix, clock, `node-${i}`));
+      return stores;
+    }
+
+    it("tabs of one user on two nodes are one user with two connections, seen by both", async () => {
+      const [a, b] = await nodes(2);
+      await a!.apply(connect(tab("t1")), now);
+      await b!.apply(connect(tab("t2")), now + 10);
+      for (const store of [a!, b!]) {
+        await eventually(() =>
+          store.view("default", "ada", now + 20)?.connections.length === 2 ? true : undefined,
+        );
+      }
+      expect(a!.hasConnection(tab("t1"))).toBe(true);
+      expect(a!.hasConnection(tab("t2"))).toBe(false);
+      expect(b!.hasConnection(tab("t2"))).toBe(true);
+    });
+
+    it("one node's change reaches the other's listeners", async () => {
+      const [a, b] = await nodes(2);
+      const seen: string[] = [];
+      b!.onRemoteChange((change) => seen.push(change.user));
+      await a!.apply(connect(tab("t1", "grace")), now);
+      await eventually(() => (seen.includes("grace") ? true : undefined));
+    });
+
+    it("a dead node's tabs are dropped as of its last beat, and nobody else's", async () => {
+      const [a, b] = await nodes(2);
+      await a!.apply(connect(tab("on-a", "ada")), now);
+      await b!.apply(connect(tab("on-b", "bo")), now);
+      await b!.apply(connect(tab("on-b2", "ada")), now);
+      const lastBeat = now;
+      await b!.close(); // like kill -9: nothing dropped, no more beats
+      stores = [a!];
+      await eventually(() =>
+        a!.view("default", "bo", now)?.connections.length === 1 ? true : undefined,
+      );
+      now += 2 * NODE_RULES.heartbeatMs - 1;
+      await a!.apply({ type: "heartbeat", key: tab("on-a") }, now);
+      expect(await a!.apply({ type: "tick" }, now)).toEqual([]);
+      now += 2;
+      const changes = await a!.apply({ type: "tick" }, now);
+      const visitsEnded = changes.filter((c) => c.type === "visitEnded");
+      expect(visitsEnded.map((c) => (c.type === "visitEnded" ? [c.tab, c.endedAt] : []))).toEqual(
+        expect.arrayContaining([
+          ["on-b", lastBeat],
+          ["on-b2", lastBeat],
+        ]),
+      );
+      expect(visitsEnded).toHaveLength(2);
+      expect(a!.view("default", "bo", now)?.status).toBe("offline");
+      expect(a!.view("default", "ada", now)?.connections.map((c) => c.tab)).toEqual(["on-a"]);
+      expect(a!.view("default", "ada", now)?.status).toBe("online");
+    });
+
+    it("a tab of a dead node reconnecting to another within the grace keeps its session", async () => {
+      const [a, b] = await nodes(2);
+      await b!.apply(connect(tab("t1", "cy")), now);
+      await b!.close();
+      stores = [a!];
+      now += 3 * NODE_RULES.heartbeatMs;
+      await eventually(() => (a!.view("default", "cy", T0) ? true : undefined));
+      await a!.apply({ type: "tick" }, now);
+      const back = await a!.apply(connect(tab("t1", "cy")), now + 1_000);
+      expect(back.filter((c) => c.type === "sessionStarted")).toEqual([]);
+      expect(a!.view("default", "cy", now + 1_000)?.sessionStartedAt).toBe(T0);
+    });
+
+    it("two nodes applying the same deadline record its facts once", async () => {
+      const [a, b] = await nodes(2);
+      await a!.apply(connect(tab("t1", "di")), now);
+      await a!.apply({ type: "disconnect", key: tab("t1", "di") }, now + 100);
+      now += 100 + NODE_RULES.graceMs;
+      const [fromA, fromB] = await Promise.all([
+        a!.apply({ type: "tick" }, now),
+        b!.apply({ type: "tick" }, now),
+      ]);
+      const ended = [...fromA, ...fromB].filter((c) => c.type === "sessionEnded");
+      expect(ended).toHaveLength(1);
+    });
+  },
+);

@@ -1,0 +1,523 @@
+// RedisPresenceStore: each user's engine state in Redis, changed by compare-and-set; a local replica.
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { AppError } from "../http/app-error.js";
+import { activeApps, applyPresenceEvent, listUserViews, openSessions, viewUser } from "./engine.js";
+import { decodeUser, encodeUser, placeUser, toUserPresence } from "./presence-codec.js";
+import { PresenceReplica, type ReplicaUpdate } from "./presence-replica.js";
+import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
+import { RedisPresenceKeys, type UserRef } from "./redis-presence-keys.js";
+import { createPresenceState, findUser, type PresenceState } from "./state.js";
+import type {
+  ConnectionKey,
+  LiveUser,
+  OpenSession,
+  PresenceChange,
+  PresenceEvent,
+  PresenceRules,
+  RestoredSession,
+  UserPresenceView,
+} from "./types.js";
+
+/**
+ * Writes a user's new value only if nobody wrote since it was read (same `rev`), and publishes it
+ * in the same step, so replicas receive every user's values in the order they were written.
+ * One key: cluster-safe. A tombstone (empty data) expires; its rev outlives replicas' resyncs.
+ */
+const CAS_SCRIPT = `
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
+if rev ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'rev', rev + 1, 'data', ARGV[2])
+if ARGV[2] == '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1`;
+
+const TOMBSTONE_MS = 3_600_000;
+const MAX_ATTEMPTS = 50;
+const DUE_BATCH = 500;
+
+export interface RedisPresenceStoreOptions {
+  url: string;
+  prefix: string;
+  rules: PresenceRules;
+  clock: () => number;
+  logger: Logger;
+  /** Defaults to a random id: a restarted node is a new node. */
+  nodeId?: string;
+}
+
+/** What a node published: the user's value at a revision. */
+interface ChangeMessage extends ReplicaUpdate {
+  node: string;
+  lastLiveAt: number | null;
+}
+
+/** Decides one user's next state from the current one; null: leave it as it is. */
+type Decide = (state: PresenceState, owners: Record<string, string>) => PresenceChange[] | null;
+
+/**
+ * Choose it to run several nodes behind a load balancer (ROLLCALL_REDIS_URL). Each node owns its
+ * sockets and vouches for them (heartbeats cost no Redis round trip); a node's beat in `nodes`
+ * older than 2 × heartbeat declares it dead and any node drops its tabs. Reads are local.
+ */
+export class RedisPresenceStore implements PresenceStore {
+  readonly nodeId: string;
+  private readonly keys: RedisPresenceKeys;
+  private readonly command: Redis;
+  private readonly subscriber: Redis;
+  private readonly replica: PresenceReplica;
+  private readonly rules: PresenceRules;
+  /** Tabs whose sockets this node holds: connection id → key and when last heard from. */
+  private readonly local = new Map<string, { key: ConnectionKey; lastHeardAt: number }>();
+  /** Drops that could not be written (Redis away): retried by the tick. */
+  private readonly pendingDrops = new Map<string, { key: ConnectionKey; lastLiveAt: number }>();
+  private readonly userQueues = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<(change: RemoteUserChange) => void>();
+  private buffered: ChangeMessage[] | null = null;
+  /** Since when the command connection is up: dead nodes are judged only after 2 × heartbeat of it. */
+  private readySince: number | null = null;
+  private beatTimer: NodeJS.Timeout | null = null;
+  private wasDown = false;
+
+  constructor(private readonly options: RedisPresenceStoreOptions) {
+    this.nodeId = options.nodeId ?? randomUUID();
+    this.keys = new RedisPresenceKeys(options.prefix);
+    this.rules = { ...options.rules, isSocketLivenessOwned: true };
+    this.replica = new PresenceReplica(this.rules);
+    const connection = {
+      lazyConnect: true,
+      // Fail fast while Redis is away: callers answer `unavailable` instead of hanging.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 3_000,
+      retryStrategy: (times: number) => Math.min(100 * times, 1_000),
+    };
+    this.command = new Redis(options.url, connection);
+    this.subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true });
+    for (const redis of [this.command, this.subscriber]) {
+      redis.on("error", (error: Error) => this.onDown(error));
+    }
+    this.command.on("ready", () => {
+      this.readySince = this.options.clock();
+      void this.beat();
+    });
+    this.command.on("close", () => {
+      this.readySince = null;
+    });
+    // Subscriptions come back by themselves; what was missed meanwhile comes from a resync.
+    this.subscriber.on("ready", () => void this.resync());
+    this.subscriber.on("message", (_channel: string, message: string) => this.onMessage(message));
+  }
+
+  /** Connects, subscribes, loads the replica and starts beating; throws if Redis cannot be reached. */
+  async start(): Promise<void> {
+    try {
+      await this.command.connect();
+      await this.subscriber.connect();
+      await this.subscriber.subscribe(this.keys.changes);
+      await this.resync();
+    } catch (error) {
+      this.command.disconnect();
+      this.subscriber.disconnect();
+      throw new Error(`cannot reach Redis (ROLLCALL_REDIS_URL): ${(error as Error).message}`);
+    }
+    this.beatTimer = setInterval(() => void this.beat(), Math.max(100, this.rules.heartbeatMs / 2));
+    this.beatTimer.unref();
+  }
+
+  apply(event: PresenceEvent, now: number): Promise<PresenceChange[]> | PresenceChange[] {
+    switch (event.type) {
+      case "heartbeat":
+        return this.heartbeat(event.key, now);
+      case "tick":
+        return this.tick(now);
+      case "restore":
+        return this.restore(event.sessions, now);
+      case "forget":
+        for (const [id, held] of this.local) {
+          if (held.key.platform === event.platform && held.key.user === event.user)
+            this.local.delete(id);
+        }
+        return this.change(event, (state) => applyPresenceEvent(state, event, now));
+      case "disconnect":
+        return this.disconnect(event.key, now, event.lastLiveAt);
+      case "connect":
+        this.local.set(connectionId(event.key), { key: event.key, lastHeardAt: now });
+        return this.change(event.key, (state, owners) => {
+          owners[event.key.tab] = this.nodeId;
+          return applyPresenceEvent(state, event, now);
+        });
+      default: {
+        const key = event.key;
+        if (!this.isMine(key)) return [];
+        const held = this.local.get(connectionId(key));
+        if (held) held.lastHeardAt = now;
+        return this.change(key, (state) => applyPresenceEvent(state, event, now));
+      }
+    }
+  }
+
+  async restorable(sessions: RestoredSession[]): Promise<RestoredSession[]> {
+    // Users another node holds go on there; only the rest were left by a stopped deployment.
+    return sessions.filter((s) => findUser(this.replica.state, s.platform, s.user) === undefined);
+  }
+
+  hasConnection(key: ConnectionKey): boolean {
+    return this.isMine(key);
+  }
+
+  view(platform: string, user: string, now: number): UserPresenceView | null {
+    return viewUser(this.replica.state, platform, user, now);
+  }
+
+  views(platform: string, now: number): Iterable<UserPresenceView> {
+    return listUserViews(this.replica.state, platform, now);
+  }
+
+  openSessions(): OpenSession[] {
+    return openSessions(this.replica.state);
+  }
+
+  *liveUsers(): Iterable<LiveUser> {
+    const seen = new Set<string>();
+    for (const { key, lastHeardAt } of this.local.values()) {
+      const id = `${key.platform}\u0000${key.user}`;
+      if (seen.has(id) || !this.isMine(key)) continue;
+      seen.add(id);
+      yield { platform: key.platform, user: key.user, lastSeenAt: lastHeardAt };
+    }
+  }
+
+  *activeApps(): Iterable<{
+    platform: string;
+    user: string;
+    app: string | null;
+    startedAt: number;
+  }> {
+    for (const active of activeApps(this.replica.state)) {
+      if (this.replica.hasTabOf(active.platform, active.user, this.nodeId)) yield active;
+    }
+  }
+
+  onRemoteChange(listener: (change: RemoteUserChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  health(): StoreHealth {
+    const isUp = this.command.status === "ready" && this.subscriber.status === "ready";
+    return { presence: isUp ? "ok" : "down" };
+  }
+
+  async close(): Promise<void> {
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    await Promise.allSettled([...this.userQueues.values()]);
+    // Left as they are: the tabs reconnect elsewhere, and other nodes drop what is left of this one.
+    this.command.disconnect();
+    this.subscriber.disconnect();
+  }
+
+  /** A WebSocket tab is this node's if its socket is here; an HTTP tab belongs to whoever it reaches. */
+  private isMine(key: ConnectionKey): boolean {
+    if (this.replica.transportOf(key) === "http") return true;
+    return this.local.has(connectionId(key)) && this.replica.ownerOf(key) === this.nodeId;
+  }
+
+  private heartbeat(key: ConnectionKey, now: number): PresenceChange[] | Promise<PresenceChange[]> {
+    const held = this.local.get(connectionId(key));
+    if (held) held.lastHeardAt = now;
+    // HTTP tabs have no socket to vouch for them: their deadline is the stored lastSeenAt.
+    if (this.replica.transportOf(key) !== "http") return [];
+    return this.change(key, (state) => applyPresenceEvent(state, { type: "heartbeat", key }, now));
+  }
+
+  private async disconnect(
+    key: ConnectionKey,
+    now: number,
+    reported: number | undefined,
+  ): Promise<PresenceChange[]> {
+    const id = connectionId(key);
+    const held = this.local.get(id);
+    this.local.delete(id);
+    // A socket closed for silence was last live when last heard from.
+    const isSilent = held !== undefined && now - held.lastHeardAt >= 2 * this.rules.heartbeatMs;
+    const lastLiveAt = reported ?? (isSilent ? held.lastHeardAt : now);
+    try {
+      return await this.dropTab(key, this.nodeId, lastLiveAt, now);
+    } catch {
+      this.pendingDrops.set(id, { key, lastLiveAt });
+      return [];
+    }
+  }
+
+  /** Drops the tab if `owner` still holds it (HTTP tabs: whoever holds them). */
+  private dropTab(
+    key: ConnectionKey,
+    owner: string,
+    lastLiveAt: number,
+    now: number,
+  ): Promise<PresenceChange[]> {
+    return this.change(key, (state, owners) => {
+      const connection = findUser(state, key.platform, key.user)?.connections.get(key.tab);
+      if (connection === undefined) return null;
+      if (connection.transport === "ws" && owners[key.tab] !== owner) return null;
+      return applyPresenceEvent(state, { type: "disconnect", key, lastLiveAt }, now);
+    });
+  }
+
+  private async restore(sessions: RestoredSession[], now: number): Promise<PresenceChange[]> {
+    const changes: PresenceChange[] = [];
+    for (const session of sessions) {
+      const restored = await this.change(session, (state) =>
+        findUser(state, session.platform, session.user) === undefined
+          ? applyPresenceEvent(state, { type: "restore", sessions: [session] }, now)
+          : null,
+      );
+      changes.push(...restored);
+    }
+    return changes;
+  }
+
+  /** Time-based rules for the users now due, dead nodes' tabs, and drops Redis missed. */
+  private async tick(now: number): Promise<PresenceChange[]> {
+    const changes: PresenceChange[] = [];
+    if (this.command.status !== "ready") return changes;
+    try {
+      for (const [id, drop] of this.pendingDrops) {
+        changes.push(...(await this.dropTab(drop.key, this.nodeId, drop.lastLiveAt, now)));
+        this.pendingDrops.delete(id);
+      }
+      await this.sweepDeadNodes(now, changes);
+      const due = await this.command.zrangebyscore(
+        this.keys.due,
+        "-inf",
+        now,
+        "LIMIT",
+        0,
+        DUE_BATCH,
+      );
+      for (const member of due) {
+        const ref = this.keys.parseMember(member);
+        if (ref === null) continue;
+        changes.push(
+          ...(await this.change(
+            ref,
+            (state) => applyPresenceEvent(state, { type: "tick" }, now),
+            true,
+          )),
+        );
+      }
+    } catch (error) {
+      this.onDown(error as Error);
+    }
+    return changes;
+  }
+
+  /**
+   * A node whose beat is older than 2 × heartbeat is dead: its tabs are dropped as of its last
+   * beat. Judged only once this node has been connected for 2 × heartbeat itself, so that after
+   * Redis comes back every node has had the time to beat again.
+   */
+  private async sweepDeadNodes(now: number, changes: PresenceChange[]): Promise<void> {
+    const window = 2 * this.rules.heartbeatMs;
+    if (this.readySince === null || now - this.readySince < window) return;
+    const stale = await this.command.zrangebyscore(
+      this.keys.nodes,
+      "-inf",
+      `(${now - window}`,
+      "WITHSCORES",
+    );
+    for (let i = 0; i + 1 < stale.length; i += 2) {
+      const node = stale[i]!;
+      const lastBeat = Number(stale[i + 1]);
+      if (node === this.nodeId) continue;
+      for (const key of [...this.replica.tabsOwnedBy(node)]) {
+        changes.push(...(await this.dropTab(key, node, lastBeat, now)));
+      }
+      if (this.replica.tabsOwnedBy(node)[Symbol.iterator]().next().done) {
+        await this.command.zrem(this.keys.nodes, node);
+      }
+    }
+  }
+
+  private async beat(): Promise<void> {
+    if (this.command.status !== "ready") return;
+    try {
+      await this.command.zadd(this.keys.nodes, this.options.clock(), this.nodeId);
+    } catch (error) {
+      this.onDown(error as Error);
+    }
+  }
+
+  /**
+   * Applies `decide` to the user's stored state under compare-and-set, retrying on a conflict;
+   * one user at a time on this node so that a tab's events keep their order.
+   */
+  private change(ref: UserRef, decide: Decide, isTick = false): Promise<PresenceChange[]> {
+    const id = `${ref.platform}\u0000${ref.user}`;
+    const previous = this.userQueues.get(id) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.changeNow(ref, decide, isTick),
+      () => this.changeNow(ref, decide, isTick),
+    );
+    this.userQueues.set(id, next);
+    void next.then(
+      () => this.userQueues.get(id) === next && this.userQueues.delete(id),
+      () => this.userQueues.get(id) === next && this.userQueues.delete(id),
+    );
+    return next;
+  }
+
+  private async changeNow(
+    ref: UserRef,
+    decide: Decide,
+    isTick: boolean,
+  ): Promise<PresenceChange[]> {
+    const key = this.keys.user(ref);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      let values: Array<string | null>;
+      try {
+        values = await this.command.hmget(key, "rev", "data");
+      } catch (error) {
+        throw unavailable(error);
+      }
+      const [revText = null, data = null] = values;
+      const rev = Number(revText ?? 0);
+      const state = createPresenceState(this.rules);
+      // A tick must look at the user whatever the engine-wide shortcut says.
+      state.nextDueAt = isTick ? 0 : Number.POSITIVE_INFINITY;
+      const stored = data ? decodeUser(data) : null;
+      if (stored) placeUser(state, toUserPresence(stored.presence));
+      const owners = { ...(stored?.owners ?? {}) };
+      const before = data ?? "";
+      const changes = decide(state, owners);
+      const presence = findUser(state, ref.platform, ref.user);
+      for (const tab of Object.keys(owners)) {
+        if (!presence?.connections.has(tab)) delete owners[tab];
+      }
+      const after = presence === undefined ? "" : encodeUser(presence, owners);
+      const due = presence === undefined ? null : state.nextDueAt;
+      if (changes === null || after === before) {
+        if (isTick) await this.setDue(ref, due);
+        return [];
+      }
+      const message: ChangeMessage = {
+        node: this.nodeId,
+        platform: ref.platform,
+        user: ref.user,
+        rev: rev + 1,
+        data: after === "" ? null : after,
+        lastLiveAt: presence === undefined ? lastLiveOf(changes) : null,
+      };
+      let written: unknown;
+      try {
+        written = await this.command.eval(
+          CAS_SCRIPT,
+          1,
+          key,
+          rev,
+          after,
+          TOMBSTONE_MS,
+          this.keys.changes,
+          JSON.stringify(message),
+        );
+      } catch (error) {
+        throw unavailable(error);
+      }
+      if (written !== 1) continue;
+      this.replica.apply(message);
+      await this.setDue(ref, due).catch(() => undefined);
+      return changes;
+    }
+    throw new AppError("unavailable", "presence is too contended for this user right now; retry");
+  }
+
+  private async setDue(ref: UserRef, due: number | null): Promise<void> {
+    const member = this.keys.member(ref);
+    if (due === null || !Number.isFinite(due)) await this.command.zrem(this.keys.due, member);
+    else await this.command.zadd(this.keys.due, due, member);
+  }
+
+  private onMessage(text: string): void {
+    const message = JSON.parse(text) as ChangeMessage;
+    if (this.buffered !== null) {
+      this.buffered.push(message);
+      return;
+    }
+    this.receive(message);
+  }
+
+  private receive(message: ChangeMessage): void {
+    if (!this.replica.apply(message) || message.node === this.nodeId) return;
+    this.emit({ platform: message.platform, user: message.user, lastLiveAt: message.lastLiveAt });
+  }
+
+  /** Reloads the replica from Redis (at start and after every reconnect), then what arrived meanwhile. */
+  private async resync(): Promise<void> {
+    if (this.buffered !== null) return;
+    this.buffered = [];
+    try {
+      const snapshot: ReplicaUpdate[] = [];
+      let cursor = "0";
+      do {
+        const [next, keys] = await this.command.scan(
+          cursor,
+          "MATCH",
+          this.keys.userPattern,
+          "COUNT",
+          1000,
+        );
+        cursor = next;
+        const pipeline = this.command.pipeline();
+        for (const key of keys) pipeline.hmget(key, "rev", "data");
+        const values = (await pipeline.exec()) ?? [];
+        keys.forEach((key, i) => {
+          const ref = this.keys.parseUserKey(key);
+          const [error, value] = values[i] ?? [null, null];
+          if (ref === null || error || !Array.isArray(value)) return;
+          const [rev, data] = value as Array<string | null>;
+          snapshot.push({ ...ref, rev: Number(rev ?? 0), data: data ? data : null });
+        });
+      } while (cursor !== "0");
+      for (const changed of this.replica.reset(snapshot))
+        this.emit({ ...changed, lastLiveAt: null });
+      if (this.wasDown) this.options.logger.info("Redis is back; presence replica reloaded");
+      this.wasDown = false;
+    } catch (error) {
+      this.onDown(error as Error);
+    } finally {
+      const buffered = this.buffered ?? [];
+      this.buffered = null;
+      for (const message of buffered) this.receive(message);
+    }
+  }
+
+  private emit(change: RemoteUserChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private onDown(error: Error): void {
+    if (this.wasDown) return;
+    this.wasDown = true;
+    this.options.logger.error(
+      { err: error },
+      "Redis unreachable: presence changes are refused until it is back",
+    );
+  }
+}
+
+function connectionId(key: ConnectionKey): string {
+  return `${key.platform}\u0000${key.user}\u0000${key.tab}`;
+}
+
+function unavailable(error: unknown): AppError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AppError("unavailable", `presence is unavailable (Redis: ${reason}); retry shortly`);
+}
+
+/** A user no longer held: the end of their session is their last live moment. */
+function lastLiveOf(changes: readonly PresenceChange[]): number | null {
+  for (const change of changes) if (change.type === "sessionEnded") return change.endedAt;
+  return null;
+}

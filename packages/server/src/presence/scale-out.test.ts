@@ -1,0 +1,235 @@
+// Three built nodes sharing PostgreSQL and Redis: one presence, live changes everywhere, kill -9 of one.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signUserToken, signViewerToken } from "../auth/token-signer.js";
+import {
+  IS_POSTGRES_REQUIRED,
+  isPostgresReachable,
+  TestDatabases,
+  testServerName,
+} from "../storage/postgres/postgres-test-database.js";
+import {
+  freePort,
+  requireBuiltServer,
+  type ServerProcess,
+  startServerProcess,
+} from "../testing/server-process.js";
+import {
+  deleteRedisKeys,
+  IS_REDIS_REQUIRED,
+  isRedisReachable,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from "../testing/test-redis.js";
+import { eventually, TestTab } from "../testing/test-rollcall.js";
+
+const SECRET = "scale-out-test-secret-0123456789";
+const HEARTBEAT_MS = 1_000;
+/** The documented bound: a dead node's beat is stale after 2 × heartbeat; the sweep looks every 250 ms. */
+const DEAD_NODE_BOUND_MS = 2 * HEARTBEAT_MS + 250;
+
+const hasRedis = await isRedisReachable();
+const hasPostgres = await isPostgresReachable();
+if ((!hasRedis && IS_REDIS_REQUIRED) || (!hasPostgres && IS_POSTGRES_REQUIRED)) {
+  throw new Error(`CI=true needs Redis (${TEST_REDIS_URL}) and PostgreSQL (${testServerName()})`);
+}
+const skipReason = !hasRedis
+  ? `Redis at ${TEST_REDIS_URL} does not answer`
+  : `PostgreSQL at ${testServerName()} does not answer`;
+
+interface PresenceUserRow {
+  id: string;
+  status: string;
+  connections: number;
+  sessionStartedAt: string | null;
+  currentPage: { path: string } | null;
+}
+
+describe.skipIf(!hasRedis || !hasPostgres)(
+  `three nodes behind one Redis and one PostgreSQL${hasRedis && hasPostgres ? "" : ` (skipped: ${skipReason})`}`,
+  () => {
+    const databases = new TestDatabases("scaleout");
+    const prefix = uniqueRedisPrefix("scaleout");
+    const dataDir = mkdtempSync(join(tmpdir(), "rollcall-scaleout-"));
+    const nodes: ServerProcess[] = [];
+    const tabs: TestTab[] = [];
+    let beating: NodeJS.Timeout | null = null;
+    let viewer = "";
+
+    beforeAll(async () => {
+      requireBuiltServer();
+      const databaseUrl = await databases.create();
+      const start = async () =>
+        startServerProcess({
+          port: await freePort(),
+          dataDir,
+          secret: SECRET,
+          env: {
+            ROLLCALL_DATABASE_URL: databaseUrl,
+            ROLLCALL_REDIS_URL: TEST_REDIS_URL,
+            ROLLCALL_REDIS_PREFIX: prefix,
+            ROLLCALL_HEARTBEAT_SECONDS: "1",
+            ROLLCALL_SESSION_GRACE_SECONDS: "10",
+          },
+        });
+      // The first migrates the database; the others find it ready.
+      nodes.push(await start());
+      nodes.push(...(await Promise.all([start(), start()])));
+      viewer = await signViewerToken(
+        { sub: "owner", role: "owner" },
+        { secret: SECRET, ttlSeconds: 600 },
+      );
+      // Trackers beat every half heartbeat, as the real one does within its interval.
+      beating = setInterval(() => {
+        for (const tab of tabs) if (tab.closeCode === null) tab.send({ t: "hb" });
+      }, HEARTBEAT_MS / 2);
+    }, 60_000);
+
+    afterAll(async () => {
+      if (beating) clearInterval(beating);
+      for (const tab of tabs) tab.close();
+      for (const node of nodes) {
+        if (node.child.exitCode === null && node.child.signalCode === null)
+          node.child.kill("SIGKILL");
+        await node.exited;
+      }
+      await databases.dropAll();
+      await deleteRedisKeys(prefix);
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const [a, b, c] = [0, 1, 2];
+    async function openTab(node: number, user: string, tabId: string, path = "/") {
+      const tab = new TestTab(nodes[node]!.url, tabId);
+      const token = await signUserToken(
+        { sub: user, name: user },
+        { secret: SECRET, ttlSeconds: 600 },
+      );
+      const welcome = await tab.open(token, { path, title: path, app: null });
+      if (welcome.t !== "welcome") throw new Error(JSON.stringify(welcome));
+      tabs.push(tab);
+      return tab;
+    }
+    async function rows(node: number): Promise<Map<string, PresenceUserRow>> {
+      const res = await fetch(`${nodes[node]!.url}/api/v1/presence?limit=1000`, {
+        headers: { authorization: `Bearer ${viewer}` },
+      });
+      const body = (await res.json()) as { users: PresenceUserRow[] };
+      return new Map(body.users.map((u) => [u.id, u]));
+    }
+    const shape = (users: Map<string, PresenceUserRow>) =>
+      [...users.values()]
+        .map((u) => `${u.id}:${u.status}:${u.connections}:${u.sessionStartedAt}`)
+        .sort()
+        .join(" ");
+
+    let sessionsBefore = new Map<string, string | null>();
+
+    it("every node's Connected users agree; one user on two nodes is one user with two connections", async () => {
+      await openTab(a, "ana", "tab-ana-1");
+      await openTab(b, "ben", "tab-ben-1");
+      await openTab(c, "cat", "tab-cat-1");
+      await openTab(a, "dua", "tab-dua-a");
+      await openTab(b, "dua", "tab-dua-b");
+      const agreed = await eventually(async () => {
+        const all = await Promise.all([rows(a), rows(b), rows(c)]);
+        const shapes = all.map(shape);
+        const dua = all[0]!.get("dua");
+        return shapes.every((s) => s === shapes[0]) && all[0]!.size === 4 && dua?.connections === 2
+          ? all[0]
+          : undefined;
+      });
+      for (const user of ["ana", "ben", "cat", "dua"])
+        expect(agreed.get(user)?.status).toBe("online");
+      sessionsBefore = new Map([...agreed].map(([id, u]) => [id, u.sessionStartedAt]));
+    });
+
+    it("a page change on node C reaches an SSE viewer on node A within 1 s", async () => {
+      const controller = new AbortController();
+      const res = await fetch(`${nodes[a]!.url}/api/v1/presence/stream`, {
+        headers: { authorization: `Bearer ${viewer}` },
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let received = "";
+      const readUntil = async (needle: string, timeoutMs: number) => {
+        const deadline = Date.now() + timeoutMs;
+        while (!received.includes(needle)) {
+          const left = deadline - Date.now();
+          if (left <= 0) return false;
+          const chunk = await Promise.race([
+            reader.read(),
+            new Promise<null>((resolve) => setTimeout(() => resolve(null), left)),
+          ]);
+          if (chunk === null || chunk.done) return received.includes(needle);
+          received += decoder.decode(chunk.value);
+        }
+        return true;
+      };
+      expect(await readUntil("event: snapshot", 3_000)).toBe(true);
+      const cat = tabs.find((t) => t.tab === "tab-cat-1")!;
+      const sentAt = Date.now();
+      cat.send({ t: "page", page: { path: "/moved-on-c", title: "Moved" } });
+      expect(await readUntil("/moved-on-c", 1_000)).toBe(true);
+      expect(Date.now() - sentAt).toBeLessThan(1_000);
+      controller.abort();
+    });
+
+    it("kill -9 of node B makes its users offline within the bound, and nobody else", async () => {
+      const killedAt = Date.now();
+      nodes[b]!.child.kill("SIGKILL");
+      await nodes[b]!.exited;
+      for (const tab of tabs) if (tab.tab === "tab-ben-1" || tab.tab === "tab-dua-b") tab.close();
+      const after = await eventually(async () => {
+        const users = await rows(a);
+        return users.get("ben")?.status === "offline" ? users : undefined;
+      }, 10_000);
+      const elapsed = Date.now() - killedAt;
+      expect(elapsed).toBeLessThan(DEAD_NODE_BOUND_MS + 1_000);
+      expect(after.get("dua")).toMatchObject({ status: "online", connections: 1 });
+      expect(after.get("ana")?.status).toBe("online");
+      expect(after.get("cat")?.status).toBe("online");
+    });
+
+    it("tabs of the dead node reconnecting to node A within the grace keep their sessions", async () => {
+      await openTab(a, "ben", "tab-ben-1");
+      await openTab(a, "dua", "tab-dua-b");
+      const users = await eventually(async () => {
+        const [onA, onC] = await Promise.all([rows(a), rows(c)]);
+        return onA.get("ben")?.status === "online" &&
+          onA.get("dua")?.connections === 2 &&
+          shape(onA) === shape(onC)
+          ? onA
+          : undefined;
+      });
+      expect(users.get("ben")?.sessionStartedAt).toBe(sessionsBefore.get("ben"));
+      expect(users.get("dua")?.sessionStartedAt).toBe(sessionsBefore.get("dua"));
+    });
+
+    it("analytics read through any node agree", async () => {
+      const summary = async (node: number) => {
+        const res = await fetch(
+          `${nodes[node]!.url}/api/v1/apps/_all/analytics/users/summary?range=today`,
+          { headers: { authorization: `Bearer ${viewer}` } },
+        );
+        return res.json();
+      };
+      const agreed = await eventually(async () => {
+        const [onA, onC] = await Promise.all([summary(a), summary(c)]);
+        return JSON.stringify(onA) === JSON.stringify(onC) ? onA : undefined;
+      });
+      expect(agreed).toMatchObject({ currentlyOnline: 4, totalRegistered: 4 });
+    });
+
+    it("/healthz reports the shared presence", async () => {
+      const health = (await (await fetch(`${nodes[a]!.url}/healthz`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(health).toMatchObject({ status: "ok", storage: "postgres", presence: "ok" });
+    });
+  },
+);
