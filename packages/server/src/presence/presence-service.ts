@@ -1,7 +1,7 @@
 // The presence shell: owns the clock and the timers, drives a PresenceStore, and fans out changes.
 import type { Logger } from "pino";
 import type { FactWriter } from "../storage/fact-writer.js";
-import type { Storage } from "../storage/storage.js";
+import { type FactBatch, SLOT_MS, type Storage } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import type { MaybePromise, PresenceStore, RemoteUserChange } from "./presence-store.js";
 import type {
@@ -34,6 +34,8 @@ export class PresenceService {
   private readonly store: PresenceStore;
   private readonly listeners = new Set<UserChangeListener>();
   private timers: NodeJS.Timeout[] = [];
+  /** Last 15-minute slot marked for each open active interval. */
+  private activeSlots = new Map<string, number>();
   private isTicking = false;
   private stopRemote: () => void = () => undefined;
 
@@ -148,6 +150,25 @@ export class PresenceService {
     }
   }
 
+  /**
+   * Ongoing activity reaches the analytics as time passes, not only when it ends: each active
+   * (user, app) is marked once per 15-minute slot it reaches (its start slot is marked at start).
+   */
+  private newActiveSlots(now: number): FactBatch["activeSeen"] {
+    const slot = Math.floor(now / SLOT_MS);
+    const marks = new Map<string, number>();
+    const seen: FactBatch["activeSeen"] = [];
+    for (const a of this.store.activeApps()) {
+      const id = `${a.platform}\u0000${a.user}\u0000${a.app ?? ""}\u0000${a.startedAt}`;
+      const marked = this.activeSlots.get(id) ?? Math.floor(a.startedAt / SLOT_MS);
+      if (slot > marked) seen.push({ platform: a.platform, user: a.user, app: a.app, at: now });
+      marks.set(id, Math.max(slot, marked));
+    }
+    // Only intervals still open are remembered, so this stays as large as the live users.
+    this.activeSlots = marks;
+    return seen;
+  }
+
   private persistSeen(): void {
     const now = this.options.clock();
     const open = new Map(
@@ -161,14 +182,6 @@ export class PresenceService {
       this.options.directory.markSeen(platform, user, now);
     }
     this.options.writer.addSessionsSeen(seen);
-    // Ongoing activity reaches the analytics as time passes, not only when it ends.
-    this.options.writer.addActiveSeen(
-      Array.from(this.store.activeApps(), (a) => ({
-        platform: a.platform,
-        user: a.user,
-        app: a.app,
-        at: now,
-      })),
-    );
+    this.options.writer.addActiveSeen(this.newActiveSlots(now));
   }
 }
