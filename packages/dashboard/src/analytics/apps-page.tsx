@@ -15,10 +15,10 @@ export function AppsPage() {
 
   return (
     <div className="analytics-page">
-      <div className="analytics-head">
+      <div className="page-head">
         <div>
           <h1>Analytics</h1>
-          <p className="analytics-lead">Who uses each app, when, and how much. Pick an app.</p>
+          <p className="page-lead">Who uses each app, when, and how much. Pick an app.</p>
         </div>
       </div>
       {error ? (

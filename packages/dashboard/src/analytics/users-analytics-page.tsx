@@ -90,7 +90,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
 
   return (
     <div className="analytics-page">
-      <div className="analytics-head">
+      <div className="page-head">
         <div>
           <nav className="breadcrumbs" aria-label="Breadcrumb">
             <Link to="/analytics">Analytics</Link>
