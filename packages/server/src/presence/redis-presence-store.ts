@@ -5,9 +5,10 @@ import type { Logger } from "pino";
 import { AppError } from "../http/app-error.js";
 import { activeApps, applyPresenceEvent, listUserViews, openSessions, viewUser } from "./engine.js";
 import { decodeUser, encodeUser, placeUser, toUserPresence } from "./presence-codec.js";
-import { PresenceReplica, type ReplicaUpdate } from "./presence-replica.js";
+import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
 import { RedisPresenceKeys, type UserRef } from "./redis-presence-keys.js";
+import { type ChangeMessage, RedisReplicaSync } from "./redis-replica-sync.js";
 import { createPresenceState, findUser, type PresenceState } from "./state.js";
 import type {
   ConnectionKey,
@@ -47,12 +48,6 @@ export interface RedisPresenceStoreOptions {
   nodeId?: string;
 }
 
-/** What a node published: the user's value at a revision. */
-interface ChangeMessage extends ReplicaUpdate {
-  node: string;
-  lastLiveAt: number | null;
-}
-
 /** Decides one user's next state from the current one; null: leave it as it is. */
 type Decide = (state: PresenceState, owners: Record<string, string>) => PresenceChange[] | null;
 
@@ -67,14 +62,13 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly command: Redis;
   private readonly subscriber: Redis;
   private readonly replica: PresenceReplica;
+  private readonly sync: RedisReplicaSync;
   private readonly rules: PresenceRules;
   /** Tabs whose sockets this node holds: connection id → key and when last heard from. */
   private readonly local = new Map<string, { key: ConnectionKey; lastHeardAt: number }>();
   /** Drops that could not be written (Redis away): retried by the tick. */
   private readonly pendingDrops = new Map<string, { key: ConnectionKey; lastLiveAt: number }>();
   private readonly userQueues = new Map<string, Promise<unknown>>();
-  private readonly listeners = new Set<(change: RemoteUserChange) => void>();
-  private buffered: ChangeMessage[] | null = null;
   /** Since when the command connection is up: dead nodes are judged only after 2 × heartbeat of it. */
   private readySince: number | null = null;
   private beatTimer: NodeJS.Timeout | null = null;
@@ -95,6 +89,17 @@ export class RedisPresenceStore implements PresenceStore {
     };
     this.command = new Redis(options.url, connection);
     this.subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true });
+    this.sync = new RedisReplicaSync({
+      command: this.command,
+      keys: this.keys,
+      replica: this.replica,
+      nodeId: this.nodeId,
+      onError: (error) => this.onDown(error),
+      onLoaded: () => {
+        if (this.wasDown) this.options.logger.info("Redis is back; presence replica reloaded");
+        this.wasDown = false;
+      },
+    });
     for (const redis of [this.command, this.subscriber]) {
       redis.on("error", (error: Error) => this.onDown(error));
     }
@@ -106,8 +111,10 @@ export class RedisPresenceStore implements PresenceStore {
       this.readySince = null;
     });
     // Subscriptions come back by themselves; what was missed meanwhile comes from a resync.
-    this.subscriber.on("ready", () => void this.resync());
-    this.subscriber.on("message", (_channel: string, message: string) => this.onMessage(message));
+    this.subscriber.on("ready", () => void this.sync.resync());
+    this.subscriber.on("message", (_channel: string, message: string) =>
+      this.sync.onMessage(message),
+    );
   }
 
   /** Connects, subscribes, loads the replica and starts beating; throws if Redis cannot be reached. */
@@ -116,7 +123,7 @@ export class RedisPresenceStore implements PresenceStore {
       await this.command.connect();
       await this.subscriber.connect();
       await this.subscriber.subscribe(this.keys.changes);
-      await this.resync();
+      await this.sync.resync();
     } catch (error) {
       this.command.disconnect();
       this.subscriber.disconnect();
@@ -201,8 +208,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   onRemoteChange(listener: (change: RemoteUserChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.sync.onRemoteChange(listener);
   }
 
   health(): StoreHealth {
@@ -437,64 +443,6 @@ export class RedisPresenceStore implements PresenceStore {
     const member = this.keys.member(ref);
     if (due === null || !Number.isFinite(due)) await this.command.zrem(this.keys.due, member);
     else await this.command.zadd(this.keys.due, due, member);
-  }
-
-  private onMessage(text: string): void {
-    const message = JSON.parse(text) as ChangeMessage;
-    if (this.buffered !== null) {
-      this.buffered.push(message);
-      return;
-    }
-    this.receive(message);
-  }
-
-  private receive(message: ChangeMessage): void {
-    if (!this.replica.apply(message) || message.node === this.nodeId) return;
-    this.emit({ platform: message.platform, user: message.user, lastLiveAt: message.lastLiveAt });
-  }
-
-  /** Reloads the replica from Redis (at start and after every reconnect), then what arrived meanwhile. */
-  private async resync(): Promise<void> {
-    if (this.buffered !== null) return;
-    this.buffered = [];
-    try {
-      const snapshot: ReplicaUpdate[] = [];
-      let cursor = "0";
-      do {
-        const [next, keys] = await this.command.scan(
-          cursor,
-          "MATCH",
-          this.keys.userPattern,
-          "COUNT",
-          1000,
-        );
-        cursor = next;
-        const pipeline = this.command.pipeline();
-        for (const key of keys) pipeline.hmget(key, "rev", "data");
-        const values = (await pipeline.exec()) ?? [];
-        keys.forEach((key, i) => {
-          const ref = this.keys.parseUserKey(key);
-          const [error, value] = values[i] ?? [null, null];
-          if (ref === null || error || !Array.isArray(value)) return;
-          const [rev, data] = value as Array<string | null>;
-          snapshot.push({ ...ref, rev: Number(rev ?? 0), data: data ? data : null });
-        });
-      } while (cursor !== "0");
-      for (const changed of this.replica.reset(snapshot))
-        this.emit({ ...changed, lastLiveAt: null });
-      if (this.wasDown) this.options.logger.info("Redis is back; presence replica reloaded");
-      this.wasDown = false;
-    } catch (error) {
-      this.onDown(error as Error);
-    } finally {
-      const buffered = this.buffered ?? [];
-      this.buffered = null;
-      for (const message of buffered) this.receive(message);
-    }
-  }
-
-  private emit(change: RemoteUserChange): void {
-    for (const listener of this.listeners) listener(change);
   }
 
   private onDown(error: Error): void {

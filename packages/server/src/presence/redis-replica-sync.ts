@@ -1,0 +1,90 @@
+// Keeps a node's presence replica current from Redis: SCAN reload, then the pub/sub change feed.
+import type { Redis } from "ioredis";
+import type { PresenceReplica, ReplicaUpdate } from "./presence-replica.js";
+import type { RemoteUserChange } from "./presence-store.js";
+import type { RedisPresenceKeys } from "./redis-presence-keys.js";
+
+/** What a node published: the user's value at a revision. */
+export interface ChangeMessage extends ReplicaUpdate {
+  node: string;
+  lastLiveAt: number | null;
+}
+
+export interface RedisReplicaSyncOptions {
+  /** The command connection (SCAN, HMGET); the subscriber's messages come in by `onMessage`. */
+  command: Redis;
+  keys: RedisPresenceKeys;
+  replica: PresenceReplica;
+  /** This node: its own changes are in the replica already and are not announced again. */
+  nodeId: string;
+  /** A reload failed (Redis away); the next reconnect tries again. */
+  onError: (error: Error) => void;
+  /** A reload completed. */
+  onLoaded: () => void;
+}
+
+export class RedisReplicaSync {
+  private readonly listeners = new Set<(change: RemoteUserChange) => void>();
+  /** Messages that arrive during a reload, applied after it (older revisions are ignored). */
+  private buffered: ChangeMessage[] | null = null;
+
+  constructor(private readonly options: RedisReplicaSyncOptions) {}
+
+  /** Called with every change another node (or this one) wrote and changed a user in the replica. */
+  onRemoteChange(listener: (change: RemoteUserChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One message of the changes channel. */
+  onMessage(text: string): void {
+    const message = JSON.parse(text) as ChangeMessage;
+    if (this.buffered !== null) {
+      this.buffered.push(message);
+      return;
+    }
+    this.receive(message);
+  }
+
+  /** Reloads the replica from Redis (at start and after every reconnect), then what arrived meanwhile. */
+  async resync(): Promise<void> {
+    if (this.buffered !== null) return;
+    this.buffered = [];
+    const { command, keys, replica } = this.options;
+    try {
+      const snapshot: ReplicaUpdate[] = [];
+      let cursor = "0";
+      do {
+        const [next, found] = await command.scan(cursor, "MATCH", keys.userPattern, "COUNT", 1000);
+        cursor = next;
+        const pipeline = command.pipeline();
+        for (const key of found) pipeline.hmget(key, "rev", "data");
+        const values = (await pipeline.exec()) ?? [];
+        found.forEach((key, i) => {
+          const ref = keys.parseUserKey(key);
+          const [error, value] = values[i] ?? [null, null];
+          if (ref === null || error || !Array.isArray(value)) return;
+          const [rev, data] = value as Array<string | null>;
+          snapshot.push({ ...ref, rev: Number(rev ?? 0), data: data ? data : null });
+        });
+      } while (cursor !== "0");
+      for (const changed of replica.reset(snapshot)) this.emit({ ...changed, lastLiveAt: null });
+      this.options.onLoaded();
+    } catch (error) {
+      this.options.onError(error as Error);
+    } finally {
+      const buffered = this.buffered ?? [];
+      this.buffered = null;
+      for (const message of buffered) this.receive(message);
+    }
+  }
+
+  private receive(message: ChangeMessage): void {
+    if (!this.options.replica.apply(message) || message.node === this.options.nodeId) return;
+    this.emit({ platform: message.platform, user: message.user, lastLiveAt: message.lastLiveAt });
+  }
+
+  private emit(change: RemoteUserChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
