@@ -35,6 +35,7 @@ import { EventRetention } from "./storage/event-retention.js";
 import { FactWriter } from "./storage/fact-writer.js";
 import { openStorage } from "./storage/open-storage.js";
 import type { Storage } from "./storage/storage.js";
+import { StorageHealth } from "./storage/storage-health.js";
 import { RedisDirectorySync } from "./users/redis-directory-sync.js";
 import { UserDirectory } from "./users/user-directory.js";
 
@@ -56,6 +57,7 @@ export interface Rollcall {
   directory: UserDirectory;
   platforms: PlatformRegistry;
   writer: FactWriter;
+  storageHealth: StorageHealth;
   logger: Logger;
   /**
    * Drains: new requests get 503 and new sockets are refused, tracker sockets close with 1012
@@ -86,6 +88,14 @@ export async function startRollcall(
     maxPending: 2_000,
     onError: (error) => logger.error({ err: error }, "writing facts failed; will retry"),
   });
+  const storageHealth = new StorageHealth(storage, writer, {
+    probeEveryMs: 1_000,
+    onChange: (state, error) =>
+      state === "down"
+        ? logger.error({ err: error }, "storage unreachable; events are refused until it is back")
+        : logger.info("storage reachable again"),
+  });
+  storageHealth.start();
   const rules: PresenceRules = {
     heartbeatMs: config.heartbeatMs,
     httpLiveMs: config.httpLiveMs,
@@ -178,14 +188,20 @@ export async function startRollcall(
     auth,
     dashboardDir: options.dashboardDir ?? join(here, "../../dashboard/dist"),
     trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
-    health: () => ({
-      status: presence.health().presence === "down" ? "degraded" : "ok",
-      storage: config.databaseUrl ? "postgres" : "sqlite",
-      // "memory" (one node), or the shared Redis: "ok" / "down" (presence changes refused).
-      presence: presence.health().presence,
-      trackerSockets: sockets?.count() ?? 0,
-      dashboards: feed.clientCount(),
-    }),
+    health: () => {
+      const presenceState = presence.health().presence;
+      // "down": writes fail or the database does not answer (events refused, analytics 503).
+      const storageState = storageHealth.state();
+      return {
+        status: presenceState === "down" || storageState === "down" ? "degraded" : "ok",
+        database: config.databaseUrl ? "postgres" : "sqlite",
+        storage: storageState,
+        // "memory" (one node), or the shared Redis: "ok" / "down" (presence changes refused).
+        presence: presenceState,
+        trackerSockets: sockets?.count() ?? 0,
+        dashboards: feed.clientCount(),
+      };
+    },
   });
 
   let isDraining = false;
@@ -212,6 +228,7 @@ export async function startRollcall(
     directory,
     platforms,
     writer,
+    storageHealth,
     logger,
     close() {
       closing ??= (async () => {
@@ -224,6 +241,7 @@ export async function startRollcall(
         await retention?.stop();
         // Requests and frames already being handled get their facts flushed (and their 2xx or ack).
         await writer.close();
+        await storageHealth.stop();
         await settle();
         server.closeAllConnections();
         directorySync?.close();

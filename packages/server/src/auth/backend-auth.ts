@@ -33,7 +33,8 @@ export class BackendAuth {
       platform = this.find(presented);
     }
     if (platform === null) throw new AppError("unauthorized", "not a platform secret");
-    if (this.clock() - this.readAt > FRESH_MS) void this.reload();
+    // Storage down: the secrets known keep working; the next request tries again.
+    if (this.clock() - this.readAt > FRESH_MS) void this.reload().catch(() => undefined);
     return platform;
   }
 

@@ -19,7 +19,15 @@ export class PlatformRegistry {
     const cached = this.cache.get(id);
     const now = this.clock();
     if (cached && now - cached.readAt < (recheck ? RECHECK_MS : FRESH_MS)) return cached.record;
-    const record = await this.storage.getPlatform(id);
+    let record: PlatformRecord | null;
+    try {
+      record = await this.storage.getPlatform(id);
+    } catch (error) {
+      // Storage down: trackers keep being verified with the secrets known, re-read a second later.
+      if (!cached || recheck) throw error;
+      cached.readAt = now - FRESH_MS + RECHECK_MS;
+      return cached.record;
+    }
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, { record, readAt: now });
     return record;

@@ -1,5 +1,6 @@
 // AppError: an expected failure with a stable code; the one place that maps it to responses.
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "@rollcall/protocol";
+import { isStorageUnavailable } from "../storage/storage-unavailable.js";
 
 export class AppError extends Error {
   override name = "AppError";
@@ -17,6 +18,18 @@ export class AppError extends Error {
   toBody(): ErrorBody {
     return { error: { code: this.code, message: this.message } };
   }
+}
+
+/**
+ * The expected failure an error stands for: itself if an AppError, `unavailable` when the
+ * database cannot be reached (nothing was accepted; retry later), or null for a bug.
+ */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (isStorageUnavailable(error)) {
+    return new AppError("unavailable", "storage is unavailable; retry shortly");
+  }
+  return null;
 }
 
 /** Turns zod issues into one message naming each field: `events[3].name: required`. */

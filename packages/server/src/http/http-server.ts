@@ -1,7 +1,7 @@
 // The HTTP server: routes each request, maps every failure to a JSON error, never crashes.
 import { createServer, type Server } from "node:http";
 import type { Logger } from "pino";
-import { AppError } from "./app-error.js";
+import { AppError, toAppError } from "./app-error.js";
 import { sendError, setSecurityHeaders } from "./http-io.js";
 import type { Router } from "./router.js";
 
@@ -24,8 +24,10 @@ export function createHttpServer(
       if (!found) throw new AppError("not_found", `nothing at ${url.pathname.slice(0, 200)}`);
       await found.handler({ req, res, url, params: found.params });
     } catch (error) {
-      if (error instanceof AppError) {
-        sendError(res, error);
+      const expected = toAppError(error);
+      if (expected) {
+        if (expected.status === 503) res.setHeader("retry-after", "1");
+        sendError(res, expected);
       } else if (isDraining()) {
         // Storage closing under a request in flight: nothing was accepted, so the client retries.
         res.setHeader("connection", "close");

@@ -376,7 +376,15 @@ export const openApiDocument = {
       },
     },
     "/healthz": {
-      get: { summary: "Health of this node", responses: { "200": { description: "ok" } } },
+      get: {
+        summary: "Health of this node",
+        responses: {
+          "200": {
+            description:
+              "{ status: ok | degraded, storage: ok | down, database: sqlite | postgres, presence: memory | ok | down, trackerSockets, dashboards }",
+          },
+        },
+      },
     },
   },
 } as const;

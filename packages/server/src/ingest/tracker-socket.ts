@@ -10,7 +10,7 @@ import {
 } from "@rollcall/protocol";
 import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
-import { AppError, describeIssues } from "../http/app-error.js";
+import { AppError, describeIssues, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
 import { findNulCharacter } from "../http/nul-characters.js";
 import type { ConnectionKey } from "../presence/types.js";
@@ -241,16 +241,18 @@ class TrackerSocket {
   }
 
   private failed(error: unknown): void {
-    if (error instanceof AppError) {
+    // Storage unreachable becomes `unavailable` and 1012: the tracker resends after reconnecting.
+    const expected = toAppError(error);
+    if (expected) {
       const code =
-        error.status === 401
+        expected.status === 401
           ? CLOSE_CODES.badToken
-          : error.status === 429
+          : expected.status === 429
             ? CLOSE_CODES.rateLimited
-            : error.status === 503
+            : expected.status === 503
               ? CLOSE_CODES.restart
               : CLOSE_CODES.badMessage;
-      this.fail(error, code);
+      this.fail(expected, code);
     } else {
       // Not acknowledged: the tracker keeps the event and resends it after reconnecting.
       this.options.logger.error({ err: error }, "tracker message failed");

@@ -138,6 +138,10 @@ export class PresenceBoard {
           at: now,
         });
       })
+      // Storage down: the live board goes on with the last average, tried again when it is stale.
+      .catch(() => {
+        this.avgCache.set(platform, { value: this.avgCache.get(platform)?.value ?? 0, at: now });
+      })
       .finally(() => this.avgLoading.delete(platform));
     this.avgLoading.set(platform, job);
     return job;

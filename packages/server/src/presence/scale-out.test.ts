@@ -229,7 +229,12 @@ describe.skipIf(!hasRedis || !hasPostgres)(
         string,
         unknown
       >;
-      expect(health).toMatchObject({ status: "ok", storage: "postgres", presence: "ok" });
+      expect(health).toMatchObject({
+        status: "ok",
+        database: "postgres",
+        storage: "ok",
+        presence: "ok",
+      });
     });
   },
 );

@@ -63,6 +63,40 @@ describe("FactWriter", () => {
     expect(batches[0]!.events).toHaveLength(0);
   });
 
+  it("says it is failing until a write succeeds, and retries at once when told storage is back", async () => {
+    const { storage, batches, setFailing } = recordingStorage();
+    const writer = new FactWriter(storage, {
+      flushEveryMs: 60_000,
+      maxPending: 1000,
+      onError: () => {},
+    });
+    setFailing(true);
+    writer.addChanges([visit]);
+    await writer.flush();
+    expect(writer.isFailing()).toBe(true);
+    setFailing(false);
+    writer.retryNow();
+    await writer.flush();
+    expect(writer.isFailing()).toBe(false);
+    expect(batches).toHaveLength(1);
+  });
+
+  it("is healthy again on retry when only refused events had failed (nothing is left to write)", async () => {
+    const { storage, batches, setFailing } = recordingStorage();
+    const writer = new FactWriter(storage, {
+      flushEveryMs: 60_000,
+      maxPending: 1000,
+      onError: () => {},
+    });
+    setFailing(true);
+    await expect(writer.addEvents([event("a")])).rejects.toThrow("database is down");
+    expect(writer.isFailing()).toBe(true);
+    setFailing(false);
+    writer.retryNow();
+    expect(writer.isFailing()).toBe(false);
+    expect(batches).toHaveLength(0);
+  });
+
   it("drops what arrives after close instead of writing to a closed store", async () => {
     const { storage, batches } = recordingStorage();
     const writer = new FactWriter(storage, { flushEveryMs: 10, maxPending: 1, onError: () => {} });

@@ -26,6 +26,8 @@ export class FactWriter {
   private pending = 0;
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The delay `timer` was set with: a retry far off is brought forward when someone waits. */
+  private timerDelay = 0;
   private immediate: NodeJS.Immediate | null = null;
   /** Consecutive failed flushes: retries back off while storage is down. */
   private failures = 0;
@@ -105,6 +107,25 @@ export class FactWriter {
     return done;
   }
 
+  /** True from a failed flush until one succeeds: facts wait and events are refused meanwhile. */
+  isFailing(): boolean {
+    return this.failures > 0;
+  }
+
+  /**
+   * Storage is reachable again (a health probe answered): retries now instead of at the end of
+   * the backoff. With nothing waiting, nothing failed is left, and the writer is healthy again.
+   */
+  retryNow(): void {
+    if (this.failures === 0 || this.isClosed) return;
+    if (this.pending === 0 && this.waiters.length === 0 && !this.flushing) {
+      this.failures = 0;
+      return;
+    }
+    this.cancelScheduled();
+    void this.flush();
+  }
+
   /** Writes everything waiting; resolves when it is durable. */
   async flush(): Promise<void> {
     this.cancelScheduled();
@@ -159,13 +180,17 @@ export class FactWriter {
   /**
    * Group commit: someone waiting for durability (or a full batch) flushes on the next turn, and
    * whatever arrives during a flush goes in the next one; presence facts alone wait up to
-   * flushEveryMs. After a failure, retries back off instead of spinning.
+   * flushEveryMs. After a failure, retries back off instead of spinning: up to 10 s for
+   * presence facts, 1 s when someone waits (an event is refused or accepted within a second).
    */
   private schedule(): void {
     if (this.isClosed || this.flushing || (this.pending === 0 && this.waiters.length === 0)) return;
     if (this.failures > 0) {
+      const longest = this.waiters.length > 0 ? 1_000 : 10_000;
+      const delay = Math.min(longest, 100 * 2 ** Math.min(this.failures, 7));
+      if (this.timer && this.timerDelay > delay) this.cancelScheduled();
       if (!this.timer) {
-        const delay = Math.min(10_000, 100 * 2 ** Math.min(this.failures, 7));
+        this.timerDelay = delay;
         this.timer = setTimeout(() => {
           this.timer = null;
           void this.flush();
@@ -182,6 +207,7 @@ export class FactWriter {
       return;
     }
     if (!this.timer) {
+      this.timerDelay = this.options.flushEveryMs;
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.flush();

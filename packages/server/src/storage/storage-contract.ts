@@ -24,6 +24,10 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       expect((await storage.migrate()).applied).toEqual([]);
     });
 
+    it("answers a ping while the database is reachable", async () => {
+      await expect(storage.ping()).resolves.toBeUndefined();
+    });
+
     it("keeps platforms with their secrets and rotates them", async () => {
       await storage.createPlatform({ id: "p1", name: "P1", secrets: ["a"], createdAt: T0 });
       await storage.setPlatformSecrets("p1", ["a", "b"]);

@@ -192,6 +192,8 @@ export interface Storage {
   /** Brings the schema to the latest version; safe to call on every start. */
   migrate(): Promise<{ applied: number[] }>;
   close(): Promise<void>;
+  /** The cheapest round trip to the database; rejects while it cannot be reached (health probe). */
+  ping(): Promise<void>;
 
   createPlatform(platform: PlatformRecord): Promise<void>;
   getPlatform(id: string): Promise<PlatformRecord | null>;

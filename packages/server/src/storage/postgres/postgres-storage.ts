@@ -59,6 +59,9 @@ export function openPostgresStorage(url: string): Storage {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // Without it, a database that drops packets (rather than refusing) hangs every request; with
+    // it they fail as `unavailable` (also when all 10 connections stay busy that long).
+    connectionTimeoutMillis: 5_000,
     types: numericTypes,
     // Our statements are short, and the planner overestimates generate_series: JIT compiling
     // took half of a 10,000-event write and saved nothing.
@@ -87,6 +90,10 @@ class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.run("SELECT 1", []);
   }
 
   async createPlatform(platform: PlatformRecord): Promise<void> {

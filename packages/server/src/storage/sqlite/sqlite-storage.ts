@@ -94,6 +94,10 @@ class SqliteStorage implements Storage {
     this.db.close();
   }
 
+  async ping(): Promise<void> {
+    this.stmt("SELECT 1").get();
+  }
+
   async createPlatform(platform: PlatformRecord): Promise<void> {
     this.stmt("INSERT INTO platforms (id, name, secrets, created_at) VALUES (?, ?, ?, ?)").run(
       platform.id,
