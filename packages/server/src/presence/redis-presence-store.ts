@@ -1,15 +1,14 @@
-// RedisPresenceStore: each user's engine state in Redis, changed by compare-and-set; a local replica.
+// RedisPresenceStore: nodes sharing presence in Redis; owned sockets, dead nodes, ticks, a replica.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { AppError } from "../http/app-error.js";
 import { activeApps, applyPresenceEvent, listUserViews, openSessions, viewUser } from "./engine.js";
-import { decodeUser, encodeUser, placeUser, toUserPresence } from "./presence-codec.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
-import { RedisPresenceKeys, type UserRef } from "./redis-presence-keys.js";
-import { type ChangeMessage, RedisReplicaSync } from "./redis-replica-sync.js";
-import { createPresenceState, findUser, type PresenceState } from "./state.js";
+import { RedisPresenceKeys } from "./redis-presence-keys.js";
+import { RedisReplicaSync } from "./redis-replica-sync.js";
+import { RedisUserWriter } from "./redis-user-writer.js";
+import { findUser } from "./state.js";
 import type {
   ConnectionKey,
   LiveUser,
@@ -21,21 +20,6 @@ import type {
   UserPresenceView,
 } from "./types.js";
 
-/**
- * Writes a user's new value only if nobody wrote since it was read (same `rev`), and publishes it
- * in the same step, so replicas receive every user's values in the order they were written.
- * One key: cluster-safe. A tombstone (empty data) expires; its rev outlives replicas' resyncs.
- */
-const CAS_SCRIPT = `
-local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
-if rev ~= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'rev', rev + 1, 'data', ARGV[2])
-if ARGV[2] == '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
-redis.call('PUBLISH', ARGV[4], ARGV[5])
-return 1`;
-
-const TOMBSTONE_MS = 3_600_000;
-const MAX_ATTEMPTS = 50;
 const DUE_BATCH = 500;
 
 export interface RedisPresenceStoreOptions {
@@ -47,9 +31,6 @@ export interface RedisPresenceStoreOptions {
   /** Defaults to a random id: a restarted node is a new node. */
   nodeId?: string;
 }
-
-/** Decides one user's next state from the current one; null: leave it as it is. */
-type Decide = (state: PresenceState, owners: Record<string, string>) => PresenceChange[] | null;
 
 /**
  * Choose it to run several nodes behind a load balancer (ROLLCALL_REDIS_URL). Each node owns its
@@ -63,12 +44,12 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly subscriber: Redis;
   private readonly replica: PresenceReplica;
   private readonly sync: RedisReplicaSync;
+  private readonly writer: RedisUserWriter;
   private readonly rules: PresenceRules;
   /** Tabs whose sockets this node holds: connection id → key and when last heard from. */
   private readonly local = new Map<string, { key: ConnectionKey; lastHeardAt: number }>();
   /** Drops that could not be written (Redis away): retried by the tick. */
   private readonly pendingDrops = new Map<string, { key: ConnectionKey; lastLiveAt: number }>();
-  private readonly userQueues = new Map<string, Promise<unknown>>();
   /** Since when the command connection is up: dead nodes are judged only after 2 × heartbeat of it. */
   private readySince: number | null = null;
   private beatTimer: NodeJS.Timeout | null = null;
@@ -89,6 +70,13 @@ export class RedisPresenceStore implements PresenceStore {
     };
     this.command = new Redis(options.url, connection);
     this.subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true });
+    this.writer = new RedisUserWriter({
+      command: this.command,
+      keys: this.keys,
+      rules: this.rules,
+      replica: this.replica,
+      nodeId: this.nodeId,
+    });
     this.sync = new RedisReplicaSync({
       command: this.command,
       keys: this.keys,
@@ -146,12 +134,12 @@ export class RedisPresenceStore implements PresenceStore {
           if (held.key.platform === event.platform && held.key.user === event.user)
             this.local.delete(id);
         }
-        return this.change(event, (state) => applyPresenceEvent(state, event, now));
+        return this.writer.change(event, (state) => applyPresenceEvent(state, event, now));
       case "disconnect":
         return this.disconnect(event.key, now, event.lastLiveAt);
       case "connect":
         this.local.set(connectionId(event.key), { key: event.key, lastHeardAt: now });
-        return this.change(event.key, (state, owners) => {
+        return this.writer.change(event.key, (state, owners) => {
           owners[event.key.tab] = this.nodeId;
           return applyPresenceEvent(state, event, now);
         });
@@ -160,7 +148,7 @@ export class RedisPresenceStore implements PresenceStore {
         if (!this.isMine(key)) return [];
         const held = this.local.get(connectionId(key));
         if (held) held.lastHeardAt = now;
-        return this.change(key, (state) => applyPresenceEvent(state, event, now));
+        return this.writer.change(key, (state) => applyPresenceEvent(state, event, now));
       }
     }
   }
@@ -218,7 +206,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   async close(): Promise<void> {
     if (this.beatTimer) clearInterval(this.beatTimer);
-    await Promise.allSettled([...this.userQueues.values()]);
+    await this.writer.settled();
     // Left as they are: the tabs reconnect elsewhere, and other nodes drop what is left of this one.
     this.command.disconnect();
     this.subscriber.disconnect();
@@ -235,7 +223,9 @@ export class RedisPresenceStore implements PresenceStore {
     if (held) held.lastHeardAt = now;
     // HTTP tabs have no socket to vouch for them: their deadline is the stored lastSeenAt.
     if (this.replica.transportOf(key) !== "http") return [];
-    return this.change(key, (state) => applyPresenceEvent(state, { type: "heartbeat", key }, now));
+    return this.writer.change(key, (state) =>
+      applyPresenceEvent(state, { type: "heartbeat", key }, now),
+    );
   }
 
   private async disconnect(
@@ -264,7 +254,7 @@ export class RedisPresenceStore implements PresenceStore {
     lastLiveAt: number,
     now: number,
   ): Promise<PresenceChange[]> {
-    return this.change(key, (state, owners) => {
+    return this.writer.change(key, (state, owners) => {
       const connection = findUser(state, key.platform, key.user)?.connections.get(key.tab);
       if (connection === undefined) return null;
       if (connection.transport === "ws" && owners[key.tab] !== owner) return null;
@@ -275,7 +265,7 @@ export class RedisPresenceStore implements PresenceStore {
   private async restore(sessions: RestoredSession[], now: number): Promise<PresenceChange[]> {
     const changes: PresenceChange[] = [];
     for (const session of sessions) {
-      const restored = await this.change(session, (state) =>
+      const restored = await this.writer.change(session, (state) =>
         findUser(state, session.platform, session.user) === undefined
           ? applyPresenceEvent(state, { type: "restore", sessions: [session] }, now)
           : null,
@@ -307,7 +297,7 @@ export class RedisPresenceStore implements PresenceStore {
         const ref = this.keys.parseMember(member);
         if (ref === null) continue;
         changes.push(
-          ...(await this.change(
+          ...(await this.writer.change(
             ref,
             (state) => applyPresenceEvent(state, { type: "tick" }, now),
             true,
@@ -356,95 +346,6 @@ export class RedisPresenceStore implements PresenceStore {
     }
   }
 
-  /**
-   * Applies `decide` to the user's stored state under compare-and-set, retrying on a conflict;
-   * one user at a time on this node so that a tab's events keep their order.
-   */
-  private change(ref: UserRef, decide: Decide, isTick = false): Promise<PresenceChange[]> {
-    const id = `${ref.platform}\u0000${ref.user}`;
-    const previous = this.userQueues.get(id) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.changeNow(ref, decide, isTick),
-      () => this.changeNow(ref, decide, isTick),
-    );
-    this.userQueues.set(id, next);
-    void next.then(
-      () => this.userQueues.get(id) === next && this.userQueues.delete(id),
-      () => this.userQueues.get(id) === next && this.userQueues.delete(id),
-    );
-    return next;
-  }
-
-  private async changeNow(
-    ref: UserRef,
-    decide: Decide,
-    isTick: boolean,
-  ): Promise<PresenceChange[]> {
-    const key = this.keys.user(ref);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      let values: Array<string | null>;
-      try {
-        values = await this.command.hmget(key, "rev", "data");
-      } catch (error) {
-        throw unavailable(error);
-      }
-      const [revText = null, data = null] = values;
-      const rev = Number(revText ?? 0);
-      const state = createPresenceState(this.rules);
-      // A tick must look at the user whatever the engine-wide shortcut says.
-      state.nextDueAt = isTick ? 0 : Number.POSITIVE_INFINITY;
-      const stored = data ? decodeUser(data) : null;
-      if (stored) placeUser(state, toUserPresence(stored.presence));
-      const owners = { ...(stored?.owners ?? {}) };
-      const before = data ?? "";
-      const changes = decide(state, owners);
-      const presence = findUser(state, ref.platform, ref.user);
-      for (const tab of Object.keys(owners)) {
-        if (!presence?.connections.has(tab)) delete owners[tab];
-      }
-      const after = presence === undefined ? "" : encodeUser(presence, owners);
-      const due = presence === undefined ? null : state.nextDueAt;
-      if (changes === null || after === before) {
-        if (isTick) await this.setDue(ref, due);
-        return [];
-      }
-      const message: ChangeMessage = {
-        node: this.nodeId,
-        platform: ref.platform,
-        user: ref.user,
-        rev: rev + 1,
-        data: after === "" ? null : after,
-        lastLiveAt: presence === undefined ? lastLiveOf(changes) : null,
-      };
-      let written: unknown;
-      try {
-        written = await this.command.eval(
-          CAS_SCRIPT,
-          1,
-          key,
-          rev,
-          after,
-          TOMBSTONE_MS,
-          this.keys.changes,
-          JSON.stringify(message),
-        );
-      } catch (error) {
-        throw unavailable(error);
-      }
-      if (written !== 1) continue;
-      this.replica.apply(message);
-      await this.setDue(ref, due).catch(() => undefined);
-      return changes;
-    }
-    throw new AppError("unavailable", "presence is too contended for this user right now; retry");
-  }
-
-  private async setDue(ref: UserRef, due: number | null): Promise<void> {
-    const member = this.keys.member(ref);
-    if (due === null || !Number.isFinite(due)) await this.command.zrem(this.keys.due, member);
-    else await this.command.zadd(this.keys.due, due, member);
-  }
-
   private onDown(error: Error): void {
     if (this.wasDown) return;
     this.wasDown = true;
@@ -457,15 +358,4 @@ export class RedisPresenceStore implements PresenceStore {
 
 function connectionId(key: ConnectionKey): string {
   return `${key.platform}\u0000${key.user}\u0000${key.tab}`;
-}
-
-function unavailable(error: unknown): AppError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new AppError("unavailable", `presence is unavailable (Redis: ${reason}); retry shortly`);
-}
-
-/** A user no longer held: the end of their session is their last live moment. */
-function lastLiveOf(changes: readonly PresenceChange[]): number | null {
-  for (const change of changes) if (change.type === "sessionEnded") return change.endedAt;
-  return null;
 }
