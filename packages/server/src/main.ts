@@ -115,7 +115,11 @@ export async function startRollcall(
   await presence.start(storage);
 
   const verifier = new TokenVerifier(platforms.secretsOf);
-  const auth = new ViewerAuth(storage, verifier, { sessionTtlMs: 12 * 3_600_000, clock });
+  const auth = new ViewerAuth(storage, verifier, {
+    sessionTtlMs: 12 * 3_600_000,
+    sameSite: config.cookieSameSite,
+    clock,
+  });
   const board = new PresenceBoard(presence, directory, storage);
   const feed = new PresenceFeed(board, {
     coalesceMs: 5,

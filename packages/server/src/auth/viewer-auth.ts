@@ -6,14 +6,16 @@ import { AppError } from "../http/app-error.js";
 import { parseCookies } from "../http/http-io.js";
 import type { Storage } from "../storage/storage.js";
 import { verifyPassword } from "./passwords.js";
+import { type CookieSameSite, SESSION_COOKIE, sessionCookie } from "./session-cookie.js";
 import type { TokenVerifier } from "./token-verifier.js";
 
-export const SESSION_COOKIE = "rollcall_session";
 /** Header a cookie-authenticated request must carry to change state (CSRF defence). */
 export const CSRF_HEADER = "x-rollcall-csrf";
 
 export interface ViewerAuthOptions {
   sessionTtlMs: number;
+  /** SameSite of the session cookie (ROLLCALL_COOKIE_SAMESITE). */
+  sameSite: CookieSameSite;
   clock: () => number;
 }
 
@@ -44,7 +46,12 @@ export class ViewerAuth {
     return session ? { viewer: session.viewer, via: "cookie" } : null;
   }
 
-  /** Like identify(), but a request without a viewer is refused; state changes need the CSRF header. */
+  /**
+   * Like identify(), but a request without a viewer is refused; state changes need the CSRF header.
+   * The header, not SameSite, is the CSRF defence (so it holds with ROLLCALL_COOKIE_SAMESITE=none):
+   * another site can only add a custom header after a CORS preflight, and Rollcall grants none
+   * with credentials.
+   */
   async require(req: IncomingMessage): Promise<Viewer> {
     const found = await this.identify(req);
     if (!found) throw new AppError("unauthorized", "sign in, or send a viewer token");
@@ -56,17 +63,19 @@ export class ViewerAuth {
   }
 
   /** Starts a cookie session; returns the Set-Cookie header value. */
-  async startSession(viewer: Viewer, isSecure: boolean): Promise<string> {
+  async startSession(viewer: Viewer, isHttps: boolean): Promise<string> {
     const id = randomBytes(32).toString("base64url");
     const expiresAt = this.options.clock() + this.options.sessionTtlMs;
     await this.storage.saveViewerSession({ idHash: hashId(id), viewer, expiresAt });
-    return cookieHeader(id, Math.floor(this.options.sessionTtlMs / 1000), isSecure);
+    const maxAge = Math.floor(this.options.sessionTtlMs / 1000);
+    return sessionCookie(id, maxAge, { sameSite: this.options.sameSite, isHttps });
   }
 
-  async endSession(req: IncomingMessage, isSecure: boolean): Promise<string> {
+  /** Ends the request's session; returns a Set-Cookie value that clears the same cookie. */
+  async endSession(req: IncomingMessage, isHttps: boolean): Promise<string> {
     const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (cookie) await this.storage.deleteViewerSession(hashId(cookie));
-    return cookieHeader("", 0, isSecure);
+    return sessionCookie("", 0, { sameSite: this.options.sameSite, isHttps });
   }
 
   /** Operators sign in with email and password; they own the default platform. */
@@ -87,17 +96,4 @@ export class ViewerAuth {
 
 function hashId(id: string): string {
   return createHash("sha256").update(id).digest("hex");
-}
-
-function cookieHeader(value: string, maxAgeSeconds: number, isSecure: boolean): string {
-  // SameSite=Lax keeps the cookie off cross-site requests; behind HTTPS it is also Secure.
-  const parts = [
-    `${SESSION_COOKIE}=${value}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAgeSeconds}`,
-  ];
-  if (isSecure) parts.push("Secure");
-  return parts.join("; ");
 }

@@ -12,6 +12,7 @@ describe("loadConfig", () => {
     expect(config.httpLiveMs).toBe(45_000);
     expect(config.databaseUrl).toBeNull();
     expect(config.messageEvents).toEqual(["message"]);
+    expect(config.cookieSameSite).toBe("lax");
   });
 
   it("names the variable that is wrong", () => {
@@ -32,5 +33,21 @@ describe("loadConfig", () => {
       "message",
       "chat",
     ]);
+  });
+
+  it("reads the session cookie's SameSite, and names the choices when it is wrong", () => {
+    expect(loadConfig({ ROLLCALL_COOKIE_SAMESITE: "strict" }).cookieSameSite).toBe("strict");
+    expect(() => loadConfig({ ROLLCALL_COOKIE_SAMESITE: "None" })).toThrow(
+      /ROLLCALL_COOKIE_SAMESITE: .*"lax"\|"strict"\|"none"/,
+    );
+  });
+
+  it("refuses SameSite none unless HTTPS comes from a trusted proxy", () => {
+    expect(() => loadConfig({ ROLLCALL_COOKIE_SAMESITE: "none" })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ ROLLCALL_COOKIE_SAMESITE: "none", ROLLCALL_TRUST_PROXY: "false" }),
+    ).toThrow(/ROLLCALL_COOKIE_SAMESITE: none needs HTTPS.*ROLLCALL_TRUST_PROXY=true/);
+    const proxied = loadConfig({ ROLLCALL_COOKIE_SAMESITE: "none", ROLLCALL_TRUST_PROXY: "true" });
+    expect(proxied.cookieSameSite).toBe("none");
   });
 });

@@ -39,6 +39,11 @@ const envSchema = z.object({
   ROLLCALL_MESSAGE_EVENTS: z.string().default("message"),
   /** Behind a reverse proxy: believe its X-Forwarded-For / X-Forwarded-Proto. */
   ROLLCALL_TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false"),
+  /**
+   * SameSite of the viewer session cookie. `none` lets /embed work in a cross-site iframe; it needs
+   * HTTPS (the cookie is then Secure and Partitioned), so it is refused without ROLLCALL_TRUST_PROXY.
+   */
+  ROLLCALL_COOKIE_SAMESITE: z.enum(["lax", "strict", "none"]).default("lax"),
   /** Drop raw events older than this many days (rollups keep the charts); unset keeps them. */
   ROLLCALL_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   ROLLCALL_LOG_LEVEL: z
@@ -62,6 +67,8 @@ export interface Config {
   graceMs: number;
   messageEvents: string[];
   trustProxy: boolean;
+  /** SameSite of the viewer session cookie; "none" implies HTTPS through a trusted proxy. */
+  cookieSameSite: z.infer<typeof envSchema>["ROLLCALL_COOKIE_SAMESITE"];
   /** null: keep raw events forever. */
   eventRetentionDays: number | null;
   logLevel: z.infer<typeof envSchema>["ROLLCALL_LOG_LEVEL"];
@@ -88,6 +95,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       "invalid settings:\n  ROLLCALL_SESSION_GRACE_SECONDS: must be at least twice ROLLCALL_HEARTBEAT_SECONDS",
     );
   }
+  const trustProxy = e.ROLLCALL_TRUST_PROXY === "true" || e.ROLLCALL_TRUST_PROXY === "1";
+  // Browsers drop a SameSite=None cookie that is not Secure, and one that is Secure unless the
+  // page is HTTPS. Rollcall speaks plain HTTP, so HTTPS can only come from a trusted proxy.
+  if (e.ROLLCALL_COOKIE_SAMESITE === "none" && !trustProxy) {
+    throw new ConfigError(
+      "invalid settings:\n  ROLLCALL_COOKIE_SAMESITE: none needs HTTPS (the cookie must be Secure); " +
+        "Rollcall speaks plain HTTP, so serve it through a reverse proxy that terminates HTTPS " +
+        "and set ROLLCALL_TRUST_PROXY=true",
+    );
+  }
   const messageEvents = e.ROLLCALL_MESSAGE_EVENTS.split(",")
     .map((name) => name.trim())
     .filter(Boolean);
@@ -104,7 +121,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idleMs: e.ROLLCALL_IDLE_SECONDS * 1000,
     graceMs: e.ROLLCALL_SESSION_GRACE_SECONDS * 1000,
     messageEvents: messageEvents.length > 0 ? messageEvents : ["message"],
-    trustProxy: e.ROLLCALL_TRUST_PROXY === "true" || e.ROLLCALL_TRUST_PROXY === "1",
+    trustProxy,
+    cookieSameSite: e.ROLLCALL_COOKIE_SAMESITE,
     eventRetentionDays: e.ROLLCALL_EVENT_RETENTION_DAYS ?? null,
     logLevel: e.ROLLCALL_LOG_LEVEL,
   };

@@ -1,0 +1,99 @@
+// Session cookies from /embed and the login page under each ROLLCALL_COOKIE_SAMESITE, and CSRF with them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
+
+/** The request a cross-site iframe on the host platform makes through the HTTPS proxy. */
+const viaHttpsProxy = { "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7" };
+
+async function embed(rollcall: TestRollcall, headers: Record<string, string> = {}) {
+  const response = await fetch(`${rollcall.url}/embed?token=${await rollcall.viewerToken()}`, {
+    redirect: "manual",
+    headers,
+  });
+  expect(response.status).toBe(302);
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  return { setCookie, cookie: setCookie.split(";")[0]! };
+}
+
+describe("session cookie, default settings (lax)", () => {
+  let rollcall: TestRollcall;
+  beforeAll(async () => {
+    rollcall = await startTestRollcall();
+  });
+  afterAll(async () => {
+    await rollcall.stop();
+  });
+
+  it("/embed sets an httpOnly SameSite=Lax cookie, not Secure over plain HTTP", async () => {
+    const { setCookie } = await embed(rollcall);
+    expect(setCookie).toMatch(/^rollcall_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax;/);
+    expect(setCookie).not.toMatch(/Secure|Partitioned/);
+  });
+
+  it("does not believe a forged X-Forwarded-Proto without ROLLCALL_TRUST_PROXY", async () => {
+    expect((await embed(rollcall, viaHttpsProxy)).setCookie).not.toMatch(/Secure/);
+  });
+});
+
+describe("session cookie with ROLLCALL_COOKIE_SAMESITE=none behind an HTTPS proxy", () => {
+  let rollcall: TestRollcall;
+  beforeAll(async () => {
+    rollcall = await startTestRollcall({
+      ROLLCALL_COOKIE_SAMESITE: "none",
+      ROLLCALL_TRUST_PROXY: "true",
+    });
+  });
+  afterAll(async () => {
+    await rollcall.stop();
+  });
+
+  it("/embed sets SameSite=None; Secure; Partitioned, and the cookie signs the viewer in", async () => {
+    const { setCookie, cookie } = await embed(rollcall, viaHttpsProxy);
+    expect(setCookie.split("; ").slice(1)).toEqual([
+      "Path=/",
+      "HttpOnly",
+      "SameSite=None",
+      "Max-Age=43200",
+      "Secure",
+      "Partitioned",
+    ]);
+    const me = await fetch(`${rollcall.url}/api/v1/me`, { headers: { cookie } });
+    expect(me.status).toBe(200);
+  });
+
+  it("stays Secure even when the proxy says the request was plain HTTP", async () => {
+    const { setCookie } = await embed(rollcall, { "x-forwarded-proto": "http" });
+    expect(setCookie).toMatch(/SameSite=None; Max-Age=43200; Secure; Partitioned$/);
+  });
+
+  it("still refuses a state change made with the cookie but without the CSRF header", async () => {
+    const { cookie } = await embed(rollcall, viaHttpsProxy);
+    const forged = await fetch(`${rollcall.url}/api/v1/auth/logout`, {
+      method: "POST",
+      headers: { ...viaHttpsProxy, cookie, origin: "https://evil.example" },
+    });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("csrf");
+    // The header needs a CORS preflight from another site, and none is granted with credentials.
+    const preflight = await fetch(`${rollcall.url}/api/v1/auth/logout`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-rollcall-csrf",
+      },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+
+    const logout = await fetch(`${rollcall.url}/api/v1/auth/logout`, {
+      method: "POST",
+      headers: { ...viaHttpsProxy, cookie, "x-rollcall-csrf": "1" },
+    });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get("set-cookie")).toBe(
+      "rollcall_session=; Path=/; HttpOnly; SameSite=None; Max-Age=0; Secure; Partitioned",
+    );
+    expect((await fetch(`${rollcall.url}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
+  });
+});
