@@ -1,4 +1,5 @@
-// The analytics queries in SQLite's dialect, over the rollups (never the raw events).
+// The analytics queries in SQLite's dialect, over the rollups: what the in-memory activity index
+// answers in production, kept as the reference the index is tested against (activity-index.test.ts).
 import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
 import type { StatementCache } from "./sqlite-facts.js";
 

@@ -1,7 +1,7 @@
 // Writes one FactBatch into SQLite: the engine's facts, events, and the analytics rollups they feed.
 import type Database from "better-sqlite3";
+import type { IndexWrites } from "../activity-index/activity-index.js";
 import { type FactBatch, SLOT_MS } from "../storage.js";
-
 import { NO_APP } from "../storage-rows.js";
 
 export type StatementCache = (sql: string) => Database.Statement;
@@ -13,15 +13,23 @@ export function slotsBetween(start: number, end: number): [first: number, last: 
   return [first, last];
 }
 
-/** Runs inside the caller's transaction. */
-export function writeSqliteFacts(stmt: StatementCache, batch: FactBatch, now: number): void {
+/** Runs inside the caller's transaction; what feeds the analytics also goes to `indexed`. */
+export function writeSqliteFacts(
+  stmt: StatementCache,
+  batch: FactBatch,
+  now: number,
+  indexed: IndexWrites | null,
+): void {
   const upsertUser = stmt(
     `INSERT INTO users (platform_id, id, name, email, role, created_at, last_seen_at)
      VALUES (?, ?, ?, ?, ?, ?, NULL)
      ON CONFLICT (platform_id, id) DO UPDATE SET
        name = excluded.name, email = excluded.email, role = excluded.role`,
   );
-  for (const u of batch.users) upsertUser.run(u.platform, u.id, u.name, u.email, u.role, now);
+  for (const u of batch.users) {
+    upsertUser.run(u.platform, u.id, u.name, u.email, u.role, now);
+    indexed?.setUser(u.platform, u.id, u.name, u.email);
+  }
 
   writeSessions(stmt, batch);
   writeVisits(stmt, batch);
@@ -39,8 +47,13 @@ export function writeSqliteFacts(stmt: StatementCache, batch: FactBatch, now: nu
   );
   const markActive = (platform: string, user: string, app: string, start: number, end: number) => {
     const [first, last] = slotsBetween(start, end);
-    for (let slot = first; slot <= last; slot++) markSlot.run(platform, app, slot, user);
+    for (let slot = first; slot <= last; slot++) {
+      if (markSlot.run(platform, app, slot, user).changes > 0) {
+        indexed?.markSlot(platform, app, user, slot);
+      }
+    }
     touchUserApp.run(platform, app, user, start, Math.max(start, end));
+    indexed?.touchApp(platform, app, user, Math.max(start, end));
   };
 
   const startActive = stmt(
@@ -78,6 +91,7 @@ export function writeSqliteFacts(stmt: StatementCache, batch: FactBatch, now: nu
     if (inserted.changes === 0) continue;
     const app = e.app ?? NO_APP;
     countEvent.run(e.platform, app, e.name, e.user, Math.floor(e.ts / SLOT_MS));
+    indexed?.countEvent(e.platform, app, e.name, e.user, Math.floor(e.ts / SLOT_MS));
     markActive(e.platform, e.user, app, e.ts, e.ts);
   }
 }

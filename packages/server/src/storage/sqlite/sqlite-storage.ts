@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { type ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
 import {
   type AppRecord,
   type AppScope,
@@ -29,7 +30,7 @@ import {
   toUser,
 } from "../storage-rows.js";
 import { sqliteMigrations } from "./migrations.js";
-import { countActiveUsers, userTable } from "./sqlite-analytics.js";
+import { loadActivityIndex, loadMessages } from "./sqlite-activity-index.js";
 import { type StatementCache, writeSqliteFacts } from "./sqlite-facts.js";
 
 /**
@@ -49,8 +50,24 @@ export function openSqliteStorage(file: string): Storage {
 
 class SqliteStorage implements Storage {
   private statements = new Map<string, Database.Statement>();
+  /**
+   * The analytics rollups in memory, built at the first analytics read and kept current by this
+   * connection's writes; rebuilt when another connection (a CLI import) changed the file.
+   */
+  private index: ActivityIndex | null = null;
+  private indexDataVersion = 0;
 
   constructor(private readonly db: Database.Database) {}
+
+  private activityIndex(): ActivityIndex {
+    const version = Number(this.db.pragma("data_version", { simple: true }));
+    if (!this.index || version !== this.indexDataVersion) {
+      this.index = null;
+      this.index = loadActivityIndex(this.db);
+      this.indexDataVersion = version;
+    }
+    return this.index;
+  }
 
   /** Prepared once per SQL text, then reused. */
   private readonly statement: StatementCache = (sql) => {
@@ -144,10 +161,13 @@ class SqliteStorage implements Storage {
         );
       }
     })();
+    this.index?.eraseUser(platform, user);
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
-    this.db.transaction(() => writeSqliteFacts(this.statement, batch, Date.now()))();
+    const indexed = this.index ? new IndexWrites() : null;
+    this.db.transaction(() => writeSqliteFacts(this.statement, batch, Date.now(), indexed))();
+    if (this.index && indexed) indexed.apply(this.index);
   }
 
   async openSessions(): Promise<SessionRecord[]> {
@@ -219,7 +239,7 @@ class SqliteStorage implements Storage {
   }
 
   async countActiveUsers(scope: AppScope, windows: SlotWindow[]): Promise<number[]> {
-    return countActiveUsers(this.statement, scope, windows);
+    return this.activityIndex().countActiveUsers(scope, windows);
   }
 
   async countKnownUsers(scope: AppScope): Promise<number> {
@@ -235,7 +255,11 @@ class SqliteStorage implements Storage {
   }
 
   async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
-    return userTable(this.statement, query);
+    const index = this.activityIndex();
+    if (!index.tracksMessages(query.messageNames)) {
+      loadMessages(this.db, index, query.messageNames);
+    }
+    return index.userTable(query);
   }
 
   async listApps(platform: string): Promise<AppRecord[]> {

@@ -1,0 +1,170 @@
+// The activity rollups held in memory: exact distinct-user counts over any windows, and the
+// user table, in time proportional to the users of the days asked about, never to the events.
+import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
+import { buildUserTable } from "./index-user-table.js";
+import {
+  PlatformActivity,
+  type ScopeActivity,
+  SLOTS_PER_DAY,
+  windowMasks,
+} from "./scope-activity.js";
+
+/**
+ * What the analytics read, kept in memory by the adapter that writes it (SQLite: one process owns
+ * the file). Fed with the rows the adapter commits, so it answers exactly what the SQL would.
+ */
+export class ActivityIndex {
+  private readonly platforms = new Map<string, PlatformActivity>();
+  /** The event names counted as messages; null until the first user table asks. */
+  private messageNames: string[] | null = null;
+
+  platform(id: string): PlatformActivity {
+    let found = this.platforms.get(id);
+    if (!found) {
+      found = new PlatformActivity();
+      this.platforms.set(id, found);
+    }
+    return found;
+  }
+
+  tracksMessages(names: string[]): boolean {
+    return this.messageNames !== null && sameNames(this.messageNames, names);
+  }
+
+  /** Starts counting these names as messages, forgetting any others; the caller loads them. */
+  trackMessages(names: string[]): void {
+    this.messageNames = [...names];
+    for (const platform of this.platforms.values()) {
+      for (const app of platform.apps.values()) app.clearMessages();
+    }
+  }
+
+  setUser(platform: string, id: string, name: string, email: string): void {
+    this.platform(platform).users.register(id, name, email);
+  }
+
+  eraseUser(platform: string, id: string): void {
+    const found = this.platforms.get(platform);
+    const user = found?.users.numberOf(id);
+    if (!found || user === undefined) return;
+    for (const app of found.apps.values()) app.erase(user);
+    found.all.erase(user);
+    found.users.unregister(id);
+  }
+
+  markSlot(platform: string, app: string, user: string, slot: number): void {
+    const found = this.platform(platform);
+    const number = found.users.number(user);
+    found.app(app).mark(number, slot);
+    found.all.mark(number, slot);
+  }
+
+  /** user_apps' last_active_at: the latest moment the user was active in the app. */
+  touchApp(platform: string, app: string, user: string, at: number): void {
+    const found = this.platform(platform);
+    const number = found.users.number(user);
+    found.app(app).touch(number, at);
+    found.all.touch(number, at);
+  }
+
+  countEvent(platform: string, app: string, name: string, user: string, slot: number, n = 1): void {
+    if (this.messageNames === null || !this.messageNames.includes(name)) return;
+    const found = this.platform(platform);
+    found.app(app).addMessages(found.users.number(user), slot, n);
+  }
+
+  /** Distinct users active in each window, as `countActiveUsers` of the SQL adapters. */
+  countActiveUsers(scope: AppScope, windows: SlotWindow[]): number[] {
+    const platform = this.platforms.get(scope.platform);
+    const activity = scope.app === null ? platform?.all : platform?.apps.get(scope.app);
+    if (!platform || !activity) return windows.map(() => 0);
+    return windows.map((window) => countWindow(platform, activity, window));
+  }
+
+  /** Users known to an app (any activity), as the SQL adapters count them. */
+  countAppUsers(platform: string, app: string): number {
+    const activity = this.platforms.get(platform)?.apps.get(app);
+    let count = 0;
+    if (activity) for (const last of activity.lastActive) if (!Number.isNaN(last)) count++;
+    return count;
+  }
+
+  /** The user table; the caller makes sure the query's message names are tracked. */
+  userTable(query: UserTableQuery): { total: number; rows: UserTableRow[] } {
+    const platform = this.platforms.get(query.scope.platform);
+    if (!platform) return { total: 0, rows: [] };
+    return buildUserTable(platform, query);
+  }
+}
+
+function countWindow(
+  platform: PlatformActivity,
+  activity: ScopeActivity,
+  window: SlotWindow,
+): number {
+  const { start, end } = window;
+  if (end <= start) return 0;
+  const firstDay = Math.floor(start / SLOTS_PER_DAY);
+  if (end - start === 4) {
+    return activity.days.get(firstDay)?.hours[start - firstDay * SLOTS_PER_DAY] ?? 0;
+  }
+  const { seen, stamp } = platform.nextStamp();
+  let count = 0;
+  const lastDay = Math.floor((end - 1) / SLOTS_PER_DAY);
+  for (let dayNumber = firstDay; dayNumber <= lastDay; dayNumber++) {
+    const day = activity.days.get(dayNumber);
+    if (!day) continue;
+    const dayStart = dayNumber * SLOTS_PER_DAY;
+    const [m0, m1, m2] = windowMasks(
+      Math.max(start, dayStart) - dayStart,
+      Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
+    );
+    const rows = day.users;
+    for (let row = 0; row < rows.size; row++) {
+      if (
+        (rows.get(row, 0) & m0) === 0 &&
+        (rows.get(row, 1) & m1) === 0 &&
+        (rows.get(row, 2) & m2) === 0
+      ) {
+        continue;
+      }
+      const user = rows.keyAt(row);
+      if (seen[user] === stamp) continue;
+      seen[user] = stamp;
+      count++;
+    }
+  }
+  return count;
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().join("\u0000") === [...b].sort().join("\u0000");
+}
+
+/**
+ * What one transaction wrote, for the index: applied after the commit, so a rolled-back batch
+ * leaves the index as it was.
+ */
+export class IndexWrites {
+  private readonly ops: Array<(index: ActivityIndex) => void> = [];
+
+  setUser(platform: string, id: string, name: string, email: string): void {
+    this.ops.push((index) => index.setUser(platform, id, name, email));
+  }
+
+  markSlot(platform: string, app: string, user: string, slot: number): void {
+    this.ops.push((index) => index.markSlot(platform, app, user, slot));
+  }
+
+  touchApp(platform: string, app: string, user: string, at: number): void {
+    this.ops.push((index) => index.touchApp(platform, app, user, at));
+  }
+
+  countEvent(platform: string, app: string, name: string, user: string, slot: number): void {
+    this.ops.push((index) => index.countEvent(platform, app, name, user, slot));
+  }
+
+  apply(index: ActivityIndex): void {
+    for (const op of this.ops) op(index);
+  }
+}

@@ -1,0 +1,172 @@
+// The user table from the in-memory rollups: the rows, filters and order of the SQL adapters.
+import type { SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
+import {
+  MESSAGES,
+  type PlatformActivity,
+  type ScopeActivity,
+  SLOTS_PER_DAY,
+} from "./scope-activity.js";
+
+export function buildUserTable(
+  platform: PlatformActivity,
+  query: UserTableQuery,
+): { total: number; rows: UserTableRow[] } {
+  const { users } = platform;
+  const known = query.scope.app === null ? null : platform.apps.get(query.scope.app);
+  if (known === undefined) return { total: 0, rows: [] };
+  const apps = known === null ? [...platform.apps.values()] : [known];
+  const messages = countMessages(apps, query.messages, users.size);
+  const lastActive = (known ?? platform.all).lastActive;
+  const lastOf = (user: number) => {
+    const at = user < lastActive.length ? (lastActive[user] as number) : Number.NaN;
+    return Number.isNaN(at) ? null : at;
+  };
+
+  const q = query.q === null ? null : query.q.toLowerCase();
+  const keep = (user: number): boolean => {
+    if (!users.isRegistered(user)) return false;
+    if (known !== null && !known.isKnown(user)) return false;
+    if ((messages[user] ?? 0) < query.minMessages) return false;
+    if (q && !users.matches(user, q)) return false;
+    if (query.inactiveBefore !== null) {
+      const last = lastOf(user);
+      if (last !== null && last >= query.inactiveBefore) return false;
+    }
+    return true;
+  };
+
+  const wanted = query.limit === null ? Number.POSITIVE_INFINITY : query.offset + query.limit;
+  let total = 0;
+  let page: number[];
+  if (query.sort === "name") {
+    page = [];
+    for (const user of nameOrdered(platform, query.order)) {
+      if (!keep(user)) continue;
+      total++;
+      if (page.length < wanted) page.push(user);
+    }
+  } else {
+    const ranks = users.idRank();
+    const sign = query.order === "desc" ? -1 : 1;
+    const key =
+      query.sort === "messagesSent"
+        ? (user: number) => messages[user] ?? 0
+        : (user: number) => lastOf(user);
+    const before = (a: number, b: number): number => {
+      const x = key(a);
+      const y = key(b);
+      // Never-active users sort after everyone else, whichever the direction.
+      if (x === null || y === null) {
+        if (x !== y) return x === null ? 1 : -1;
+      } else if (x !== y) {
+        return sign * (x - y);
+      }
+      return (ranks[a] as number) - (ranks[b] as number);
+    };
+    const candidates: number[] = [];
+    for (let user = 0; user < users.size; user++) if (keep(user)) candidates.push(user);
+    total = candidates.length;
+    page = firstInOrder(candidates, wanted, before);
+  }
+
+  const rows = page.slice(query.offset).map((user) => ({
+    id: users.ids[user] as string,
+    name: users.name(user),
+    email: users.email(user),
+    messagesSent: messages[user] ?? 0,
+    lastActiveAt: lastOf(user),
+  }));
+  return { total, rows };
+}
+
+/** Tracked messages per user number in the window, summed over the apps. */
+function countMessages(apps: ScopeActivity[], window: SlotWindow, size: number): Int32Array {
+  const counts = new Int32Array(size);
+  if (window.end <= window.start) return counts;
+  const firstDay = Math.floor(window.start / SLOTS_PER_DAY);
+  const lastDay = Math.floor((window.end - 1) / SLOTS_PER_DAY);
+  for (const app of apps) {
+    for (const [dayNumber, day] of app.days) {
+      if (dayNumber < firstDay || dayNumber > lastDay) continue;
+      const dayStart = dayNumber * SLOTS_PER_DAY;
+      if (window.start <= dayStart && window.end >= dayStart + SLOTS_PER_DAY) {
+        for (let row = 0; row < day.users.size; row++) {
+          const user = day.users.keyAt(row);
+          counts[user] = (counts[user] ?? 0) + day.users.get(row, MESSAGES);
+        }
+        continue;
+      }
+      const from = Math.max(window.start, dayStart) - dayStart;
+      const to = Math.min(window.end, dayStart + SLOTS_PER_DAY) - dayStart;
+      for (let cell = 0; cell < day.messages.size; cell++) {
+        const key = day.messages.keyAt(cell);
+        const slot = key % SLOTS_PER_DAY;
+        if (slot < from || slot >= to) continue;
+        const user = (key - slot) / SLOTS_PER_DAY;
+        counts[user] = (counts[user] ?? 0) + day.messages.get(cell, 0);
+      }
+    }
+  }
+  return counts;
+}
+
+/** Registered users by lower(name) in `order`, ids ascending within a name. */
+function* nameOrdered(platform: PlatformActivity, order: "asc" | "desc"): Generator<number> {
+  const byName = platform.users.nameOrder();
+  if (order === "asc") {
+    yield* byName;
+    return;
+  }
+  let end = byName.length;
+  while (end > 0) {
+    let start = end - 1;
+    const last = byName[start] as number;
+    while (start > 0 && platform.users.sameName(byName[start - 1] as number, last)) start--;
+    for (let i = start; i < end; i++) yield byName[i] as number;
+    end = start;
+  }
+}
+
+/** The first `count` items in the order `before` gives (a bounded heap, not a full sort). */
+export function firstInOrder(
+  items: number[],
+  count: number,
+  before: (a: number, b: number) => number,
+): number[] {
+  if (count >= items.length) return items.sort(before);
+  if (count <= 0) return [];
+  // Max-heap of the best `count` so far: its root is the worst of them.
+  const heap: number[] = [];
+  const up = (i: number) => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (before(heap[parent] as number, heap[i] as number) >= 0) return;
+      [heap[parent], heap[i]] = [heap[i] as number, heap[parent] as number];
+      i = parent;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && before(heap[left] as number, heap[worst] as number) > 0)
+        worst = left;
+      if (right < heap.length && before(heap[right] as number, heap[worst] as number) > 0)
+        worst = right;
+      if (worst === i) return;
+      [heap[worst], heap[i]] = [heap[i] as number, heap[worst] as number];
+      i = worst;
+    }
+  };
+  for (const item of items) {
+    if (heap.length < count) {
+      heap.push(item);
+      up(heap.length - 1);
+    } else if (before(item, heap[0] as number) < 0) {
+      heap[0] = item;
+      down(0);
+    }
+  }
+  return heap.sort(before);
+}

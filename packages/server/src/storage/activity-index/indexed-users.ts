@@ -1,0 +1,135 @@
+// A platform's users by dense number, with what the user table filters and sorts on.
+
+/**
+ * Users get numbers in the order they are first seen (registered or active). Registered users
+ * (the `users` table) have a name and an email; the sort orders are built once and kept until a
+ * user or a name changes.
+ */
+export class IndexedUsers {
+  private readonly numbers = new Map<string, number>();
+  readonly ids: string[] = [];
+  private names: Array<string | undefined> = [];
+  private emails: Array<string | undefined> = [];
+  /** SQLite's lower(): ASCII letters only, as the SQL adapters sort and search. */
+  private lowerNames: Array<string | undefined> = [];
+  private lowerEmails: Array<string | undefined> = [];
+  private byName: Int32Array | null = null;
+  private idRanks: Int32Array | null = null;
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  numberOf(id: string): number | undefined {
+    return this.numbers.get(id);
+  }
+
+  number(id: string): number {
+    let found = this.numbers.get(id);
+    if (found === undefined) {
+      found = this.ids.length;
+      this.numbers.set(id, found);
+      this.ids.push(id);
+      this.idRanks = null;
+    }
+    return found;
+  }
+
+  register(id: string, name: string, email: string): void {
+    const user = this.number(id);
+    if (this.names[user] !== name) this.byName = null;
+    this.names[user] = name;
+    this.emails[user] = email;
+    this.lowerNames[user] = asciiLower(name);
+    this.lowerEmails[user] = asciiLower(email);
+  }
+
+  unregister(id: string): void {
+    const user = this.numbers.get(id);
+    if (user === undefined) return;
+    this.names[user] = undefined;
+    this.emails[user] = undefined;
+    this.lowerNames[user] = undefined;
+    this.lowerEmails[user] = undefined;
+    this.byName = null;
+  }
+
+  isRegistered(user: number): boolean {
+    return this.names[user] !== undefined;
+  }
+
+  name(user: number): string {
+    return this.names[user] ?? "";
+  }
+
+  email(user: number): string {
+    return this.emails[user] ?? "";
+  }
+
+  /** `lower(name) LIKE %q% OR lower(email) LIKE %q%`, with q already lower case. */
+  matches(user: number, q: string): boolean {
+    return (
+      (this.lowerNames[user]?.includes(q) ?? false) ||
+      (this.lowerEmails[user]?.includes(q) ?? false)
+    );
+  }
+
+  /** Registered users by lower(name), then id; ties in name are one run (`sameName`). */
+  nameOrder(): Int32Array {
+    if (!this.byName) {
+      const order: number[] = [];
+      for (let user = 0; user < this.ids.length; user++)
+        if (this.isRegistered(user)) order.push(user);
+      const ranks = this.idRank();
+      order.sort(
+        (a, b) =>
+          compareCodePoints(this.lowerNames[a] ?? "", this.lowerNames[b] ?? "") ||
+          (ranks[a] as number) - (ranks[b] as number),
+      );
+      this.byName = Int32Array.from(order);
+    }
+    return this.byName;
+  }
+
+  sameName(a: number, b: number): boolean {
+    return this.lowerNames[a] === this.lowerNames[b];
+  }
+
+  /** Each user's place in id order (byte order, as SQL compares ids). */
+  idRank(): Int32Array {
+    if (!this.idRanks || this.idRanks.length !== this.ids.length) {
+      const order = this.ids.map((_, user) => user);
+      order.sort((a, b) => compareCodePoints(this.ids[a] ?? "", this.ids[b] ?? ""));
+      const ranks = new Int32Array(this.ids.length);
+      order.forEach((user, rank) => {
+        ranks[user] = rank;
+      });
+      this.idRanks = ranks;
+    }
+    return this.idRanks;
+  }
+}
+
+/** SQLite's lower(): only A–Z change. */
+export function asciiLower(text: string): string {
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text;
+}
+
+/**
+ * Code point order, which is UTF-8 byte order (SQL's BINARY collation): UTF-16 units differ only
+ * where a surrogate (a code point above U+FFFF) meets a unit in U+E000–U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,117 @@
+// Int32 rows keyed by an Int32, in typed arrays: sorted, plus a short unsorted tail for new keys.
+
+/** New keys wait in the tail until it is this long, then are merged in (one O(n) pass). */
+const TAIL_LIMIT = 256;
+
+/**
+ * A table of `width` Int32 columns per key. Lookups are a binary search plus a scan of the tail;
+ * a key larger than every key so far is appended in place (bulk loads in key order never merge).
+ * Rows are scanned by position (`size`, `keyAt`, `get`): order is not meaningful.
+ */
+export class KeyedColumns {
+  private keys = new Int32Array(8);
+  private values: Int32Array;
+  private sorted = 0;
+  private count = 0;
+
+  constructor(readonly width: number) {
+    this.values = new Int32Array(8 * width);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  keyAt(row: number): number {
+    return this.keys[row] as number;
+  }
+
+  get(row: number, column: number): number {
+    return this.values[row * this.width + column] as number;
+  }
+
+  set(row: number, column: number, value: number): void {
+    this.values[row * this.width + column] = value;
+  }
+
+  /** The row of `key`, or -1. */
+  find(key: number): number {
+    let low = 0;
+    let high = this.sorted - 1;
+    const keys = this.keys;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const at = keys[mid] as number;
+      if (at < key) low = mid + 1;
+      else if (at > key) high = mid - 1;
+      else return mid;
+    }
+    for (let row = this.sorted; row < this.count; row++) if (keys[row] === key) return row;
+    return -1;
+  }
+
+  /** The row of `key`, added with zero values if missing. Rows may move when one is added. */
+  upsert(key: number): number {
+    const found = this.find(key);
+    if (found >= 0) return found;
+    this.grow();
+    const row = this.count++;
+    this.keys[row] = key;
+    this.values.fill(0, row * this.width, (row + 1) * this.width);
+    if (this.sorted === row && (row === 0 || (this.keys[row - 1] as number) < key)) {
+      this.sorted++;
+      return row;
+    }
+    if (this.count - this.sorted < TAIL_LIMIT) return row;
+    this.mergeTail();
+    return this.find(key);
+  }
+
+  /** Removes a key's row (erasure); returns whether it was there. */
+  remove(key: number): boolean {
+    const row = this.find(key);
+    if (row < 0) return false;
+    const { width } = this;
+    this.keys.copyWithin(row, row + 1, this.count);
+    this.values.copyWithin(row * width, (row + 1) * width, this.count * width);
+    this.count--;
+    if (row < this.sorted) this.sorted--;
+    return true;
+  }
+
+  private grow(): void {
+    if (this.count < this.keys.length) return;
+    const keys = new Int32Array(this.keys.length * 2);
+    keys.set(this.keys);
+    const values = new Int32Array(keys.length * this.width);
+    values.set(this.values);
+    this.keys = keys;
+    this.values = values;
+  }
+
+  /** Sorts the tail and merges it with the sorted rows, from the back, in place. */
+  private mergeTail(): void {
+    const { width } = this;
+    const tail = Array.from({ length: this.count - this.sorted }, (_, i) => this.sorted + i);
+    tail.sort((a, b) => (this.keys[a] as number) - (this.keys[b] as number));
+    const tailKeys = Int32Array.from(tail, (row) => this.keys[row] as number);
+    const tailValues = new Int32Array(tail.length * width);
+    tail.forEach((row, i) => {
+      tailValues.set(this.values.subarray(row * width, (row + 1) * width), i * width);
+    });
+    let a = this.sorted - 1;
+    let b = tail.length - 1;
+    for (let out = this.count - 1; b >= 0; out--) {
+      if (a >= 0 && (this.keys[a] as number) > (tailKeys[b] as number)) {
+        this.keys[out] = this.keys[a] as number;
+        this.values.copyWithin(out * width, a * width, (a + 1) * width);
+        a--;
+      } else {
+        this.keys[out] = tailKeys[b] as number;
+        this.values.set(tailValues.subarray(b * width, (b + 1) * width), out * width);
+        b--;
+      }
+    }
+    this.sorted = this.count;
+  }
+}

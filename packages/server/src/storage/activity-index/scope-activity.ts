@@ -1,0 +1,184 @@
+// One scope's activity in memory (an app, or all apps of a platform): per UTC day, each active
+// user's 96 slots as bits, the hour counts they imply, and tracked messages per slot.
+import { IndexedUsers } from "./indexed-users.js";
+import { KeyedColumns } from "./keyed-columns.js";
+
+export const SLOTS_PER_DAY = 96;
+/** Columns of a day's user rows: the 96 slots as three 32-bit masks, then tracked messages. */
+export const MESSAGES = 3;
+const WIDTH = 4;
+
+/** One scope's activity on one UTC day. */
+export interface Day {
+  /** Key: user number. Columns: slot masks (bits 0–31, 32–63, 64–95), tracked messages that day. */
+  users: KeyedColumns;
+  /** hours[i]: distinct users active in the four slots from slot i (any zone's hour starts there). */
+  hours: Int32Array;
+  /** Tracked messages per user and slot: key user × 96 + slot of the day. */
+  messages: KeyedColumns;
+}
+
+/** An app of a platform, or all of its apps together (`_all`). */
+export class ScopeActivity {
+  readonly days = new Map<number, Day>();
+  /** Last activity per user number (ms), NaN for users never active in the scope. */
+  lastActive = new Float64Array(0);
+
+  day(day: number): Day {
+    let found = this.days.get(day);
+    if (!found) {
+      found = {
+        users: new KeyedColumns(WIDTH),
+        hours: new Int32Array(SLOTS_PER_DAY),
+        messages: new KeyedColumns(1),
+      };
+      this.days.set(day, found);
+    }
+    return found;
+  }
+
+  isKnown(user: number): boolean {
+    return user < this.lastActive.length && !Number.isNaN(this.lastActive[user]);
+  }
+
+  touch(user: number, at: number): void {
+    if (user >= this.lastActive.length) {
+      const grown = new Float64Array(Math.max(user + 1, this.lastActive.length * 2, 1024));
+      grown.fill(Number.NaN);
+      grown.set(this.lastActive);
+      this.lastActive = grown;
+    }
+    const last = this.lastActive[user] as number;
+    if (Number.isNaN(last) || at > last) this.lastActive[user] = at;
+  }
+
+  /** Whether `user` was active in slot `slot`. */
+  has(user: number, slot: number): boolean {
+    return (this.around(user, slot, 0, 1) & 1) !== 0;
+  }
+
+  /** Bit k says whether `user` was active in slot `slot + from + k`, for k < count (≤ 96). */
+  private around(user: number, slot: number, from: number, count: number): number {
+    let bits = 0;
+    let dayNumber = Number.NaN;
+    let row = -1;
+    let day: Day | undefined;
+    for (let k = 0; k < count; k++) {
+      const at = slot + from + k;
+      const atDay = Math.floor(at / SLOTS_PER_DAY);
+      if (atDay !== dayNumber) {
+        dayNumber = atDay;
+        day = this.days.get(atDay);
+        row = day ? day.users.find(user) : -1;
+      }
+      if (row < 0 || !day) continue;
+      const bit = at - atDay * SLOTS_PER_DAY;
+      if ((day.users.get(row, bit >>> 5) & (1 << (bit & 31))) !== 0) bits |= 1 << k;
+    }
+    return bits;
+  }
+
+  /** Marks `user` active in `slot`; keeps the hour counts. */
+  mark(user: number, slot: number): void {
+    // Bits of slot-3 … slot+3: the hours containing the slot start at slot-3 … slot.
+    const near = this.around(user, slot, -3, 7);
+    if ((near & 0b1000) !== 0) return;
+    for (let k = 0; k < 4; k++) {
+      // The user's first slot in that hour counts them; it was counted if they had another.
+      if ((near & (0b1111 << k)) !== 0) continue;
+      const start = slot - 3 + k;
+      const startDay = Math.floor(start / SLOTS_PER_DAY);
+      const hours = this.day(startDay).hours;
+      hours[start - startDay * SLOTS_PER_DAY] = (hours[start - startDay * SLOTS_PER_DAY] ?? 0) + 1;
+    }
+    const dayNumber = Math.floor(slot / SLOTS_PER_DAY);
+    const day = this.day(dayNumber);
+    const row = day.users.upsert(user);
+    const bit = slot - dayNumber * SLOTS_PER_DAY;
+    day.users.set(row, bit >>> 5, day.users.get(row, bit >>> 5) | (1 << (bit & 31)));
+  }
+
+  /** Adds tracked messages of `user` in `slot`. */
+  addMessages(user: number, slot: number, count: number): void {
+    const dayNumber = Math.floor(slot / SLOTS_PER_DAY);
+    const day = this.day(dayNumber);
+    const row = day.users.upsert(user);
+    day.users.set(row, MESSAGES, day.users.get(row, MESSAGES) + count);
+    const cell = day.messages.upsert(user * SLOTS_PER_DAY + slot - dayNumber * SLOTS_PER_DAY);
+    day.messages.set(cell, 0, day.messages.get(cell, 0) + count);
+  }
+
+  /** Drops tracked messages (the names changed; they are loaded again). */
+  clearMessages(): void {
+    for (const day of this.days.values()) {
+      day.messages = new KeyedColumns(1);
+      for (let row = 0; row < day.users.size; row++) day.users.set(row, MESSAGES, 0);
+    }
+  }
+
+  /** Forgets a user: their slots leave the hour counts, their rows and last activity go. */
+  erase(user: number): void {
+    for (const [dayNumber, day] of this.days) {
+      const row = day.users.find(user);
+      if (row < 0) continue;
+      for (let bit = 0; bit < SLOTS_PER_DAY; bit++) {
+        if ((day.users.get(row, bit >>> 5) & (1 << (bit & 31))) === 0) continue;
+        const slot = dayNumber * SLOTS_PER_DAY + bit;
+        for (let start = slot - 3; start <= slot; start++) {
+          let earlier = false;
+          for (let s = start; s < slot && !earlier; s++) earlier = this.has(user, s);
+          if (earlier) continue; // the hour was counted for an earlier slot of theirs
+          const startDay = Math.floor(start / SLOTS_PER_DAY);
+          const hours = this.day(startDay).hours;
+          hours[start - startDay * SLOTS_PER_DAY] =
+            (hours[start - startDay * SLOTS_PER_DAY] ?? 0) - 1;
+        }
+      }
+    }
+    for (const day of this.days.values()) {
+      day.users.remove(user);
+      for (let bit = 0; bit < SLOTS_PER_DAY; bit++) day.messages.remove(user * SLOTS_PER_DAY + bit);
+    }
+    if (user < this.lastActive.length) this.lastActive[user] = Number.NaN;
+  }
+}
+
+/** A platform: its users by number, each app's activity, and all apps together. */
+export class PlatformActivity {
+  readonly users = new IndexedUsers();
+  readonly apps = new Map<string, ScopeActivity>();
+  readonly all = new ScopeActivity();
+  private seen = new Int32Array(0);
+  private stamp = 0;
+
+  app(app: string): ScopeActivity {
+    let found = this.apps.get(app);
+    if (!found) {
+      found = new ScopeActivity();
+      this.apps.set(app, found);
+    }
+    return found;
+  }
+
+  /** A fresh "counted" mark for one distinct count. */
+  nextStamp(): { seen: Int32Array; stamp: number } {
+    if (this.seen.length < this.users.size) {
+      this.seen = new Int32Array(Math.max(this.users.size, this.seen.length * 2));
+      this.stamp = 0;
+    }
+    this.stamp++;
+    return { seen: this.seen, stamp: this.stamp };
+  }
+}
+
+/** The bits [from, to) of a day (0–96) as three 32-bit masks. */
+export function windowMasks(from: number, to: number): [number, number, number] {
+  const word = (base: number) => {
+    const lo = Math.max(from - base, 0);
+    const hi = Math.min(to - base, 32);
+    if (hi <= lo) return 0;
+    const upper = hi === 32 ? -1 : (1 << hi) - 1;
+    return upper & ~((1 << lo) - 1);
+  };
+  return [word(0), word(32), word(64)];
+}
