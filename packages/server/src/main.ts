@@ -7,7 +7,7 @@ import { CLOSE_CODES, DEFAULT_PLATFORM } from "@rollcall/protocol";
 import pino, { type Logger } from "pino";
 import { UsersAnalytics } from "./analytics/users-analytics.js";
 import { BackendAuth } from "./auth/backend-auth.js";
-import { LoginLimiter } from "./auth/login-limiter.js";
+import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, LoginLimiter } from "./auth/login-limiter.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
@@ -76,6 +76,9 @@ export async function startRollcall(
   const logger = options.logger ?? pino({ level: config.logLevel });
   const storage = await openStorage(config);
   await storage.migrate();
+  const warming = performance.now();
+  await storage.warmUp();
+  logger.info({ ms: Math.round(performance.now() - warming) }, "analytics ready");
 
   const platforms = new PlatformRegistry(storage, clock);
   if (config.platformSecret) await platforms.ensure(DEFAULT_PLATFORM, config.platformSecret);
@@ -167,7 +170,7 @@ export async function startRollcall(
   addAuthRoutes(router, {
     auth,
     verifier,
-    limiter: new LoginLimiter(10, 60_000, clock),
+    limiter: new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock),
     origin,
   });
   addPresenceRoutes(router, { auth, board, feed, clock });

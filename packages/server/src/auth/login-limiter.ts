@@ -1,5 +1,9 @@
 // Bounds password guessing: a fixed number of login attempts per client address per window.
 
+/** Sign-in attempts allowed per client address per window. */
+export const LOGIN_ATTEMPTS = 10;
+export const LOGIN_WINDOW_MS = 60_000;
+
 export class LoginLimiter {
   private readonly attempts = new Map<string, { count: number; windowStart: number }>();
 

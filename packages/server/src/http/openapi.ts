@@ -1,105 +1,91 @@
-// The OpenAPI description of Rollcall's HTTP API, served at /api/docs.
+// The OpenAPI description of Rollcall's HTTP API, served at /api/docs; every limit comes from the code.
+import { trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
+import type { z } from "zod";
+import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS } from "../auth/login-limiter.js";
+import { SESSION_COOKIE } from "../auth/session-cookie.js";
+import { CSRF_HEADER } from "../auth/viewer-auth.js";
+import { TRACKER_LIMITS } from "../ingest/tracker-limits.js";
+import { TRACKER_SOCKET_PATH } from "../ingest/tracker-socket.js";
+import { presenceQuerySchema } from "../presence/presence-query.js";
+import { MAX_BODY_BYTES } from "./http-io.js";
+import {
+  errorResponse,
+  formatBytes,
+  invalidBody,
+  noPlatformSecret,
+  noViewer,
+  rateLimited,
+  tooLarge,
+  unavailable,
+} from "./openapi-errors.js";
+import {
+  analyticsParameters,
+  errorSchema,
+  inputSchema,
+  presencePage,
+  presenceSummary,
+  presenceUser,
+  queryParameters,
+  tableParameters,
+} from "./openapi-schemas.js";
+import { LOGIN_BODY_BYTES, loginSchema } from "./routes/auth-routes.js";
+import {
+  EVENTS_BODY_BYTES,
+  eventBatchSchema,
+  FUTURE_SKEW_MS,
+  profileSchema,
+  USERS_BODY_BYTES,
+  userBatchSchema,
+  userIdSchema,
+} from "./routes/backend-routes.js";
+import {
+  TRACK_BODY_BYTES,
+  TRACK_REQUEST_BURST,
+  TRACK_REQUESTS_PER_SECOND,
+} from "./routes/track-routes.js";
 
-const error = { $ref: "#/components/schemas/Error" };
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: error } },
-});
 const viewerSecurity = [{ viewerToken: [] }, { sessionCookie: [] }];
+const backendSecurity = [{ platformSecret: [] }];
 
-const presenceUser = {
-  type: "object",
-  required: [
-    "id",
-    "name",
-    "email",
-    "role",
-    "status",
-    "currentPage",
-    "sessionStartedAt",
-    "activeForSeconds",
-    "lastSeenAt",
-    "connections",
-  ],
-  properties: {
-    id: { type: "string" },
-    name: { type: "string" },
-    email: { type: "string" },
-    role: { type: "string" },
-    status: { type: "string", enum: ["online", "idle", "offline"] },
-    currentPage: {
-      oneOf: [
-        { type: "null" },
-        {
-          type: "object",
-          properties: {
-            path: { type: "string" },
-            title: { type: "string" },
-            app: { type: ["string", "null"] },
-          },
-        },
-      ],
-    },
-    sessionStartedAt: { type: ["string", "null"], format: "date-time" },
-    activeForSeconds: { type: ["integer", "null"] },
-    lastSeenAt: { type: ["string", "null"], format: "date-time" },
-    connections: { type: "integer" },
-  },
-};
-
-const summary = {
-  type: "object",
-  properties: {
-    totalUsers: { type: "integer", description: "Registered platform users" },
-    online: { type: "integer", description: "Users with status online (not idle)" },
-    idle: { type: "integer" },
-    offline: { type: "integer" },
-    avgSessionSeconds: {
-      type: "integer",
-      description:
-        "Mean duration of the sessions that overlap the last 24 hours, ongoing ones counted up to now",
-    },
-  },
-};
-
-const analyticsParameters = [
-  {
-    name: "app",
-    in: "path",
+/** A JSON request body of at most `maxBytes` (413 beyond), shaped by the schema that checks it. */
+function jsonBody(schema: z.ZodType, maxBytes: number, note = "") {
+  return {
     required: true,
-    schema: { type: "string" },
-    description: "App id, or _all for the whole platform",
-  },
-  {
-    name: "range",
-    in: "query",
-    schema: { type: "string", enum: ["today", "7d", "30d", "custom"], default: "7d" },
-  },
-  {
-    name: "from",
-    in: "query",
-    schema: { type: "string", format: "date" },
-    description: "custom: first local date, inclusive",
-  },
-  {
-    name: "to",
-    in: "query",
-    schema: { type: "string", format: "date" },
-    description: "custom: last local date, inclusive",
-  },
-  {
-    name: "tz",
-    in: "query",
-    schema: { type: "string", default: "UTC" },
-    description: "IANA time zone of the viewer",
-  },
-];
+    description: `JSON of at most ${formatBytes(maxBytes)}.${note ? ` ${note}` : ""}`,
+    "x-max-body-bytes": maxBytes,
+    content: { "application/json": { schema: inputSchema(schema) } },
+  };
+}
+
+const userIdParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  schema: inputSchema(userIdSchema),
+};
+const forbiddenToInstructors = errorResponse(
+  "instructors may not see the Connected users page",
+  "forbidden",
+);
+const csrf = errorResponse(
+  `a request made with the session cookie lacks the ${CSRF_HEADER} header`,
+  "csrf",
+);
+const propsNote = `\`props\`: a JSON object of at most ${WIRE_LIMITS.propsBytes} bytes as JSON.`;
+const viewerResponses = { "401": noViewer, "503": unavailable };
+
 const analyticsResponses = {
   "200": { description: "See the summary" },
-  "400": errorResponse("Invalid range, dates or time zone"),
-  "401": errorResponse("No valid viewer"),
-  "403": errorResponse("Not one of the viewer's apps"),
+  "400": errorResponse("invalid range, dates or time zone", "invalid_query"),
+  ...viewerResponses,
+  "403": errorResponse("not one of the viewer's apps, or `_all` for an instructor", "forbidden"),
 };
+
+/** The WebSocket upgrade is answered before any HTTP handler: no Retry-After there. */
+function withoutRetryAfter(response: ReturnType<typeof errorResponse>) {
+  const { headers: _, ...rest } = response;
+  return rest;
+}
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -107,7 +93,7 @@ export const openApiDocument = {
     title: "Rollcall API",
     version: "1",
     description:
-      "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Errors are JSON { error: { code, message } }.",
+      "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Errors are JSON { error: { code, message } }; 429 and 503 carry Retry-After. Any request may get 503 while the server shuts down.",
   },
   components: {
     securitySchemes: {
@@ -116,7 +102,7 @@ export const openApiDocument = {
         scheme: "bearer",
         bearerFormat: "JWT (aud rollcall:view, HS256)",
       },
-      sessionCookie: { type: "apiKey", in: "cookie", name: "rollcall_session" },
+      sessionCookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
       platformSecret: {
         type: "http",
         scheme: "bearer",
@@ -124,17 +110,9 @@ export const openApiDocument = {
       },
     },
     schemas: {
-      Error: {
-        type: "object",
-        properties: {
-          error: {
-            type: "object",
-            properties: { code: { type: "string" }, message: { type: "string" } },
-          },
-        },
-      },
+      Error: errorSchema,
       PresenceUser: presenceUser,
-      PresenceSummary: summary,
+      PresenceSummary: presenceSummary,
     },
   },
   paths: {
@@ -142,61 +120,12 @@ export const openApiDocument = {
       get: {
         summary: "Connected users: summary and rows, online first",
         security: viewerSecurity,
-        parameters: [
-          {
-            name: "q",
-            in: "query",
-            schema: { type: "string" },
-            description: "Search name or email",
-          },
-          {
-            name: "status",
-            in: "query",
-            schema: { type: "string", enum: ["online", "idle", "offline", "live"] },
-          },
-          { name: "role", in: "query", schema: { type: "string" } },
-          {
-            name: "sort",
-            in: "query",
-            schema: {
-              type: "string",
-              enum: ["status", "name", "email", "role", "page", "activeFor"],
-            },
-          },
-          { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"] } },
-          {
-            name: "limit",
-            in: "query",
-            schema: { type: "integer", minimum: 1, maximum: 100000, default: 100 },
-          },
-          {
-            name: "cursor",
-            in: "query",
-            schema: { type: "string" },
-            description: "nextCursor of the previous page",
-          },
-        ],
+        parameters: queryParameters(presenceQuerySchema),
         responses: {
-          "200": {
-            description: "One page of users",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    updatedAt: { type: "string", format: "date-time" },
-                    summary: { $ref: "#/components/schemas/PresenceSummary" },
-                    users: { type: "array", items: { $ref: "#/components/schemas/PresenceUser" } },
-                    matched: { type: "integer" },
-                    nextCursor: { type: ["string", "null"] },
-                  },
-                },
-              },
-            },
-          },
-          "400": errorResponse("Invalid query"),
-          "401": errorResponse("No valid viewer"),
-          "403": errorResponse("Instructors may not see the Connected users page"),
+          "200": presencePage,
+          "400": errorResponse("a query parameter is out of bounds", "invalid_query"),
+          ...viewerResponses,
+          "403": forbiddenToInstructors,
         },
       },
     },
@@ -207,7 +136,8 @@ export const openApiDocument = {
         security: viewerSecurity,
         responses: {
           "200": { description: "text/event-stream" },
-          "401": errorResponse("No valid viewer"),
+          ...viewerResponses,
+          "403": forbiddenToInstructors,
         },
       },
     },
@@ -215,50 +145,61 @@ export const openApiDocument = {
       get: {
         summary: "One user's open tabs and devices, today's sessions and recent page trail",
         security: viewerSecurity,
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": { description: "User detail" }, "404": errorResponse("No such user") },
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string" } },
+          { name: "tz", in: "query", schema: { type: "string", default: "UTC" } },
+        ],
+        responses: {
+          "200": { description: "User detail" },
+          "400": errorResponse("tz is not an IANA time zone", "invalid_query"),
+          ...viewerResponses,
+          "403": forbiddenToInstructors,
+          "404": errorResponse("no such user", "not_found"),
+        },
       },
     },
     "/api/v1/me": {
       get: {
         summary: "The signed-in viewer",
         security: viewerSecurity,
-        responses: { "200": { description: "{ viewer }" } },
+        responses: { "200": { description: "{ viewer }" }, ...viewerResponses },
       },
     },
     "/api/v1/auth/login": {
       post: {
-        summary:
-          "Operator sign-in with email and password; sets the session cookie. Send header x-rollcall-csrf.",
-        requestBody: {
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: { email: { type: "string" }, password: { type: "string" } },
-              },
-            },
-          },
-        },
+        summary: `Operator sign-in with email and password; sets the session cookie. Send header ${CSRF_HEADER}.`,
+        requestBody: jsonBody(loginSchema, LOGIN_BODY_BYTES),
         responses: {
           "204": { description: "Signed in" },
-          "401": errorResponse("Wrong email or password"),
-          "429": errorResponse("Too many attempts"),
+          "400": invalidBody("email or password missing or too long"),
+          "401": errorResponse("wrong email or password", "unauthorized"),
+          "403": errorResponse(`no ${CSRF_HEADER} header`, "csrf"),
+          "413": tooLarge(LOGIN_BODY_BYTES),
+          "429": rateLimited(
+            `${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s`,
+          ),
+          "503": unavailable,
         },
       },
     },
     "/api/v1/auth/logout": {
       post: {
-        summary: "Ends the cookie session",
-        responses: { "204": { description: "Signed out" } },
+        summary: `Ends the cookie session. Send header ${CSRF_HEADER}.`,
+        security: viewerSecurity,
+        responses: { "204": { description: "Signed out" }, ...viewerResponses, "403": csrf },
       },
     },
     "/embed": {
       get: {
         summary:
-          "Exchanges a viewer token for an httpOnly session cookie and redirects to the dashboard",
+          "Exchanges a viewer token for an httpOnly session cookie (SameSite per ROLLCALL_COOKIE_SAMESITE) and redirects to the dashboard",
         parameters: [
-          { name: "token", in: "query", required: true, schema: { type: "string" } },
+          {
+            name: "token",
+            in: "query",
+            required: true,
+            schema: { type: "string", maxLength: WIRE_LIMITS.tokenLength },
+          },
           {
             name: "next",
             in: "query",
@@ -267,19 +208,42 @@ export const openApiDocument = {
           },
         ],
         responses: {
-          "302": { description: "Redirect" },
-          "401": errorResponse("Invalid viewer token"),
+          "302": { description: "Redirect, with Set-Cookie" },
+          "400": errorResponse("token missing or too long", "bad_request"),
+          "401": errorResponse("invalid or expired viewer token", "token_invalid", "token_expired"),
+          "503": unavailable,
         },
       },
     },
     "/api/v1/track": {
       post: {
-        summary:
-          "Tracker HTTP transport: { hello, messages } → { welcome, acks }. The WebSocket transport is /api/v1/track/ws.",
+        summary: `Tracker HTTP transport: { hello, messages } → { welcome, acks }. The WebSocket transport is ${TRACKER_SOCKET_PATH}.`,
+        requestBody: jsonBody(
+          trackBatchSchema,
+          TRACK_BODY_BYTES,
+          `At most ${WIRE_LIMITS.batchMessages} messages. Also accepted as text/plain (sendBeacon). ${propsNote}`,
+        ),
         responses: {
-          "200": { description: "Welcome and acknowledged event ids" },
-          "400": errorResponse("Invalid batch"),
-          "401": errorResponse("Invalid user token"),
+          "200": { description: "Welcome and acknowledged event ids, once stored" },
+          "400": invalidBody("invalid batch"),
+          "401": errorResponse("invalid or expired user token", "token_invalid", "token_expired"),
+          "413": tooLarge(TRACK_BODY_BYTES),
+          "429": rateLimited(
+            `${TRACK_REQUESTS_PER_SECOND} requests/s per client address (burst ${TRACK_REQUEST_BURST})`,
+          ),
+          "503": unavailable,
+        },
+      },
+    },
+    [TRACKER_SOCKET_PATH]: {
+      get: {
+        summary: `Tracker WebSocket (upgrade). Frames: at most ${formatBytes(WIRE_LIMITS.frameBytes)} (error frame, close 4413), ${TRACKER_LIMITS.framesPerSecond}/s with bursts of ${TRACKER_LIMITS.frameBurst} (close 4429), ${TRACKER_LIMITS.connectionsPerUser} sockets per user (close 4429); close codes in docs/presence.md.`,
+        responses: {
+          "101": { description: "Switching protocols; send hello first" },
+          "429": withoutRetryAfter(
+            rateLimited(`${TRACKER_LIMITS.connectionsPerAddress} open sockets per client address`),
+          ),
+          "503": withoutRetryAfter(unavailable),
         },
       },
     },
@@ -287,7 +251,7 @@ export const openApiDocument = {
       get: {
         summary: "Apps the viewer may see: id, name, users (with any activity), lastActivityAt",
         security: viewerSecurity,
-        responses: { "200": { description: "{ apps, canSeeAll }" } },
+        responses: { "200": { description: "{ apps, canSeeAll }" }, ...viewerResponses },
       },
     },
     "/api/v1/apps/{app}/analytics/users/summary": {
@@ -322,56 +286,70 @@ export const openApiDocument = {
         summary:
           "{ total, users: [{ id, name, email, messagesSent, lastActiveAt }] }; format=csv or Accept: text/csv for the whole filtered table",
         security: viewerSecurity,
-        parameters: [
-          ...analyticsParameters,
-          {
-            name: "sort",
-            in: "query",
-            schema: { type: "string", enum: ["name", "messagesSent", "lastActiveAt"] },
-          },
-          { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"] } },
-          { name: "q", in: "query", schema: { type: "string" } },
-          { name: "inactiveDays", in: "query", schema: { type: "integer", minimum: 0 } },
-          { name: "minMessages", in: "query", schema: { type: "integer", minimum: 0 } },
-          {
-            name: "limit",
-            in: "query",
-            schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 },
-          },
-          { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } },
-          { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } },
-        ],
+        parameters: tableParameters,
         responses: analyticsResponses,
       },
     },
     "/api/v1/users/{id}": {
       put: {
         summary: "Backend: upsert a platform user { name, email, role } (201 created, 200 updated)",
-        security: [{ platformSecret: [] }],
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        security: backendSecurity,
+        parameters: [userIdParameter],
+        requestBody: jsonBody(profileSchema, MAX_BODY_BYTES),
         responses: {
           "200": { description: "Updated" },
           "201": { description: "Created" },
-          "401": errorResponse("Not a platform secret"),
+          "400": invalidBody("a profile field is missing or too long, or the id is"),
+          "401": noPlatformSecret,
+          "413": tooLarge(MAX_BODY_BYTES),
+          "503": unavailable,
         },
       },
       delete: {
         summary:
           "Backend: erase the user and all their data (sessions, visits, events, rollups, presence)",
-        security: [{ platformSecret: [] }],
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "204": { description: "Erased" }, "404": errorResponse("No such user") },
+        security: backendSecurity,
+        parameters: [userIdParameter],
+        responses: {
+          "204": { description: "Erased" },
+          "400": errorResponse("the id is empty or too long", "bad_request"),
+          "401": noPlatformSecret,
+          "404": errorResponse("no such user", "not_found"),
+          "503": unavailable,
+        },
+      },
+    },
+    "/api/v1/users": {
+      post: {
+        summary:
+          "Backend: upsert many platform users at once (rollcall user import); 200 once durable",
+        security: backendSecurity,
+        requestBody: jsonBody(userBatchSchema, USERS_BODY_BYTES),
+        responses: {
+          "200": { description: "{ upserted, changed }" },
+          "400": invalidBody("empty or too long a batch, or a bad user"),
+          "401": noPlatformSecret,
+          "413": tooLarge(USERS_BODY_BYTES),
+          "503": unavailable,
+        },
       },
     },
     "/api/v1/events": {
       post: {
         summary:
-          "Backend: { events: [{ id, user, name, app?, ts?, props? }] } (≤ 1000); a repeated id is stored once; 200 once durable",
-        security: [{ platformSecret: [] }],
+          "Backend: { events: [{ id, user, name, app?, ts?, props? }] }; a repeated id is stored once; 200 once durable",
+        security: backendSecurity,
+        requestBody: jsonBody(eventBatchSchema, EVENTS_BODY_BYTES, propsNote),
         responses: {
           "200": { description: "{ accepted }" },
-          "400": errorResponse("Invalid batch (the message names the field)"),
-          "422": errorResponse("Timestamp in the future"),
+          "400": invalidBody("empty or too long a batch, or a bad event"),
+          "401": noPlatformSecret,
+          "413": tooLarge(EVENTS_BODY_BYTES),
+          "422": errorResponse(
+            `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
+            "unprocessable",
+          ),
+          "503": unavailable,
         },
       },
     },
@@ -383,6 +361,7 @@ export const openApiDocument = {
             description:
               "{ status: ok | degraded, storage: ok | down, database: sqlite | postgres, presence: memory | ok | down, trackerSockets, dashboards }",
           },
+          "503": unavailable,
         },
       },
     },

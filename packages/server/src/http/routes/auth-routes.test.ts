@@ -1,4 +1,5 @@
 // Session cookies from /embed and the login page under each ROLLCALL_COOKIE_SAMESITE, and CSRF with them.
+import { WIRE_LIMITS } from "@rollcall/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
 
@@ -28,6 +29,18 @@ describe("session cookie, default settings (lax)", () => {
     const { setCookie } = await embed(rollcall);
     expect(setCookie).toMatch(/^rollcall_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax;/);
     expect(setCookie).not.toMatch(/Secure|Partitioned/);
+  });
+
+  it("/embed refuses a token over the token length limit, naming the field", async () => {
+    const token = "a".repeat(WIRE_LIMITS.tokenLength + 1);
+    const response = await fetch(`${rollcall.url}/embed?token=${token}`, { redirect: "manual" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        code: "bad_request",
+        message: `query.token: at most ${WIRE_LIMITS.tokenLength} characters`,
+      },
+    });
   });
 
   it("does not believe a forged X-Forwarded-Proto without ROLLCALL_TRUST_PROXY", async () => {

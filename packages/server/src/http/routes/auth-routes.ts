@@ -1,4 +1,5 @@
 // Signing in: /embed?token=… for host platforms, email + password for operators, and /me.
+import { WIRE_LIMITS } from "@rollcall/protocol";
 import { z } from "zod";
 import type { LoginLimiter } from "../../auth/login-limiter.js";
 import type { TokenVerifier } from "../../auth/token-verifier.js";
@@ -15,7 +16,10 @@ export interface AuthRoutesDeps {
   origin: ClientOrigin;
 }
 
-const loginSchema = z.object({
+/** Largest sign-in body. */
+export const LOGIN_BODY_BYTES = 16_384;
+
+export const loginSchema = z.object({
   email: z.string().min(1).max(320),
   password: z.string().min(1).max(1024),
 });
@@ -30,6 +34,12 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
   router.on("GET", "/embed", async ({ req, res, url }) => {
     const token = url.searchParams.get("token");
     if (!token) throw new AppError("bad_request", "query.token: required (a viewer token)");
+    if (token.length > WIRE_LIMITS.tokenLength) {
+      throw new AppError(
+        "bad_request",
+        `query.token: at most ${WIRE_LIMITS.tokenLength} characters`,
+      );
+    }
     const viewer = await deps.verifier.verifyViewer(token);
     const cookie = await deps.auth.startSession(viewer, deps.origin.isHttps(req));
     res.setHeader("set-cookie", cookie);
@@ -46,7 +56,7 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
       res.setHeader("retry-after", String(wait));
       throw new AppError("rate_limited", `too many sign-in attempts; try again in ${wait} s`);
     }
-    const parsed = loginSchema.safeParse(await readJson(req, 16_384));
+    const parsed = loginSchema.safeParse(await readJson(req, LOGIN_BODY_BYTES));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const viewer = await deps.auth.login(parsed.data.email, parsed.data.password);
     res.setHeader("set-cookie", await deps.auth.startSession(viewer, deps.origin.isHttps(req)));

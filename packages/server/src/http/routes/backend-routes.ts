@@ -24,11 +24,16 @@ export interface BackendRoutesDeps {
 }
 
 export const MAX_EVENTS_PER_BATCH = 1_000;
+export const MAX_USERS_PER_BATCH = 1_000;
+/** Largest body of POST /events; PUT /users/:id takes the default MAX_BODY_BYTES. */
+export const EVENTS_BODY_BYTES = 4 * 1_048_576;
+/** Largest body of POST /users (a bulk import). */
+export const USERS_BODY_BYTES = 2 * 1_048_576;
 /** Clock skew allowed for a client's future timestamps. */
-const FUTURE_SKEW_MS = 5 * 60_000;
+export const FUTURE_SKEW_MS = 5 * 60_000;
 
-const userIdSchema = z.string().min(1).max(256);
-const profileSchema = z.object({
+export const userIdSchema = z.string().min(1).max(256);
+export const profileSchema = z.object({
   name: z.string().max(256),
   email: z.string().max(320).default(""),
   role: z.string().max(64).default(""),
@@ -42,12 +47,11 @@ const eventSchema = z.object({
   ts: z.iso.datetime({ offset: true }).optional(),
   props: propsSchema.optional(),
 });
-const eventBatchSchema = z.object({
+export const eventBatchSchema = z.object({
   events: z.array(eventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 });
 
-export const MAX_USERS_PER_BATCH = 1_000;
-const userBatchSchema = z.object({
+export const userBatchSchema = z.object({
   users: z
     .array(profileSchema.extend({ id: userIdSchema }))
     .min(1)
@@ -78,7 +82,7 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
   // Bulk upsert (rollcall user import): up to 1,000 users, durable before the answer.
   router.on("POST", "/api/v1/users", async ({ req, res }) => {
     const platform = await deps.backendAuth.platformOf(req);
-    const parsed = userBatchSchema.safeParse(await readJson(req, 2 * 1_048_576));
+    const parsed = userBatchSchema.safeParse(await readJson(req, USERS_BODY_BYTES));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const now = deps.clock();
     const writes: Promise<void>[] = [];
@@ -107,7 +111,7 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
 
   router.on("POST", "/api/v1/events", async ({ req, res }) => {
     const platform = await deps.backendAuth.platformOf(req);
-    const parsed = eventBatchSchema.safeParse(await readJson(req, 4 * 1_048_576));
+    const parsed = eventBatchSchema.safeParse(await readJson(req, EVENTS_BODY_BYTES));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const now = deps.clock();
     const events = parsed.data.events.map((e, i) => {

@@ -13,6 +13,8 @@ import type { Router } from "../router.js";
  */
 export const TRACK_REQUESTS_PER_SECOND = 100;
 export const TRACK_REQUEST_BURST = 200;
+/** Largest batch body: a full batch of maximal frames. */
+export const TRACK_BODY_BYTES = WIRE_LIMITS.frameBytes * WIRE_LIMITS.batchMessages;
 
 export function addTrackRoutes(
   router: Router,
@@ -32,7 +34,7 @@ export function addTrackRoutes(
       );
     }
     // sendBeacon posts text/plain; readJson accepts it.
-    const body = await readJson(req, WIRE_LIMITS.frameBytes * WIRE_LIMITS.batchMessages);
+    const body = await readJson(req, TRACK_BODY_BYTES);
     const parsed = trackBatchSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const { key, welcome } = await gateway.hello(parsed.data.hello, "http");

@@ -1,0 +1,67 @@
+// Error responses for the OpenAPI document, each naming its limit from the constant the code enforces.
+import { ERROR_STATUS, type ErrorCode } from "@rollcall/protocol";
+
+const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+
+const retryAfter = {
+  "Retry-After": {
+    description: "Seconds to wait before retrying",
+    schema: { type: "integer", minimum: 1 },
+  },
+};
+
+export interface ErrorResponse {
+  description: string;
+  content: typeof errorContent;
+  headers?: typeof retryAfter;
+}
+
+/** A response for `codes` (all of one status), e.g. `error("Bad query", "invalid_query")`. */
+export function errorResponse(description: string, ...codes: ErrorCode[]): ErrorResponse {
+  const statuses = new Set(codes.map((code) => ERROR_STATUS[code]));
+  if (statuses.size !== 1) throw new Error(`codes of different statuses: ${codes.join(", ")}`);
+  const named = codes.length > 0 ? `${codes.map((code) => `\`${code}\``).join(", ")}: ` : "";
+  const headers = statuses.has(429) || statuses.has(503) ? { headers: retryAfter } : {};
+  return { description: `${named}${description}`, content: errorContent, ...headers };
+}
+
+/** "4 MB", "16 KB": how SECURITY.md writes sizes, plus the exact bytes. */
+export function formatBytes(bytes: number): string {
+  const size =
+    bytes >= 1_048_576
+      ? `${Number((bytes / 1_048_576).toFixed(2))} MB`
+      : `${Number((bytes / 1024).toFixed(1))} KB`;
+  return `${size} (${bytes.toLocaleString("en-US")} bytes)`;
+}
+
+/** 400 for a JSON body: not JSON, wrong content type, or a field out of bounds. */
+export const invalidBody = (what: string) =>
+  errorResponse(
+    `${what}, the message naming the field (\`events[3].name: …\`); or a body that is not JSON`,
+    "invalid_body",
+    "bad_request",
+  );
+
+export const tooLarge = (bytes: number) =>
+  errorResponse(`body over ${formatBytes(bytes)}`, "payload_too_large");
+
+export const rateLimited = (limit: string) =>
+  errorResponse(`over ${limit}; retry after Retry-After seconds`, "rate_limited");
+
+export const noViewer = errorResponse(
+  "no viewer token or session, or the token is invalid or expired",
+  "unauthorized",
+  "token_invalid",
+  "token_expired",
+);
+
+export const noPlatformSecret = errorResponse(
+  "Authorization is not `Bearer <platform secret>` of any platform",
+  "unauthorized",
+);
+
+/** Every route may answer 503: while the server drains, or when storage or Redis is unreachable. */
+export const unavailable = errorResponse(
+  "shutting down, or the database or Redis is unreachable; nothing was accepted, retry as is",
+  "unavailable",
+);
