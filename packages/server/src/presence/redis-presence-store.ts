@@ -17,6 +17,7 @@ import type {
   PresenceEvent,
   PresenceRules,
   RestoredSession,
+  Transport,
   UserPresenceView,
 } from "./types.js";
 
@@ -35,7 +36,9 @@ export interface RedisPresenceStoreOptions {
 /**
  * Choose it to run several nodes behind a load balancer (ROLLCALL_REDIS_URL). Each node owns its
  * sockets and vouches for them (heartbeats cost no Redis round trip); a node's beat in `nodes`
- * older than 2 × heartbeat declares it dead and any node drops its tabs. Reads are local.
+ * older than 2 × heartbeat declares it dead and any node drops its sockets' tabs. An HTTP tab is
+ * no node's: any node applies its batches, and its owner in Redis is only the node that last
+ * heard from it (which reports it in `liveUsers`). Reads are local.
  */
 export class RedisPresenceStore implements PresenceStore {
   readonly nodeId: string;
@@ -138,7 +141,10 @@ export class RedisPresenceStore implements PresenceStore {
       case "disconnect":
         return this.disconnect(event.key, now, event.lastLiveAt);
       case "connect":
-        this.local.set(connectionId(event.key), { key: event.key, lastHeardAt: now });
+        // An HTTP tab has no socket here: no node holds it, and nothing local would forget it.
+        if (event.transport === "ws") {
+          this.local.set(connectionId(event.key), { key: event.key, lastHeardAt: now });
+        }
         return this.writer.change(event.key, (state, owners) => {
           owners[event.key.tab] = this.nodeId;
           return applyPresenceEvent(state, event, now);
@@ -182,6 +188,16 @@ export class RedisPresenceStore implements PresenceStore {
       seen.add(id);
       yield { platform: key.platform, user: key.user, lastSeenAt: lastHeardAt };
     }
+    // HTTP tabs are reported by the node that last heard from them (their owner in Redis).
+    for (const key of this.replica.tabsOwnedBy(this.nodeId)) {
+      const id = `${key.platform}\u0000${key.user}`;
+      const connection = findUser(this.replica.state, key.platform, key.user)?.connections.get(
+        key.tab,
+      );
+      if (seen.has(id) || connection?.transport !== "http") continue;
+      seen.add(id);
+      yield { platform: key.platform, user: key.user, lastSeenAt: connection.lastSeenAt };
+    }
   }
 
   *activeApps(): Iterable<{
@@ -223,9 +239,11 @@ export class RedisPresenceStore implements PresenceStore {
     if (held) held.lastHeardAt = now;
     // HTTP tabs have no socket to vouch for them: their deadline is the stored lastSeenAt.
     if (this.replica.transportOf(key) !== "http") return [];
-    return this.writer.change(key, (state) =>
-      applyPresenceEvent(state, { type: "heartbeat", key }, now),
-    );
+    // Every batch begins with this heartbeat: its node becomes the one reporting the tab.
+    return this.writer.change(key, (state, owners) => {
+      owners[key.tab] = this.nodeId;
+      return applyPresenceEvent(state, { type: "heartbeat", key }, now);
+    });
   }
 
   private async disconnect(
@@ -240,24 +258,30 @@ export class RedisPresenceStore implements PresenceStore {
     const isSilent = held !== undefined && now - held.lastHeardAt >= 2 * this.rules.heartbeatMs;
     const lastLiveAt = reported ?? (isSilent ? held.lastHeardAt : now);
     try {
-      return await this.dropTab(key, this.nodeId, lastLiveAt, now);
+      return await this.dropTab(key, lastLiveAt, now);
     } catch {
       this.pendingDrops.set(id, { key, lastLiveAt });
       return [];
     }
   }
 
-  /** Drops the tab if `owner` still holds it (HTTP tabs: whoever holds them). */
-  private dropTab(
+  /** A tab ended here: a WebSocket tab if its socket is still this node's; an HTTP tab, any. */
+  private dropTab(key: ConnectionKey, lastLiveAt: number, now: number): Promise<PresenceChange[]> {
+    return this.dropIf(key, lastLiveAt, now, (by, owner) => by === "http" || owner === this.nodeId);
+  }
+
+  /** Drops the tab's connection if `isDropped` says so of what Redis holds now. */
+  private dropIf(
     key: ConnectionKey,
-    owner: string,
     lastLiveAt: number,
     now: number,
+    isDropped: (transport: Transport, owner: string | undefined) => boolean,
   ): Promise<PresenceChange[]> {
     return this.writer.change(key, (state, owners) => {
       const connection = findUser(state, key.platform, key.user)?.connections.get(key.tab);
-      if (connection === undefined) return null;
-      if (connection.transport === "ws" && owners[key.tab] !== owner) return null;
+      if (connection === undefined || !isDropped(connection.transport, owners[key.tab])) {
+        return null;
+      }
       return applyPresenceEvent(state, { type: "disconnect", key, lastLiveAt }, now);
     });
   }
@@ -281,7 +305,7 @@ export class RedisPresenceStore implements PresenceStore {
     if (this.command.status !== "ready") return changes;
     try {
       for (const [id, drop] of this.pendingDrops) {
-        changes.push(...(await this.dropTab(drop.key, this.nodeId, drop.lastLiveAt, now)));
+        changes.push(...(await this.dropTab(drop.key, drop.lastLiveAt, now)));
         this.pendingDrops.delete(id);
       }
       await this.sweepDeadNodes(now, changes);
@@ -311,9 +335,10 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * A node whose beat is older than 2 × heartbeat is dead: its tabs are dropped as of its last
-   * beat. Judged only once this node has been connected for 2 × heartbeat itself, so that after
-   * Redis comes back every node has had the time to beat again.
+   * A node whose beat is older than 2 × heartbeat is dead: its sockets' tabs are dropped as of its
+   * last beat (HTTP tabs keep their own deadline, whichever node last heard from them). Judged
+   * only once this node has been connected for 2 × heartbeat itself, so that after Redis comes
+   * back every node has had the time to beat again.
    */
   private async sweepDeadNodes(now: number, changes: PresenceChange[]): Promise<void> {
     const window = 2 * this.rules.heartbeatMs;
@@ -328,13 +353,17 @@ export class RedisPresenceStore implements PresenceStore {
       const node = stale[i]!;
       const lastBeat = Number(stale[i + 1]);
       if (node === this.nodeId) continue;
-      for (const key of [...this.replica.tabsOwnedBy(node)]) {
-        changes.push(...(await this.dropTab(key, node, lastBeat, now)));
+      for (const key of this.socketsOwnedBy(node)) {
+        // Only while that node still holds the socket: the tab may be back elsewhere already.
+        const isHeld = (by: Transport, owner: string | undefined) => by === "ws" && owner === node;
+        changes.push(...(await this.dropIf(key, lastBeat, now, isHeld)));
       }
-      if (this.replica.tabsOwnedBy(node)[Symbol.iterator]().next().done) {
-        await this.command.zrem(this.keys.nodes, node);
-      }
+      if (this.socketsOwnedBy(node).length === 0) await this.command.zrem(this.keys.nodes, node);
     }
+  }
+
+  private socketsOwnedBy(node: string): ConnectionKey[] {
+    return [...this.replica.tabsOwnedBy(node)].filter((k) => this.replica.transportOf(k) === "ws");
   }
 
   private async beat(): Promise<void> {

@@ -2,6 +2,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  type ClientMessage,
+  type Page,
+  PROTOCOL_VERSION,
+  type TrackBatchResponse,
+} from "@rollcall/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUserToken, signViewerToken } from "../auth/token-signer.js";
 import {
@@ -47,6 +53,37 @@ interface PresenceUserRow {
   currentPage: { path: string } | null;
 }
 
+/** A tracker on the HTTP transport (WebSockets blocked): each batch's hello carries the tab's state. */
+class HttpTab {
+  isStopped = false;
+
+  constructor(
+    readonly tab: string,
+    private readonly token: string,
+    public page: Page,
+  ) {}
+
+  async post(nodeUrl: string, messages: ClientMessage[] = []): Promise<TrackBatchResponse> {
+    const hello = {
+      t: "hello",
+      v: PROTOCOL_VERSION,
+      token: this.token,
+      tab: this.tab,
+      page: this.page,
+      visible: true,
+      inputAgoMs: 0,
+    };
+    // text/plain, as sendBeacon posts it.
+    const res = await fetch(`${nodeUrl}/api/v1/track`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ hello, messages }),
+    });
+    if (!res.ok) throw new Error(`POST /api/v1/track: ${res.status} ${await res.text()}`);
+    return (await res.json()) as TrackBatchResponse;
+  }
+}
+
 describe.skipIf(!hasRedis || !hasPostgres)(
   `three nodes behind one Redis and one PostgreSQL${hasRedis && hasPostgres ? "" : ` (skipped: ${skipReason})`}`,
   () => {
@@ -55,6 +92,7 @@ describe.skipIf(!hasRedis || !hasPostgres)(
     const dataDir = mkdtempSync(join(tmpdir(), "rollcall-scaleout-"));
     const nodes: ServerProcess[] = [];
     const tabs: TestTab[] = [];
+    const httpTabs: HttpTab[] = [];
     let beating: NodeJS.Timeout | null = null;
     let viewer = "";
 
@@ -81,9 +119,17 @@ describe.skipIf(!hasRedis || !hasPostgres)(
         { sub: "owner", role: "owner" },
         { secret: SECRET, ttlSeconds: 600 },
       );
-      // Trackers beat every half heartbeat, as the real one does within its interval.
+      // Trackers beat every half heartbeat, as the real one does within its interval. HTTP tabs
+      // post a batch every heartbeat; without sticky sessions each lands on any node still up.
+      let turn = 0;
       beating = setInterval(() => {
         for (const tab of tabs) if (tab.closeCode === null) tab.send({ t: "hb" });
+        if (++turn % 2 === 1) return;
+        const up = nodes.filter((node) => !node.child.killed && node.child.exitCode === null);
+        for (const tab of httpTabs) {
+          if (tab.isStopped || up.length === 0) continue;
+          tab.post(up[(turn / 2) % up.length]!.url).catch(() => undefined);
+        }
       }, HEARTBEAT_MS / 2);
     }, 60_000);
 
@@ -95,6 +141,7 @@ describe.skipIf(!hasRedis || !hasPostgres)(
           node.child.kill("SIGKILL");
         await node.exited;
       }
+      for (const tab of httpTabs) tab.isStopped = true;
       await databases.dropAll();
       await deleteRedisKeys(prefix);
       rmSync(dataDir, { recursive: true, force: true });
@@ -110,6 +157,16 @@ describe.skipIf(!hasRedis || !hasPostgres)(
       const welcome = await tab.open(token, { path, title: path, app: null });
       if (welcome.t !== "welcome") throw new Error(JSON.stringify(welcome));
       tabs.push(tab);
+      return tab;
+    }
+    async function openHttpTab(node: number, user: string, tabId: string, page: Page) {
+      const token = await signUserToken(
+        { sub: user, name: user },
+        { secret: SECRET, ttlSeconds: 600 },
+      );
+      const tab = new HttpTab(tabId, token, page);
+      const { welcome } = await tab.post(nodes[node]!.url);
+      expect(welcome).toMatchObject({ t: "welcome", user, conn: tabId });
       return tab;
     }
     async function rows(node: number): Promise<Map<string, PresenceUserRow>> {
@@ -178,20 +235,67 @@ describe.skipIf(!hasRedis || !hasPostgres)(
       controller.abort();
     });
 
+    it("an HTTP-transport tab that said hello on node B is online for node A, and moves page through node A", async () => {
+      const algebra = { path: "/lessons/algebra", title: "Algebra", app: null };
+      const eli = await openHttpTab(b, "eli", "tab-eli-http", algebra);
+      const seenOnA = await eventually(async () => {
+        const eliOnA = (await rows(a)).get("eli");
+        return eliOnA?.currentPage?.path === algebra.path ? eliOnA : undefined;
+      });
+      expect(seenOnA).toMatchObject({ status: "online", connections: 1 });
+      sessionsBefore.set("eli", seenOnA.sessionStartedAt);
+
+      // Navigation over HTTP is the next batch's hello with the new page, here sent to node A.
+      eli.page = { path: "/quiz/3", title: "Quiz 3", app: null };
+      await eli.post(nodes[a]!.url);
+      httpTabs.push(eli);
+      for (const node of [a, b, c]) {
+        const moved = await eventually(async () => {
+          const eliThere = (await rows(node)).get("eli");
+          return eliThere?.currentPage?.path === "/quiz/3" ? eliThere : undefined;
+        });
+        // The same connection and session moved on: not a second tab, not a new session.
+        expect(moved).toMatchObject({
+          status: "online",
+          connections: 1,
+          sessionStartedAt: seenOnA.sessionStartedAt,
+        });
+      }
+    });
+
     it("kill -9 of node B makes its users offline within the bound, and nobody else", async () => {
       const killedAt = Date.now();
       nodes[b]!.child.kill("SIGKILL");
       await nodes[b]!.exited;
       for (const tab of tabs) if (tab.tab === "tab-ben-1" || tab.tab === "tab-dua-b") tab.close();
+      // The HTTP tab said hello on node B, but no socket ties it there: it must never drop.
+      const eliSeen: string[] = [];
       const after = await eventually(async () => {
         const users = await rows(a);
-        return users.get("ben")?.status === "offline" ? users : undefined;
+        eliSeen.push(`${users.get("eli")?.status}:${users.get("eli")?.connections}`);
+        // One write per dropped tab: dua's tab on B may go a moment after ben's.
+        const isSwept =
+          users.get("ben")?.status === "offline" && users.get("dua")?.connections === 1;
+        return isSwept ? users : undefined;
       }, 10_000);
       const elapsed = Date.now() - killedAt;
       expect(elapsed).toBeLessThan(DEAD_NODE_BOUND_MS + 1_000);
       expect(after.get("dua")).toMatchObject({ status: "online", connections: 1 });
       expect(after.get("ana")?.status).toBe("online");
       expect(after.get("cat")?.status).toBe("online");
+      // A sweep after ben's would still be in time to drop it: watch one more heartbeat.
+      const watchUntil = Date.now() + 2 * HEARTBEAT_MS;
+      while (Date.now() < watchUntil) {
+        const eli = (await rows(a)).get("eli");
+        eliSeen.push(`${eli?.status}:${eli?.connections}`);
+      }
+      expect(new Set(eliSeen)).toEqual(new Set(["online:1"]));
+      expect((await rows(c)).get("eli")).toMatchObject({
+        status: "online",
+        connections: 1,
+        sessionStartedAt: sessionsBefore.get("eli"),
+        currentPage: { path: "/quiz/3" },
+      });
     });
 
     it("tabs of the dead node reconnecting to node A within the grace keep their sessions", async () => {
@@ -221,7 +325,23 @@ describe.skipIf(!hasRedis || !hasPostgres)(
         const [onA, onC] = await Promise.all([summary(a), summary(c)]);
         return JSON.stringify(onA) === JSON.stringify(onC) ? onA : undefined;
       });
-      expect(agreed).toMatchObject({ currentlyOnline: 4, totalRegistered: 4 });
+      expect(agreed).toMatchObject({ currentlyOnline: 5, totalRegistered: 5 });
+    });
+
+    it("an HTTP-transport tab that stops is offline on every node once its farewell beacon lands anywhere", async () => {
+      const eli = httpTabs.find((t) => t.tab === "tab-eli-http")!;
+      eli.isStopped = true;
+      // As the tracker's pagehide beacon: the tab's state and a bye, here through node C.
+      const sentAt = Date.now();
+      await eli.post(nodes[c]!.url, [{ t: "bye" }]);
+      for (const node of [a, c]) {
+        const gone = await eventually(async () => {
+          const eliThere = (await rows(node)).get("eli");
+          return eliThere?.status === "offline" ? eliThere : undefined;
+        }, 1_000);
+        expect(gone.connections).toBe(0);
+      }
+      expect(Date.now() - sentAt).toBeLessThan(1_000);
     });
 
     it("/healthz reports the shared presence", async () => {
