@@ -77,7 +77,7 @@ export async function startRollcall(
   const storage = await openStorage(config);
   await storage.migrate();
   const warming = performance.now();
-  await storage.warmUp();
+  await storage.warmUp(config.messageEvents);
   logger.info({ ms: Math.round(performance.now() - warming) }, "analytics ready");
 
   const platforms = new PlatformRegistry(storage, clock);

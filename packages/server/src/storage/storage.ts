@@ -194,6 +194,11 @@ export interface Storage {
   close(): Promise<void>;
   /** The cheapest round trip to the database; rejects while it cannot be reached (health probe). */
   ping(): Promise<void>;
+  /**
+   * Prepares what analytics read before serving (SQLite: loads the in-memory activity index,
+   * counting these event names as messages).
+   */
+  warmUp(messageNames: string[]): Promise<void>;
 
   createPlatform(platform: PlatformRecord): Promise<void>;
   getPlatform(id: string): Promise<PlatformRecord | null>;

@@ -59,6 +59,68 @@ export class ActivityIndex {
     found.all.mark(number, slot);
   }
 
+  /**
+   * Loads rollup rows in bulk: `mark(app, user, slot)` for each, then `done()` counts the hours
+   * once. Rows in user order append instead of insert.
+   */
+  bulkSlots(platform: string): {
+    mark(app: string, user: string, slot: number): void;
+    done(): void;
+  } {
+    const found = this.platform(platform);
+    let lastUser = "";
+    let number = -1;
+    return {
+      mark(app, user, slot) {
+        if (user !== lastUser || number < 0) {
+          lastUser = user;
+          number = found.users.number(user);
+        }
+        found.app(app).setBit(number, slot);
+        found.all.setBit(number, slot);
+      },
+      done() {
+        for (const app of found.apps.values()) app.recountHours();
+        found.all.recountHours();
+      },
+    };
+  }
+
+  /** Loads tracked message counts in bulk, rows in any order; `done()` files them by day. */
+  bulkMessages(platform: string): {
+    add(app: string, user: string, slot: number, count: number): void;
+    done(): void;
+  } {
+    const found = this.platform(platform);
+    const days = new Map<string, Map<number, { keys: number[]; counts: number[] }>>();
+    return {
+      add(app, user, slot, count) {
+        let byDay = days.get(app);
+        if (!byDay) {
+          byDay = new Map();
+          days.set(app, byDay);
+        }
+        const dayNumber = Math.floor(slot / SLOTS_PER_DAY);
+        let cells = byDay.get(dayNumber);
+        if (!cells) {
+          cells = { keys: [], counts: [] };
+          byDay.set(dayNumber, cells);
+        }
+        cells.keys.push(
+          found.users.number(user) * SLOTS_PER_DAY + slot - dayNumber * SLOTS_PER_DAY,
+        );
+        cells.counts.push(count);
+      },
+      done() {
+        for (const [app, byDay] of days) {
+          for (const [dayNumber, cells] of byDay) {
+            found.app(app).loadMessages(dayNumber, cells.keys, cells.counts);
+          }
+        }
+      },
+    };
+  }
+
   /** user_apps' last_active_at: the latest moment the user was active in the app. */
   touchApp(platform: string, app: string, user: string, at: number): void {
     const found = this.platform(platform);

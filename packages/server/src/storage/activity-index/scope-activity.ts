@@ -98,6 +98,43 @@ export class ScopeActivity {
     day.users.set(row, bit >>> 5, day.users.get(row, bit >>> 5) | (1 << (bit & 31)));
   }
 
+  /** Bulk loading: sets the slot's bit only; `recountHours` makes the hour counts after. */
+  setBit(user: number, slot: number): void {
+    const dayNumber = Math.floor(slot / SLOTS_PER_DAY);
+    const day = this.day(dayNumber);
+    const row = day.users.upsert(user);
+    const bit = slot - dayNumber * SLOTS_PER_DAY;
+    day.users.set(row, bit >>> 5, day.users.get(row, bit >>> 5) | (1 << (bit & 31)));
+  }
+
+  /** The hour counts from the masks, in one pass over every row (after a bulk load). */
+  recountHours(): void {
+    for (const day of this.days.values()) day.hours.fill(0);
+    for (const [dayNumber, day] of [...this.days]) {
+      const next = this.days.get(dayNumber + 1);
+      const rows = day.users;
+      for (let row = 0; row < rows.size; row++) {
+        const user = rows.keyAt(row);
+        const w0 = rows.get(row, 0);
+        const w1 = rows.get(row, 1);
+        const w2 = rows.get(row, 2);
+        const nextRow = next ? next.users.find(user) : -1;
+        const n0 = nextRow >= 0 && next ? next.users.get(nextRow, 0) : 0;
+        // Hour from slot g: any of the slots g … g+3 (into the next day for the last three).
+        countBits(day.hours, 0, w0 | spread(w0, w1));
+        countBits(day.hours, 32, w1 | spread(w1, w2));
+        countBits(day.hours, 64, w2 | spread(w2, n0));
+        // The previous day's last three hours reach into this day's first three slots.
+        const previous = this.days.get(dayNumber - 1);
+        if ((w0 & 0b111) !== 0 && (!previous || previous.users.find(user) < 0)) {
+          const hours = this.day(dayNumber - 1).hours;
+          const first = 31 - Math.clz32(w0 & -w0); // 0, 1 or 2
+          for (let g = 93 + first; g < SLOTS_PER_DAY; g++) hours[g] = (hours[g] ?? 0) + 1;
+        }
+      }
+    }
+  }
+
   /** Adds tracked messages of `user` in `slot`. */
   addMessages(user: number, slot: number, count: number): void {
     const dayNumber = Math.floor(slot / SLOTS_PER_DAY);
@@ -106,6 +143,20 @@ export class ScopeActivity {
     day.users.set(row, MESSAGES, day.users.get(row, MESSAGES) + count);
     const cell = day.messages.upsert(user * SLOTS_PER_DAY + slot - dayNumber * SLOTS_PER_DAY);
     day.messages.set(cell, 0, day.messages.get(cell, 0) + count);
+  }
+
+  /** Bulk loading: one day's message cells (key user × 96 + slot, count), in any order. */
+  loadMessages(dayNumber: number, keys: number[], counts: number[]): void {
+    const day = this.day(dayNumber);
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] as number) - (keys[b] as number));
+    for (const i of order) {
+      const key = keys[i] as number;
+      const count = counts[i] as number;
+      const cell = day.messages.upsert(key);
+      day.messages.set(cell, 0, day.messages.get(cell, 0) + count);
+      const row = day.users.upsert(Math.floor(key / SLOTS_PER_DAY));
+      day.users.set(row, MESSAGES, day.users.get(row, MESSAGES) + count);
+    }
   }
 
   /** Drops tracked messages (the names changed; they are loaded again). */
@@ -168,6 +219,22 @@ export class PlatformActivity {
     }
     this.stamp++;
     return { seen: this.seen, stamp: this.stamp };
+  }
+}
+
+/** Bit i set when bit i+1, i+2 or i+3 is set, with `high` continuing `low`. */
+function spread(low: number, high: number): number {
+  return (low >>> 1) | (high << 31) | (low >>> 2) | (high << 30) | (low >>> 3) | (high << 29);
+}
+
+/** hours[base + i] += 1 for each bit i set in `bits`. */
+function countBits(hours: Int32Array, base: number, bits: number): void {
+  let rest = bits;
+  while (rest !== 0) {
+    const lowest = rest & -rest;
+    const i = base + 31 - Math.clz32(lowest);
+    hours[i] = (hours[i] ?? 0) + 1;
+    rest ^= lowest;
   }
 }
 

@@ -92,6 +92,9 @@ class PostgresStorage implements Storage {
     await this.pool.end();
   }
 
+  /** Analytics read PostgreSQL's rollups directly; nothing to load. */
+  async warmUp(_messageNames: string[]): Promise<void> {}
+
   async ping(): Promise<void> {
     await this.run("SELECT 1", []);
   }

@@ -11,16 +11,21 @@ type Cell = string | number;
 export function loadActivityIndex(db: Database.Database): ActivityIndex {
   const index = new ActivityIndex();
   const rows = (sql: string) => db.prepare(sql).raw().iterate() as IterableIterator<Cell[]>;
-  for (const [platform, id, name, email] of rows(
-    "SELECT platform_id, id, name, email FROM users ORDER BY platform_id, id",
-  )) {
-    index.setUser(String(platform), String(id), String(name), String(email));
-  }
+  loadUsers(db, index);
+  // Covered by the (platform_id, user_id) index: no sort.
+  let bulk: ReturnType<ActivityIndex["bulkSlots"]> | null = null;
+  let bulkPlatform = "";
   for (const [platform, user, app, slot] of rows(
     "SELECT platform_id, user_id, app, slot FROM activity_slots ORDER BY platform_id, user_id, app, slot",
   )) {
-    index.markSlot(String(platform), String(app), String(user), Number(slot));
+    if (!bulk || platform !== bulkPlatform) {
+      bulk?.done();
+      bulkPlatform = String(platform);
+      bulk = index.bulkSlots(bulkPlatform);
+    }
+    bulk.mark(String(app), String(user), Number(slot));
   }
+  bulk?.done();
   for (const [platform, app, user, last] of rows(
     "SELECT platform_id, app, user_id, last_active_at FROM user_apps",
   )) {
@@ -29,23 +34,37 @@ export function loadActivityIndex(db: Database.Database): ActivityIndex {
   return index;
 }
 
+/**
+ * Registered users, in id order (numbers follow it). Also what is read again when another
+ * connection wrote to the file: the CLI's writes while a server runs are users (`user import`),
+ * platforms and operators; activity is only ever written by the one server process.
+ */
+export function loadUsers(db: Database.Database, index: ActivityIndex): void {
+  const sql = "SELECT platform_id, id, name, email FROM users ORDER BY platform_id, id";
+  for (const [platform, id, name, email] of db.prepare(sql).raw().iterate() as IterableIterator<
+    Cell[]
+  >) {
+    index.setUser(String(platform), String(id), String(name), String(email));
+  }
+}
+
 /** Makes the index count these event names as messages, from event_counts. */
 export function loadMessages(db: Database.Database, index: ActivityIndex, names: string[]): void {
   index.trackMessages(names);
-  const sql = `SELECT platform_id, app, name, user_id, slot, count FROM event_counts
-    WHERE name IN (${names.map(() => "?").join(", ")})
-    ORDER BY platform_id, user_id, app, slot`;
-  for (const [platform, app, name, user, slot, count] of db
+  // In table order (no sort); the index files the cells by day.
+  const sql = `SELECT platform_id, app, user_id, slot, count FROM event_counts
+    WHERE name IN (${names.map(() => "?").join(", ")})`;
+  const bulks = new Map<string, ReturnType<ActivityIndex["bulkMessages"]>>();
+  for (const [platform, app, user, slot, count] of db
     .prepare(sql)
     .raw()
     .iterate(...names) as IterableIterator<Cell[]>) {
-    index.countEvent(
-      String(platform),
-      String(app),
-      String(name),
-      String(user),
-      Number(slot),
-      Number(count),
-    );
+    let bulk = bulks.get(String(platform));
+    if (!bulk) {
+      bulk = index.bulkMessages(String(platform));
+      bulks.set(String(platform), bulk);
+    }
+    bulk.add(String(app), String(user), Number(slot), Number(count));
   }
+  for (const bulk of bulks.values()) bulk.done();
 }

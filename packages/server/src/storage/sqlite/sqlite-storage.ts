@@ -30,7 +30,7 @@ import {
   toUser,
 } from "../storage-rows.js";
 import { sqliteMigrations } from "./migrations.js";
-import { loadActivityIndex, loadMessages } from "./sqlite-activity-index.js";
+import { loadActivityIndex, loadMessages, loadUsers } from "./sqlite-activity-index.js";
 import { type StatementCache, writeSqliteFacts } from "./sqlite-facts.js";
 
 /**
@@ -51,8 +51,9 @@ export function openSqliteStorage(file: string): Storage {
 class SqliteStorage implements Storage {
   private statements = new Map<string, Database.Statement>();
   /**
-   * The analytics rollups in memory, built at the first analytics read and kept current by this
-   * connection's writes; rebuilt when another connection (a CLI import) changed the file.
+   * The analytics rollups in memory, built at the first analytics read (or warmUp) and kept
+   * current by this connection's writes; users are read again when another connection (a CLI
+   * import) changed the file.
    */
   private index: ActivityIndex | null = null;
   private indexDataVersion = 0;
@@ -61,11 +62,12 @@ class SqliteStorage implements Storage {
 
   private activityIndex(): ActivityIndex {
     const version = Number(this.db.pragma("data_version", { simple: true }));
-    if (!this.index || version !== this.indexDataVersion) {
-      this.index = null;
+    if (!this.index) {
       this.index = loadActivityIndex(this.db);
-      this.indexDataVersion = version;
+    } else if (version !== this.indexDataVersion) {
+      loadUsers(this.db, this.index);
     }
+    this.indexDataVersion = version;
     return this.index;
   }
 
@@ -109,6 +111,11 @@ class SqliteStorage implements Storage {
   async close(): Promise<void> {
     this.statements.clear();
     this.db.close();
+  }
+
+  async warmUp(messageNames: string[]): Promise<void> {
+    const index = this.activityIndex();
+    if (!index.tracksMessages(messageNames)) loadMessages(this.db, index, messageNames);
   }
 
   async ping(): Promise<void> {
