@@ -16,6 +16,7 @@ export { createPresenceState, type PresenceState } from "./state.js";
 export {
   activeApps,
   hasConnection,
+  listUserBriefs,
   listUserViews,
   liveUsers,
   openSessions,

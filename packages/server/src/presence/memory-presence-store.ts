@@ -4,6 +4,7 @@ import {
   applyPresenceEvent,
   createPresenceState,
   hasConnection,
+  listUserBriefs,
   listUserViews,
   liveUsers,
   openSessions,
@@ -19,6 +20,7 @@ import type {
   PresenceEvent,
   PresenceRules,
   RestoredSession,
+  UserPresenceBrief,
   UserPresenceView,
 } from "./types.js";
 
@@ -51,6 +53,10 @@ export class MemoryPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.state, platform, now);
+  }
+
+  briefs(platform: string, now: number): Iterable<UserPresenceBrief> {
+    return listUserBriefs(this.state, platform, now);
   }
 
   openSessions(): OpenSession[] {

@@ -6,13 +6,13 @@ import type {
   UserDetailResponse,
 } from "@rollcall/protocol";
 import { localDateOf, startOfLocalDay } from "../analytics/zoned-time.js";
-import type { Storage } from "../storage/storage.js";
+import type { Storage, UserRecord } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import { describeDevice } from "./device.js";
 import type { PresenceEntry } from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import type { PresenceService } from "./presence-service.js";
-import type { ConnectionView, UserPresenceView } from "./types.js";
+import type { ConnectionView, UserPresenceBrief } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const AVG_FRESH_MS = 5_000;
@@ -20,6 +20,7 @@ const AVG_FRESH_MS = 5_000;
 export class PresenceBoard {
   private readonly avgCache = new Map<string, { value: number; at: number }>();
   private readonly avgLoading = new Map<string, Promise<void>>();
+  private readonly entryCache = new WeakMap<UserRecord, PresenceEntry>();
 
   constructor(
     private readonly presence: PresenceService,
@@ -33,19 +34,33 @@ export class PresenceBoard {
     return toPresenceUser(record, this.presence.view(platform, user), this.presence.now());
   }
 
-  /** Every registered user with their engine view, cheap: rows are built only when needed. */
+  /**
+   * Every registered user with the engine's brief, cheap: connection details are read only for
+   * the rows of a page (toRow). Entry objects are kept per record and updated in place; a page
+   * is cut synchronously from them, before anything else can run.
+   */
   entries(platform: string): PresenceEntry[] {
-    const views = new Map<string, UserPresenceView>();
-    for (const view of this.presence.views(platform)) views.set(view.user, view);
+    const briefs = new Map<string, UserPresenceBrief>();
+    for (const brief of this.presence.briefs(platform)) briefs.set(brief.user, brief);
     const entries: PresenceEntry[] = [];
     for (const record of this.directory.list(platform)) {
-      entries.push({ record, view: views.get(record.id) ?? null });
+      let entry = this.entryCache.get(record);
+      if (!entry) {
+        entry = { record, view: null };
+        this.entryCache.set(record, entry);
+      }
+      entry.view = briefs.get(record.id) ?? null;
+      entries.push(entry);
     }
     return entries;
   }
 
   toRow = (entry: PresenceEntry): PresenceUser =>
-    toPresenceUser(entry.record, entry.view, this.presence.now());
+    toPresenceUser(
+      entry.record,
+      entry.view && this.presence.view(entry.record.platform, entry.record.id),
+      this.presence.now(),
+    );
 
   rows(platform: string): PresenceUser[] {
     const now = this.presence.now();
@@ -65,7 +80,7 @@ export class PresenceBoard {
       void this.refreshAverage(platform);
     return summarize(
       this.directory.count(platform),
-      this.presence.views(platform),
+      this.presence.briefs(platform),
       cached?.value ?? 0,
     );
   }

@@ -2,7 +2,7 @@
 import type { PresenceSort, PresenceUser, UserStatus } from "@rollcall/protocol";
 import { z } from "zod";
 import type { UserRecord } from "../storage/storage.js";
-import type { UserPresenceView } from "./types.js";
+import type { UserPresenceBrief } from "./types.js";
 
 const STATUS_ORDER: Record<UserStatus, number> = { online: 0, idle: 1, offline: 2 };
 
@@ -21,10 +21,10 @@ export const presenceQuerySchema = z.object({
 });
 export type PresenceQuery = z.infer<typeof presenceQuerySchema>;
 
-/** One user as the query sees it: the registered record, and the engine's view if any. */
+/** One user as the query sees it: the registered record, and the engine's brief if any. */
 export interface PresenceEntry {
   record: UserRecord;
-  view: UserPresenceView | null;
+  view: UserPresenceBrief | null;
 }
 
 /**

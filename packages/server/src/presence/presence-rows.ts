@@ -30,7 +30,7 @@ export function toPresenceUser(
 
 export function summarize(
   totalUsers: number,
-  views: Iterable<UserPresenceView>,
+  views: Iterable<Pick<UserPresenceView, "status">>,
   avgSessionSeconds: number,
 ): PresenceSummary {
   let online = 0;

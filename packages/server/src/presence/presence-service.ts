@@ -9,6 +9,7 @@ import type {
   OpenSession,
   PresenceChange,
   PresenceEvent,
+  UserPresenceBrief,
   UserPresenceView,
 } from "./types.js";
 
@@ -95,6 +96,10 @@ export class PresenceService {
 
   views(platform: string): Iterable<UserPresenceView> {
     return this.store.views(platform, this.options.clock());
+  }
+
+  briefs(platform: string): Iterable<UserPresenceBrief> {
+    return this.store.briefs(platform, this.options.clock());
   }
 
   /** Sessions ongoing or within grace: for the average session card. */

@@ -6,6 +6,7 @@ import type {
   PresenceChange,
   PresenceEvent,
   RestoredSession,
+  UserPresenceBrief,
   UserPresenceView,
 } from "./types.js";
 
@@ -45,6 +46,8 @@ export interface PresenceStore {
   hasConnection(key: ConnectionKey): boolean;
   view(platform: string, user: string, now: number): UserPresenceView | null;
   views(platform: string, now: number): Iterable<UserPresenceView>;
+  /** Every known user's status, page and session start, without connection details. */
+  briefs(platform: string, now: number): Iterable<UserPresenceBrief>;
   /** Sessions ongoing or within grace, every node's. */
   openSessions(): OpenSession[];
   /** Users with a live connection on this node: whose last live moment this node persists. */

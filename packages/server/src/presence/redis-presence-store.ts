@@ -2,7 +2,14 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { activeApps, applyPresenceEvent, listUserViews, openSessions, viewUser } from "./engine.js";
+import {
+  activeApps,
+  applyPresenceEvent,
+  listUserBriefs,
+  listUserViews,
+  openSessions,
+  viewUser,
+} from "./engine.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
 import { RedisPresenceKeys } from "./redis-presence-keys.js";
@@ -18,6 +25,7 @@ import type {
   PresenceRules,
   RestoredSession,
   Transport,
+  UserPresenceBrief,
   UserPresenceView,
 } from "./types.js";
 
@@ -174,6 +182,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.replica.state, platform, now);
+  }
+
+  briefs(platform: string, now: number): Iterable<UserPresenceBrief> {
+    return listUserBriefs(this.replica.state, platform, now);
   }
 
   openSessions(): OpenSession[] {

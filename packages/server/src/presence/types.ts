@@ -120,6 +120,12 @@ export interface UserPresenceView {
   connections: ConnectionView[];
 }
 
+/** What lists filter and sort on, without the connections: cheap for every user at once. */
+export type UserPresenceBrief = Pick<
+  UserPresenceView,
+  "user" | "status" | "currentPage" | "sessionStartedAt"
+>;
+
 export interface ConnectionView {
   tab: string;
   transport: Transport;

@@ -6,6 +6,7 @@ import type {
   ConnectionView,
   LiveUser,
   OpenSession,
+  UserPresenceBrief,
   UserPresenceView,
 } from "./types.js";
 import { currentConnection, sessionStartAt, statusAt } from "./user-row.js";
@@ -35,6 +36,25 @@ export function* listUserViews(
   const users = state.platforms.get(platform);
   if (users === undefined) return;
   for (const presence of users.values()) yield toView(state, presence, now);
+}
+
+/** listUserViews without building each connection's view: for lists of every user. */
+export function* listUserBriefs(
+  state: PresenceState,
+  platform: string,
+  now: number,
+): Iterable<UserPresenceBrief> {
+  const users = state.platforms.get(platform);
+  if (users === undefined) return;
+  const { idleMs, graceMs } = state.rules;
+  for (const presence of users.values()) {
+    yield {
+      user: presence.user,
+      status: statusAt(presence, now, idleMs),
+      currentPage: currentConnection(presence, now)?.page ?? null,
+      sessionStartedAt: sessionStartAt(presence, now, graceMs),
+    };
+  }
 }
 
 /** Users with a live connection (all platforms unless one is given), as of the last event. */

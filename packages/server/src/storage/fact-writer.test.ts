@@ -34,6 +34,28 @@ const visit = {
 };
 
 describe("FactWriter", () => {
+  it("writes thousands of still-live rows in parts, events acknowledged with the first", async () => {
+    const { storage, batches } = recordingStorage();
+    const writer = new FactWriter(storage, {
+      flushEveryMs: 60_000,
+      maxPending: 100_000,
+      onError: () => {},
+    });
+    const seen = Array.from({ length: 4_500 }, (_, i) => ({
+      platform: "p",
+      user: `u${i}`,
+      startedAt: 1,
+      at: 2,
+    }));
+    writer.addSessionsSeen(seen);
+    await writer.addEvents([event("a")]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.events.map((e) => e.id)).toEqual(["a"]);
+    await writer.flush();
+    expect(batches.map((b) => b.sessionsSeen.length)).toEqual([2_000, 2_000, 500]);
+    expect(batches.flatMap((b) => b.sessionsSeen)).toEqual(seen);
+  });
+
   it("commits events at the next turn, grouping what arrived together, without waiting for the timer", async () => {
     const { storage, batches } = recordingStorage();
     const writer = new FactWriter(storage, {
