@@ -133,9 +133,9 @@ export async function startRollcall(
   });
   presence.onUserChange((platform, user) => feed.markChanged(platform, user));
   const directorySync =
-    store instanceof RedisPresenceStore && config.redisUrl
+    store instanceof RedisPresenceStore && config.redis
       ? new RedisDirectorySync({
-          url: config.redisUrl,
+          redis: config.redis,
           channel: new RedisPresenceKeys(config.redisPrefix).directory,
           nodeId: store.nodeId,
           directory,

@@ -42,6 +42,28 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads one Redis server, or a Redis Cluster's seed nodes with ROLLCALL_REDIS_CLUSTER", () => {
+    expect(loadConfig({}).redis).toBeNull();
+    expect(loadConfig({ ROLLCALL_REDIS_URL: "redis://r:6379" }).redis).toEqual({
+      kind: "server",
+      url: "redis://r:6379",
+    });
+    const cluster = loadConfig({
+      ROLLCALL_REDIS_URL: "redis://a:6379, redis://b:6379",
+      ROLLCALL_REDIS_CLUSTER: "true",
+    });
+    expect(cluster.redis).toEqual({ kind: "cluster", seeds: ["redis://a:6379", "redis://b:6379"] });
+    expect(() => loadConfig({ ROLLCALL_REDIS_URL: "redis://a:6379,redis://b:6379" })).toThrow(
+      /ROLLCALL_REDIS_URL: one server only.*ROLLCALL_REDIS_CLUSTER=true/,
+    );
+    expect(() => loadConfig({ ROLLCALL_REDIS_CLUSTER: "true" })).toThrow(
+      /ROLLCALL_REDIS_CLUSTER: needs ROLLCALL_REDIS_URL/,
+    );
+    expect(() =>
+      loadConfig({ ROLLCALL_REDIS_URL: "redis://a:6379,b:6379", ROLLCALL_REDIS_CLUSTER: "true" }),
+    ).toThrow(/ROLLCALL_REDIS_URL: must start with redis:\/\//);
+  });
+
   it("refuses SameSite none unless HTTPS comes from a trusted proxy", () => {
     expect(() => loadConfig({ ROLLCALL_COOKIE_SAMESITE: "none" })).toThrow(ConfigError);
     expect(() =>

@@ -17,11 +17,16 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must start with postgres://")
     .optional(),
-  /** redis://… to share presence between several nodes. */
+  /**
+   * redis://… to share presence between several nodes. With ROLLCALL_REDIS_CLUSTER, one or more
+   * seed nodes of the cluster, comma-separated.
+   */
   ROLLCALL_REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must start with redis://")
+    .regex(/^rediss?:\/\/[^,]+(,\s*rediss?:\/\/[^,]+)*$/, "must start with redis://")
     .optional(),
+  /** ROLLCALL_REDIS_URL names a Redis Cluster (its seed nodes) rather than one server. */
+  ROLLCALL_REDIS_CLUSTER: z.enum(["true", "false", "1", "0"]).default("false"),
   /**
    * Prefix of every Redis key and channel: deployments sharing one Redis need different ones.
    * Letters, digits and `_ - . :` only (it is also used in SCAN patterns).
@@ -51,12 +56,16 @@ const envSchema = z.object({
     .default("info"),
 });
 
+/** Where presence lives: one Redis server, or a Redis Cluster found through its seed nodes. */
+export type RedisTarget = { kind: "server"; url: string } | { kind: "cluster"; seeds: string[] };
+
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | null;
-  redisUrl: string | null;
+  /** null: presence in memory (one node). */
+  redis: RedisTarget | null;
   /** Prefix of Redis keys and channels (default "rollcall"). */
   redisPrefix: string;
   platformSecret: string | null;
@@ -105,6 +114,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         "and set ROLLCALL_TRUST_PROXY=true",
     );
   }
+  const redisUrls = e.ROLLCALL_REDIS_URL?.split(",").map((url) => url.trim()) ?? [];
+  const isRedisCluster = e.ROLLCALL_REDIS_CLUSTER === "true" || e.ROLLCALL_REDIS_CLUSTER === "1";
+  if (isRedisCluster && redisUrls.length === 0) {
+    throw new ConfigError(
+      "invalid settings:\n  ROLLCALL_REDIS_CLUSTER: needs ROLLCALL_REDIS_URL (the cluster's seed nodes)",
+    );
+  }
+  if (!isRedisCluster && redisUrls.length > 1) {
+    throw new ConfigError(
+      "invalid settings:\n  ROLLCALL_REDIS_URL: one server only; several seed nodes need ROLLCALL_REDIS_CLUSTER=true",
+    );
+  }
   const messageEvents = e.ROLLCALL_MESSAGE_EVENTS.split(",")
     .map((name) => name.trim())
     .filter(Boolean);
@@ -113,7 +134,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.ROLLCALL_HOST,
     dataDir: e.ROLLCALL_DATA_DIR,
     databaseUrl: e.ROLLCALL_DATABASE_URL ?? null,
-    redisUrl: e.ROLLCALL_REDIS_URL ?? null,
+    redis: isRedisCluster
+      ? { kind: "cluster", seeds: redisUrls }
+      : redisUrls[0]
+        ? { kind: "server", url: redisUrls[0] }
+        : null,
     redisPrefix: e.ROLLCALL_REDIS_PREFIX,
     platformSecret: e.ROLLCALL_PLATFORM_SECRET ?? null,
     heartbeatMs: e.ROLLCALL_HEARTBEAT_SECONDS * 1000,

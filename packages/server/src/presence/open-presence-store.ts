@@ -12,9 +12,9 @@ export async function openPresenceStore(
   clock: () => number,
   logger: Logger,
 ): Promise<PresenceStore> {
-  if (!config.redisUrl) return new MemoryPresenceStore(rules);
+  if (!config.redis) return new MemoryPresenceStore(rules);
   const store = new RedisPresenceStore({
-    url: config.redisUrl,
+    redis: config.redis,
     prefix: config.redisPrefix,
     rules,
     clock,

@@ -55,7 +55,7 @@ describe.skipIf(!isReachable)(
       now = T0;
       for (let i = 0; i < count; i++) {
         const store = new RedisPresenceStore({
-          url: TEST_REDIS_URL,
+          redis: { kind: "server", url: TEST_REDIS_URL },
           prefix,
           rules: RULES,
           clock,

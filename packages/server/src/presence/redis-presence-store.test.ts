@@ -23,7 +23,7 @@ const NODE_RULES = { ...CONTRACT_RULES, heartbeatMs: 1_000 };
 
 async function openStore(prefix: string, clock: () => number, nodeId?: string, rules = NODE_RULES) {
   const store = new RedisPresenceStore({
-    url: TEST_REDIS_URL,
+    redis: { kind: "server", url: TEST_REDIS_URL },
     prefix,
     rules,
     clock,

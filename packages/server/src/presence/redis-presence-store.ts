@@ -1,7 +1,7 @@
 // RedisPresenceStore: nodes sharing presence in Redis; owned sockets, dead nodes, ticks, a replica.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RedisTarget } from "../config/config.js";
 import {
   activeApps,
   applyPresenceEvent,
@@ -12,6 +12,7 @@ import {
 } from "./engine.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
+import { createRedisClient, type RedisClient } from "./redis-client.js";
 import { RedisPresenceKeys } from "./redis-presence-keys.js";
 import { RedisReplicaSync } from "./redis-replica-sync.js";
 import { RedisUserWriter } from "./redis-user-writer.js";
@@ -32,7 +33,8 @@ import type {
 const DUE_BATCH = 500;
 
 export interface RedisPresenceStoreOptions {
-  url: string;
+  /** One server, or a Redis Cluster (the keys are hash-tagged per user, see redis-presence-keys). */
+  redis: RedisTarget;
   prefix: string;
   rules: PresenceRules;
   clock: () => number;
@@ -42,7 +44,8 @@ export interface RedisPresenceStoreOptions {
 }
 
 /**
- * Choose it to run several nodes behind a load balancer (ROLLCALL_REDIS_URL). Each node owns its
+ * Choose it to run several nodes behind a load balancer (ROLLCALL_REDIS_URL, on one Redis server
+ * or a Redis Cluster with ROLLCALL_REDIS_CLUSTER). Each node owns its
  * sockets and vouches for them (heartbeats cost no Redis round trip); a node's beat in `nodes`
  * older than 2 × heartbeat declares it dead and any node drops its sockets' tabs. An HTTP tab is
  * no node's: any node applies its batches, and its owner in Redis is only the node that last
@@ -51,8 +54,8 @@ export interface RedisPresenceStoreOptions {
 export class RedisPresenceStore implements PresenceStore {
   readonly nodeId: string;
   private readonly keys: RedisPresenceKeys;
-  private readonly command: Redis;
-  private readonly subscriber: Redis;
+  private readonly command: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly replica: PresenceReplica;
   private readonly sync: RedisReplicaSync;
   private readonly writer: RedisUserWriter;
@@ -65,22 +68,17 @@ export class RedisPresenceStore implements PresenceStore {
   private readySince: number | null = null;
   private beatTimer: NodeJS.Timeout | null = null;
   private wasDown = false;
+  private isClosed = false;
 
   constructor(private readonly options: RedisPresenceStoreOptions) {
     this.nodeId = options.nodeId ?? randomUUID();
     this.keys = new RedisPresenceKeys(options.prefix);
     this.rules = { ...options.rules, isSocketLivenessOwned: true };
     this.replica = new PresenceReplica(this.rules);
-    const connection = {
-      lazyConnect: true,
-      // Fail fast while Redis is away: callers answer `unavailable` instead of hanging.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 3_000,
-      retryStrategy: (times: number) => Math.min(100 * times, 1_000),
-    };
-    this.command = new Redis(options.url, connection);
-    this.subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true });
+    // Fail fast while Redis is away: callers answer `unavailable` instead of hanging.
+    const connection = { maxRetriesPerRequest: 1, connectTimeout: 3_000 };
+    this.command = createRedisClient(options.redis, { ...connection, isQueuedOffline: false });
+    this.subscriber = createRedisClient(options.redis, { ...connection, isQueuedOffline: true });
     this.writer = new RedisUserWriter({
       command: this.command,
       keys: this.keys,
@@ -109,8 +107,12 @@ export class RedisPresenceStore implements PresenceStore {
     this.command.on("close", () => {
       this.readySince = null;
     });
-    // Subscriptions come back by themselves; what was missed meanwhile comes from a resync.
+    // Subscriptions come back by themselves; what was missed meanwhile comes from a resync. A
+    // cluster's subscription moves to another node when its node leaves: a resync too.
     this.subscriber.on("ready", () => void this.sync.resync());
+    this.subscriber.on("-node", () => {
+      if (!this.isClosed) void this.sync.resync();
+    });
     this.subscriber.on("message", (_channel: string, message: string) =>
       this.sync.onMessage(message),
     );
@@ -234,6 +236,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   async close(): Promise<void> {
     if (this.beatTimer) clearInterval(this.beatTimer);
+    this.isClosed = true;
     await this.writer.settled();
     // Left as they are: the tabs reconnect elsewhere, and other nodes drop what is left of this one.
     this.command.disconnect();

@@ -2,6 +2,7 @@
 import type { Redis } from "ioredis";
 import type { PresenceReplica, ReplicaUpdate } from "./presence-replica.js";
 import type { RemoteUserChange } from "./presence-store.js";
+import { primariesOf, type RedisClient } from "./redis-client.js";
 import type { RedisPresenceKeys } from "./redis-presence-keys.js";
 
 /** What a node published: the user's value at a revision. */
@@ -12,7 +13,7 @@ export interface ChangeMessage extends ReplicaUpdate {
 
 export interface RedisReplicaSyncOptions {
   /** The command connection (SCAN, HMGET); the subscriber's messages come in by `onMessage`. */
-  command: Redis;
+  command: RedisClient;
   keys: RedisPresenceKeys;
   replica: PresenceReplica;
   /** This node: its own changes are in the replica already and are not announced again. */
@@ -27,6 +28,9 @@ export class RedisReplicaSync {
   private readonly listeners = new Set<(change: RemoteUserChange) => void>();
   /** Messages that arrive during a reload, applied after it (older revisions are ignored). */
   private buffered: ChangeMessage[] | null = null;
+  /** The reload under way, and the one asked for meanwhile (it must see what happened since). */
+  private loading: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(private readonly options: RedisReplicaSyncOptions) {}
 
@@ -47,27 +51,27 @@ export class RedisReplicaSync {
   }
 
   /** Reloads the replica from Redis (at start and after every reconnect), then what arrived meanwhile. */
-  async resync(): Promise<void> {
-    if (this.buffered !== null) return;
+  resync(): Promise<void> {
+    if (this.loading !== null) {
+      this.queued ??= this.loading.then(() => {
+        this.queued = null;
+        return this.resync();
+      });
+      return this.queued;
+    }
+    this.loading = this.reload().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async reload(): Promise<void> {
     this.buffered = [];
-    const { command, keys, replica } = this.options;
+    const { replica } = this.options;
     try {
       const snapshot: ReplicaUpdate[] = [];
-      let cursor = "0";
-      do {
-        const [next, found] = await command.scan(cursor, "MATCH", keys.userPattern, "COUNT", 1000);
-        cursor = next;
-        const pipeline = command.pipeline();
-        for (const key of found) pipeline.hmget(key, "rev", "data");
-        const values = (await pipeline.exec()) ?? [];
-        found.forEach((key, i) => {
-          const ref = keys.parseUserKey(key);
-          const [error, value] = values[i] ?? [null, null];
-          if (ref === null || error || !Array.isArray(value)) return;
-          const [rev, data] = value as Array<string | null>;
-          snapshot.push({ ...ref, rev: Number(rev ?? 0), data: data ? data : null });
-        });
-      } while (cursor !== "0");
+      // Every primary of a cluster in turn: each holds its own slots' keys.
+      for (const node of primariesOf(this.options.command)) await this.loadNode(node, snapshot);
       for (const changed of replica.reset(snapshot)) this.emit({ ...changed, lastLiveAt: null });
       this.options.onLoaded();
     } catch (error) {
@@ -77,6 +81,33 @@ export class RedisReplicaSync {
       this.buffered = null;
       for (const message of buffered) this.receive(message);
     }
+  }
+
+  /**
+   * SCAN one server, reading the keys found in one pipeline on that same server (a cluster
+   * refuses a pipeline whose keys lie in different slots; on their own node they are all there).
+   * A key whose slot moved away meanwhile is read again through the client, which follows it.
+   */
+  private async loadNode(node: Redis, snapshot: ReplicaUpdate[]): Promise<void> {
+    const { command, keys } = this.options;
+    let cursor = "0";
+    do {
+      const [next, found] = await node.scan(cursor, "MATCH", keys.userPattern, "COUNT", 1000);
+      cursor = next;
+      const pipeline = node.pipeline();
+      for (const key of found) pipeline.hmget(key, "rev", "data");
+      const values = (await pipeline.exec()) ?? [];
+      for (const [i, key] of found.entries()) {
+        const ref = keys.parseUserKey(key);
+        if (ref === null) continue;
+        let [error, value] = values[i] ?? [null, null];
+        if (error && node !== command)
+          [error, value] = [null, await command.hmget(key, "rev", "data")];
+        if (error || !Array.isArray(value)) continue;
+        const [rev, data] = value as Array<string | null>;
+        snapshot.push({ ...ref, rev: Number(rev ?? 0), data: data ? data : null });
+      }
+    } while (cursor !== "0");
   }
 
   private receive(message: ChangeMessage): void {

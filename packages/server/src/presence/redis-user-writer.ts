@@ -1,8 +1,8 @@
 // Changes one user's presence in Redis: read, decide with the engine, compare-and-set and publish.
-import type { Redis } from "ioredis";
 import { AppError } from "../http/app-error.js";
 import { decodeUser, encodeUser, placeUser, toUserPresence } from "./presence-codec.js";
 import type { PresenceReplica } from "./presence-replica.js";
+import type { RedisClient } from "./redis-client.js";
 import type { RedisPresenceKeys, UserRef } from "./redis-presence-keys.js";
 import type { ChangeMessage } from "./redis-replica-sync.js";
 import { createPresenceState, findUser, type PresenceState } from "./state.js";
@@ -35,7 +35,7 @@ export type Decide = (
 
 export interface RedisUserWriterOptions {
   /** The shared command connection: many users' changes run on it at once. */
-  command: Redis;
+  command: RedisClient;
   keys: RedisPresenceKeys;
   rules: PresenceRules;
   /** A written value is applied here at once, before other nodes hear of it. */

@@ -1,6 +1,7 @@
 // Keeps every node's user directory alike: each node's registrations and erasures go out over Redis.
-import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RedisTarget } from "../config/config.js";
+import { createRedisClient, type RedisClient } from "../presence/redis-client.js";
 import type { UserRecord } from "../storage/storage.js";
 import type { UserDirectory } from "./user-directory.js";
 
@@ -17,12 +18,14 @@ interface DirectoryMessage {
  * comes back.
  */
 export class RedisDirectorySync {
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: RedisClient;
+  private readonly subscriber: RedisClient;
+  private isClosed = false;
 
   constructor(
     private readonly options: {
-      url: string;
+      /** One server or a cluster: a plain PUBLISH reaches subscribers on every cluster node. */
+      redis: RedisTarget;
       channel: string;
       nodeId: string;
       directory: UserDirectory;
@@ -32,12 +35,8 @@ export class RedisDirectorySync {
       onRemoteChange: (platform: string, id: string) => void;
     },
   ) {
-    const connection = {
-      lazyConnect: true,
-      retryStrategy: (times: number) => Math.min(100 * times, 1_000),
-    };
-    this.publisher = new Redis(options.url, { ...connection, enableOfflineQueue: false });
-    this.subscriber = new Redis(options.url, connection);
+    this.publisher = createRedisClient(options.redis, { isQueuedOffline: false });
+    this.subscriber = createRedisClient(options.redis, { isQueuedOffline: true });
     for (const redis of [this.publisher, this.subscriber]) redis.on("error", () => undefined);
     this.subscriber.on("message", (_channel: string, text: string) => this.receive(text));
   }
@@ -46,14 +45,15 @@ export class RedisDirectorySync {
     await this.publisher.connect();
     await this.subscriber.connect();
     await this.subscriber.subscribe(this.options.channel);
-    let isFirst = true;
-    this.subscriber.on("ready", () => {
-      if (isFirst) return;
+    const reload = () => {
+      if (this.isClosed) return;
       void this.options.reload().catch((error: unknown) => {
         this.options.logger.warn({ err: error }, "reloading the user directory failed");
       });
-    });
-    isFirst = false;
+    };
+    this.subscriber.on("ready", reload);
+    // A cluster's subscription moves to another node when its node leaves.
+    this.subscriber.on("-node", reload);
     this.options.directory.onLocalChange((platform, id, record) => {
       const message: DirectoryMessage = { node: this.options.nodeId, platform, id, record };
       this.publisher.publish(this.options.channel, JSON.stringify(message)).catch(() => undefined);
@@ -61,6 +61,7 @@ export class RedisDirectorySync {
   }
 
   close(): void {
+    this.isClosed = true;
     this.publisher.disconnect();
     this.subscriber.disconnect();
   }
