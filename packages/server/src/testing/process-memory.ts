@@ -31,8 +31,9 @@ function kilobytes(status: string, field: string): number {
   return Number(match[1]);
 }
 
-/** Samples a process's RSS every `everyMs` until stopped; the peak also counts VmHWM. */
+/** Samples a process's RSS every `everyMs` until stopped: its peak, and its floor over a stretch. */
 export class MemorySampler {
+  private readonly samples: number[] = [];
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -45,20 +46,28 @@ export class MemorySampler {
     this.timer.unref();
   }
 
-  /** The highest RSS seen so far, in bytes. */
-  peakRss(): number {
-    this.sample();
-    return this.peak;
+  /** A mark to take the floor from. */
+  mark(): number {
+    return this.samples.length;
   }
 
+  /** The lowest RSS sampled since `mark` (and now), in bytes: what is left after a collection. */
+  floorSince(mark: number): number {
+    this.sample();
+    return Math.min(...this.samples.slice(mark));
+  }
+
+  /** Stops; returns the highest RSS seen (with Linux's high-water mark, even between samples). */
   stop(): number {
+    this.sample();
     clearInterval(this.timer);
-    return this.peakRss();
+    return this.peak;
   }
 
   private sample(): void {
     try {
       const { rss, peakRss } = residentMemory(this.pid);
+      this.samples.push(rss);
       this.peak = Math.max(this.peak, rss, peakRss ?? 0);
     } catch {
       // The process ended; the test notices that on its own.
