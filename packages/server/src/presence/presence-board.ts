@@ -9,7 +9,14 @@ import { localDateOf, startOfLocalDay } from "../analytics/zoned-time.js";
 import type { Storage, UserRecord } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import { describeDevice } from "./device.js";
-import type { PresenceEntry } from "./presence-query.js";
+import { LiveBriefs } from "./live-briefs.js";
+import { isGroupable, queryPresenceByGroups } from "./presence-page.js";
+import {
+  compareEntries,
+  type PresenceEntry,
+  type PresenceQuery,
+  queryPresence,
+} from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import type { PresenceService } from "./presence-service.js";
 import type { ConnectionView, UserPresenceBrief } from "./types.js";
@@ -21,12 +28,16 @@ export class PresenceBoard {
   private readonly avgCache = new Map<string, { value: number; at: number }>();
   private readonly avgLoading = new Map<string, Promise<void>>();
   private readonly entryCache = new WeakMap<UserRecord, PresenceEntry>();
+  private readonly nameOrder = new Map<string, { version: number; records: UserRecord[] }>();
+  private readonly briefs: LiveBriefs;
 
   constructor(
     private readonly presence: PresenceService,
     private readonly directory: UserDirectory,
     private readonly storage: Storage,
-  ) {}
+  ) {
+    this.briefs = new LiveBriefs(presence);
+  }
 
   row(platform: string, user: string): PresenceUser | null {
     const record = this.directory.get(platform, user);
@@ -40,8 +51,7 @@ export class PresenceBoard {
    * is cut synchronously from them, before anything else can run.
    */
   entries(platform: string): PresenceEntry[] {
-    const briefs = new Map<string, UserPresenceBrief>();
-    for (const brief of this.presence.briefs(platform)) briefs.set(brief.user, brief);
+    const briefs = this.briefs.of(platform);
     const entries: PresenceEntry[] = [];
     for (const record of this.directory.list(platform)) {
       let entry = this.entryCache.get(record);
@@ -53,6 +63,45 @@ export class PresenceBoard {
       entries.push(entry);
     }
     return entries;
+  }
+
+  /** One page of GET /presence (filters, sort, cursor). */
+  query(
+    platform: string,
+    query: PresenceQuery,
+  ): { users: PresenceUser[]; matched: number; nextCursor: string | null } {
+    if (!isGroupable(query)) return queryPresence(this.entries(platform), query, this.toRow);
+    const briefs = new Map<string, UserPresenceBrief>();
+    const counts = { online: 0, idle: 0 };
+    for (const brief of this.briefs.of(platform).values()) {
+      if (!this.directory.get(platform, brief.user)) continue;
+      briefs.set(brief.user, brief);
+      if (brief.status === "online") counts.online++;
+      else if (brief.status === "idle") counts.idle++;
+    }
+    return queryPresenceByGroups(
+      {
+        byName: this.byName(platform),
+        briefs,
+        recordOf: (id) => this.directory.get(platform, id),
+        counts,
+      },
+      query,
+      this.toRow,
+    );
+  }
+
+  /** Registered users in name order, sorted again only when the directory changed. */
+  private byName(platform: string): UserRecord[] {
+    const cached = this.nameOrder.get(platform);
+    if (cached && cached.version === this.directory.version) return cached.records;
+    const byName = compareEntries("name");
+    const records = [...this.directory.list(platform)]
+      .map((record) => ({ record, view: null }))
+      .sort(byName)
+      .map((entry) => entry.record);
+    this.nameOrder.set(platform, { version: this.directory.version, records });
+    return records;
   }
 
   toRow = (entry: PresenceEntry): PresenceUser =>
@@ -80,7 +129,7 @@ export class PresenceBoard {
       void this.refreshAverage(platform);
     return summarize(
       this.directory.count(platform),
-      this.presence.briefs(platform),
+      this.briefs.of(platform).values(),
       cached?.value ?? 0,
     );
   }

@@ -46,7 +46,7 @@ function sortKey(owner: object, text: string): string {
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const nameKey = (entry: PresenceEntry) => sortKey(entry.record, entry.record.name);
 
-function statusOf(entry: PresenceEntry): UserStatus {
+export function statusOf(entry: PresenceEntry): UserStatus {
   return entry.view?.status ?? "offline";
 }
 
@@ -56,6 +56,20 @@ function pagePath(entry: PresenceEntry): string | null {
 
 function sessionStart(entry: PresenceEntry): number | null {
   return statusOf(entry) === "offline" ? null : (entry.view?.sessionStartedAt ?? null);
+}
+
+/** Whether the sort gives the entry a key of its own; the others follow by name (ascending). */
+export function isLeading(entry: PresenceEntry, sort: PresenceSort): boolean {
+  switch (sort) {
+    case "status":
+      return statusOf(entry) !== "offline";
+    case "page":
+      return pagePath(entry) !== null;
+    case "activeFor":
+      return sessionStart(entry) !== null;
+    default:
+      return false;
+  }
 }
 
 export function matchesQuery(entry: PresenceEntry, query: PresenceQuery): boolean {
@@ -129,7 +143,7 @@ export function queryPresence(
 }
 
 /** The `count` smallest items in order, by insertion into a bounded sorted buffer. */
-function firstSorted<T>(items: T[], count: number, compare: (a: T, b: T) => number): T[] {
+export function firstSorted<T>(items: T[], count: number, compare: (a: T, b: T) => number): T[] {
   const best: T[] = [];
   for (const item of items) {
     if (best.length === count && compare(item, best[count - 1]!) >= 0) continue;

@@ -7,6 +7,12 @@ export type DirectoryListener = (platform: string, id: string, record: UserRecor
 export class UserDirectory {
   private readonly platforms = new Map<string, Map<string, UserRecord>>();
   private listener: DirectoryListener | null = null;
+  private changes = 0;
+
+  /** Changes with every user added, changed or removed (not with lastSeenAt): for caches. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Hears this node's own changes (not `applyRemote`'s): another node's directory must learn them. */
   onLocalChange(listener: DirectoryListener): void {
@@ -17,10 +23,12 @@ export class UserDirectory {
   applyRemote(platform: string, id: string, record: UserRecord | null): void {
     if (record === null) this.platforms.get(platform)?.delete(id);
     else this.usersOf(platform).set(id, record);
+    this.changes++;
   }
 
   load(records: Iterable<UserRecord>): void {
     for (const record of records) this.usersOf(record.platform).set(record.id, record);
+    this.changes++;
   }
 
   get(platform: string, id: string): UserRecord | undefined {
@@ -46,6 +54,7 @@ export class UserDirectory {
       lastSeenAt: existing?.lastSeenAt ?? null,
     };
     users.set(profile.id, record);
+    this.changes++;
     this.listener?.(platform, profile.id, record);
     return true;
   }
@@ -57,7 +66,10 @@ export class UserDirectory {
 
   remove(platform: string, id: string): boolean {
     const existed = this.platforms.get(platform)?.delete(id) ?? false;
-    if (existed) this.listener?.(platform, id, null);
+    if (existed) {
+      this.changes++;
+      this.listener?.(platform, id, null);
+    }
     return existed;
   }
 

@@ -4,7 +4,7 @@ import { isValidTimeZone } from "../../analytics/zoned-time.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceBoard } from "../../presence/presence-board.js";
-import { presenceQuerySchema, queryPresence } from "../../presence/presence-query.js";
+import { presenceQuerySchema } from "../../presence/presence-query.js";
 import { AppError, describeIssues } from "../app-error.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
@@ -31,7 +31,7 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
     if (!parsed.success) {
       throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
     }
-    const page = queryPresence(deps.board.entries(viewer.platform), parsed.data, deps.board.toRow);
+    const page = deps.board.query(viewer.platform, parsed.data);
     const body: PresenceResponse = {
       updatedAt: new Date(deps.clock()).toISOString(),
       summary: await deps.board.freshSummary(viewer.platform),
