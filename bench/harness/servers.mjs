@@ -32,12 +32,13 @@ function serverNodeArgs() {
 
 /**
  * @typedef {{ url: string, pid: number, dataDir: string, stop: () => Promise<void>,
- *   output: () => string }} ServerHandle
+ *   output: () => string, startMs: number }} ServerHandle
  */
 
 /**
  * Runs `rollcall start` from the build, on loopback, with its own data directory.
- * @param {{ env?: Record<string, string>, nodeArgs?: string[], dataDir?: string, keepData?: boolean }} [options]
+ * @param {{ env?: Record<string, string>, nodeArgs?: string[], dataDir?: string, keepData?: boolean,
+ *   startTimeoutMs?: number }} [options]
  * @returns {Promise<ServerHandle>}
  */
 export async function startRollcall(options = {}) {
@@ -71,7 +72,9 @@ export async function startRollcall(options = {}) {
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const startedAt = Date.now();
+  const deadline = startedAt + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`rollcall exited at start:\n${output}`);
     try {
@@ -82,12 +85,15 @@ export async function startRollcall(options = {}) {
     }
     if (Date.now() > deadline) {
       await stopChild(child);
-      throw new Error(`rollcall did not answer /healthz within 30 s:\n${output}`);
+      throw new Error(
+        `rollcall did not answer /healthz within ${startTimeoutMs / 1_000} s:\n${output}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,
+    startMs: Date.now() - startedAt,
     pid: /** @type {number} */ (child.pid),
     dataDir,
     output: () => output,
