@@ -181,9 +181,26 @@ export async function run(context) {
     }
     const fleets = nodes.map((n) => /** @type {NonNullable<ClusterNode["fleet"]>} */ (n.fleet));
     const t0Connect = performance.now();
-    const connected = await Promise.all(
+    const connecting = Promise.all(
       fleets.map((f) => f.askAll({ cmd: "connect" }, "connected", 300_000)),
     );
+    connecting.catch(() => undefined); // awaited below; not unhandled if the next step throws
+    // Heartbeats from the start (a generator only starts its own once all its tabs are open):
+    // 50,000 hellos take longer than the 2 × heartbeat after which a silent socket is closed.
+    await Promise.all(
+      nodes.map((node) =>
+        /** @type {NonNullable<ClusterNode["fleet"]>} */ (node.fleet).askEach(
+          (i) => ({
+            cmd: "rates",
+            pagesPerSecond: 0,
+            heartbeatsPerSecond: (node.parts[i]?.count ?? 0) / HEARTBEAT_SECONDS,
+          }),
+          "rates-set",
+          10_000,
+        ),
+      ),
+    );
+    const connected = await connecting;
     const connectMs = Math.round(performance.now() - t0Connect);
     const perNode = nodes.map((node, i) => {
       const answers = connected[i] ?? [];
@@ -214,7 +231,7 @@ export async function run(context) {
       url: nodeA.server.url,
       token,
     });
-    await nextMessage(viewer, "subscribed", 60_000);
+    await nextMessage(viewer, "subscribed", 120_000);
     await Promise.all(
       nodes.map((node, n) =>
         /** @type {NonNullable<ClusterNode["fleet"]>} */ (node.fleet).askEach(
@@ -275,6 +292,7 @@ export async function run(context) {
       welcomed,
       stillOpen,
       connectMs,
+      onlineAfterConnect: before.online,
       nodesAgree: end.agree,
       redisCpuCores: redisCpu,
       pageChangesPerSecond: round(pagesSent / seconds),
