@@ -104,12 +104,22 @@ export class PresenceBoard {
     return records;
   }
 
-  toRow = (entry: PresenceEntry): PresenceUser =>
-    toPresenceUser(
+  /** A page's row: connection details from the engine; status, page and session from the brief
+   * the page was sorted by, so rows, counts and order agree. */
+  toRow = (entry: PresenceEntry): PresenceUser => {
+    const brief = entry.view;
+    const view = brief && this.presence.view(entry.record.platform, entry.record.id);
+    return toPresenceUser(
       entry.record,
-      entry.view && this.presence.view(entry.record.platform, entry.record.id),
+      view && {
+        ...view,
+        status: brief.status,
+        currentPage: brief.currentPage,
+        sessionStartedAt: brief.sessionStartedAt,
+      },
       this.presence.now(),
     );
+  };
 
   rows(platform: string): PresenceUser[] {
     const now = this.presence.now();
