@@ -8,9 +8,9 @@ import { join } from "node:path";
  */
 export function writeResults(dir, results) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "latest.json"),
-    `${JSON.stringify({ figures: results.figures, run: results.run }, null, 2)}\n`,
-  );
+  const figures = `${JSON.stringify({ figures: results.figures, run: results.run }, null, 2)}\n`;
+  writeFileSync(join(dir, "latest.json"), figures);
+  // A full run is also kept apart: a later quick run replaces latest.json, not the full figures.
+  if (results.run.mode === "full") writeFileSync(join(dir, "full.json"), figures);
   writeFileSync(join(dir, "details.json"), `${JSON.stringify(results, null, 2)}\n`);
 }
