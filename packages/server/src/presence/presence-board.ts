@@ -137,9 +137,10 @@ export class PresenceBoard {
     const cached = this.avgCache.get(platform);
     if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
       void this.refreshAverage(platform);
+    // Counted at this moment without building anything per user: the live feed asks every 250 ms.
     return summarize(
       this.directory.count(platform),
-      this.briefs.of(platform).values(),
+      this.presence.statusCounts(platform),
       cached?.value ?? 0,
     );
   }

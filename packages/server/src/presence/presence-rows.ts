@@ -30,15 +30,9 @@ export function toPresenceUser(
 
 export function summarize(
   totalUsers: number,
-  views: Iterable<Pick<UserPresenceView, "status">>,
+  { online, idle }: { online: number; idle: number },
   avgSessionSeconds: number,
 ): PresenceSummary {
-  let online = 0;
-  let idle = 0;
-  for (const view of views) {
-    if (view.status === "online") online++;
-    else if (view.status === "idle") idle++;
-  }
   return {
     totalUsers,
     online,

@@ -38,6 +38,7 @@ export class PresenceService {
   /** Last 15-minute slot marked for each open active interval. */
   private activeSlots = new Map<string, number>();
   private isTicking = false;
+  private isPersistingSeen = false;
   private stopRemote: () => void = () => undefined;
 
   constructor(private readonly options: PresenceServiceOptions) {
@@ -53,7 +54,7 @@ export class PresenceService {
     await this.handle({ type: "restore", sessions });
     this.stopRemote = this.store.onRemoteChange((change) => this.onRemote(change));
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
-    this.timers.push(setInterval(() => this.persistSeen(), this.options.persistSeenMs));
+    this.timers.push(setInterval(() => void this.persistSeen(), this.options.persistSeenMs));
     for (const timer of this.timers) timer.unref();
   }
 
@@ -62,7 +63,7 @@ export class PresenceService {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.stopRemote();
-    this.persistSeen();
+    this.persistSeenNow();
   }
 
   onUserChange(listener: UserChangeListener): () => void {
@@ -96,6 +97,10 @@ export class PresenceService {
 
   views(platform: string): Iterable<UserPresenceView> {
     return this.store.views(platform, this.options.clock());
+  }
+
+  statusCounts(platform: string): { online: number; idle: number } {
+    return this.store.statusCounts(platform, this.options.clock());
   }
 
   briefs(platform: string): Iterable<UserPresenceBrief> {
@@ -159,34 +164,71 @@ export class PresenceService {
    * Ongoing activity reaches the analytics as time passes, not only when it ends: each active
    * (user, app) is marked once per 15-minute slot it reaches (its start slot is marked at start).
    */
-  private newActiveSlots(now: number): FactBatch["activeSeen"] {
+  private *newActiveSlots(now: number): Generator<void, void> {
     const slot = Math.floor(now / SLOT_MS);
     const marks = new Map<string, number>();
-    const seen: FactBatch["activeSeen"] = [];
+    let seen: FactBatch["activeSeen"] = [];
     for (const a of this.store.activeApps()) {
       const id = `${a.platform}\u0000${a.user}\u0000${a.app ?? ""}\u0000${a.startedAt}`;
       const marked = this.activeSlots.get(id) ?? Math.floor(a.startedAt / SLOT_MS);
       if (slot > marked) seen.push({ platform: a.platform, user: a.user, app: a.app, at: now });
       marks.set(id, Math.max(slot, marked));
+      if (marks.size % SEEN_SLICE === 0) {
+        this.options.writer.addActiveSeen(seen);
+        seen = [];
+        yield;
+      }
     }
+    this.options.writer.addActiveSeen(seen);
     // Only intervals still open are remembered, so this stays as large as the live users.
     this.activeSlots = marks;
-    return seen;
   }
 
-  private persistSeen(): void {
+  /** Every 5 s: where open sessions and ongoing activity stand, in slices (see persistSeen). */
+  private *seenSteps(): Generator<void, void> {
     const now = this.options.clock();
     const open = new Map(
       this.store.openSessions().map((s) => [`${s.platform}\u0000${s.user}`, s.startedAt]),
     );
-    const seen = [];
+    yield;
+    let seen: FactBatch["sessionsSeen"] = [];
+    let count = 0;
     for (const { platform, user } of this.store.liveUsers()) {
       const startedAt = open.get(`${platform}\u0000${user}`);
       if (startedAt === undefined) continue;
       seen.push({ platform, user, startedAt, at: now });
       this.options.directory.markSeen(platform, user, now);
+      if (++count % SEEN_SLICE === 0) {
+        this.options.writer.addSessionsSeen(seen);
+        seen = [];
+        yield;
+      }
     }
     this.options.writer.addSessionsSeen(seen);
-    this.options.writer.addActiveSeen(this.newActiveSlots(now));
+    yield* this.newActiveSlots(now);
+  }
+
+  /**
+   * The periodic pass, a slice of users per turn of the event loop: with 20,000 live users it
+   * took ~100 ms in one go, which every live change waiting behind it felt.
+   */
+  private async persistSeen(): Promise<void> {
+    if (this.isPersistingSeen) return;
+    this.isPersistingSeen = true;
+    try {
+      for (const _ of this.seenSteps()) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      this.isPersistingSeen = false;
+    }
+  }
+
+  /** The same pass at once (stopping: the writer is flushed right after). */
+  private persistSeenNow(): void {
+    for (const _ of this.seenSteps()) {
+      // each step has done its slice
+    }
   }
 }
+
+/** Users per slice of the periodic pass. */
+const SEEN_SLICE = 2_000;

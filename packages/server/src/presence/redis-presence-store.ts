@@ -5,6 +5,7 @@ import type { RedisTarget } from "../config/config.js";
 import {
   activeApps,
   applyPresenceEvent,
+  countStatuses,
   listUserBriefs,
   listUserViews,
   openSessions,
@@ -184,6 +185,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.replica.state, platform, now);
+  }
+
+  statusCounts(platform: string, now: number): { online: number; idle: number } {
+    return countStatuses(this.replica.state, platform, now);
   }
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FactWriter } from "./fact-writer.js";
-import type { FactBatch, Storage } from "./storage.js";
+import { FactWriter, splitBatch } from "./fact-writer.js";
+import { emptyFactBatch, type FactBatch, type Storage } from "./storage.js";
 
 /** A storage that records batches and can be told to fail. */
 function recordingStorage() {
@@ -32,6 +32,34 @@ const visit = {
   startedAt: 1,
   endedAt: 2,
 };
+
+describe("splitBatch", () => {
+  it("cuts presence facts into parts in the adapters' order, events all in the first", () => {
+    const batch = emptyFactBatch();
+    batch.events = [event("a"), event("b")];
+    batch.sessionsStarted = Array.from({ length: 1_500 }, (_, i) => ({
+      platform: "p",
+      user: `u${i}`,
+      startedAt: 1,
+    }));
+    batch.visitsEnded = Array.from({ length: 1_000 }, (_, i) => ({ ...visit, tab: `t${i}` }));
+    batch.activeSeen = [{ platform: "p", user: "u", app: null, at: 3 }];
+    const parts = splitBatch(batch, 2_000);
+    expect(
+      parts.map((p) => [
+        p.events.length,
+        p.sessionsStarted.length,
+        p.visitsEnded.length,
+        p.activeSeen.length,
+      ]),
+    ).toEqual([
+      [2, 1_500, 500, 0],
+      [0, 0, 500, 1],
+    ]);
+    expect(parts.flatMap((p) => p.visitsEnded)).toEqual(batch.visitsEnded);
+    expect(splitBatch(emptyFactBatch(), 10)).toHaveLength(1);
+  });
+});
 
 describe("FactWriter", () => {
   it("writes thousands of still-live rows in parts, events acknowledged with the first", async () => {

@@ -21,18 +21,42 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-/** "Still live" rows per transaction (sessions seen, active slots seen). */
-const SEEN_PER_WRITE = 2_000;
+/** Presence facts per transaction: SQLite is synchronous, and 2,000 rows hold the loop ~7 ms. */
+const ROWS_PER_WRITE = 2_000;
 
-/** The batch with at most `size` seen rows of each kind, then batches of only the rest. */
-function splitSeen(batch: FactBatch, size: number): FactBatch[] {
-  const parts: FactBatch[] = [];
-  const longest = Math.max(batch.sessionsSeen.length, batch.activeSeen.length);
-  for (let from = 0; from === 0 || from < longest; from += size) {
-    const part = from === 0 ? { ...batch } : emptyFactBatch();
-    part.sessionsSeen = batch.sessionsSeen.slice(from, from + size);
-    part.activeSeen = batch.activeSeen.slice(from, from + size);
-    parts.push(part);
+/** The order the adapters write a batch in: a row never depends on a later kind. */
+const KIND_ORDER = [
+  "users",
+  "sessionsStarted",
+  "sessionsSeen",
+  "sessionsEnded",
+  "visitsStarted",
+  "visitsEnded",
+  "activeStarted",
+  "activeEnded",
+  "activeSeen",
+] as const satisfies ReadonlyArray<Exclude<keyof FactBatch, "events">>;
+
+/**
+ * Parts of at most `size` presence facts, in the adapters' order, so a burst (thousands of
+ * tabs going idle, a 5-s "still live" pass) never holds the event loop in one transaction. All
+ * events go in the first part: they are what someone waits for.
+ */
+export function splitBatch(batch: FactBatch, size: number): FactBatch[] {
+  const parts: FactBatch[] = [{ ...emptyFactBatch(), events: batch.events }];
+  let room = size;
+  for (const kind of KIND_ORDER) {
+    const rows = batch[kind] as unknown[];
+    for (let from = 0; from < rows.length; ) {
+      if (room === 0) {
+        parts.push(emptyFactBatch());
+        room = size;
+      }
+      const taken = rows.slice(from, from + room);
+      ((parts.at(-1) as FactBatch)[kind] as unknown[]).push(...taken);
+      from += taken.length;
+      room -= taken.length;
+    }
   }
   return parts;
 }
@@ -152,14 +176,14 @@ export class FactWriter {
     this.batch = emptyFactBatch();
     this.waiters = [];
     this.pending = 0;
-    const [first, ...rest] = splitSeen(batch, SEEN_PER_WRITE);
+    const [first, ...rest] = splitBatch(batch, ROWS_PER_WRITE);
     this.flushing = this.storage
       .writeFacts(first as FactBatch)
       .then(
         async () => {
           this.failures = 0;
           for (const waiter of waiters) waiter.resolve();
-          await this.writeSeen(rest);
+          await this.writeRest(rest);
         },
         (error: unknown) => {
           this.failures++;
@@ -177,11 +201,11 @@ export class FactWriter {
   }
 
   /**
-   * The periodic "still live" rows beyond the first part, a transaction each with a turn of the
-   * event loop between: 20,000 live users would otherwise hold it for ~70 ms (SQLite is
-   * synchronous). What fails is kept for the next flush.
+   * The parts after the first, a transaction each with a turn of the event loop between: 20,000
+   * live users' "still live" rows would otherwise hold it for ~70 ms. What fails is kept for the
+   * next flush.
    */
-  private async writeSeen(parts: FactBatch[]): Promise<void> {
+  private async writeRest(parts: FactBatch[]): Promise<void> {
     for (const [i, part] of parts.entries()) {
       await new Promise((resolve) => setImmediate(resolve));
       try {
