@@ -139,7 +139,8 @@ async function main() {
   process.stdout.write(`\n${formatTable(figures)}\n\n`);
   if (!only) writeResults(resultsDir, { figures, run, details });
   else log("--only: results not written (a partial run would replace the whole latest.json)");
-  if (!quick || values.charts) {
+  // Charts show a whole run: a full one, or a quick one asked for with --charts.
+  if (!only && (!quick || values.charts)) {
     const charts = writeCharts(resultsDir, figures, details);
     log(`charts: ${charts.map((c) => `bench/results/${c}`).join(", ")}`);
   }
