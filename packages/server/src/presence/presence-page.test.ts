@@ -2,6 +2,7 @@
 import type { UserStatus } from "@rollcall/protocol";
 import { describe, expect, it } from "vitest";
 import type { UserRecord } from "../storage/storage.js";
+import { seededRandom } from "../testing/seeded-random.js";
 import { isGroupable, queryPresenceByGroups } from "./presence-page.js";
 import {
   compareEntries,
@@ -10,17 +11,6 @@ import {
   queryPresence,
 } from "./presence-query.js";
 import type { UserPresenceBrief } from "./types.js";
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ["Ana", "ana", "Ben", "Émile", "Zoë", "cy", "Dee", "ben"];
 const STATUSES: UserStatus[] = ["online", "idle", "offline"];
@@ -64,7 +54,7 @@ function world(random: () => number, absent: number) {
 
 describe("queryPresenceByGroups", () => {
   it("gives the page queryPresence gives, for every groupable sort, order, status and cursor", () => {
-    const random = prng(11);
+    const random = seededRandom(11);
     let checked = 0;
     for (let round = 0; round < 20; round++) {
       // Many users live, then only a few (small groups are sorted, large ones walked).

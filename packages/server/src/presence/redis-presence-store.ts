@@ -14,6 +14,7 @@ import {
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
 import { createRedisClient, type RedisClient } from "./redis-client.js";
+import { RedisNodeLiveness } from "./redis-node-liveness.js";
 import { RedisPresenceKeys } from "./redis-presence-keys.js";
 import { RedisReplicaSync } from "./redis-replica-sync.js";
 import { RedisUserWriter } from "./redis-user-writer.js";
@@ -60,14 +61,12 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly replica: PresenceReplica;
   private readonly sync: RedisReplicaSync;
   private readonly writer: RedisUserWriter;
+  private readonly liveness: RedisNodeLiveness;
   private readonly rules: PresenceRules;
   /** Tabs whose sockets this node holds: connection id → key and when last heard from. */
   private readonly local = new Map<string, { key: ConnectionKey; lastHeardAt: number }>();
   /** Drops that could not be written (Redis away): retried by the tick. */
   private readonly pendingDrops = new Map<string, { key: ConnectionKey; lastLiveAt: number }>();
-  /** Since when the command connection is up: dead nodes are judged only after 2 × heartbeat of it. */
-  private readySince: number | null = null;
-  private beatTimer: NodeJS.Timeout | null = null;
   private wasDown = false;
   private isClosed = false;
 
@@ -98,16 +97,20 @@ export class RedisPresenceStore implements PresenceStore {
         this.wasDown = false;
       },
     });
+    this.liveness = new RedisNodeLiveness({
+      command: this.command,
+      keys: this.keys,
+      replica: this.replica,
+      nodeId: this.nodeId,
+      heartbeatMs: this.rules.heartbeatMs,
+      clock: options.clock,
+      onError: (error) => this.onDown(error),
+    });
     for (const redis of [this.command, this.subscriber]) {
       redis.on("error", (error: Error) => this.onDown(error));
     }
-    this.command.on("ready", () => {
-      this.readySince = this.options.clock();
-      void this.beat();
-    });
-    this.command.on("close", () => {
-      this.readySince = null;
-    });
+    this.command.on("ready", () => this.liveness.onReady());
+    this.command.on("close", () => this.liveness.onClose());
     // Subscriptions come back by themselves; what was missed meanwhile comes from a resync. A
     // cluster's subscription moves to another node when its node leaves: a resync too.
     this.subscriber.on("ready", () => void this.sync.resync());
@@ -131,8 +134,7 @@ export class RedisPresenceStore implements PresenceStore {
       this.subscriber.disconnect();
       throw new Error(`cannot reach Redis (ROLLCALL_REDIS_URL): ${(error as Error).message}`);
     }
-    this.beatTimer = setInterval(() => void this.beat(), Math.max(100, this.rules.heartbeatMs / 2));
-    this.beatTimer.unref();
+    this.liveness.start();
   }
 
   apply(event: PresenceEvent, now: number): Promise<PresenceChange[]> | PresenceChange[] {
@@ -240,7 +242,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async close(): Promise<void> {
-    if (this.beatTimer) clearInterval(this.beatTimer);
+    this.liveness.stop();
     this.isClosed = true;
     await this.writer.settled();
     // Left as they are: the tabs reconnect elsewhere, and other nodes drop what is left of this one.
@@ -355,43 +357,17 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * A node whose beat is older than 2 × heartbeat is dead: its sockets' tabs are dropped as of its
-   * last beat (HTTP tabs keep their own deadline, whichever node last heard from them). Judged
-   * only once this node has been connected for 2 × heartbeat itself, so that after Redis comes
-   * back every node has had the time to beat again.
+   * A dead node's sockets' tabs are dropped as of its last beat (HTTP tabs keep their own
+   * deadline, whichever node last heard from them).
    */
   private async sweepDeadNodes(now: number, changes: PresenceChange[]): Promise<void> {
-    const window = 2 * this.rules.heartbeatMs;
-    if (this.readySince === null || now - this.readySince < window) return;
-    const stale = await this.command.zrangebyscore(
-      this.keys.nodes,
-      "-inf",
-      `(${now - window}`,
-      "WITHSCORES",
-    );
-    for (let i = 0; i + 1 < stale.length; i += 2) {
-      const node = stale[i]!;
-      const lastBeat = Number(stale[i + 1]);
-      if (node === this.nodeId) continue;
-      for (const key of this.socketsOwnedBy(node)) {
+    for (const { node, lastBeat, sockets } of await this.liveness.deadNodes(now)) {
+      for (const key of sockets) {
         // Only while that node still holds the socket: the tab may be back elsewhere already.
         const isHeld = (by: Transport, owner: string | undefined) => by === "ws" && owner === node;
         changes.push(...(await this.dropIf(key, lastBeat, now, isHeld)));
       }
-      if (this.socketsOwnedBy(node).length === 0) await this.command.zrem(this.keys.nodes, node);
-    }
-  }
-
-  private socketsOwnedBy(node: string): ConnectionKey[] {
-    return [...this.replica.tabsOwnedBy(node)].filter((k) => this.replica.transportOf(k) === "ws");
-  }
-
-  private async beat(): Promise<void> {
-    if (this.command.status !== "ready") return;
-    try {
-      await this.command.zadd(this.keys.nodes, this.options.clock(), this.nodeId);
-    } catch (error) {
-      this.onDown(error as Error);
+      await this.liveness.forgetIfEmpty(node);
     }
   }
 

@@ -1,15 +1,13 @@
 // Seeded randomness and the hostile values every fuzz case is built from (wrong types, deep, broken bytes).
 
-/** mulberry32: small, fast and the same sequence for the same seed everywhere. */
-export class Random {
-  constructor(private state: number) {}
+import { seededRandom } from "./seeded-random.js";
 
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** Seeded (seeded-random.ts): the same cases for the same seed everywhere. */
+export class Random {
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = seededRandom(seed);
   }
 
   int(min: number, max: number): number {

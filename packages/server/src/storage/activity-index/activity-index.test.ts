@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../testing/seeded-random.js";
 import { countActiveUsers, userTable } from "../sqlite/sqlite-analytics.js";
 import { openSqliteStorage } from "../sqlite/sqlite-storage.js";
 import {
@@ -21,17 +22,6 @@ import { windowMasks } from "./scope-activity.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rollcall-index-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY_SLOTS = 96;
 const BASE_SLOT = 20_000 * DAY_SLOTS + 7; // not on a day boundary
@@ -165,7 +155,7 @@ async function expectSameAnswers(storage: Storage, file: string, random: () => n
 describe("the activity index", () => {
   for (const seed of [1, 2, 3]) {
     it(`answers as the SQL does, built from the file and kept by writes and erasures (seed ${seed})`, async () => {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const file = join(dir, `seed-${seed}.sqlite`);
       const seq = { n: 0 };
       const writer = openSqliteStorage(file);
@@ -220,7 +210,7 @@ describe("the activity index", () => {
 describe("keyed columns", () => {
   it("finds, adds and removes keys in any order, through tail merges", () => {
     const table = new KeyedColumns(2);
-    const random = prng(7);
+    const random = seededRandom(7);
     const expected = new Map<number, number>();
     for (let i = 0; i < 5_000; i++) {
       const key = Math.floor(random() * 3_000);

@@ -143,14 +143,6 @@ export class ActivityIndex {
     return windows.map((window) => countWindow(platform, activity, window));
   }
 
-  /** Users known to an app (any activity), as the SQL adapters count them. */
-  countAppUsers(platform: string, app: string): number {
-    const activity = this.platforms.get(platform)?.apps.get(app);
-    let count = 0;
-    if (activity) for (const last of activity.lastActive) if (!Number.isNaN(last)) count++;
-    return count;
-  }
-
   /** The user table; the caller makes sure the query's message names are tracked. */
   userTable(query: UserTableQuery): { total: number; rows: UserTableRow[] } {
     const platform = this.platforms.get(query.scope.platform);

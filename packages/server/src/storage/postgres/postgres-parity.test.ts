@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../testing/seeded-random.js";
 import { openSqliteStorage } from "../sqlite/sqlite-storage.js";
 import {
   type AppScope,
@@ -29,17 +30,6 @@ const DAYS = 10;
 const APPS = ["math", "essay", "lab", null];
 const NAMES = ["message", "page_view", "reaction"];
 
-/** mulberry32: a small seeded generator, so every run writes the same data. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 // Mixed case, equal names, LIKE's special characters, ids that sort differently by case.
 const PEOPLE: Array<[id: string, name: string]> = [
   ["ana", "ANA"],
@@ -61,7 +51,7 @@ const PEOPLE: Array<[id: string, name: string]> = [
 ];
 
 function facts(): FactBatch[] {
-  const next = random(20_261_102);
+  const next = seededRandom(20_261_102);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const users = [
     ...PEOPLE.map(([id, name]) => ({
@@ -183,7 +173,7 @@ function presence(): FactBatch[] {
 }
 
 function windows(): SlotWindow[] {
-  const next = random(7);
+  const next = seededRandom(7);
   const all: SlotWindow[] = [];
   for (let h = 0; h < DAYS * 24; h++) all.push({ start: S0 + h * 4, end: S0 + (h + 1) * 4 });
   for (let d = -1; d <= DAYS; d++) all.push({ start: S0 + d * DAY, end: S0 + (d + 1) * DAY });
