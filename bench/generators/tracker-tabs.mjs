@@ -72,8 +72,10 @@ async function openTab(index) {
     });
   });
   ws.on("error", () => undefined);
-  ws.once("close", (code) => {
-    closeCodes[code] = (closeCodes[code] ?? 0) + 1;
+  ws.once("close", (code, reason) => {
+    // With the server's reason: two causes can share a code.
+    const why = `${code} ${reason.toString()}`.trim();
+    closeCodes[why] = (closeCodes[why] ?? 0) + 1;
   });
   open.push(ws);
 }

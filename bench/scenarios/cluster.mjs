@@ -272,6 +272,13 @@ export async function run(context) {
 
     // Still open on the generators' side, and counted online by every node.
     const stillOpen = statsAfter.reduce((s, a) => s + a.open, 0);
+    /** @type {Record<string, number>} how the generators' closed tabs were closed */
+    const closeCodes = {};
+    for (const stats of statsAfter) {
+      for (const [code, n] of Object.entries(stats.closeCodes ?? {})) {
+        closeCodes[code] = (closeCodes[code] ?? 0) + n;
+      }
+    }
     const end = await agreedOnline(nodes, token, stillOpen, 15_000);
     const connections = Math.min(stillOpen, ...end.online);
     const propagation = report.latency;
@@ -291,6 +298,7 @@ export async function run(context) {
       })),
       welcomed,
       stillOpen,
+      closeCodes,
       connectMs,
       onlineAfterConnect: before.online,
       nodesAgree: end.agree,
@@ -300,7 +308,7 @@ export async function run(context) {
       viewerEvents: report.events,
     };
     log(
-      `cluster: ${connections} tabs held (welcomed ${welcomed}, still open ${stillOpen}, online on A/B/C ${end.online.join("/")}${end.agree ? "" : ", nodes DISAGREE"}); B,C → A propagation p50 ${propagation.p50} ms p95 ${propagation.p95} ms p99 ${propagation.p99} ms (${propagation.count} of ${pagesSent} changes); CPU A/B/C ${cpu.join("/")}, Redis ${redisCpu}; RSS A/B/C ${rssAfter.map((kb) => `${Math.round(kb / 1024)} MB`).join("/")}`,
+      `cluster: ${connections} tabs held (welcomed ${welcomed}, still open ${stillOpen}${stillOpen < welcomed ? `, closed by code ${JSON.stringify(closeCodes)}` : ""}, online on A/B/C ${end.online.join("/")}${end.agree ? "" : ", nodes DISAGREE"}); B,C → A propagation p50 ${propagation.p50} ms p95 ${propagation.p95} ms p99 ${propagation.p99} ms (${propagation.count} of ${pagesSent} changes); CPU A/B/C ${cpu.join("/")}, Redis ${redisCpu}; RSS A/B/C ${rssAfter.map((kb) => `${Math.round(kb / 1024)} MB`).join("/")}`,
     );
     const scale = `${plan.tabs.toLocaleString("en-US")} tabs over 3 nodes${context.quick ? " (quick; full run: 50,000)" : ""}`;
     return {

@@ -548,7 +548,7 @@ describe("server restart", () => {
       { platform: PLATFORM, user: "bob", startedAt: 0, lastLiveAt: 6_000 },
     ]);
     expect([...liveUsers(engine.state)]).toEqual([
-      { platform: PLATFORM, user: "ada", lastSeenAt: 5_000 },
+      { platform: PLATFORM, user: "ada", lastSeenAt: 5_000, sessionStartedAt: 0 },
     ]);
     expect([...liveUsers(engine.state, "other")]).toEqual([]);
 

@@ -4,6 +4,8 @@ import { createPresenceState, findUser, type PresenceState, removeUser } from ".
 import type { ConnectionKey, PresenceRules } from "./types.js";
 
 interface Entry {
+  platform: string;
+  user: string;
   rev: number;
   owners: Record<string, string>;
 }
@@ -21,6 +23,11 @@ export class PresenceReplica {
   readonly state: PresenceState;
   /** platform\0user → revision and owners; kept for tombstones too, so old news cannot revive. */
   private readonly entries = new Map<string, Entry>();
+  /**
+   * node → the users (entry ids) with a tab whose socket it holds: a node's own tabs are read
+   * every few seconds, and a cluster's replica holds every node's users.
+   */
+  private readonly byOwner = new Map<string, Set<string>>();
 
   constructor(rules: PresenceRules) {
     this.state = createPresenceState(rules);
@@ -53,10 +60,10 @@ export class PresenceReplica {
       this.set(id, update.platform, update.user, update.rev, data);
       changed.push({ platform: update.platform, user: update.user });
     }
-    for (const id of [...this.entries.keys()]) {
+    for (const [id, { platform, user, owners }] of [...this.entries]) {
       if (seen.has(id)) continue;
-      const [platform = "", user = ""] = id.split("\u0000");
       this.entries.delete(id);
+      this.unindex(id, owners);
       if (findUser(this.state, platform, user) === undefined) continue;
       removeUser(this.state, platform, user);
       changed.push({ platform, user });
@@ -79,18 +86,21 @@ export class PresenceReplica {
 
   /** Every tab whose socket `node` holds. */
   *tabsOwnedBy(node: string): Iterable<ConnectionKey> {
-    for (const [id, entry] of this.entries) {
-      const [platform = "", user = ""] = id.split("\u0000");
+    for (const id of this.byOwner.get(node) ?? []) {
+      const entry = this.entries.get(id);
+      if (entry === undefined) continue;
       for (const [tab, owner] of Object.entries(entry.owners)) {
-        if (owner === node) yield { platform, user, tab };
+        if (owner === node) yield { platform: entry.platform, user: entry.user, tab };
       }
     }
   }
 
-  /** Whether any tab of the user is held by `node`. */
-  hasTabOf(platform: string, user: string, node: string): boolean {
-    const owners = this.entries.get(`${platform}\u0000${user}`)?.owners ?? {};
-    return Object.values(owners).includes(node);
+  /** The users with a tab whose socket `node` holds. */
+  *usersOwnedBy(node: string): Iterable<{ platform: string; user: string }> {
+    for (const id of this.byOwner.get(node) ?? []) {
+      const entry = this.entries.get(id);
+      if (entry !== undefined) yield entry;
+    }
   }
 
   private set(
@@ -100,8 +110,27 @@ export class PresenceReplica {
     rev: number,
     stored: StoredUser | null,
   ): void {
-    this.entries.set(id, { rev, owners: stored?.owners ?? {} });
+    const owners = stored?.owners ?? {};
+    const held = this.entries.get(id);
+    if (held !== undefined) this.unindex(id, held.owners);
+    this.entries.set(id, { platform, user, rev, owners });
+    for (const node of Object.values(owners)) {
+      let users = this.byOwner.get(node);
+      if (users === undefined) {
+        users = new Set();
+        this.byOwner.set(node, users);
+      }
+      users.add(id);
+    }
     if (stored === null) removeUser(this.state, platform, user);
     else placeUser(this.state, toUserPresence(stored.presence));
+  }
+
+  private unindex(id: string, owners: Record<string, string>): void {
+    for (const node of Object.values(owners)) {
+      const users = this.byOwner.get(node);
+      users?.delete(id);
+      if (users?.size === 0) this.byOwner.delete(node);
+    }
   }
 }

@@ -187,15 +187,10 @@ export class PresenceService {
   /** Every 5 s: where open sessions and ongoing activity stand, in slices (see persistSeen). */
   private *seenSteps(): Generator<void, void> {
     const now = this.options.clock();
-    const open = new Map(
-      this.store.openSessions().map((s) => [`${s.platform}\u0000${s.user}`, s.startedAt]),
-    );
-    yield;
     let seen: FactBatch["sessionsSeen"] = [];
     let count = 0;
-    for (const { platform, user } of this.store.liveUsers()) {
-      const startedAt = open.get(`${platform}\u0000${user}`);
-      if (startedAt === undefined) continue;
+    for (const { platform, user, sessionStartedAt: startedAt } of this.store.liveUsers()) {
+      if (startedAt === null) continue;
       seen.push({ platform, user, startedAt, at: now });
       this.options.directory.markSeen(platform, user, now);
       if (++count % SEEN_SLICE === 0) {

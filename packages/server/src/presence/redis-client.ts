@@ -24,6 +24,9 @@ export function createRedisClient(target: RedisTarget, options: RedisClientOptio
       ? {}
       : { maxRetriesPerRequest: options.maxRetriesPerRequest }),
     ...(options.connectTimeout === undefined ? {} : { connectTimeout: options.connectTimeout }),
+    // Commands issued in the same turn of the event loop go out in one write: at 50,000 tabs a
+    // write per command was the largest share of a node's CPU profile.
+    enableAutoPipelining: true,
   };
   if (target.kind === "server") {
     return new Redis(target.url, {
@@ -38,6 +41,7 @@ export function createRedisClient(target: RedisTarget, options: RedisClientOptio
   const first = new URL(target.seeds[0]!);
   return new Cluster(target.seeds, {
     lazyConnect: true,
+    enableAutoPipelining: true,
     enableOfflineQueue: options.isQueuedOffline,
     clusterRetryStrategy: retry,
     redisOptions: {

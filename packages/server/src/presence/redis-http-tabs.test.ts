@@ -123,6 +123,7 @@ describe.skipIf(!isReachable)(
 
     it("a tab outlives the node it said hello on: only sockets die with their node", async () => {
       const [a, b] = await nodes(2);
+      const helloAt = now;
       await a!.apply(helloOverHttp, now);
       await hasTab(b!);
       await a!.close(); // like kill -9: no more beats
@@ -132,7 +133,9 @@ describe.skipIf(!isReachable)(
       expect(b!.view("default", "hal", now)).toMatchObject({ status: "online" });
       // Its next batch reaches the live node, which reports it from then on.
       await b!.apply({ type: "heartbeat", key }, now);
-      expect([...b!.liveUsers()]).toEqual([{ platform: "default", user: "hal", lastSeenAt: now }]);
+      expect([...b!.liveUsers()]).toEqual([
+        { platform: "default", user: "hal", lastSeenAt: now, sessionStartedAt: helloAt },
+      ]);
     });
 
     it("the node that last heard from a tab reports it among its live users, and only it", async () => {

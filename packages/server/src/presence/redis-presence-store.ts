@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { RedisTarget } from "../config/config.js";
 import {
-  activeApps,
   applyPresenceEvent,
   countStatuses,
   listUserBriefs,
@@ -207,17 +206,24 @@ export class RedisPresenceStore implements PresenceStore {
       const id = `${key.platform}\u0000${key.user}`;
       if (seen.has(id) || !this.isMine(key)) continue;
       seen.add(id);
-      yield { platform: key.platform, user: key.user, lastSeenAt: lastHeardAt };
+      const session = findUser(this.replica.state, key.platform, key.user)?.session ?? null;
+      const sessionStartedAt = session?.startedAt ?? null;
+      yield { platform: key.platform, user: key.user, lastSeenAt: lastHeardAt, sessionStartedAt };
     }
     // HTTP tabs are reported by the node that last heard from them (their owner in Redis).
     for (const key of this.replica.tabsOwnedBy(this.nodeId)) {
       const id = `${key.platform}\u0000${key.user}`;
-      const connection = findUser(this.replica.state, key.platform, key.user)?.connections.get(
-        key.tab,
-      );
+      const presence = findUser(this.replica.state, key.platform, key.user);
+      const connection = presence?.connections.get(key.tab);
       if (seen.has(id) || connection?.transport !== "http") continue;
       seen.add(id);
-      yield { platform: key.platform, user: key.user, lastSeenAt: connection.lastSeenAt };
+      const sessionStartedAt = presence?.session?.startedAt ?? null;
+      yield {
+        platform: key.platform,
+        user: key.user,
+        lastSeenAt: connection.lastSeenAt,
+        sessionStartedAt,
+      };
     }
   }
 
@@ -227,8 +233,12 @@ export class RedisPresenceStore implements PresenceStore {
     app: string | null;
     startedAt: number;
   }> {
-    for (const active of activeApps(this.replica.state)) {
-      if (this.replica.hasTabOf(active.platform, active.user, this.nodeId)) yield active;
+    // The users with a socket here: each node reports its own users' activity.
+    for (const { platform, user } of this.replica.usersOwnedBy(this.nodeId)) {
+      const presence = findUser(this.replica.state, platform, user);
+      for (const [app, active] of presence?.activeApps ?? []) {
+        yield { platform, user, app, startedAt: active.startedAt };
+      }
     }
   }
 

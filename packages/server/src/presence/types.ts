@@ -72,6 +72,8 @@ export interface LiveUser {
   platform: string;
   user: string;
   lastSeenAt: number;
+  /** Their session's start (a live user's session is ongoing); null only in a torn state. */
+  sessionStartedAt: number | null;
 }
 
 /** What the engine decided; the shell stores facts and pushes `user` changes to dashboards. */

@@ -85,7 +85,8 @@ export function* liveUsers(state: PresenceState, platform?: string): Iterable<Li
       for (const connection of presence.connections.values()) {
         if (connection.lastSeenAt > lastSeenAt) lastSeenAt = connection.lastSeenAt;
       }
-      yield { platform: platformId, user: presence.user, lastSeenAt };
+      const sessionStartedAt = presence.session?.startedAt ?? null;
+      yield { platform: platformId, user: presence.user, lastSeenAt, sessionStartedAt };
     }
   }
 }
