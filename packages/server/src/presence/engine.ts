@@ -15,7 +15,6 @@ import { refreshRow } from "./user-row.js";
 export { createPresenceState, type PresenceState } from "./state.js";
 export {
   activeApps,
-  countStatuses,
   hasConnection,
   listUserBriefs,
   listUserViews,

@@ -2,7 +2,6 @@
 import {
   activeApps,
   applyPresenceEvent,
-  countStatuses,
   createPresenceState,
   hasConnection,
   listUserBriefs,
@@ -54,10 +53,6 @@ export class MemoryPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.state, platform, now);
-  }
-
-  statusCounts(platform: string, now: number): { online: number; idle: number } {
-    return countStatuses(this.state, platform, now);
   }
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {

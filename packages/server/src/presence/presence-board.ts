@@ -19,7 +19,7 @@ import {
 } from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import type { PresenceService } from "./presence-service.js";
-import type { ConnectionView, UserPresenceBrief } from "./types.js";
+import type { ConnectionView } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const AVG_FRESH_MS = 5_000;
@@ -36,7 +36,7 @@ export class PresenceBoard {
     private readonly directory: UserDirectory,
     private readonly storage: Storage,
   ) {
-    this.briefs = new LiveBriefs(presence);
+    this.briefs = new LiveBriefs(presence, directory);
   }
 
   row(platform: string, user: string): PresenceUser | null {
@@ -71,20 +71,12 @@ export class PresenceBoard {
     query: PresenceQuery,
   ): { users: PresenceUser[]; matched: number; nextCursor: string | null } {
     if (!isGroupable(query)) return queryPresence(this.entries(platform), query, this.toRow);
-    const briefs = new Map<string, UserPresenceBrief>();
-    const counts = { online: 0, idle: 0 };
-    for (const brief of this.briefs.of(platform).values()) {
-      if (!this.directory.get(platform, brief.user)) continue;
-      briefs.set(brief.user, brief);
-      if (brief.status === "online") counts.online++;
-      else if (brief.status === "idle") counts.idle++;
-    }
     return queryPresenceByGroups(
       {
         byName: this.byName(platform),
-        briefs,
+        briefs: this.briefs.of(platform),
         recordOf: (id) => this.directory.get(platform, id),
-        counts,
+        counts: this.briefs.counts(platform),
       },
       query,
       this.toRow,
@@ -137,10 +129,10 @@ export class PresenceBoard {
     const cached = this.avgCache.get(platform);
     if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
       void this.refreshAverage(platform);
-    // Counted at this moment without building anything per user: the live feed asks every 250 ms.
+    // Kept counted as users change: the live feed asks every 250 ms.
     return summarize(
       this.directory.count(platform),
-      this.presence.statusCounts(platform),
+      this.briefs.counts(platform),
       cached?.value ?? 0,
     );
   }

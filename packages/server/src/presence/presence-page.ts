@@ -14,7 +14,10 @@ import type { UserPresenceBrief } from "./types.js";
 export interface PresencePageInput {
   /** Every registered user of the platform in name order (the name sort's order). */
   byName: readonly UserRecord[];
-  /** The engine's users by id (live ones, and offline ones whose session is within grace). */
+  /**
+   * The engine's users by id (live ones, and offline ones whose session is within grace); some
+   * may not be registered (yet) on this node: they are left out.
+   */
   briefs: ReadonlyMap<string, UserPresenceBrief>;
   recordOf: (id: string) => UserRecord | undefined;
   /** Registered users among the briefs, by status. */

@@ -46,8 +46,6 @@ export interface PresenceStore {
   hasConnection(key: ConnectionKey): boolean;
   view(platform: string, user: string, now: number): UserPresenceView | null;
   views(platform: string, now: number): Iterable<UserPresenceView>;
-  /** Online and idle users of the platform (the summary cards), counted without allocating. */
-  statusCounts(platform: string, now: number): { online: number; idle: number };
   /** Every known user's status, page and session start, without connection details. */
   briefs(platform: string, now: number): Iterable<UserPresenceBrief>;
   /** Sessions ongoing or within grace, every node's. */

@@ -4,7 +4,6 @@ import type { Logger } from "pino";
 import type { RedisTarget } from "../config/config.js";
 import {
   applyPresenceEvent,
-  countStatuses,
   listUserBriefs,
   listUserViews,
   openSessions,
@@ -186,10 +185,6 @@ export class RedisPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.replica.state, platform, now);
-  }
-
-  statusCounts(platform: string, now: number): { online: number; idle: number } {
-    return countStatuses(this.replica.state, platform, now);
   }
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {

@@ -38,24 +38,6 @@ export function* listUserViews(
   for (const presence of users.values()) yield toView(state, presence, now);
 }
 
-/** How many of the platform's users are online and idle at `now`; allocates nothing per user. */
-export function countStatuses(
-  state: PresenceState,
-  platform: string,
-  now: number,
-): { online: number; idle: number } {
-  const counts = { online: 0, idle: 0 };
-  const users = state.platforms.get(platform);
-  if (users === undefined) return counts;
-  const { idleMs } = state.rules;
-  for (const presence of users.values()) {
-    const status = statusAt(presence, now, idleMs);
-    if (status === "online") counts.online++;
-    else if (status === "idle") counts.idle++;
-  }
-  return counts;
-}
-
 /** listUserViews without building each connection's view: for lists of every user. */
 export function* listUserBriefs(
   state: PresenceState,
