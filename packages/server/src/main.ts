@@ -117,7 +117,7 @@ export async function startRollcall(
   });
   await presence.start(storage);
 
-  const verifier = new TokenVerifier(platforms.secretsOf);
+  const verifier = new TokenVerifier(platforms.secretsOf, clock);
   const auth = new ViewerAuth(storage, verifier, {
     sessionTtlMs: 12 * 3_600_000,
     sameSite: config.cookieSameSite,

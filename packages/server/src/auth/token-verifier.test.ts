@@ -1,3 +1,5 @@
+import { createHmac } from "node:crypto";
+import { USER_AUDIENCE, VIEWER_AUDIENCE } from "@rollcall/protocol";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../http/app-error.js";
@@ -90,5 +92,191 @@ describe("TokenVerifier", () => {
       { secret: SECRET, ttlSeconds: 60 },
     );
     expect((await verifier.verifyViewer(admin)).apps).toBeNull();
+  });
+});
+
+/** A fixed now (ms), and the same in JWT seconds. */
+const NOW = Date.UTC(2026, 0, 15, 9, 30, 0);
+const NOW_S = NOW / 1000;
+
+/** The failure a verification ends in, as `code: message`, or "ok". */
+async function failureOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    return error instanceof AppError ? `${error.code}: ${error.message}` : `crash: ${error}`;
+  }
+}
+
+/** Signs header and payload as given, so tests can build tokens jose would not. */
+function rawToken(header: object, payload: object, secret = SECRET): string {
+  const signed = `${encode(header)}.${encode(payload)}`;
+  return `${signed}.${createHmac("sha256", secret).update(signed).digest("base64url")}`;
+}
+
+const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const HS256 = { alg: "HS256", typ: "JWT" };
+const CLAIMS = { sub: "u1", aud: USER_AUDIENCE, iat: NOW_S, exp: NOW_S + 60 };
+
+describe("TokenVerifier with a clock", () => {
+  it("refuses a token it has already accepted once the token expires", async () => {
+    let now = NOW;
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => now,
+    );
+    const token = await signUserToken({ sub: "u1" }, { secret: SECRET, ttlSeconds: 60, now });
+    expect(await failureOf(clocked.verifyUser(token))).toBe("ok");
+    now += 59_999;
+    expect(await failureOf(clocked.verifyUser(token))).toBe("ok");
+    now += 1;
+    expect(await failureOf(clocked.verifyUser(token))).toBe("token_expired: token has expired");
+  });
+
+  it("refuses a token it has already accepted once its secret is dropped", async () => {
+    let secrets = ["old-secret-xx", SECRET];
+    const rotating = new TokenVerifier(
+      async () => secrets,
+      () => NOW,
+    );
+    const token = rawToken(HS256, CLAIMS, "old-secret-xx");
+    expect(await failureOf(rotating.verifyUser(token))).toBe("ok");
+    secrets = [SECRET];
+    expect(await failureOf(rotating.verifyUser(token))).toBe(
+      "token_invalid: token signature does not match the platform secret",
+    );
+  });
+
+  it("accepts a token signed with a secret the lookup only returns on a recheck", async () => {
+    const lookup = async (_platform: string, recheck?: boolean) =>
+      recheck ? [SECRET, "new-secret-xx"] : [SECRET];
+    const rechecking = new TokenVerifier(lookup, () => NOW);
+    expect(await failureOf(rechecking.verifyUser(rawToken(HS256, CLAIMS, "new-secret-xx")))).toBe(
+      "ok",
+    );
+  });
+
+  it("accepts a token for another audience only after verifying it for that audience", async () => {
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const both = rawToken(HS256, {
+      ...CLAIMS,
+      aud: [USER_AUDIENCE, VIEWER_AUDIENCE],
+      role: "admin",
+    });
+    const userOnly = rawToken(HS256, { ...CLAIMS, role: "admin" });
+    expect(await failureOf(clocked.verifyUser(both))).toBe("ok");
+    expect(await failureOf(clocked.verifyViewer(both))).toBe("ok");
+    expect(await failureOf(clocked.verifyUser(userOnly))).toBe("ok");
+    expect(await failureOf(clocked.verifyViewer(userOnly))).toBe(
+      'token_invalid: token claim "aud" is not valid: check_failed',
+    );
+  });
+
+  it("refuses alg none and HS512 as not HS256", async () => {
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const none = `${encode({ alg: "none" })}.${encode(CLAIMS)}.`;
+    const hs512 = await new SignJWT(CLAIMS)
+      .setProtectedHeader({ alg: "HS512" })
+      .sign(new TextEncoder().encode(SECRET));
+    for (const token of [none, hs512]) {
+      expect(await failureOf(clocked.verifyUser(token))).toBe(
+        "token_invalid: token must be signed with HS256",
+      );
+    }
+    expect(await failureOf(clocked.verifyUser(rawToken({ typ: "JWT" }, CLAIMS)))).toBe(
+      "token_invalid: token is not valid",
+    );
+  });
+
+  it("refuses parts that are not base64url JSON objects", async () => {
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const [header, payload, signature] = rawToken(HS256, CLAIMS).split(".");
+    const notJwt = [
+      `${header}.${payload}`,
+      `${header}.${payload}.${signature}.x`,
+      `${header}.${payload}!.${signature}`,
+      `${header}.${payload}+.${signature}`,
+      `${header}.${encode([1, 2])}.${signature}`,
+      `${header}.${Buffer.from("{oops").toString("base64url")}.${signature}`,
+    ];
+    for (const token of notJwt) {
+      expect(await failureOf(clocked.verifyUser(token))).toBe("token_invalid: token is not a JWT");
+    }
+    const notValid = [
+      `${header}!.${payload}.${signature}`,
+      `${Buffer.from("{oops").toString("base64url")}.${payload}.${signature}`,
+      `${header}.${payload}.${signature}/`,
+    ];
+    for (const token of notValid) {
+      expect(await failureOf(clocked.verifyUser(token))).toBe("token_invalid: token is not valid");
+    }
+  });
+
+  it("refuses a payload changed after signing", async () => {
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const [header, , signature] = rawToken(HS256, CLAIMS).split(".");
+    const tampered = `${header}.${encode({ ...CLAIMS, sub: "admin" })}.${signature}`;
+    expect(await failureOf(clocked.verifyUser(tampered))).toBe(
+      "token_invalid: token signature does not match the platform secret",
+    );
+  });
+
+  it("accepts aud as an array that contains the audience and refuses one that does not", async () => {
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const inList = rawToken(HS256, { ...CLAIMS, aud: ["elsewhere", USER_AUDIENCE] });
+    const notInList = rawToken(HS256, { ...CLAIMS, aud: ["elsewhere", VIEWER_AUDIENCE] });
+    expect(await failureOf(clocked.verifyUser(inList))).toBe("ok");
+    expect(await failureOf(clocked.verifyUser(notInList))).toBe(
+      'token_invalid: token claim "aud" is not valid: check_failed',
+    );
+  });
+
+  it("refuses a token whose nbf is still to come, and accepts it from that second on", async () => {
+    let now = NOW;
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => now,
+    );
+    const token = rawToken(HS256, { ...CLAIMS, nbf: NOW_S + 10 });
+    expect(await failureOf(clocked.verifyUser(token))).toBe(
+      'token_invalid: token claim "nbf" is not valid: check_failed',
+    );
+    now += 10_000;
+    expect(await failureOf(clocked.verifyUser(token))).toBe("ok");
+  });
+
+  it("names the claim that is missing or of the wrong type", async () => {
+    const clocked = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const { exp: _exp, ...withoutExp } = CLAIMS;
+    const { sub: _sub, ...withoutSub } = CLAIMS;
+    const cases: Array<[object, string]> = [
+      [withoutExp, 'token claim "exp" is not valid: missing'],
+      [withoutSub, 'token claim "sub" is not valid: missing'],
+      [{ ...CLAIMS, exp: String(NOW_S + 60) }, 'token claim "exp" is not valid: invalid'],
+      [{ ...CLAIMS, iat: "today" }, 'token claim "iat" is not valid: invalid'],
+      [{ ...CLAIMS, exp: NOW_S }, "token has expired"],
+    ];
+    for (const [claims, message] of cases) {
+      expect(await failureOf(clocked.verifyUser(rawToken(HS256, claims)))).toContain(message);
+    }
   });
 });

@@ -1,5 +1,5 @@
 // Verifies user and viewer JWTs (HS256) against the signing secrets of the platform they name.
-import { createSecretKey, type KeyObject } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import {
   DEFAULT_PLATFORM,
   USER_AUDIENCE,
@@ -9,7 +9,6 @@ import {
   type Viewer,
   viewerClaimsSchema,
 } from "@rollcall/protocol";
-import { decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import { AppError, describeIssues } from "../http/app-error.js";
 
 /**
@@ -23,11 +22,30 @@ export interface VerifiedUser {
   claims: UserClaims;
 }
 
+interface VerifiedToken {
+  platform: string;
+  payload: Record<string, unknown>;
+}
+
+/** A token whose signature has been checked; its secret and times are checked again on each use. */
+interface CachedToken extends VerifiedToken {
+  audience: string;
+  secret: string;
+}
+
+/** Enough for every open tab of a large platform; a flood of distinct tokens only evicts. */
+const MAX_CACHED_TOKENS = 10_000;
+
 export class TokenVerifier {
   /** Imported once per secret: importing an HMAC key per token was a measurable share of CPU. */
   private readonly keys = new Map<string, KeyObject>();
+  /** Token → what it verified to; every request and tracker hello presents the same few tokens. */
+  private readonly verified = new Map<string, CachedToken>();
 
-  constructor(private readonly secretsOf: SecretsLookup) {}
+  constructor(
+    private readonly secretsOf: SecretsLookup,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async verifyUser(token: string): Promise<VerifiedUser> {
     const { platform, payload } = await this.verify(token, USER_AUDIENCE);
@@ -64,77 +82,151 @@ export class TokenVerifier {
     return key;
   }
 
-  private async verify(
-    token: string,
-    audience: string,
-  ): Promise<{ platform: string; payload: Record<string, unknown> }> {
-    let platform = DEFAULT_PLATFORM;
-    try {
-      const unverified = decodeJwt(token);
-      if (typeof unverified.plat === "string") platform = unverified.plat;
-    } catch {
-      throw new AppError("token_invalid", "token is not a JWT");
+  private async verify(token: string, audience: string): Promise<VerifiedToken> {
+    const cached = this.verified.get(token);
+    if (cached?.audience === audience) {
+      // A secret dropped by a rotation stops its tokens as soon as the lookup stops returning it.
+      if ((await this.secretsOf(cached.platform))?.includes(cached.secret)) {
+        checkTimes(cached.payload, this.nowSeconds());
+        return { platform: cached.platform, payload: cached.payload };
+      }
+      this.verified.delete(token);
     }
+
+    const parts = token.split(".");
+    const [header = "", body = "", encodedSignature = ""] = parts;
+    const payload = parts.length === 3 ? decodeJsonObject(body) : null;
+    if (!payload) throw new AppError("token_invalid", "token is not a JWT");
+    const platform = typeof payload.plat === "string" ? payload.plat : DEFAULT_PLATFORM;
     const secrets = await this.secretsOf(platform);
     if (!secrets || secrets.length === 0) {
       throw new AppError("token_invalid", `unknown platform "${platform.slice(0, 64)}"`);
     }
-    try {
-      return await this.verifyWith(token, audience, platform, secrets);
-    } catch (error) {
-      if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) throw toAppError(error);
+    const isPayloadEncoded = checkHeader(decodeJsonObject(header));
+    const signature = decodeBase64url(encodedSignature);
+    if (!signature) throw new AppError("token_invalid", "token is not valid");
+    const signed = `${header}.${body}`;
+    let secret = this.secretThatSigned(signed, signature, secrets);
+    if (secret === null) {
       // Signed with a secret added since the cache was filled (`rollcall platform rotate-secret`)?
       const fresh = (await this.secretsOf(platform, true)) ?? [];
-      const added = fresh.filter((secret) => !secrets.includes(secret));
-      if (added.length === 0) throw toAppError(error);
-      try {
-        return await this.verifyWith(token, audience, platform, added);
-      } catch (again) {
-        throw toAppError(again);
-      }
+      const added = fresh.filter((candidate) => !secrets.includes(candidate));
+      secret = this.secretThatSigned(signed, signature, added);
     }
+    if (secret === null) {
+      throw new AppError("token_invalid", "token signature does not match the platform secret");
+    }
+    // RFC 7797 unencoded payloads pass the signature check but are no JWT (jose refuses them too).
+    if (!isPayloadEncoded) throw new AppError("token_invalid", "token is not valid");
+    checkClaims(payload, audience, this.nowSeconds());
+    this.remember(token, { platform, payload, audience, secret });
+    return { platform, payload };
   }
 
-  /** Tries each secret; throws the last failure (jose's error) when none verifies. */
-  private async verifyWith(
-    token: string,
-    audience: string,
-    platform: string,
-    secrets: string[],
-  ): Promise<{ platform: string; payload: Record<string, unknown> }> {
-    let lastError: unknown = null;
+  private secretThatSigned(signed: string, signature: Buffer, secrets: string[]): string | null {
     for (const secret of secrets) {
-      try {
-        const { payload } = await jwtVerify(token, this.keyFor(secret), {
-          algorithms: ["HS256"],
-          audience,
-          requiredClaims: ["exp", "sub"],
-        });
-        return { platform, payload: payload as Record<string, unknown> };
-      } catch (error) {
-        lastError = error;
-        if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) break;
+      const expected = createHmac("sha256", this.keyFor(secret)).update(signed).digest();
+      if (expected.length === signature.length && timingSafeEqual(expected, signature)) {
+        return secret;
       }
     }
-    throw lastError;
+    return null;
+  }
+
+  private remember(token: string, entry: CachedToken): void {
+    if (this.verified.size >= MAX_CACHED_TOKENS && !this.verified.has(token)) {
+      // A Map iterates in insertion order, so its first key is the oldest entry.
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, entry);
+  }
+
+  /** JWT times are whole seconds; comparing with the floor of now is what jose does. */
+  private nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
   }
 }
 
-function toAppError(error: unknown): AppError {
-  if (error instanceof joseErrors.JWTExpired) {
-    return new AppError("token_expired", "token has expired");
+/**
+ * The header rules jose applied, in its order, so each bad token keeps the code and text it had.
+ * Returns whether the payload is base64url-encoded, which only RFC 7797's `b64: false` turns off.
+ */
+function checkHeader(header: Record<string, unknown> | null): boolean {
+  if (!header) throw new AppError("token_invalid", "token is not valid");
+  let isPayloadEncoded = true;
+  if (header.crit !== undefined) {
+    // "b64" is the one critical extension jose knows; any other must be refused.
+    const { crit } = header;
+    if (!Array.isArray(crit) || crit.length === 0 || crit.some((name) => name !== "b64")) {
+      throw new AppError("token_invalid", "token is not valid");
+    }
+    if (typeof header.b64 !== "boolean") throw new AppError("token_invalid", "token is not valid");
+    isPayloadEncoded = header.b64;
   }
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return new AppError(
-      "token_invalid",
-      `token claim "${error.claim}" is not valid: ${error.reason}`,
-    );
+  if (typeof header.alg !== "string" || header.alg === "") {
+    throw new AppError("token_invalid", "token is not valid");
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-    return new AppError("token_invalid", "token signature does not match the platform secret");
+  if (header.alg !== "HS256")
+    throw new AppError("token_invalid", "token must be signed with HS256");
+  return isPayloadEncoded;
+}
+
+/** The registered claims, checked as jose's `jwtVerify` does with `requiredClaims: ["exp", "sub"]`. */
+function checkClaims(payload: Record<string, unknown>, audience: string, now: number): void {
+  for (const claim of ["aud", "sub", "exp"]) {
+    if (!Object.hasOwn(payload, claim)) throw claimError(claim, "missing");
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) {
-    return new AppError("token_invalid", "token must be signed with HS256");
+  const { aud } = payload;
+  if (aud !== audience && !(Array.isArray(aud) && aud.includes(audience))) {
+    throw claimError("aud", "check_failed");
   }
-  return new AppError("token_invalid", "token is not valid");
+  checkTimes(payload, now);
+}
+
+/** `iat`, `nbf` and `exp`, with no clock tolerance: a token is expired from its `exp` second on. */
+function checkTimes(payload: Record<string, unknown>, now: number): void {
+  const { iat, nbf, exp } = payload;
+  if (iat !== undefined && typeof iat !== "number") throw claimError("iat", "invalid");
+  if (nbf !== undefined && typeof nbf !== "number") throw claimError("nbf", "invalid");
+  if (nbf !== undefined && nbf > now) throw claimError("nbf", "check_failed");
+  if (typeof exp !== "number") throw claimError("exp", "invalid");
+  if (exp <= now) throw new AppError("token_expired", "token has expired");
+}
+
+function claimError(claim: string, reason: "missing" | "check_failed" | "invalid"): AppError {
+  return new AppError("token_invalid", `token claim "${claim}" is not valid: ${reason}`);
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A base64url-encoded JSON object (a JWT's header or payload), or null. */
+function decodeJsonObject(encoded: string): Record<string, unknown> | null {
+  const bytes = decodeBase64url(encoded);
+  if (!bytes) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    return null;
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+const BASE64URL_DIGITS = /^[\w-]*$/;
+
+/**
+ * Decodes base64url as jose does on Node 20 (WHATWG forgiving-base64: ASCII whitespace skipped,
+ * "=" padding allowed), or null. Buffer alone would skip stray characters instead of refusing.
+ */
+function decodeBase64url(encoded: string): Buffer | null {
+  let digits = encoded;
+  if (!BASE64URL_DIGITS.test(digits)) {
+    digits = digits.replace(/[\t\n\f\r ]/g, "");
+    if (digits.length % 4 === 0) digits = digits.replace(/={1,2}$/, "");
+    if (!BASE64URL_DIGITS.test(digits)) return null;
+  }
+  return digits.length % 4 === 1 ? null : Buffer.from(digits, "base64url");
 }
