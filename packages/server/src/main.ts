@@ -125,7 +125,7 @@ export async function startRollcall(
   });
   const board = new PresenceBoard(presence, directory, storage);
   const feed = new PresenceFeed(board, {
-    coalesceMs: 5,
+    coalesceMs: 1,
     summaryEveryMs: 250,
     maxBufferedBytes: 8 * 1_048_576,
     keepAliveMs: 15_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FactWriter, splitBatch } from "./fact-writer.js";
+import { FactWriter, ROWS_PER_WRITE, splitBatch } from "./fact-writer.js";
 import { emptyFactBatch, type FactBatch, type Storage } from "./storage.js";
 
 /** A storage that records batches and can be told to fail. */
@@ -69,7 +69,7 @@ describe("FactWriter", () => {
       maxPending: 100_000,
       onError: () => {},
     });
-    const seen = Array.from({ length: 4_500 }, (_, i) => ({
+    const seen = Array.from({ length: 2 * ROWS_PER_WRITE + 500 }, (_, i) => ({
       platform: "p",
       user: `u${i}`,
       startedAt: 1,
@@ -80,7 +80,11 @@ describe("FactWriter", () => {
     expect(batches).toHaveLength(1);
     expect(batches[0]?.events.map((e) => e.id)).toEqual(["a"]);
     await writer.flush();
-    expect(batches.map((b) => b.sessionsSeen.length)).toEqual([2_000, 2_000, 500]);
+    expect(batches.map((b) => b.sessionsSeen.length)).toEqual([
+      ROWS_PER_WRITE,
+      ROWS_PER_WRITE,
+      500,
+    ]);
     expect(batches.flatMap((b) => b.sessionsSeen)).toEqual(seen);
   });
 
