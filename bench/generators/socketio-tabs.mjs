@@ -63,7 +63,11 @@ async function connectAll() {
 
 function nextTab() {
   for (let tries = 0; tries < open.length; tries++) {
-    const socket = open[cursor++ % open.length];
+    // Wrapped by hand, not `cursor++ % open.length`: while tabs are still being opened the
+    // modulus changes under the cursor, which then lingered on some tabs and starved others
+    // of heartbeats for over a minute.
+    if (cursor >= open.length) cursor = 0;
+    const socket = open[cursor++];
     if (socket?.connected) return socket;
   }
   return null;

@@ -35,15 +35,29 @@ req.on("response", (res) => {
     return;
   }
   res.setEncoding("utf8");
-  let buffer = "";
+  // A snapshot of 50,000 users is megabytes: chunks are joined only once their event is complete,
+  // and only the new chunk is searched for the blank line that ends an event.
+  /** @type {string[]} */
+  let parts = [];
+  let lastChar = "";
   res.on("data", (/** @type {string} */ chunk) => {
-    buffer += chunk;
-    let end = buffer.indexOf("\n\n");
-    while (end !== -1) {
-      onEvent(buffer.slice(0, end));
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf("\n\n");
+    let start = 0;
+    // The blank line split across two chunks: "…\n" then "\n…".
+    if (lastChar === "\n" && chunk.startsWith("\n")) {
+      onEvent(parts.join("").slice(0, -1));
+      parts = [];
+      start = 1;
     }
+    let end = chunk.indexOf("\n\n", start);
+    while (end !== -1) {
+      onEvent(parts.join("") + chunk.slice(start, end));
+      parts = [];
+      start = end + 2;
+      end = chunk.indexOf("\n\n", start);
+    }
+    const rest = chunk.slice(start);
+    if (rest) parts.push(rest);
+    lastChar = rest ? rest.slice(-1) : "";
   });
   res.on("end", () => reply({ type: "error", message: "stream ended" }));
 });

@@ -103,7 +103,11 @@ async function connectAll() {
 /** The next open tab, round-robin; null if none is open. */
 function nextTab() {
   for (let tries = 0; tries < open.length; tries++) {
-    const ws = open[cursor++ % open.length];
+    // Wrapped by hand, not `cursor++ % open.length`: while tabs are still being opened the
+    // modulus changes under the cursor, which then lingered on some tabs and starved others
+    // of heartbeats for over a minute.
+    if (cursor >= open.length) cursor = 0;
+    const ws = open[cursor++];
     if (ws && ws.readyState === WebSocket.OPEN) return ws;
   }
   return null;

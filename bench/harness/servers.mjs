@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { forkChild, nextMessage, spawnChild, stopChild } from "./children.mjs";
 import { log } from "./log.mjs";
 
+const STOP_GRACE_MS = 30_000;
+
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BENCH_SECRET = "bench-platform-secret-0123456789abcdef";
 
@@ -100,9 +102,12 @@ export async function startRollcall(options = {}) {
     async stop() {
       // Rollcall drains on SIGTERM; with thousands of tabs it can spin instead of exiting
       // (reported: FactWriter retries into a closed database), so the wait is bounded.
-      if (await stopChild(child, 5_000)) {
+      // Long enough to drain thousands of sockets' ends into Redis (and write a CPU profile).
+      if (await stopChild(child, STOP_GRACE_MS)) {
         const lastLine = output.trim().split("\n").at(-1)?.slice(0, 300) ?? "";
-        log(`rollcall did not exit within 5 s of SIGTERM; killed. Last output: ${lastLine}`);
+        log(
+          `rollcall did not exit within ${STOP_GRACE_MS / 1_000} s of SIGTERM; killed. Last output: ${lastLine}`,
+        );
       }
       if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },

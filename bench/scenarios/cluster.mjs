@@ -128,6 +128,19 @@ async function agreedOnline(nodes, token, expected, waitMs) {
   }
 }
 
+/**
+ * How the generators' closed tabs were closed: "code reason" → count.
+ * @param {Array<{ closeCodes?: Record<string, number> }>} stats
+ */
+function closeCodesOf(stats) {
+  /** @type {Record<string, number>} */
+  const codes = {};
+  for (const { closeCodes = {} } of stats) {
+    for (const [code, n] of Object.entries(closeCodes)) codes[code] = (codes[code] ?? 0) + n;
+  }
+  return codes;
+}
+
 /** @param {{ quick: boolean }} context */
 export async function run(context) {
   const plan = context.quick
@@ -223,7 +236,12 @@ export async function run(context) {
 
     const token = await signViewerToken(BENCH_SECRET);
     const before = await agreedOnline(nodes, token, welcomed, 15_000);
-    log(`cluster: online on A, B, C after connecting: ${before.online.join(", ")}`);
+    const settled = (
+      await Promise.all(fleets.map((f) => f.askAll({ cmd: "stats" }, "stats", 10_000)))
+    ).flat();
+    log(
+      `cluster: online on A, B, C after connecting: ${before.online.join(", ")}; open on the generators' side ${settled.reduce((s, a) => s + a.open, 0)}, closed by code ${JSON.stringify(closeCodesOf(settled))}`,
+    );
 
     // The viewer on A; only the tabs on B and C change pages, so every sample crossed nodes.
     const nodeA = /** @type {ClusterNode} */ (nodes[0]);
@@ -272,13 +290,7 @@ export async function run(context) {
 
     // Still open on the generators' side, and counted online by every node.
     const stillOpen = statsAfter.reduce((s, a) => s + a.open, 0);
-    /** @type {Record<string, number>} how the generators' closed tabs were closed */
-    const closeCodes = {};
-    for (const stats of statsAfter) {
-      for (const [code, n] of Object.entries(stats.closeCodes ?? {})) {
-        closeCodes[code] = (closeCodes[code] ?? 0) + n;
-      }
-    }
+    const closeCodes = closeCodesOf(statsAfter);
     const end = await agreedOnline(nodes, token, stillOpen, 15_000);
     const connections = Math.min(stillOpen, ...end.online);
     const propagation = report.latency;

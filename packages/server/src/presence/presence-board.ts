@@ -196,7 +196,8 @@ export class PresenceBoard {
         for (const s of this.presence.openSessions()) {
           if (s.platform !== platform) continue;
           // Ongoing sessions count up to now; one waiting out its grace up to its last live moment.
-          const isLive = this.presence.view(platform, s.user)?.status !== "offline";
+          const brief = this.briefs.of(platform).get(s.user);
+          const isLive = brief !== undefined && brief.status !== "offline";
           total += (isLive ? now : s.lastLiveAt) - s.startedAt;
           count++;
         }

@@ -84,6 +84,11 @@ export class PresenceReplica {
     return findUser(this.state, key.platform, key.user)?.connections.get(key.tab)?.transport;
   }
 
+  /** tab → the node holding its socket, for each of the user's connected tabs. */
+  ownersOf(platform: string, user: string): Readonly<Record<string, string>> {
+    return this.entries.get(`${platform}\u0000${user}`)?.owners ?? {};
+  }
+
   /** Every tab whose socket `node` holds. */
   *tabsOwnedBy(node: string): Iterable<ConnectionKey> {
     for (const id of this.byOwner.get(node) ?? []) {

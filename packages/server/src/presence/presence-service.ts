@@ -196,15 +196,14 @@ export class PresenceService {
     let seen: FactBatch["sessionsSeen"] = [];
     let count = 0;
     for (const { platform, user, sessionStartedAt: startedAt } of this.store.liveUsers()) {
-      if (startedAt === null) continue;
-      this.options.directory.markSeen(platform, user, now);
-      if (!isEveryone && partOf(user) !== part) continue;
-      seen.push({ platform, user, startedAt, at: now });
       if (++count % SEEN_SLICE === 0) {
         this.options.writer.addSessionsSeen(seen);
         seen = [];
         yield;
       }
+      if (startedAt === null) continue;
+      this.options.directory.markSeen(platform, user, now);
+      if (isEveryone || partOf(user) === part) seen.push({ platform, user, startedAt, at: now });
     }
     this.options.writer.addSessionsSeen(seen);
     yield* this.newActiveSlots(now);

@@ -195,30 +195,28 @@ export class RedisPresenceStore implements PresenceStore {
     return openSessions(this.replica.state);
   }
 
+  /**
+   * The users with a tab this node reports: a WebSocket whose socket is here (as of its last
+   * message), or an HTTP tab this node last heard from (its owner in Redis).
+   */
   *liveUsers(): Iterable<LiveUser> {
-    const seen = new Set<string>();
-    for (const { key, lastHeardAt } of this.local.values()) {
-      const id = `${key.platform}\u0000${key.user}`;
-      if (seen.has(id) || !this.isMine(key)) continue;
-      seen.add(id);
-      const session = findUser(this.replica.state, key.platform, key.user)?.session ?? null;
-      const sessionStartedAt = session?.startedAt ?? null;
-      yield { platform: key.platform, user: key.user, lastSeenAt: lastHeardAt, sessionStartedAt };
-    }
-    // HTTP tabs are reported by the node that last heard from them (their owner in Redis).
-    for (const key of this.replica.tabsOwnedBy(this.nodeId)) {
-      const id = `${key.platform}\u0000${key.user}`;
-      const presence = findUser(this.replica.state, key.platform, key.user);
-      const connection = presence?.connections.get(key.tab);
-      if (seen.has(id) || connection?.transport !== "http") continue;
-      seen.add(id);
-      const sessionStartedAt = presence?.session?.startedAt ?? null;
-      yield {
-        platform: key.platform,
-        user: key.user,
-        lastSeenAt: connection.lastSeenAt,
-        sessionStartedAt,
-      };
+    for (const { platform, user } of this.replica.usersOwnedBy(this.nodeId)) {
+      const presence = findUser(this.replica.state, platform, user);
+      if (presence === undefined) continue;
+      const owners = this.replica.ownersOf(platform, user);
+      let lastSeenAt = Number.NEGATIVE_INFINITY;
+      for (const [tab, connection] of presence.connections) {
+        if (owners[tab] !== this.nodeId) continue;
+        if (connection.transport === "http") {
+          lastSeenAt = Math.max(lastSeenAt, connection.lastSeenAt);
+          continue;
+        }
+        const held = this.local.get(connectionId({ platform, user, tab }));
+        if (held) lastSeenAt = Math.max(lastSeenAt, held.lastHeardAt);
+      }
+      if (lastSeenAt === Number.NEGATIVE_INFINITY) continue;
+      const sessionStartedAt = presence.session?.startedAt ?? null;
+      yield { platform, user, lastSeenAt, sessionStartedAt };
     }
   }
 
