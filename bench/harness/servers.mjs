@@ -1,5 +1,5 @@
 // Starts the systems under test as their own processes: the built Rollcall and the Socket.IO baseline.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,11 +25,16 @@ export function freePort() {
 }
 
 /**
- * Extra Node flags for the server under test, for profiling: BENCH_SERVER_NODE_ARGS="--prof".
+ * The Node flags `npm start` runs the server with (read from its script, so the bench runs what
+ * users run), then extra ones for profiling: BENCH_SERVER_NODE_ARGS="--cpu-prof".
  * @returns {string[]}
  */
 function serverNodeArgs() {
-  return (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start;
+  const flags = /node ((?:--\S+ )*)packages\/server\/bin\/rollcall\.js start/.exec(start);
+  if (!flags) throw new Error(`cannot read the server's Node flags from "npm start": ${start}`);
+  const extra = process.env.BENCH_SERVER_NODE_ARGS ?? "";
+  return `${flags[1]} ${extra}`.split(" ").filter(Boolean);
 }
 
 /**
