@@ -130,7 +130,8 @@ class TrackerSocket {
   private chain: Promise<void> = Promise.resolve();
   private pendingAcks: string[] = [];
   private lastHeardAt: number;
-  private readonly helloTimer: NodeJS.Timeout;
+  /** Until the hello is answered; dropped then, so an idle socket holds no timer object. */
+  private helloTimer: NodeJS.Timeout | null;
   private readonly frames: TokenBucket;
   private readonly owners: Map<string, TrackerSocket>;
 
@@ -272,7 +273,8 @@ class TrackerSocket {
       this.fail(new AppError("unauthorized", "send hello first"), CLOSE_CODES.badMessage);
       return;
     }
-    clearTimeout(this.helloTimer);
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
     const id = connectionId(next.key);
     if (
       this.key &&
@@ -351,7 +353,8 @@ class TrackerSocket {
   }
 
   private closed(): void {
-    clearTimeout(this.helloTimer);
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
     if (this.userSlot) this.pool.perUser.remove(this.userSlot);
     this.userSlot = null;
     this.release();

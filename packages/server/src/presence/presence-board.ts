@@ -193,12 +193,16 @@ export class PresenceBoard {
           total += (s.endedAt ?? s.lastLiveAt) - s.startedAt;
           count++;
         }
-        for (const s of this.presence.openSessions()) {
-          if (s.platform !== platform) continue;
-          // Ongoing sessions count up to now; one waiting out its grace up to its last live moment.
-          const brief = this.briefs.of(platform).get(s.user);
-          const isLive = brief !== undefined && brief.status !== "offline";
-          total += (isLive ? now : s.lastLiveAt) - s.startedAt;
+        // From the briefs, not every node's open sessions: the platform's own, with no new object
+        // each. Ongoing sessions count up to now; one waiting out its grace up to its last live
+        // moment.
+        for (const brief of this.briefs.of(platform).values()) {
+          if (brief.sessionStartedAt === null) continue;
+          const end =
+            brief.status === "offline"
+              ? (this.presence.view(platform, brief.user)?.lastLiveAt ?? now)
+              : now;
+          total += end - brief.sessionStartedAt;
           count++;
         }
         this.avgCache.set(platform, {

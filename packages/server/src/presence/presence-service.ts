@@ -6,7 +6,6 @@ import type { UserDirectory } from "../users/user-directory.js";
 import type { MaybePromise, PresenceStore, RemoteUserChange } from "./presence-store.js";
 import type {
   ConnectionKey,
-  OpenSession,
   PresenceChange,
   PresenceEvent,
   UserPresenceBrief,
@@ -40,6 +39,8 @@ export class PresenceService {
   private timers: NodeJS.Timeout[] = [];
   /** Last 15-minute slot marked for each open active interval. */
   private activeSlots = new Map<string, number>();
+  /** The slot of the last complete pass over the active intervals (null: none yet). */
+  private activeSlotsPassedIn: number | null = null;
   private isTicking = false;
   private isPersistingSeen = false;
   /** Which part of the live users the next pass stores (see SEEN_PARTS). */
@@ -108,11 +109,6 @@ export class PresenceService {
     return this.store.briefs(platform, this.options.clock());
   }
 
-  /** Sessions ongoing or within grace: for the average session card. */
-  openSessions(): OpenSession[] {
-    return this.store.openSessions();
-  }
-
   health(): ReturnType<PresenceStore["health"]> {
     return this.store.health();
   }
@@ -167,6 +163,9 @@ export class PresenceService {
    */
   private *newActiveSlots(now: number): Generator<void, void> {
     const slot = Math.floor(now / SLOT_MS);
+    // Within one slot there is nothing to mark: intervals are marked in their start slot when
+    // they start, so only a slot boundary passed since the last pass leaves work.
+    if (slot === this.activeSlotsPassedIn) return;
     const marks = new Map<string, number>();
     let seen: FactBatch["activeSeen"] = [];
     for (const a of this.store.activeApps()) {
@@ -183,6 +182,7 @@ export class PresenceService {
     this.options.writer.addActiveSeen(seen);
     // Only intervals still open are remembered, so this stays as large as the live users.
     this.activeSlots = marks;
+    this.activeSlotsPassedIn = slot;
   }
 
   /**
