@@ -1,5 +1,11 @@
 // A node's copy of every user's shared presence: what its dashboards read, kept current by pub/sub.
-import { decodeUser, placeUser, type StoredUser, toUserPresence } from "./presence-codec.js";
+import {
+  decodeUser,
+  encodeUser,
+  placeUser,
+  type StoredUser,
+  toUserPresence,
+} from "./presence-codec.js";
 import { createPresenceState, findUser, type PresenceState, removeUser } from "./state.js";
 import type { ConnectionKey, PresenceRules } from "./types.js";
 
@@ -69,6 +75,17 @@ export class PresenceReplica {
       changed.push({ platform, user });
     }
     return changed;
+  }
+
+  /**
+   * The user's value as the writers store it (`data` null: not held), at the revision held here;
+   * a fresh string, so deciding on it never touches the replica.
+   */
+  stored(platform: string, user: string): { rev: number; data: string | null } {
+    const entry = this.entries.get(`${platform}\u0000${user}`);
+    if (entry === undefined) return { rev: 0, data: null };
+    const presence = findUser(this.state, platform, user);
+    return { rev: entry.rev, data: presence ? encodeUser(presence, entry.owners) : null };
   }
 
   rev(platform: string, user: string): number {

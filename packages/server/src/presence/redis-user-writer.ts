@@ -84,15 +84,15 @@ export class RedisUserWriter {
   ): Promise<PresenceChange[]> {
     const { command, keys, nodeId } = this.options;
     const key = keys.user(ref);
+    // First from the replica (current unless another node wrote a moment ago): a change costs no
+    // read. The compare-and-set checks the revision, so a stale read only costs a retry.
+    let isFromReplica = !isTick;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      let values: Array<string | null>;
-      try {
-        values = await command.hmget(key, "rev", "data");
-      } catch (error) {
-        throw unavailable(error);
-      }
-      const [revText = null, data = null] = values;
-      const rev = Number(revText ?? 0);
+      const wasFromReplica = isFromReplica;
+      isFromReplica = false;
+      const { rev, data } = wasFromReplica
+        ? this.options.replica.stored(ref.platform, ref.user)
+        : await this.read(key);
       const state = createPresenceState(this.options.rules);
       // A tick must look at the user whatever the engine-wide shortcut says.
       state.nextDueAt = isTick ? 0 : Number.POSITIVE_INFINITY;
@@ -108,6 +108,8 @@ export class RedisUserWriter {
       const after = presence === undefined ? "" : encodeUser(presence, owners);
       const due = presence === undefined ? null : state.nextDueAt;
       if (changes === null || after === before) {
+        // Nothing to write, decided on what may be stale: read Redis and decide again.
+        if (wasFromReplica) continue;
         if (isTick) await this.setDue(ref, due);
         return [];
       }
@@ -140,6 +142,17 @@ export class RedisUserWriter {
       return changes;
     }
     throw new AppError("unavailable", "presence is too contended for this user right now; retry");
+  }
+
+  private async read(key: string): Promise<{ rev: number; data: string | null }> {
+    let values: Array<string | null>;
+    try {
+      values = await this.options.command.hmget(key, "rev", "data");
+    } catch (error) {
+      throw unavailable(error);
+    }
+    const [revText = null, data = null] = values;
+    return { rev: Number(revText ?? 0), data };
   }
 
   private async setDue(ref: UserRef, due: number | null): Promise<void> {
