@@ -11,7 +11,7 @@ import {
 import { eventually } from "../testing/test-rollcall.js";
 import { CONTRACT_RULES, runPresenceStoreContract } from "./presence-store-contract.js";
 import { RedisPresenceStore } from "./redis-presence-store.js";
-import type { ConnectionKey, PresenceEvent } from "./types.js";
+import type { ConnectionKey, PresenceChange, PresenceEvent } from "./types.js";
 
 const isReachable = await isRedisReachable();
 if (!isReachable && IS_REDIS_REQUIRED) {
@@ -101,7 +101,7 @@ describe.skipIf(!isReachable)(
       await b!.apply(connect(tab("t2")), now);
       // Both nodes change the same user at once, so each often decides on a replica one write
       // behind Redis: the compare-and-set refuses those, and they are decided again.
-      const writes: Array<Promise<unknown>> = [];
+      const writes: Array<PresenceChange[] | Promise<PresenceChange[]>> = [];
       for (let i = 1; i <= 20; i++) {
         const at = now + i;
         writes.push(
@@ -111,7 +111,7 @@ describe.skipIf(!isReachable)(
           b!.apply({ type: "page", key: tab("t2"), page: { ...page, path: `/b/${i}` } }, at),
         );
       }
-      const changes = (await Promise.all(writes)).flat() as Array<{ type: string }>;
+      const changes = (await Promise.all(writes)).flat();
       expect(changes.filter((c) => c.type === "visitStarted")).toHaveLength(40);
       for (const store of [a!, b!]) {
         await eventually(() => {
