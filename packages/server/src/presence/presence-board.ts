@@ -10,13 +10,9 @@ import type { Storage, UserRecord } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import { describeDevice } from "./device.js";
 import { LiveBriefs } from "./live-briefs.js";
+import { NameOrder } from "./name-order.js";
 import { isGroupable, queryPresenceByGroups } from "./presence-page.js";
-import {
-  compareEntries,
-  type PresenceEntry,
-  type PresenceQuery,
-  queryPresence,
-} from "./presence-query.js";
+import { type PresenceEntry, type PresenceQuery, queryPresence } from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import type { PresenceService } from "./presence-service.js";
 import type { ConnectionView } from "./types.js";
@@ -28,7 +24,7 @@ export class PresenceBoard {
   private readonly avgCache = new Map<string, { value: number; at: number }>();
   private readonly avgLoading = new Map<string, Promise<void>>();
   private readonly entryCache = new WeakMap<UserRecord, PresenceEntry>();
-  private readonly nameOrder = new Map<string, { version: number; records: UserRecord[] }>();
+  private readonly nameOrder: NameOrder;
   private readonly briefs: LiveBriefs;
 
   constructor(
@@ -37,6 +33,7 @@ export class PresenceBoard {
     private readonly storage: Storage,
   ) {
     this.briefs = new LiveBriefs(presence, directory);
+    this.nameOrder = new NameOrder(directory);
   }
 
   row(platform: string, user: string): PresenceUser | null {
@@ -73,7 +70,7 @@ export class PresenceBoard {
     if (!isGroupable(query)) return queryPresence(this.entries(platform), query, this.toRow);
     return queryPresenceByGroups(
       {
-        byName: this.byName(platform),
+        byName: this.nameOrder.of(platform),
         briefs: this.briefs.of(platform),
         recordOf: (id) => this.directory.get(platform, id),
         counts: this.briefs.counts(platform),
@@ -81,19 +78,6 @@ export class PresenceBoard {
       query,
       this.toRow,
     );
-  }
-
-  /** Registered users in name order, sorted again only when the directory changed. */
-  private byName(platform: string): UserRecord[] {
-    const cached = this.nameOrder.get(platform);
-    if (cached && cached.version === this.directory.version) return cached.records;
-    const byName = compareEntries("name");
-    const records = [...this.directory.list(platform)]
-      .map((record) => ({ record, view: null }))
-      .sort(byName)
-      .map((entry) => entry.record);
-    this.nameOrder.set(platform, { version: this.directory.version, records });
-    return records;
   }
 
   /** A page's row: connection details from the engine; status, page and session from the brief

@@ -4,9 +4,21 @@ import type { UserProfile, UserRecord } from "../storage/storage.js";
 /** A registration, profile update (record) or erasure (null) made on this node. */
 export type DirectoryListener = (platform: string, id: string, record: UserRecord | null) => void;
 
+/**
+ * One user's record replaced (`next`), added (`previous` undefined) or removed (`next` null),
+ * from any source; null: many at once (a load), so what was derived must be made again.
+ */
+export type DirectoryChange = {
+  platform: string;
+  id: string;
+  previous: UserRecord | undefined;
+  next: UserRecord | null;
+} | null;
+
 export class UserDirectory {
   private readonly platforms = new Map<string, Map<string, UserRecord>>();
   private listener: DirectoryListener | null = null;
+  private readonly watchers = new Set<(change: DirectoryChange) => void>();
   private changes = 0;
 
   /** Changes with every user added, changed or removed (not with lastSeenAt): for caches. */
@@ -19,16 +31,23 @@ export class UserDirectory {
     this.listener = listener;
   }
 
+  /** Hears every change (this node's, other nodes', loads): for what is kept in step with it. */
+  onChange(watcher: (change: DirectoryChange) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   /** A change another node made (and stored); not announced again. */
   applyRemote(platform: string, id: string, record: UserRecord | null): void {
+    const previous = this.platforms.get(platform)?.get(id);
     if (record === null) this.platforms.get(platform)?.delete(id);
     else this.usersOf(platform).set(id, record);
-    this.changes++;
+    this.changed({ platform, id, previous, next: record });
   }
 
   load(records: Iterable<UserRecord>): void {
     for (const record of records) this.usersOf(record.platform).set(record.id, record);
-    this.changes++;
+    this.changed(null);
   }
 
   get(platform: string, id: string): UserRecord | undefined {
@@ -54,7 +73,7 @@ export class UserDirectory {
       lastSeenAt: existing?.lastSeenAt ?? null,
     };
     users.set(profile.id, record);
-    this.changes++;
+    this.changed({ platform, id: profile.id, previous: existing, next: record });
     this.listener?.(platform, profile.id, record);
     return true;
   }
@@ -65,12 +84,12 @@ export class UserDirectory {
   }
 
   remove(platform: string, id: string): boolean {
-    const existed = this.platforms.get(platform)?.delete(id) ?? false;
-    if (existed) {
-      this.changes++;
-      this.listener?.(platform, id, null);
-    }
-    return existed;
+    const previous = this.platforms.get(platform)?.get(id);
+    if (previous === undefined) return false;
+    this.platforms.get(platform)?.delete(id);
+    this.changed({ platform, id, previous, next: null });
+    this.listener?.(platform, id, null);
+    return true;
   }
 
   list(platform: string): IterableIterator<UserRecord> {
@@ -79,6 +98,11 @@ export class UserDirectory {
 
   count(platform: string): number {
     return this.platforms.get(platform)?.size ?? 0;
+  }
+
+  private changed(change: DirectoryChange): void {
+    this.changes++;
+    for (const watcher of this.watchers) watcher(change);
   }
 
   private usersOf(platform: string): Map<string, UserRecord> {
