@@ -46,6 +46,7 @@ function setup() {
   return {
     presence,
     briefs: new LiveBriefs(presence, directory),
+    directory,
     register,
     connect,
     at: (t: number) => {
@@ -64,6 +65,9 @@ describe("LiveBriefs", () => {
     expect([...world.briefs.of("p").keys()].sort()).toEqual(["ada", "bob"]);
     world.register("bob");
     expect(world.briefs.counts("p")).toEqual({ online: 2, idle: 0 });
+    // Erased from the directory (the presence forgets them right after): no longer counted.
+    world.directory.remove("p", "ada");
+    expect(world.briefs.counts("p")).toEqual({ online: 1, idle: 0 });
   });
 
   it("a user going idle by time alone is counted idle once the engine's tick has seen it", () => {

@@ -1,5 +1,5 @@
 // Each platform's known users' briefs and status counts, kept current from the user changes.
-import type { UserDirectory } from "../users/user-directory.js";
+import type { DirectoryChange, UserDirectory } from "../users/user-directory.js";
 import type { PresenceService } from "./presence-service.js";
 import type { UserPresenceBrief } from "./types.js";
 
@@ -7,8 +7,8 @@ import type { UserPresenceBrief } from "./types.js";
 interface PlatformBriefs {
   briefs: Map<string, UserPresenceBrief>;
   counts: { online: number; idle: number };
-  /** The directory's version the counts were made against; another one: count again. */
-  countedAt: number;
+  /** The directory was loaded anew: count again before the counts are read. */
+  isCountStale: boolean;
 }
 
 /**
@@ -26,6 +26,7 @@ export class LiveBriefs {
     private readonly directory: UserDirectory,
   ) {
     presence.onUserChange((platform, user) => this.refresh(platform, user));
+    directory.onChange((change) => this.followDirectory(change));
   }
 
   of(platform: string): ReadonlyMap<string, UserPresenceBrief> {
@@ -35,7 +36,7 @@ export class LiveBriefs {
   /** Registered users online and idle, as the briefs say: the rows and the counts agree. */
   counts(platform: string): { online: number; idle: number } {
     const held = this.platformOf(platform);
-    if (held.countedAt !== this.directory.version) this.recount(platform, held);
+    if (held.isCountStale) this.recount(platform, held);
     return held.counts;
   }
 
@@ -44,7 +45,7 @@ export class LiveBriefs {
     if (!held) {
       const briefs = new Map<string, UserPresenceBrief>();
       for (const brief of this.presence.briefs(platform)) briefs.set(brief.user, brief);
-      held = { briefs, counts: { online: 0, idle: 0 }, countedAt: -1 };
+      held = { briefs, counts: { online: 0, idle: 0 }, isCountStale: true };
       this.platforms.set(platform, held);
     }
     return held;
@@ -56,15 +57,28 @@ export class LiveBriefs {
       if (this.directory.get(platform, brief.user)) count(counts, brief, 1);
     }
     held.counts = counts;
-    held.countedAt = this.directory.version;
+    held.isCountStale = false;
+  }
+
+  /** A user registered or erased: counted from now on, or no longer, with their brief as it is. */
+  private followDirectory(change: DirectoryChange): void {
+    if (change === null) {
+      for (const held of this.platforms.values()) held.isCountStale = true;
+      return;
+    }
+    const held = this.platforms.get(change.platform);
+    const brief = held?.briefs.get(change.id);
+    if (!held || !brief) return;
+    const wasCounted = change.previous !== undefined;
+    const isCounted = change.next !== null;
+    if (wasCounted !== isCounted) count(held.counts, brief, isCounted ? 1 : -1);
   }
 
   private refresh(platform: string, user: string): void {
     const held = this.platforms.get(platform);
     if (!held) return;
-    // Counted against the directory as it is: if it changed since, the next read counts again.
-    const isCounted =
-      held.countedAt === this.directory.version && this.directory.get(platform, user) !== undefined;
+    // Registration changes reach the counts at once (followDirectory): as registered now.
+    const isCounted = this.directory.get(platform, user) !== undefined;
     const before = held.briefs.get(user);
     if (before && isCounted) count(held.counts, before, -1);
     const view = this.presence.view(platform, user);

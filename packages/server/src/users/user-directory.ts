@@ -19,12 +19,6 @@ export class UserDirectory {
   private readonly platforms = new Map<string, Map<string, UserRecord>>();
   private listener: DirectoryListener | null = null;
   private readonly watchers = new Set<(change: DirectoryChange) => void>();
-  private changes = 0;
-
-  /** Changes with every user added, changed or removed (not with lastSeenAt): for caches. */
-  get version(): number {
-    return this.changes;
-  }
 
   /** Hears this node's own changes (not `applyRemote`'s): another node's directory must learn them. */
   onLocalChange(listener: DirectoryListener): void {
@@ -101,7 +95,6 @@ export class UserDirectory {
   }
 
   private changed(change: DirectoryChange): void {
-    this.changes++;
     for (const watcher of this.watchers) watcher(change);
   }
 
