@@ -7,7 +7,6 @@ import {
   listUserBriefs,
   listUserViews,
   liveUsers,
-  openSessions,
   type PresenceState,
   viewUser,
 } from "./engine.js";
@@ -15,7 +14,6 @@ import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-st
 import type {
   ConnectionKey,
   LiveUser,
-  OpenSession,
   PresenceChange,
   PresenceEvent,
   PresenceRules,
@@ -57,10 +55,6 @@ export class MemoryPresenceStore implements PresenceStore {
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {
     return listUserBriefs(this.state, platform, now);
-  }
-
-  openSessions(): OpenSession[] {
-    return openSessions(this.state);
   }
 
   liveUsers(): Iterable<LiveUser> {

@@ -2,7 +2,6 @@
 import type {
   ConnectionKey,
   LiveUser,
-  OpenSession,
   PresenceChange,
   PresenceEvent,
   RestoredSession,
@@ -48,8 +47,6 @@ export interface PresenceStore {
   views(platform: string, now: number): Iterable<UserPresenceView>;
   /** Every known user's status, page and session start, without connection details. */
   briefs(platform: string, now: number): Iterable<UserPresenceBrief>;
-  /** Sessions ongoing or within grace, every node's. */
-  openSessions(): OpenSession[];
   /** Users with a live connection on this node: whose last live moment this node persists. */
   liveUsers(): Iterable<LiveUser>;
   /** Apps the users of `liveUsers` are active in. */

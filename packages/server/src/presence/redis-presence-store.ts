@@ -2,13 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { RedisTarget } from "../config/config.js";
-import {
-  applyPresenceEvent,
-  listUserBriefs,
-  listUserViews,
-  openSessions,
-  viewUser,
-} from "./engine.js";
+import { applyPresenceEvent, listUserBriefs, listUserViews, viewUser } from "./engine.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
 import { createRedisClient, type RedisClient } from "./redis-client.js";
@@ -20,7 +14,6 @@ import { findUser } from "./state.js";
 import type {
   ConnectionKey,
   LiveUser,
-  OpenSession,
   PresenceChange,
   PresenceEvent,
   PresenceRules,
@@ -189,10 +182,6 @@ export class RedisPresenceStore implements PresenceStore {
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {
     return listUserBriefs(this.replica.state, platform, now);
-  }
-
-  openSessions(): OpenSession[] {
-    return openSessions(this.replica.state);
   }
 
   /**
