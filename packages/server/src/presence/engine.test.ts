@@ -1,6 +1,7 @@
 // The presence engine driven by a hand-moved clock through every rule of DESIGN.md "Meanings".
 import type { Page } from "@rollcall/protocol";
 import { describe, expect, it } from "vitest";
+import { ofType } from "../testing/presence-changes.js";
 import {
   applyPresenceEvent,
   createPresenceState,
@@ -85,13 +86,6 @@ function setup() {
       return changes;
     },
   };
-}
-
-function ofType<T extends PresenceChange["type"]>(
-  changes: PresenceChange[],
-  type: T,
-): Extract<PresenceChange, { type: T }>[] {
-  return changes.filter((c): c is Extract<PresenceChange, { type: T }> => c.type === type);
 }
 
 describe("connecting", () => {

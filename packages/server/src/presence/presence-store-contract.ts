@@ -1,7 +1,8 @@
 // The behaviour every PresenceStore shares, run by each store's test with time driven by hand.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ofType } from "../testing/presence-changes.js";
 import type { PresenceStore } from "./presence-store.js";
-import type { ConnectionKey, PresenceChange, PresenceEvent, PresenceRules } from "./types.js";
+import type { ConnectionKey, PresenceEvent, PresenceRules } from "./types.js";
 
 /** Heartbeats far apart: a silent socket is the memory engine's to time out, a node's in Redis. */
 export const CONTRACT_RULES: PresenceRules = {
@@ -26,13 +27,6 @@ function tab(tabId: string, user = "ada"): ConnectionKey {
 
 function connect(key: ConnectionKey): PresenceEvent {
   return { type: "connect", key, transport: "ws", page, isVisible: true, inputAgoMs: 0 };
-}
-
-function ofType<T extends PresenceChange["type"]>(
-  changes: PresenceChange[],
-  type: T,
-): Array<Extract<PresenceChange, { type: T }>> {
-  return changes.filter((c): c is Extract<PresenceChange, { type: T }> => c.type === type);
 }
 
 export function runPresenceStoreContract(

@@ -1,23 +1,18 @@
 // HTTP-transport tabs on nodes sharing Redis: any node hears, moves and times them out; none owns them.
-import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { ofType } from "../testing/presence-changes.js";
 import {
   deleteRedisKeys,
-  IS_REDIS_REQUIRED,
-  isRedisReachable,
-  TEST_REDIS_URL,
+  openTestRedisStore,
+  redisForTests,
   uniqueRedisPrefix,
 } from "../testing/test-redis.js";
 import { eventually } from "../testing/test-rollcall.js";
 import { CONTRACT_RULES } from "./presence-store-contract.js";
-import { RedisPresenceStore } from "./redis-presence-store.js";
-import type { ConnectionKey, PresenceChange, PresenceEvent } from "./types.js";
+import type { RedisPresenceStore } from "./redis-presence-store.js";
+import type { ConnectionKey, PresenceEvent } from "./types.js";
 
-const isReachable = await isRedisReachable();
-if (!isReachable && IS_REDIS_REQUIRED) {
-  throw new Error(`Redis at ${TEST_REDIS_URL} is required under CI=true but does not answer`);
-}
-const SKIP_REASON = `Redis at ${TEST_REDIS_URL} does not answer (start redis-server; required under CI=true)`;
+const { isReachable, skipReason: SKIP_REASON } = await redisForTests();
 
 /** As by default, the grace (120 s) outlasts the HTTP deadline (45 s): the session waits. */
 const RULES = { ...CONTRACT_RULES, heartbeatMs: 1_000, graceMs: 120_000 };
@@ -31,10 +26,6 @@ const helloOverHttp: PresenceEvent = {
   isVisible: true,
   inputAgoMs: 0,
 };
-
-function ofType<T extends PresenceChange["type"]>(changes: PresenceChange[], type: T) {
-  return changes.filter((c): c is Extract<PresenceChange, { type: T }> => c.type === type);
-}
 
 describe.skipIf(!isReachable)(
   `HTTP-transport tabs across nodes sharing Redis${isReachable ? "" : ` (skipped: ${SKIP_REASON})`}`,
@@ -54,16 +45,7 @@ describe.skipIf(!isReachable)(
       prefix = uniqueRedisPrefix("http-tabs");
       now = T0;
       for (let i = 0; i < count; i++) {
-        const store = new RedisPresenceStore({
-          redis: { kind: "server", url: TEST_REDIS_URL },
-          prefix,
-          rules: RULES,
-          clock,
-          logger: pino({ level: "silent" }),
-          nodeId: `node-${i}`,
-        });
-        await store.start();
-        stores.push(store);
+        stores.push(await openTestRedisStore({ prefix, rules: RULES, clock, nodeId: `node-${i}` }));
       }
       return stores;
     }

@@ -1,37 +1,22 @@
 // The Redis store through the shared contract, and what only several nodes sharing it can show.
-import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   deleteRedisKeys,
-  IS_REDIS_REQUIRED,
-  isRedisReachable,
-  TEST_REDIS_URL,
+  openTestRedisStore,
+  redisForTests,
   uniqueRedisPrefix,
 } from "../testing/test-redis.js";
 import { eventually } from "../testing/test-rollcall.js";
 import { CONTRACT_RULES, runPresenceStoreContract } from "./presence-store-contract.js";
-import { RedisPresenceStore } from "./redis-presence-store.js";
+import type { RedisPresenceStore } from "./redis-presence-store.js";
 import type { ConnectionKey, PresenceChange, PresenceEvent } from "./types.js";
 
-const isReachable = await isRedisReachable();
-if (!isReachable && IS_REDIS_REQUIRED) {
-  throw new Error(`Redis at ${TEST_REDIS_URL} is required under CI=true but does not answer`);
-}
-const SKIP_REASON = `Redis at ${TEST_REDIS_URL} does not answer (start redis-server; required under CI=true)`;
+const { isReachable, skipReason: SKIP_REASON } = await redisForTests();
 
 const NODE_RULES = { ...CONTRACT_RULES, heartbeatMs: 1_000 };
 
-async function openStore(prefix: string, clock: () => number, nodeId?: string, rules = NODE_RULES) {
-  const store = new RedisPresenceStore({
-    redis: { kind: "server", url: TEST_REDIS_URL },
-    prefix,
-    rules,
-    clock,
-    logger: pino({ level: "silent" }),
-    ...(nodeId ? { nodeId } : {}),
-  });
-  await store.start();
-  return store;
+function openStore(prefix: string, clock: () => number, nodeId?: string, rules = NODE_RULES) {
+  return openTestRedisStore({ prefix, rules, clock, ...(nodeId ? { nodeId } : {}) });
 }
 
 if (isReachable) {

@@ -1,6 +1,9 @@
 // The local Redis for tests: reachability (for a stated skip), unique key prefixes, cleanup.
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import pino from "pino";
+import { RedisPresenceStore } from "../presence/redis-presence-store.js";
+import type { PresenceRules } from "../presence/types.js";
 
 /** Tests may read the environment; the server code never does. */
 export const TEST_REDIS_URL = process.env.ROLLCALL_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -43,4 +46,33 @@ export async function deleteRedisKeys(prefix: string, url = TEST_REDIS_URL): Pro
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Whether the local Redis answers, and what a skipped suite says; under CI=true an unanswering
+ * Redis fails the file instead.
+ */
+export async function redisForTests(): Promise<{ isReachable: boolean; skipReason: string }> {
+  const isReachable = await isRedisReachable();
+  if (!isReachable && IS_REDIS_REQUIRED) {
+    throw new Error(`Redis at ${TEST_REDIS_URL} is required under CI=true but does not answer`);
+  }
+  const skipReason = `Redis at ${TEST_REDIS_URL} does not answer (start redis-server; required under CI=true)`;
+  return { isReachable, skipReason };
+}
+
+/** A started node on the local Redis, logging nothing. */
+export async function openTestRedisStore(options: {
+  prefix: string;
+  rules: PresenceRules;
+  clock: () => number;
+  nodeId?: string;
+}): Promise<RedisPresenceStore> {
+  const store = new RedisPresenceStore({
+    redis: { kind: "server", url: TEST_REDIS_URL },
+    logger: pino({ level: "silent" }),
+    ...options,
+  });
+  await store.start();
+  return store;
 }
