@@ -74,7 +74,7 @@ export async function startRollcall(
 ): Promise<Rollcall> {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, { writerThread: true });
   await storage.migrate();
   const warming = performance.now();
   await storage.warmUp(config.messageEvents);

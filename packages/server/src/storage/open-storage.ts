@@ -5,7 +5,11 @@ import { openPostgresStorage } from "./postgres/postgres-storage.js";
 import { openSqliteStorage } from "./sqlite/sqlite-storage.js";
 import type { Storage } from "./storage.js";
 
-export async function openStorage(config: Config): Promise<Storage> {
+/** `writerThread`: the server's SQLite commits run off its event loop (see openSqliteStorage). */
+export async function openStorage(
+  config: Config,
+  { writerThread = false }: { writerThread?: boolean } = {},
+): Promise<Storage> {
   if (config.databaseUrl) return openPostgresStorage(config.databaseUrl);
-  return openSqliteStorage(join(config.dataDir, "rollcall.sqlite"));
+  return openSqliteStorage(join(config.dataDir, "rollcall.sqlite"), { writerThread });
 }

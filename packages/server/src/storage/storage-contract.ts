@@ -137,6 +137,33 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       expect(await storage.countEvents("p1")).toBe(0);
     });
 
+    it("erases a user's events of every day and slot, and only theirs", async () => {
+      const event = (user: string, id: string, ts: number) => ({
+        platform: "p1",
+        user,
+        id,
+        name: "message",
+        app: id.endsWith("a") ? "math" : null,
+        ts,
+        props: null,
+      });
+      const times = [T0, T0 + 15 * 60_000, T0 + 31 * 60_000, T0 + 86_400_000, T0 + 40 * 86_400_000];
+      await storage.writeFacts(
+        batch({
+          events: times.flatMap((ts, i) => [
+            event("u1", `u1-${i}`, ts),
+            event("u1", `u1-${i}a`, ts + 1),
+            event("u2", `u2-${i}`, ts),
+          ]),
+        }),
+      );
+      await storage.deleteUser("p1", "u1");
+      expect(await storage.countEvents("p1")).toBe(times.length);
+      // The ids are free again: the same events are stored anew.
+      await storage.writeFacts(batch({ events: [event("u1", "u1-0", T0)] }));
+      expect(await storage.countEvents("p1")).toBe(times.length + 1);
+    });
+
     it("exports every row of a platform, in key order, with the documented columns", async () => {
       const users = ["b", "a", "c"].map((id) => ({
         platform: "p1",

@@ -195,30 +195,66 @@ function sameNames(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join("\u0000") === [...b].sort().join("\u0000");
 }
 
+/** Tags of IndexWrites' operations. */
+const SET_USER = 0;
+const MARK_SLOT = 1;
+const TOUCH_APP = 2;
+const COUNT_EVENT = 3;
+
 /**
  * What one transaction wrote, for the index: applied after the commit, so a rolled-back batch
- * leaves the index as it was.
+ * leaves the index as it was. Plain values (a tag, then the arguments), so the SQLite writer
+ * thread can send them to the thread that holds the index.
  */
 export class IndexWrites {
-  private readonly ops: Array<(index: ActivityIndex) => void> = [];
+  constructor(readonly ops: Array<string | number> = []) {}
 
   setUser(platform: string, id: string, name: string, email: string): void {
-    this.ops.push((index) => index.setUser(platform, id, name, email));
+    this.ops.push(SET_USER, platform, id, name, email);
   }
 
   markSlot(platform: string, app: string, user: string, slot: number): void {
-    this.ops.push((index) => index.markSlot(platform, app, user, slot));
+    this.ops.push(MARK_SLOT, platform, app, user, slot);
   }
 
   touchApp(platform: string, app: string, user: string, at: number): void {
-    this.ops.push((index) => index.touchApp(platform, app, user, at));
+    this.ops.push(TOUCH_APP, platform, app, user, at);
   }
 
   countEvent(platform: string, app: string, name: string, user: string, slot: number): void {
-    this.ops.push((index) => index.countEvent(platform, app, name, user, slot));
+    this.ops.push(COUNT_EVENT, platform, app, name, user, slot);
   }
 
   apply(index: ActivityIndex): void {
-    for (const op of this.ops) op(index);
+    const ops = this.ops;
+    const text = (at: number) => ops[at] as string;
+    for (let at = 0; at < ops.length; ) {
+      switch (ops[at]) {
+        case SET_USER:
+          index.setUser(text(at + 1), text(at + 2), text(at + 3), text(at + 4));
+          at += 5;
+          break;
+        case MARK_SLOT:
+          index.markSlot(text(at + 1), text(at + 2), text(at + 3), ops[at + 4] as number);
+          at += 5;
+          break;
+        case TOUCH_APP:
+          index.touchApp(text(at + 1), text(at + 2), text(at + 3), ops[at + 4] as number);
+          at += 5;
+          break;
+        case COUNT_EVENT:
+          index.countEvent(
+            text(at + 1),
+            text(at + 2),
+            text(at + 3),
+            text(at + 4),
+            ops[at + 5] as number,
+          );
+          at += 6;
+          break;
+        default:
+          throw new Error(`unknown index write ${String(ops[at])} at ${at}`);
+      }
+    }
   }
 }

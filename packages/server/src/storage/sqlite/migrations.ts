@@ -120,4 +120,24 @@ export const sqliteMigrations: Migration[] = [
     name: "events by time, for retention",
     sql: "CREATE INDEX events_ts ON events (ts);",
   },
+  {
+    version: 4,
+    name: "a count of user writes, so the server sees another process's user import",
+    sql: `
+      CREATE TABLE user_writes (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
+      INSERT INTO user_writes (id, count) VALUES (1, 0);
+    `,
+  },
+  {
+    version: 5,
+    name: "events indexed by time only",
+    // An index by user put each insert on one of as many pages as there are active users, and
+    // halved the insert rate; erasing a user now finds their events by time, in the slots
+    // event_counts holds for them (eraseSqliteUser), on this covering index.
+    sql: `
+      DROP INDEX events_user_time;
+      DROP INDEX events_ts;
+      CREATE INDEX events_time ON events (ts, platform_id, user_id);
+    `,
+  },
 ];

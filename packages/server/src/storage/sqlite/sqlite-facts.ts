@@ -1,5 +1,5 @@
 // Writes one FactBatch into SQLite: the engine's facts, events, and the analytics rollups they feed.
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import type { IndexWrites } from "../activity-index/activity-index.js";
 import { type FactBatch, SLOT_MS } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
@@ -13,13 +13,41 @@ export function slotsBetween(start: number, end: number): [first: number, last: 
   return [first, last];
 }
 
-/** Runs inside the caller's transaction; what feeds the analytics also goes to `indexed`. */
+/** Opens the file as every connection to it does: WAL, commits that survive a process crash. */
+export function openSqliteDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  return db;
+}
+
+/** Prepares each SQL text once, then reuses it. */
+export function statementCache(db: Database.Database): StatementCache {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
+/**
+ * Runs inside the caller's transaction; what feeds the analytics also goes to `indexed`.
+ * Returns the count of user writes after this one when the batch holds users (migration 4),
+ * else null: a count that moved by more than this batch's one means another process wrote
+ * users meanwhile.
+ */
 export function writeSqliteFacts(
   stmt: StatementCache,
   batch: FactBatch,
   now: number,
   indexed: IndexWrites | null,
-): void {
+): number | null {
   const upsertUser = stmt(
     `INSERT INTO users (platform_id, id, name, email, role, created_at, last_seen_at)
      VALUES (?, ?, ?, ?, ?, ?, NULL)
@@ -94,6 +122,12 @@ export function writeSqliteFacts(
     indexed?.countEvent(e.platform, app, e.name, e.user, Math.floor(e.ts / SLOT_MS));
     markActive(e.platform, e.user, app, e.ts, e.ts);
   }
+
+  if (batch.users.length === 0) return null;
+  const counted = stmt("UPDATE user_writes SET count = count + 1 RETURNING count").get() as {
+    count: number;
+  };
+  return Number(counted.count);
 }
 
 function writeSessions(stmt: StatementCache, batch: FactBatch): void {
@@ -147,4 +181,43 @@ function writeVisits(stmt: StatementCache, batch: FactBatch): void {
   );
   for (const v of batch.visitsEnded)
     endVisit.run(v.endedAt, v.platform, v.user, v.tab, v.startedAt);
+}
+
+/** The tables a user's rows are in, and the column naming the user. */
+const USER_TABLES = [
+  ["users", "id"],
+  ["sessions", "user_id"],
+  ["page_visits", "user_id"],
+  ["active_intervals", "user_id"],
+  ["activity_slots", "user_id"],
+  ["event_counts", "user_id"],
+  ["user_apps", "user_id"],
+] as const;
+
+/**
+ * Deletes everything about a user; runs inside the caller's transaction. Events are not indexed
+ * by user (see migration 5): they are found by time, in the runs of slots the user has event
+ * counts in, so the cost follows the events of those slots, not the whole table.
+ */
+export function eraseSqliteUser(stmt: StatementCache, platform: string, user: string): void {
+  const slots = stmt(
+    "SELECT DISTINCT slot FROM event_counts WHERE platform_id = ? AND user_id = ? ORDER BY slot",
+  )
+    .pluck()
+    .all(platform, user) as number[];
+  // Without INDEXED BY the planner prefers the primary key's platform prefix: the whole platform.
+  const deleteEvents = stmt(
+    `DELETE FROM events INDEXED BY events_time
+     WHERE ts >= ? AND ts < ? AND platform_id = ? AND user_id = ?`,
+  );
+  for (let at = 0; at < slots.length; ) {
+    const first = slots[at] as number;
+    let last = first;
+    while (at + 1 < slots.length && slots[at + 1] === last + 1) last = slots[++at] as number;
+    at++;
+    deleteEvents.run(first * SLOT_MS, (last + 1) * SLOT_MS, platform, user);
+  }
+  for (const [table, column] of USER_TABLES) {
+    stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(platform, user);
+  }
 }

@@ -11,6 +11,11 @@ const dir = mkdtempSync(join(tmpdir(), "rollcall-sqlite-"));
 let count = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runStorageContract("SQLite", async () => openSqliteStorage(join(dir, `db-${count++}.sqlite`)));
+const inThread = async () => openSqliteStorage(join(dir, `db-${count++}.sqlite`));
+const withWriter = async () =>
+  openSqliteStorage(join(dir, `db-${count++}.sqlite`), { writerThread: true });
 
-runAnalyticsContract("SQLite", async () => openSqliteStorage(join(dir, `db-${count++}.sqlite`)));
+runStorageContract("SQLite", inThread);
+runAnalyticsContract("SQLite", inThread);
+runStorageContract("SQLite with its writer thread", withWriter);
+runAnalyticsContract("SQLite with its writer thread", withWriter);

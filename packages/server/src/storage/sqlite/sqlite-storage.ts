@@ -1,7 +1,7 @@
 // SQLite adapter of Storage (better-sqlite3, WAL): the embedded default, one file under the data dir.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { type ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
 import {
   type AppRecord,
@@ -31,55 +31,109 @@ import {
 } from "../storage-rows.js";
 import { sqliteMigrations } from "./migrations.js";
 import { loadActivityIndex, loadMessages, loadUsers } from "./sqlite-activity-index.js";
-import { type StatementCache, writeSqliteFacts } from "./sqlite-facts.js";
+import { SqliteFactThread } from "./sqlite-fact-thread.js";
+import {
+  eraseSqliteUser,
+  openSqliteDatabase,
+  type StatementCache,
+  statementCache,
+  writeSqliteFacts,
+} from "./sqlite-facts.js";
+
+export interface SqliteOptions {
+  /**
+   * Commit the facts on a writer thread (the server): a flush of thousands of rows then never
+   * holds the event loop. Off for the CLI and for ":memory:" (a thread cannot share it).
+   */
+  writerThread?: boolean;
+}
 
 /**
  * Opens (creating if needed) the database file. Choose it for one node: it is fast, needs no
  * service, and survives a process crash (WAL with synchronous=NORMAL); use PostgreSQL to run
  * several nodes.
  */
-export function openSqliteStorage(file: string): Storage {
+export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  db.pragma("foreign_keys = ON");
-  return new SqliteStorage(db);
+  const thread = options.writerThread && file !== ":memory:" ? new SqliteFactThread(file) : null;
+  return new SqliteStorage(openSqliteDatabase(file), thread);
 }
 
+/** The user-write count of an index that must read the users again. */
+const STALE = -1;
+
 class SqliteStorage implements Storage {
-  private statements = new Map<string, Database.Statement>();
   /**
    * The analytics rollups in memory, built at the first analytics read (or warmUp) and kept
-   * current by this connection's writes; users are read again when another connection (a CLI
-   * import) changed the file.
+   * current by this process's writes; users are read again when another process (a CLI user
+   * import) wrote some, which the user-write count tells.
    */
   private index: ActivityIndex | null = null;
-  private indexDataVersion = 0;
+  /** The user-write count the index has seen all of (STALE: read the users again). */
+  private userWritesSeen = STALE;
+  /** Batches with users sent to the writer thread and not answered yet. */
+  private userWritesInFlight = 0;
+  /** The writer thread's work and what must not overlap it (see exclusive). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly statement: StatementCache;
+  /** The write of a batch without a writer thread. */
+  private readonly writeHere: Database.Transaction<typeof writeSqliteFacts>;
+  private readonly eraseHere: Database.Transaction<typeof eraseSqliteUser>;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly thread: SqliteFactThread | null,
+  ) {
+    this.statement = statementCache(db);
+    this.writeHere = db.transaction(writeSqliteFacts);
+    this.eraseHere = db.transaction(eraseSqliteUser);
+  }
 
-  private activityIndex(): ActivityIndex {
-    const version = Number(this.db.pragma("data_version", { simple: true }));
+  /**
+   * Runs `work` when no batch is on the writer thread, and holds the next batches until it is
+   * done: loading the index, or erasing a user, must not interleave with a batch whose index
+   * writes are still on their way. Without a thread everything already runs in turn.
+   */
+  private exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+    if (!this.thread) return new Promise<T>((resolve) => resolve(work()));
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async activityIndex(): Promise<ActivityIndex> {
     if (!this.index) {
-      this.index = loadActivityIndex(this.db);
-    } else if (version !== this.indexDataVersion) {
-      loadUsers(this.db, this.index);
+      return this.exclusive(() => {
+        // One read transaction: the rollups and the count from one snapshot.
+        this.index ??= this.db.transaction(() => {
+          this.userWritesSeen = this.userWrites();
+          return loadActivityIndex(this.db);
+        })();
+        return this.index;
+      });
     }
-    this.indexDataVersion = version;
+    if (this.userWritesInFlight === 0) {
+      const count = this.userWrites();
+      if (count !== this.userWritesSeen) {
+        this.userWritesSeen = count;
+        loadUsers(this.db, this.index);
+      }
+    }
     return this.index;
   }
 
-  /** Prepared once per SQL text, then reused. */
-  private readonly statement: StatementCache = (sql) => {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+  private userWrites(): number {
+    const row = this.stmt("SELECT count FROM user_writes WHERE id = 1").get() as Row | undefined;
+    return Number(row?.count ?? 0);
+  }
+
+  /** What a committed batch told: its index writes, and whether someone else wrote users. */
+  private written(indexed: IndexWrites | null, userWrites: number | null): void {
+    if (this.index && indexed) indexed.apply(this.index);
+    if (userWrites !== null) {
+      this.userWritesSeen = userWrites - 1 === this.userWritesSeen ? userWrites : STALE;
     }
-    return statement;
-  };
+  }
 
   private stmt(sql: string): Database.Statement {
     return this.statement(sql);
@@ -109,13 +163,19 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    this.statements.clear();
+    await this.exclusive(() => this.thread?.close());
     this.db.close();
   }
 
   async warmUp(messageNames: string[]): Promise<void> {
-    const index = this.activityIndex();
-    if (!index.tracksMessages(messageNames)) loadMessages(this.db, index, messageNames);
+    await this.trackMessages(await this.activityIndex(), messageNames);
+  }
+
+  private async trackMessages(index: ActivityIndex, names: string[]): Promise<void> {
+    if (index.tracksMessages(names)) return;
+    await this.exclusive(() => {
+      if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
+    });
   }
 
   async ping(): Promise<void> {
@@ -149,32 +209,31 @@ class SqliteStorage implements Storage {
   }
 
   async deleteUser(platform: string, user: string): Promise<void> {
-    this.db.transaction(() => {
-      const tables = [
-        "users",
-        "sessions",
-        "page_visits",
-        "active_intervals",
-        "events",
-        "activity_slots",
-        "event_counts",
-        "user_apps",
-      ];
-      for (const table of tables) {
-        const column = table === "users" ? "id" : "user_id";
-        this.stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(
-          platform,
-          user,
-        );
-      }
-    })();
-    this.index?.eraseUser(platform, user);
+    const thread = this.thread;
+    await this.exclusive(async () => {
+      if (thread) await thread.erase(platform, user);
+      else this.eraseHere(this.statement, platform, user);
+      this.index?.eraseUser(platform, user);
+    });
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
-    const indexed = this.index ? new IndexWrites() : null;
-    this.db.transaction(() => writeSqliteFacts(this.statement, batch, Date.now(), indexed))();
-    if (this.index && indexed) indexed.apply(this.index);
+    const thread = this.thread;
+    if (!thread) {
+      const indexed = this.index ? new IndexWrites() : null;
+      this.written(indexed, this.writeHere(this.statement, batch, Date.now(), indexed));
+      return;
+    }
+    await this.exclusive(async () => {
+      const withUsers = batch.users.length > 0;
+      if (withUsers) this.userWritesInFlight++;
+      try {
+        const { ops, userWrites } = await thread.write(batch, this.index !== null);
+        this.written(ops && new IndexWrites(ops), userWrites);
+      } finally {
+        if (withUsers) this.userWritesInFlight--;
+      }
+    });
   }
 
   async openSessions(): Promise<SessionRecord[]> {
@@ -246,7 +305,7 @@ class SqliteStorage implements Storage {
   }
 
   async countActiveUsers(scope: AppScope, windows: SlotWindow[]): Promise<number[]> {
-    return this.activityIndex().countActiveUsers(scope, windows);
+    return (await this.activityIndex()).countActiveUsers(scope, windows);
   }
 
   async countKnownUsers(scope: AppScope): Promise<number> {
@@ -262,10 +321,8 @@ class SqliteStorage implements Storage {
   }
 
   async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
-    const index = this.activityIndex();
-    if (!index.tracksMessages(query.messageNames)) {
-      loadMessages(this.db, index, query.messageNames);
-    }
+    const index = await this.activityIndex();
+    await this.trackMessages(index, query.messageNames);
     return index.userTable(query);
   }
 

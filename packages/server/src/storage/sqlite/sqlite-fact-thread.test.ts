@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import {
+  emptyFactBatch,
+  type FactBatch,
+  SLOT_MS,
+  type Storage,
+  type UserTableQuery,
+} from "../storage.js";
+import { openSqliteStorage } from "./sqlite-storage.js";
+
+const dir = mkdtempSync(join(tmpdir(), "rollcall-writer-"));
+let count = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
+const S0 = Math.floor(T0 / SLOT_MS);
+
+function batch(parts: Partial<FactBatch>): FactBatch {
+  return { ...emptyFactBatch(), ...parts };
+}
+
+function person(id: string, name = id.toUpperCase()) {
+  return { platform: "p1", id, name, email: `${id}@school.test`, role: "Learner" };
+}
+
+function message(id: string, user: string, ts: number) {
+  return { platform: "p1", id, user, name: "message", app: "math", ts, props: null };
+}
+
+function table(): UserTableQuery {
+  return {
+    scope: { platform: "p1", app: null },
+    messages: { start: S0, end: S0 + 96 },
+    messageNames: ["message"],
+    q: null,
+    inactiveBefore: null,
+    minMessages: 0,
+    sort: "name",
+    order: "asc",
+    limit: null,
+    offset: 0,
+  };
+}
+
+describe("SQLite writer thread", () => {
+  const opened: Storage[] = [];
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) await storage.close();
+  });
+
+  async function open(file: string, writerThread: boolean): Promise<Storage> {
+    const storage = openSqliteStorage(file, { writerThread });
+    opened.push(storage);
+    await storage.migrate();
+    return storage;
+  }
+
+  it("keeps the analytics exact when the index loads while batches are on the thread", async () => {
+    const file = join(dir, `db-${count++}.sqlite`);
+    const server = await open(file, true);
+    const users = Array.from({ length: 40 }, (_, i) => person(`u${i}`));
+    const writes: Array<Promise<void>> = [];
+    for (let i = 0; i < 40; i++) {
+      const user = users[i] as ReturnType<typeof person>;
+      writes.push(
+        server.writeFacts(
+          batch({
+            users: [user],
+            events: [message(`e${i}-a`, user.id, T0 + i), message(`e${i}-b`, user.id, T0 + i + 1)],
+          }),
+        ),
+      );
+      // The first analytics read (the index loads) lands between batches in flight.
+      if (i === 20) writes.push(server.userTable(table()).then(() => undefined));
+    }
+    await Promise.all(writes);
+    const rows = (await server.userTable(table())).rows;
+    expect(rows).toHaveLength(40);
+    expect(rows.every((row) => row.messagesSent === 2)).toBe(true);
+    expect(
+      await server.countActiveUsers({ platform: "p1", app: "math" }, [{ start: S0, end: S0 + 1 }]),
+    ).toEqual([40]);
+  });
+
+  it("shows users another process imported while the server writes its own", async () => {
+    const file = join(dir, `db-${count++}.sqlite`);
+    const server = await open(file, true);
+    await server.writeFacts(batch({ users: [person("ana")] }));
+    expect((await server.userTable(table())).rows.map((r) => r.name)).toEqual(["ANA"]);
+
+    const cli = await open(file, false);
+    await cli.writeFacts(batch({ users: [person("ben"), person("ana", "Ana Lovelace")] }));
+    await server.writeFacts(batch({ users: [person("cy")] }));
+    expect((await server.userTable(table())).rows.map((r) => r.name)).toEqual([
+      "Ana Lovelace",
+      "BEN",
+      "CY",
+    ]);
+  });
+
+  it("refuses a batch the database refuses, with its error, and writes the next one", async () => {
+    const file = join(dir, `db-${count++}.sqlite`);
+    const server = await open(file, true);
+    const broken = { ...message("bad", "ana", T0), name: null as unknown as string };
+    await expect(server.writeFacts(batch({ events: [broken] }))).rejects.toMatchObject({
+      code: expect.stringMatching(/^SQLITE_CONSTRAINT/),
+    });
+    await server.writeFacts(batch({ events: [message("good", "ana", T0)] }));
+    expect(await server.countEvents("p1")).toBe(1);
+  });
+
+  it("erases a user in turn with the batches before and after", async () => {
+    const file = join(dir, `db-${count++}.sqlite`);
+    const server = await open(file, true);
+    await server.userTable(table());
+    const before = server.writeFacts(
+      batch({ users: [person("ana")], events: [message("e1", "ana", T0)] }),
+    );
+    const erased = server.deleteUser("p1", "ana");
+    const after = server.writeFacts(
+      batch({ users: [person("ben")], events: [message("e2", "ben", T0)] }),
+    );
+    await Promise.all([before, erased, after]);
+    expect(await server.countEvents("p1")).toBe(1);
+    expect((await server.userTable(table())).rows.map((r) => [r.id, r.messagesSent])).toEqual([
+      ["ben", 1],
+    ]);
+  });
+});

@@ -1,0 +1,49 @@
+// The SQLite writer thread's entry: writes each FactBatch it is sent in one transaction on a
+// connection of its own, and answers with what the index must learn (see sqlite-fact-thread.ts).
+import { parentPort, workerData } from "node:worker_threads";
+import { IndexWrites } from "../activity-index/activity-index.js";
+import type { ThreadReply, ThreadRequest, WriterData } from "./sqlite-fact-thread.js";
+import {
+  eraseSqliteUser,
+  openSqliteDatabase,
+  statementCache,
+  writeSqliteFacts,
+} from "./sqlite-facts.js";
+
+const port = parentPort;
+if (!port) throw new Error("sqlite-fact-worker runs as a worker thread");
+
+const db = openSqliteDatabase((workerData as WriterData).file);
+const statement = statementCache(db);
+const write = db.transaction(writeSqliteFacts);
+const erase = db.transaction(eraseSqliteUser);
+
+port.on("message", (request: ThreadRequest) => {
+  if (request.type === "close") {
+    db.close();
+    port.close();
+    return;
+  }
+  let reply: ThreadReply;
+  try {
+    if (request.type === "erase") {
+      erase(statement, request.platform, request.user);
+      reply = { ok: true, ops: null, userWrites: null };
+    } else {
+      const indexed = request.record ? new IndexWrites() : null;
+      const userWrites = write(statement, request.batch, Date.now(), indexed);
+      reply = { ok: true, ops: indexed?.ops ?? null, userWrites };
+    }
+  } catch (error) {
+    const { message, name, code } = error as { message?: unknown; name?: unknown; code?: unknown };
+    reply = {
+      ok: false,
+      error: {
+        message: String(message ?? error),
+        name: String(name ?? "Error"),
+        code: typeof code === "string" ? code : null,
+      },
+    };
+  }
+  port.postMessage(reply);
+});
