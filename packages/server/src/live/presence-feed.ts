@@ -28,9 +28,10 @@ interface PlatformFeed {
   dirty: Set<string>;
   removed: Set<string>;
   seq: number;
-  timer: NodeJS.Timeout | null;
-  /** When the pending timer fires. */
-  timerAt: number;
+  /** Cancels the pending flush; null when none is. */
+  cancelFlush: (() => void) | null;
+  /** When the pending flush runs. */
+  flushAt: number;
   lastFlushAt: number;
   summary: PresenceSummary | null;
   summaryAt: number;
@@ -88,8 +89,8 @@ export class PresenceFeed {
   close(): void {
     clearInterval(this.keepAliveTimer);
     for (const feed of this.feeds.values()) {
-      if (feed.timer) clearTimeout(feed.timer);
-      feed.timer = null;
+      feed.cancelFlush?.();
+      feed.cancelFlush = null;
       for (const res of feed.clients) res.end();
       feed.clients.clear();
     }
@@ -102,21 +103,30 @@ export class PresenceFeed {
   }
 
   /**
-   * Flushes at once if the feed was quiet for coalesceMs, else when that much has passed; an
-   * earlier due time replaces a later one (a pending summary correction never delays a change).
+   * Flushes at the end of this turn of the event loop if the feed was quiet for coalesceMs (the
+   * changes read in the same turn go out together), else when that much has passed; an earlier
+   * due time replaces a later one (a pending summary correction never delays a change). A timer
+   * asked for 0 ms waits at least 1 ms: most of a quiet page change's latency.
    */
   private schedule(feed: PlatformFeed, atLeastMs: number): void {
     const now = this.options.clock();
     const wait = Math.max(atLeastMs, feed.lastFlushAt + this.options.coalesceMs - now, 0);
-    if (feed.timer && feed.timerAt <= now + wait) return;
-    if (feed.timer) clearTimeout(feed.timer);
-    feed.timerAt = now + wait;
-    feed.timer = setTimeout(() => {
-      feed.timer = null;
-      feed.timerAt = Number.POSITIVE_INFINITY;
+    if (feed.cancelFlush && feed.flushAt <= now + wait) return;
+    feed.cancelFlush?.();
+    feed.flushAt = now + wait;
+    const due = () => {
+      feed.cancelFlush = null;
+      feed.flushAt = Number.POSITIVE_INFINITY;
       this.flush(feed);
-    }, wait);
-    feed.timer.unref();
+    };
+    if (wait === 0) {
+      // Not unref'd: an unref'd immediate lets the loop block in poll, and runs late.
+      const immediate = setImmediate(due);
+      feed.cancelFlush = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(due, wait).unref();
+      feed.cancelFlush = () => clearTimeout(timer);
+    }
   }
 
   private flush(feed: PlatformFeed): void {
@@ -185,8 +195,8 @@ export class PresenceFeed {
         dirty: new Set(),
         removed: new Set(),
         seq: 0,
-        timer: null,
-        timerAt: Number.POSITIVE_INFINITY,
+        cancelFlush: null,
+        flushAt: Number.POSITIVE_INFINITY,
         lastFlushAt: Number.NEGATIVE_INFINITY,
         summary: null,
         summaryAt: Number.NEGATIVE_INFINITY,

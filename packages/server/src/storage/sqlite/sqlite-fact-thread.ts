@@ -31,7 +31,8 @@ interface Waiter {
 }
 
 /**
- * One writer thread, started at the first write and again after it died. Batches are committed in
+ * One writer thread, started with the storage (its memory is part of the server at rest) and
+ * again at the next write after it died. Batches are committed in
  * the order they were sent; each promise settles once its batch is durable or refused. The thread
  * keeps the process alive only while a write is waiting.
  */
@@ -39,7 +40,9 @@ export class SqliteFactThread {
   private worker: Worker | null = null;
   private readonly waiting: Waiter[] = [];
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string) {
+    this.start();
+  }
 
   /** `record`: answer with the batch's index writes (the caller holds an index). */
   write(batch: FactBatch, record: boolean): Promise<FactsWritten> {
@@ -110,7 +113,9 @@ export class SqliteFactThread {
  */
 function spawnWriter(data: WriterData): Worker {
   if (!import.meta.url.endsWith(".ts")) {
-    return new Worker(new URL("./sqlite-fact-worker.js", import.meta.url), { workerData: data });
+    return new Worker(new URL("./sqlite-fact-worker.js", import.meta.url), {
+      workerData: data,
+    });
   }
   const tsxDir = createRequire(import.meta.url).resolve("tsx/package.json");
   const tsx = pathToFileURL(tsxDir.replace(/package\.json$/, "dist/esm/api/index.mjs")).href;

@@ -55,8 +55,9 @@ export interface SqliteOptions {
  */
 export function openSqliteStorage(file: string, options: SqliteOptions = {}): Storage {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = openSqliteDatabase(file);
   const thread = options.writerThread && file !== ":memory:" ? new SqliteFactThread(file) : null;
-  return new SqliteStorage(openSqliteDatabase(file), thread);
+  return new SqliteStorage(db, thread);
 }
 
 /** The user-write count of an index that must read the users again. */
