@@ -108,6 +108,14 @@ export class SqliteFactThread {
 }
 
 /**
+ * The thread's batches live a moment each; under the process's semi-space setting (8 MB) its
+ * young generation grew with the tabs' first facts and was counted against them. At 19,000 tabs:
+ * 9.42 KB per tab uncapped, 9.09 capped at 3 MB, 8.41 without the thread; batched ingest the
+ * same within run-to-run spread (BENCHMARKS.md).
+ */
+const WRITER_LIMITS = { maxYoungGenerationSizeMb: 3 };
+
+/**
  * The built server loads dist/sqlite-fact-worker.js next to it; run from the TypeScript source
  * (tests, the bench's tsx tools), the worker loads its source through tsx.
  */
@@ -115,6 +123,7 @@ function spawnWriter(data: WriterData): Worker {
   if (!import.meta.url.endsWith(".ts")) {
     return new Worker(new URL("./sqlite-fact-worker.js", import.meta.url), {
       workerData: data,
+      resourceLimits: WRITER_LIMITS,
     });
   }
   const tsxDir = createRequire(import.meta.url).resolve("tsx/package.json");
@@ -125,5 +134,6 @@ register();
 await import(${JSON.stringify(entry)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
     workerData: data,
+    resourceLimits: WRITER_LIMITS,
   });
 }
