@@ -112,6 +112,16 @@ describe("SQLite writer thread", () => {
     expect(await server.countEvents("p1")).toBe(1);
   });
 
+  it("refuses writes after the storage is closed instead of starting the thread again", async () => {
+    const storage = openSqliteStorage(join(dir, `db-${count++}.sqlite`), { writerThread: true });
+    await storage.migrate();
+    await storage.writeFacts(batch({ events: [message("e1", "ana", T0)] }));
+    await storage.close();
+    await expect(storage.writeFacts(batch({ events: [message("e2", "ana", T0)] }))).rejects.toThrow(
+      /closed/,
+    );
+  });
+
   it("erases a user in turn with the batches before and after", async () => {
     const file = join(dir, `db-${count++}.sqlite`);
     const server = await open(file, true);

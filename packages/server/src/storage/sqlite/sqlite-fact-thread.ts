@@ -39,6 +39,8 @@ interface Waiter {
 export class SqliteFactThread {
   private worker: Worker | null = null;
   private readonly waiting: Waiter[] = [];
+  /** Closed with the storage: a write after that is refused, not a new thread started. */
+  private isClosed = false;
 
   constructor(private readonly file: string) {
     this.start();
@@ -55,6 +57,7 @@ export class SqliteFactThread {
   }
 
   private send(request: ThreadRequest): Promise<FactsWritten> {
+    if (this.isClosed) return Promise.reject(new Error("the SQLite writer thread is closed"));
     const worker = this.worker ?? this.start();
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
@@ -65,6 +68,7 @@ export class SqliteFactThread {
 
   /** Stops the thread once the writes sent before are answered. */
   async close(): Promise<void> {
+    this.isClosed = true;
     const worker = this.worker;
     if (!worker) return;
     worker.ref();
