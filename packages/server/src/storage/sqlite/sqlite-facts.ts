@@ -1,4 +1,5 @@
-// Writes one FactBatch into SQLite: the engine's facts, events, and the analytics rollups they feed.
+// SQLite writes shared by the storage and its writer thread: how a connection is opened, a
+// FactBatch (facts, events and the rollups they feed), and the erasure of a user.
 import Database from "better-sqlite3";
 import type { IndexWrites } from "../activity-index/activity-index.js";
 import { type FactBatch, SLOT_MS } from "../storage.js";
