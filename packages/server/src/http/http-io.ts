@@ -1,7 +1,7 @@
 // Reading bounded JSON bodies and writing JSON, errors and security headers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "./app-error.js";
-import { findNulCharacter } from "./nul-characters.js";
+import { findNulCharacterInJson } from "./nul-characters.js";
 
 export const MAX_BODY_BYTES = 1_048_576;
 
@@ -28,7 +28,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   } catch {
     throw new AppError("bad_request", "body is not valid JSON");
   }
-  const nulAt = findNulCharacter(value, "body");
+  const nulAt = findNulCharacterInJson(text, value, "body");
   if (nulAt) throw new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`);
   return value;
 }

@@ -20,3 +20,13 @@ export function findNulCharacter(value: unknown, root: string): string | null {
   }
   return null;
 }
+
+/**
+ * findNulCharacter for a value JSON.parse made of `text`. JSON cannot carry U+0000 raw (JSON.parse
+ * refuses it), only as the escape \u0000: text without that escape needs no walk. That is nearly
+ * every frame and body, and the walk allocated a path per value (a tenth of a busy server's
+ * garbage at 40,000 tracker frames a second).
+ */
+export function findNulCharacterInJson(text: string, value: unknown, root: string): string | null {
+  return text.includes("\\u0000") ? findNulCharacter(value, root) : null;
+}

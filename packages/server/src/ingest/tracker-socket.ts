@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { AppError, describeIssues, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
-import { findNulCharacter } from "../http/nul-characters.js";
+import { findNulCharacterInJson } from "../http/nul-characters.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
@@ -308,14 +308,15 @@ class TrackerSocket {
       this.fail(new AppError("bad_request", "frames must be JSON text"), CLOSE_CODES.badMessage);
       return null;
     }
+    const text = data.toString();
     let json: unknown;
     try {
-      json = JSON.parse(data.toString());
+      json = JSON.parse(text);
     } catch {
       this.fail(new AppError("bad_request", "frame is not valid JSON"), CLOSE_CODES.badMessage);
       return null;
     }
-    const nulAt = findNulCharacter(json, "message");
+    const nulAt = findNulCharacterInJson(text, json, "message");
     if (nulAt) {
       this.fail(
         new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`),
