@@ -110,6 +110,11 @@ export class TrackerGateway {
    * Applies one message of an open connection. Resolves to the event ids now durable (to
    * acknowledge), or an empty list.
    */
+  /** The hot path: nothing to wait for with the memory store (heartbeats stay local anyway). */
+  heartbeat(key: ConnectionKey): Promise<void> | undefined {
+    return this.options.presence.handle({ type: "heartbeat", key }) ?? undefined;
+  }
+
   async handle(key: ConnectionKey, message: ClientMessage): Promise<string[]> {
     const { presence } = this.options;
     switch (message.t) {
@@ -123,8 +128,7 @@ export class TrackerGateway {
         await presence.handle({ type: "input", key });
         return [];
       case "hb": {
-        // The hot path: no await at all with the memory store (heartbeats stay local anyway).
-        const done = presence.handle({ type: "heartbeat", key });
+        const done = this.heartbeat(key);
         if (done) await done;
         return [];
       }

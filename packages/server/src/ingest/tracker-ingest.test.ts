@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import {
   eventually,
   startTestRollcall,
@@ -101,6 +102,29 @@ describe("tracker over WebSocket", () => {
     expect(reply).toMatchObject({ t: "error", code: "invalid_body" });
     expect(reply.t === "error" && reply.message).toContain("message.page.path");
     expect(await tab.closed()).toBe(4400);
+  });
+
+  it("keeps a tab connected on heartbeats alone past the silence limit, and refuses one before hello", async () => {
+    const tab = new TestTab(rollcall.url, "tab-aaaa-0001");
+    await tab.open(await rollcall.userToken("u1"));
+    // The test server beats every 1 s and closes a tab silent for 2 s.
+    for (let i = 0; i < 6; i++) {
+      tab.sendRaw('{"t":"hb"}');
+      await new Promise((resolve) => setTimeout(resolve, 450));
+    }
+    expect(tab.closeCode).toBeNull();
+    // Connected (no input for over idleMs: idle), not dropped.
+    expect((await presence()).users[0]).toMatchObject({ id: "u1", status: "idle", connections: 1 });
+    tab.close();
+
+    const early = new WebSocket(`${rollcall.url.replace(/^http/, "ws")}/api/v1/track/ws`);
+    const replies: string[] = [];
+    early.on("message", (data) => replies.push(String(data)));
+    const code = new Promise<number>((resolve) => early.on("close", resolve));
+    await new Promise((resolve) => early.once("open", resolve));
+    early.send('{"t":"hb"}');
+    expect(await code).toBe(4400);
+    expect(JSON.parse(replies[0] ?? "{}")).toMatchObject({ t: "error", code: "unauthorized" });
   });
 
   it("acknowledges an event once durable and stores a repeated id once", async () => {
