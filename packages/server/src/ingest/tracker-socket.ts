@@ -4,17 +4,16 @@ import type { Duplex } from "node:stream";
 import {
   CLOSE_CODES,
   type ClientMessage,
-  clientMessageSchema,
   type ServerMessage,
   WIRE_LIMITS,
 } from "@rollcall/protocol";
 import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
-import { AppError, describeIssues, toAppError } from "../http/app-error.js";
+import { AppError, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
-import { findNulCharacterInJson } from "../http/nul-characters.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
+import { decodeFrame, frameSize, isHeartbeatFrame } from "./tracker-frames.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
 import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
 
@@ -38,9 +37,6 @@ interface SocketPool {
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
-
-/** A heartbeat as the tracker sends it (see heartbeatNow). */
-const HEARTBEAT_FRAME = Buffer.from('{"t":"hb"}');
 
 /** Accepts tracker WebSockets on the HTTP server; returns a function that closes them all. */
 export function attachTrackerSockets(
@@ -208,7 +204,7 @@ class TrackerSocket {
    * False: the queue takes the frame (and says what is wrong with it, if anything).
    */
   private heartbeatNow(data: RawData): boolean {
-    if (!this.key || !Buffer.isBuffer(data) || !data.equals(HEARTBEAT_FRAME)) return false;
+    if (!this.key || !isHeartbeatFrame(data)) return false;
     const { gateway } = this.options;
     if (!gateway.isOpen(this.key)) return false;
     const done = gateway.heartbeat(this.key);
@@ -226,8 +222,11 @@ class TrackerSocket {
 
   private async receive(data: RawData, isBinary: boolean): Promise<void> {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    const message = this.parse(data, isBinary);
-    if (!message) return;
+    const message = decodeFrame(data, isBinary);
+    if (message instanceof AppError) {
+      this.fail(message, CLOSE_CODES.badMessage);
+      return;
+    }
     try {
       if (message.t === "hello" || message.t === "identify") {
         await this.authenticate(message);
@@ -336,38 +335,6 @@ class TrackerSocket {
     this.userSlot = slot;
   }
 
-  private parse(data: RawData, isBinary: boolean): ClientMessage | null {
-    if (isBinary) {
-      this.fail(new AppError("bad_request", "frames must be JSON text"), CLOSE_CODES.badMessage);
-      return null;
-    }
-    const text = data.toString();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      this.fail(new AppError("bad_request", "frame is not valid JSON"), CLOSE_CODES.badMessage);
-      return null;
-    }
-    const nulAt = findNulCharacterInJson(text, json, "message");
-    if (nulAt) {
-      this.fail(
-        new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`),
-        CLOSE_CODES.badMessage,
-      );
-      return null;
-    }
-    const parsed = clientMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      this.fail(
-        new AppError("invalid_body", describeIssues(parsed.error.issues, "message")),
-        CLOSE_CODES.badMessage,
-      );
-      return null;
-    }
-    return parsed.data;
-  }
-
   private fail(error: AppError, closeCode: number): void {
     this.send({ t: "error", code: error.code, message: error.message });
     this.close(closeCode, error.code);
@@ -407,9 +374,4 @@ class TrackerSocket {
 
 function connectionId(key: ConnectionKey): string {
   return `${key.platform}\u0000${key.user}\u0000${key.tab}`;
-}
-
-function frameSize(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

@@ -1,5 +1,6 @@
 // The analytics rollups every Storage adapter must keep: counts read back exactly as written.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { userTableQuery } from "../testing/user-table-query.js";
 import {
   emptyFactBatch,
   type FactBatch,
@@ -177,17 +178,8 @@ export function runAnalyticsContract(name: string, makeStorage: () => Promise<St
 }
 
 function tableQuery(parts: Partial<UserTableQuery>): UserTableQuery {
-  return {
-    scope: { platform: "p1", app: "math" },
-    messages: { start: S0, end: S0 + 7 * DAY },
-    messageNames: ["message"],
-    q: null,
-    inactiveBefore: null,
-    minMessages: 0,
-    sort: "name",
-    order: "asc",
-    limit: 100,
-    offset: 0,
-    ...parts,
-  };
+  return userTableQuery(
+    { start: S0, end: S0 + 7 * DAY },
+    { scope: { platform: "p1", app: "math" }, limit: 100, ...parts },
+  );
 }

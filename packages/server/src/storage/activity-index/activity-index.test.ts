@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../testing/seeded-random.js";
+import { userTableQuery } from "../../testing/user-table-query.js";
 import { countActiveUsers, userTable } from "../sqlite/sqlite-analytics.js";
 import { openSqliteStorage } from "../sqlite/sqlite-storage.js";
 import {
@@ -183,19 +184,7 @@ describe("the activity index", () => {
     const batch = emptyFactBatch();
     batch.users.push({ platform: "p1", id: "ana", name: "Ana", email: "a@x", role: "Learner" });
     await storage.writeFacts(batch);
-    const all = { platform: "p1", app: null };
-    const query: UserTableQuery = {
-      scope: all,
-      messages: { start: 0, end: 1 },
-      messageNames: ["message"],
-      q: null,
-      inactiveBefore: null,
-      minMessages: 0,
-      sort: "name",
-      order: "asc",
-      limit: null,
-      offset: 0,
-    };
+    const query = userTableQuery({ start: 0, end: 1 });
     expect((await storage.userTable(query)).total).toBe(1);
     const other = openSqliteStorage(file);
     const more = emptyFactBatch();

@@ -1,5 +1,6 @@
 // Runs the Storage and analytics contracts against a real PostgreSQL, one fresh database per test.
 import { afterAll, describe, expect, it } from "vitest";
+import { userTableQuery } from "../../testing/user-table-query.js";
 import { runAnalyticsContract } from "../analytics-contract.js";
 import { emptyFactBatch, SLOT_MS, type Storage } from "../storage.js";
 import { runStorageContract } from "../storage-contract.js";
@@ -74,18 +75,9 @@ describe.skipIf(isSkipped)(
           );
           const node = started[0]!;
           expect(await node.countEvents("p1")).toBe(400);
-          const table = await node.userTable({
-            scope: { platform: "p1", app: null },
-            messages: { start: T0 / SLOT_MS, end: T0 / SLOT_MS + 96 },
-            messageNames: ["message"],
-            q: null,
-            inactiveBefore: null,
-            minMessages: 0,
-            sort: "name",
-            order: "asc",
-            limit: null,
-            offset: 0,
-          });
+          const table = await node.userTable(
+            userTableQuery({ start: T0 / SLOT_MS, end: T0 / SLOT_MS + 96 }),
+          );
           expect(table.rows.reduce((sum, row) => sum + row.messagesSent, 0)).toBe(400);
           expect((await node.listApps("p1")).map((app) => app.users)).toEqual([5]);
           expect(await node.countKnownUsers({ platform: "p1", app: null })).toBe(5);

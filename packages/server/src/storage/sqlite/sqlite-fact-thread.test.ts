@@ -1,14 +1,11 @@
+// The SQLite writer thread behind the storage: the index stays exact while batches are on the
+// thread, another process's user writes are seen, refusals and erasures keep their order.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  emptyFactBatch,
-  type FactBatch,
-  SLOT_MS,
-  type Storage,
-  type UserTableQuery,
-} from "../storage.js";
+import { userTableQuery } from "../../testing/user-table-query.js";
+import { emptyFactBatch, type FactBatch, SLOT_MS, type Storage } from "../storage.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rollcall-writer-"));
@@ -30,19 +27,8 @@ function message(id: string, user: string, ts: number) {
   return { platform: "p1", id, user, name: "message", app: "math", ts, props: null };
 }
 
-function table(): UserTableQuery {
-  return {
-    scope: { platform: "p1", app: null },
-    messages: { start: S0, end: S0 + 96 },
-    messageNames: ["message"],
-    q: null,
-    inactiveBefore: null,
-    minMessages: 0,
-    sort: "name",
-    order: "asc",
-    limit: null,
-    offset: 0,
-  };
+function table() {
+  return userTableQuery({ start: S0, end: S0 + 96 });
 }
 
 describe("SQLite writer thread", () => {

@@ -15,15 +15,15 @@ export type ThreadRequest =
   | { type: "erase"; platform: string; user: string }
   | { type: "close" };
 
-export type ThreadReply =
-  | { ok: true; ops: Array<string | number> | null; userWrites: number | null }
-  | { ok: false; error: { message: string; name: string; code: string | null } };
-
 /** What a committed batch means for the index (IndexWrites' ops), and the user-write count. */
 export interface FactsWritten {
   ops: Array<string | number> | null;
   userWrites: number | null;
 }
+
+export type ThreadReply =
+  | ({ ok: true } & FactsWritten)
+  | { ok: false; error: { message: string; name: string; code: string | null } };
 
 interface Waiter {
   resolve: (written: FactsWritten) => void;
