@@ -1,24 +1,18 @@
-// A tracker WebSocket frame as the server reads it: its size, whether it is the plain heartbeat,
-// and the message it holds, or the error that refuses it.
+// A tracker WebSocket message as the server reads it: whether it is the plain heartbeat, and the
+// message it holds, or the error that refuses it.
 import { type ClientMessage, clientMessageSchema } from "@rollcall/protocol";
-import type { RawData } from "ws";
 import { AppError, describeIssues } from "../http/app-error.js";
 import { findNulCharacterInJson } from "../http/nul-characters.js";
 
 /** A heartbeat as the tracker sends it: nine frames in ten at load. */
 const HEARTBEAT_FRAME = Buffer.from('{"t":"hb"}');
 
-export function isHeartbeatFrame(data: RawData): boolean {
-  return Buffer.isBuffer(data) && data.equals(HEARTBEAT_FRAME);
-}
-
-export function frameSize(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+export function isHeartbeatFrame(data: Buffer): boolean {
+  return data.equals(HEARTBEAT_FRAME);
 }
 
 /** The message, or the error to answer with (the socket then closes with 4400). */
-export function decodeFrame(data: RawData, isBinary: boolean): ClientMessage | AppError {
+export function decodeFrame(data: Buffer, isBinary: boolean): ClientMessage | AppError {
   if (isBinary) return new AppError("bad_request", "frames must be JSON text");
   const text = data.toString();
   let json: unknown;

@@ -39,7 +39,10 @@ export class TrackerGateway {
     transport: Transport,
     admit?: (key: ConnectionKey) => void,
   ): Promise<TrackerHello> {
-    const { platform, claims } = await this.options.verifier.verifyUser(message.token);
+    // An HTTP tab presents its token on every request; a WebSocket, once.
+    const { platform, claims } = await this.options.verifier.verifyUser(message.token, {
+      isRepeated: transport === "http",
+    });
     const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
     admit?.(key);
     const { directory, writer, presence } = this.options;

@@ -1,5 +1,6 @@
 // The tracker's WebSocket transport: hello first, then presence and events, acks back.
-import type { IncomingMessage, Server } from "node:http";
+import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
   CLOSE_CODES,
@@ -8,14 +9,15 @@ import {
   WIRE_LIMITS,
 } from "@rollcall/protocol";
 import type { Logger } from "pino";
-import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { AppError, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
-import { decodeFrame, frameSize, isHeartbeatFrame } from "./tracker-frames.js";
+import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
 import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
+import { WebSocketConnection, type WebSocketHandler } from "./websocket-connection.js";
+import { completeHandshake, handshakeProblem } from "./websocket-handshake.js";
 
 export const TRACKER_SOCKET_PATH = "/api/v1/track/ws";
 
@@ -34,7 +36,12 @@ interface SocketPool {
   limits: TrackerLimits;
   owners: Map<string, TrackerSocket>;
   perUser: ConnectionCounter;
+  perAddress: ConnectionCounter;
+  sockets: Set<TrackerSocket>;
 }
+
+/** Frames over frameBytes get a 4413 and an error frame; far larger ones are cut off (1009). */
+const MAX_MESSAGE_BYTES = 4 * WIRE_LIMITS.frameBytes;
 
 const HELLO_TIMEOUT_MS = 10_000;
 
@@ -47,20 +54,14 @@ export function attachTrackerSockets(
   count: () => number;
 } {
   const limits = { ...TRACKER_LIMITS, ...options.limits };
-  const wss = new WebSocketServer({
-    noServer: true,
-    // Frames over frameBytes get a 4413 and an error frame; far larger ones are cut off by ws (1009).
-    maxPayload: 4 * WIRE_LIMITS.frameBytes,
-    perMessageDeflate: false,
-    clientTracking: false,
-  });
   const sockets = new Set<TrackerSocket>();
   const pool: SocketPool = {
     limits,
     owners: new Map(),
     perUser: new ConnectionCounter(limits.connectionsPerUser),
+    perAddress: new ConnectionCounter(limits.connectionsPerAddress),
+    sockets,
   };
-  const perAddress = new ConnectionCounter(limits.connectionsPerAddress);
   let isClosing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -73,8 +74,13 @@ export function attachTrackerSockets(
       refuseUpgrade(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
       return;
     }
+    const problem = handshakeProblem(req);
+    if (problem) {
+      refuseUpgrade(socket, 400, "bad_request", problem);
+      return;
+    }
     const address = options.origin.addressOf(req);
-    if (!perAddress.tryAdd(address)) {
+    if (!pool.perAddress.tryAdd(address)) {
       refuseUpgrade(
         socket,
         429,
@@ -83,13 +89,17 @@ export function attachTrackerSockets(
       );
       return;
     }
-    // Held until the TCP socket closes, whether or not the handshake succeeds.
-    socket.once("close", () => perAddress.remove(address));
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const tracked = new TrackerSocket(ws, options, pool);
-      sockets.add(tracked);
-      ws.once("close", () => sockets.delete(tracked));
-    });
+    if (!socket.readable || !socket.writable) {
+      pool.perAddress.remove(address);
+      socket.destroy();
+      return;
+    }
+    completeHandshake(req, socket);
+    const connection = new WebSocketConnection(socket as Socket, MAX_MESSAGE_BYTES);
+    // Holds its address's slot until the TCP connection closes.
+    const tracked = new TrackerSocket(connection, address, options, pool);
+    sockets.add(tracked);
+    connection.start(tracked, head);
   });
 
   // Half-open sockets: nothing heard for 2 × heartbeat (the presence rule) closes them.
@@ -115,21 +125,22 @@ export function attachTrackerSockets(
 /** Answers a refused upgrade with a JSON error, as the HTTP API would. */
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
-  const reason = status === 404 ? "Not Found" : status === 429 ? "Too Many Requests" : "Error";
+  const reason = STATUS_CODES[status] ?? "Error";
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
-class TrackerSocket {
+class TrackerSocket implements WebSocketHandler {
   private key: ConnectionKey | null = null;
   /** The user whose connection count this socket holds, once welcomed. */
   private userSlot: string | null = null;
   private chain: Promise<void> = Promise.resolve();
   /** Frames in `chain` not handled yet. */
   private queued = 0;
-  private pendingAcks: string[] = [];
+  /** Made durable since the last ack frame; null most of the time (no array kept per socket). */
+  private pendingAcks: string[] | null = null;
   private lastHeardAt: number;
   /** Until the hello is answered; dropped then, so an idle socket holds no timer object. */
   private helloTimer: NodeJS.Timeout | null;
@@ -137,7 +148,8 @@ class TrackerSocket {
   private readonly owners: Map<string, TrackerSocket>;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: WebSocketConnection,
+    private readonly address: string,
     private readonly options: TrackerSocketsOptions,
     private readonly pool: SocketPool,
   ) {
@@ -152,40 +164,39 @@ class TrackerSocket {
       () => this.close(CLOSE_CODES.timeout, "no hello in time"),
       HELLO_TIMEOUT_MS,
     );
-    ws.on("message", (data, isBinary) => {
-      if (ws.readyState !== ws.OPEN) return;
-      const now = options.clock();
-      this.lastHeardAt = now;
-      // Checked before queueing, so a flood cannot grow the queue below.
-      if (!this.frames.take(now)) {
-        const { framesPerSecond, frameBurst } = pool.limits;
-        this.fail(
-          new AppError(
-            "rate_limited",
-            `over ${framesPerSecond} frames per second (burst ${frameBurst}); slow down`,
-          ),
-          CLOSE_CODES.rateLimited,
-        );
-        return;
-      }
-      if (frameSize(data) > WIRE_LIMITS.frameBytes) {
-        this.fail(
-          new AppError("payload_too_large", `frame is over ${WIRE_LIMITS.frameBytes} bytes`),
-          CLOSE_CODES.tooBig,
-        );
-        return;
-      }
-      if (this.queued === 0 && this.heartbeatNow(data)) return;
-      // One message at a time, in order: a hello's token check must finish before what follows.
-      this.queued++;
-      this.chain = this.chain
-        .then(() => this.receive(data, isBinary))
-        .finally(() => {
-          this.queued--;
-        });
-    });
-    ws.on("close", () => this.closed());
-    ws.on("error", () => ws.terminate());
+  }
+
+  message(data: Buffer, isBinary: boolean): void {
+    if (!this.ws.isOpen) return;
+    const now = this.options.clock();
+    this.lastHeardAt = now;
+    // Checked before queueing, so a flood cannot grow the queue below.
+    if (!this.frames.take(now)) {
+      const { framesPerSecond, frameBurst } = this.pool.limits;
+      this.fail(
+        new AppError(
+          "rate_limited",
+          `over ${framesPerSecond} frames per second (burst ${frameBurst}); slow down`,
+        ),
+        CLOSE_CODES.rateLimited,
+      );
+      return;
+    }
+    if (data.length > WIRE_LIMITS.frameBytes) {
+      this.fail(
+        new AppError("payload_too_large", `frame is over ${WIRE_LIMITS.frameBytes} bytes`),
+        CLOSE_CODES.tooBig,
+      );
+      return;
+    }
+    if (this.queued === 0 && this.heartbeatNow(data)) return;
+    // One message at a time, in order: a hello's token check must finish before what follows.
+    this.queued++;
+    this.chain = this.chain
+      .then(() => this.receive(data, isBinary))
+      .finally(() => {
+        this.queued--;
+      });
   }
 
   closeIfSilentSince(deadline: number): void {
@@ -193,9 +204,7 @@ class TrackerSocket {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
-      this.ws.close(code, reason);
-    }
+    this.ws.close(code, reason);
   }
 
   /**
@@ -203,7 +212,7 @@ class TrackerSocket {
    * frames in ten at load, and each otherwise cost a parse, a schema check and a few promises.
    * False: the queue takes the frame (and says what is wrong with it, if anything).
    */
-  private heartbeatNow(data: RawData): boolean {
+  private heartbeatNow(data: Buffer): boolean {
     if (!this.key || !isHeartbeatFrame(data)) return false;
     const { gateway } = this.options;
     if (!gateway.isOpen(this.key)) return false;
@@ -220,8 +229,8 @@ class TrackerSocket {
     return true;
   }
 
-  private async receive(data: RawData, isBinary: boolean): Promise<void> {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+  private async receive(data: Buffer, isBinary: boolean): Promise<void> {
+    if (!this.ws.isOpen) return;
     const message = decodeFrame(data, isBinary);
     if (message instanceof AppError) {
       this.fail(message, CLOSE_CODES.badMessage);
@@ -263,12 +272,14 @@ class TrackerSocket {
   /** Acknowledges durable event ids; those made durable together go out in one frame. */
   private ack(ids: string[]): void {
     if (ids.length === 0) return;
-    const isFirst = this.pendingAcks.length === 0;
-    this.pendingAcks.push(...ids);
-    if (!isFirst) return;
+    if (this.pendingAcks) {
+      this.pendingAcks.push(...ids);
+      return;
+    }
+    this.pendingAcks = [...ids];
     setImmediate(() => {
-      const batch = this.pendingAcks;
-      this.pendingAcks = [];
+      const batch = this.pendingAcks ?? [];
+      this.pendingAcks = null;
       this.send({ t: "ack", ids: batch });
     });
   }
@@ -323,7 +334,8 @@ class TrackerSocket {
 
   /** Counts this socket against its user's limit (throws rate_limited when full). */
   private takeUserSlot(key: ConnectionKey): void {
-    const slot = `${key.platform}\u0000${key.user}`;
+    // Joined, not concatenated: kept per socket, and a concatenation is a chain of string parts.
+    const slot = [key.platform, key.user].join("\u0000");
     if (slot === this.userSlot) return;
     if (!this.pool.perUser.tryAdd(slot)) {
       throw new AppError(
@@ -341,19 +353,21 @@ class TrackerSocket {
   }
 
   private send(message: ServerMessage): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.ws.isOpen) return;
     this.ws.send(JSON.stringify(message));
-    if (this.ws.bufferedAmount > this.pool.limits.maxBufferedBytes) {
+    if (this.ws.bufferedBytes > this.pool.limits.maxBufferedBytes) {
       // It sends but does not read: its acks pile up here. Cut it off; it resends what was unacked.
       this.options.logger.warn(
-        { user: this.key?.user, buffered: this.ws.bufferedAmount },
+        { user: this.key?.user, buffered: this.ws.bufferedBytes },
         "tracker not reading its socket; terminated",
       );
       this.ws.terminate();
     }
   }
 
-  private closed(): void {
+  closed(): void {
+    this.pool.sockets.delete(this);
+    this.pool.perAddress.remove(this.address);
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
     if (this.userSlot) this.pool.perUser.remove(this.userSlot);
@@ -373,5 +387,5 @@ class TrackerSocket {
 }
 
 function connectionId(key: ConnectionKey): string {
-  return `${key.platform}\u0000${key.user}\u0000${key.tab}`;
+  return [key.platform, key.user, key.tab].join("\u0000");
 }
