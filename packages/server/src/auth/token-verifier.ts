@@ -39,7 +39,7 @@ const MAX_CACHED_TOKENS = 10_000;
 export class TokenVerifier {
   /** Imported once per secret: importing an HMAC key per token was a measurable share of CPU. */
   private readonly keys = new Map<string, KeyObject>();
-  /** Token → what it verified to; every request and tracker hello presents the same few tokens. */
+  /** Token → what it verified to: an HTTP tab or a viewer presents the same token on every request. */
   private readonly verified = new Map<string, CachedToken>();
 
   constructor(
@@ -47,8 +47,12 @@ export class TokenVerifier {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async verifyUser(token: string): Promise<VerifiedUser> {
-    const { platform, payload } = await this.verify(token, USER_AUDIENCE);
+  /**
+   * `isRepeated: false` for a token seen once per connection (a WebSocket hello): it is not
+   * cached, where 20,000 open tabs' tokens would take about 10 MB and never be asked for again.
+   */
+  async verifyUser(token: string, { isRepeated = true } = {}): Promise<VerifiedUser> {
+    const { platform, payload } = await this.verify(token, USER_AUDIENCE, isRepeated);
     const claims = userClaimsSchema.safeParse(payload);
     if (!claims.success) {
       throw new AppError("token_invalid", `user token: ${describeIssues(claims.error.issues)}`);
@@ -57,7 +61,7 @@ export class TokenVerifier {
   }
 
   async verifyViewer(token: string): Promise<Viewer> {
-    const { platform, payload } = await this.verify(token, VIEWER_AUDIENCE);
+    const { platform, payload } = await this.verify(token, VIEWER_AUDIENCE, true);
     const claims = viewerClaimsSchema.safeParse(payload);
     if (!claims.success) {
       throw new AppError("token_invalid", `viewer token: ${describeIssues(claims.error.issues)}`);
@@ -82,7 +86,11 @@ export class TokenVerifier {
     return key;
   }
 
-  private async verify(token: string, audience: string): Promise<VerifiedToken> {
+  private async verify(
+    token: string,
+    audience: string,
+    isRepeated: boolean,
+  ): Promise<VerifiedToken> {
     const cached = this.verified.get(token);
     if (cached?.audience === audience) {
       // A secret dropped by a rotation stops its tokens as soon as the lookup stops returning it.
@@ -119,7 +127,7 @@ export class TokenVerifier {
     // RFC 7797 unencoded payloads pass the signature check but are no JWT (jose refuses them too).
     if (!isPayloadEncoded) throw new AppError("token_invalid", "token is not valid");
     checkClaims(payload, audience, this.nowSeconds());
-    this.remember(token, { platform, payload, audience, secret });
+    if (isRepeated) this.remember(token, { platform, payload, audience, secret });
     return { platform, payload };
   }
 
