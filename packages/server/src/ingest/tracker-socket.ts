@@ -44,6 +44,7 @@ interface SocketPool {
 const MAX_MESSAGE_BYTES = 4 * WIRE_LIMITS.frameBytes;
 
 const HELLO_TIMEOUT_MS = 10_000;
+const SETTLED: Promise<void> = Promise.resolve();
 
 /** Accepts tracker WebSockets on the HTTP server; returns a function that closes them all. */
 export function attachTrackerSockets(
@@ -136,7 +137,8 @@ class TrackerSocket implements WebSocketHandler {
   private key: ConnectionKey | null = null;
   /** The user whose connection count this socket holds, once welcomed. */
   private userSlot: string | null = null;
-  private chain: Promise<void> = Promise.resolve();
+  /** The frames in turn; back to SETTLED when none waits, so an idle socket holds no promise. */
+  private chain: Promise<void> = SETTLED;
   /** Frames in `chain` not handled yet. */
   private queued = 0;
   /** Made durable since the last ack frame; null most of the time (no array kept per socket). */
@@ -192,11 +194,12 @@ class TrackerSocket implements WebSocketHandler {
     if (this.queued === 0 && this.heartbeatNow(data)) return;
     // One message at a time, in order: a hello's token check must finish before what follows.
     this.queued++;
-    this.chain = this.chain
-      .then(() => this.receive(data, isBinary))
-      .finally(() => {
-        this.queued--;
-      });
+    this.chain = this.chain.then(() => this.receive(data, isBinary)).finally(() => this.dequeued());
+  }
+
+  private dequeued(): void {
+    this.queued--;
+    if (this.queued === 0) this.chain = SETTLED;
   }
 
   closeIfSilentSince(deadline: number): void {
@@ -222,9 +225,7 @@ class TrackerSocket implements WebSocketHandler {
       this.queued++;
       this.chain = done
         .catch((error: unknown) => this.failed(error))
-        .finally(() => {
-          this.queued--;
-        });
+        .finally(() => this.dequeued());
     }
     return true;
   }

@@ -44,6 +44,9 @@ const CLOSE_TIMEOUT_MS = 5_000;
 /** A close frame's payload is at most 125 bytes: 2 for the code, the rest for the reason. */
 const MAX_REASON_BYTES = 123;
 
+const CONNECTION = Symbol("WebSocketConnection");
+type ConnectedSocket = Socket & { [CONNECTION]: WebSocketConnection };
+
 export class WebSocketConnection {
   private state = OPEN;
   private handler: WebSocketHandler | null = null;
@@ -63,11 +66,13 @@ export class WebSocketConnection {
   ) {
     socket.setNoDelay(true);
     socket.setTimeout(0);
-    socket.on("data", (chunk: Buffer) => this.read(chunk));
+    (socket as ConnectedSocket)[CONNECTION] = this;
+    // Listeners shared by every socket (they find their connection on it): no closures per socket.
+    socket.on("data", onSocketData);
     // The HTTP server's sockets allow half-open connections: a client's FIN is answered here.
-    socket.on("end", () => this.peerEnded());
-    socket.on("close", () => this.ended());
-    socket.on("error", () => socket.destroy());
+    socket.on("end", onSocketEnd);
+    socket.on("close", onSocketClose);
+    socket.on("error", onSocketError);
   }
 
   /** Starts delivering messages, the first from the bytes that came with the upgrade request. */
@@ -107,7 +112,8 @@ export class WebSocketConnection {
     this.socket.destroy();
   }
 
-  private read(chunk: Buffer): void {
+  /** The socket's bytes (called by its listener, as are `peerEnded` and `ended`). */
+  read(chunk: Buffer): void {
     let data = chunk;
     if (this.partial) {
       data = Buffer.concat([this.partial, chunk]);
@@ -250,12 +256,12 @@ export class WebSocketConnection {
     return 0;
   }
 
-  private peerEnded(): void {
+  peerEnded(): void {
     if (this.state === OPEN) this.state = CLOSING;
     this.socket.end();
   }
 
-  private ended(): void {
+  ended(): void {
     this.state = CLOSED;
     if (this.closeTimer) clearTimeout(this.closeTimer);
     this.closeTimer = null;
@@ -263,6 +269,22 @@ export class WebSocketConnection {
     this.handler = null;
     handler?.closed(this.closeCode);
   }
+}
+
+function onSocketData(this: ConnectedSocket, chunk: Buffer): void {
+  this[CONNECTION].read(chunk);
+}
+
+function onSocketEnd(this: ConnectedSocket): void {
+  this[CONNECTION].peerEnded();
+}
+
+function onSocketClose(this: ConnectedSocket): void {
+  this[CONNECTION].ended();
+}
+
+function onSocketError(this: ConnectedSocket): void {
+  this.destroy();
 }
 
 /** Codes a peer may put in a close frame (RFC 6455 §7.4). */
