@@ -39,7 +39,7 @@ const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
 
-/** After our close frame, how long the client has to answer before the socket is destroyed. */
+/** After the close frames, how long the client has to end its side before the socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 5_000;
 /** A close frame's payload is at most 125 bytes: 2 for the code, the rest for the reason. */
 const MAX_REASON_BYTES = 123;
@@ -101,9 +101,7 @@ export class WebSocketConnection {
     this.state = CLOSING;
     this.closeCode = code;
     this.socket.write(closeFrame(code, reason));
-    this.socket.end();
-    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS);
-    this.closeTimer.unref();
+    this.endSoon();
   }
 
   /** Drops the connection without a close frame. */
@@ -245,7 +243,14 @@ export class WebSocketConnection {
     this.socket.write(
       code === CLOSE_STATUS.noCode ? closeFrame(null, "") : frame(0x80 | OP_CLOSE, payload),
     );
+    this.endSoon();
+  }
+
+  /** Ends our side; a client that neither reads nor ends its side is cut off after a while. */
+  private endSoon(): void {
     this.socket.end();
+    this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_TIMEOUT_MS);
+    this.closeTimer.unref();
   }
 
   /** A protocol violation: say why in a close frame and stop reading. Returns 0 for readFrame. */
