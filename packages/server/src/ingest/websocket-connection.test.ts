@@ -141,8 +141,24 @@ describe("WebSocketConnection", () => {
       raw.socket.write(Buffer.from([byte]));
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    await expect.poll(() => accepted[0]?.messages.length).toBe(3);
-    expect(accepted[0]?.messages.map((m) => m.text)).toEqual(["one", "two", "three ünïcödé"]);
+    // A 64-bit length split inside the length, inside the mask and inside the payload.
+    const fourth = clientFrame(1, Buffer.from("4".repeat(300)), { claimedLength: 300 });
+    for (const [from, to] of [
+      [0, 5],
+      [5, 12],
+      [12, 100],
+      [100, fourth.length],
+    ]) {
+      raw.socket.write(fourth.subarray(from, to));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await expect.poll(() => accepted[0]?.messages.length).toBe(4);
+    expect(accepted[0]?.messages.map((m) => m.text)).toEqual([
+      "one",
+      "two",
+      "three ünïcödé",
+      "4".repeat(300),
+    ]);
     raw.socket.destroy();
   });
 

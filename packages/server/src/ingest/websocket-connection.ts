@@ -50,8 +50,11 @@ type ConnectedSocket = Socket & { [CONNECTION]: WebSocketConnection };
 export class WebSocketConnection {
   private state = OPEN;
   private handler: WebSocketHandler | null = null;
-  /** The start of a frame that has not fully arrived. */
-  private partial: Buffer | null = null;
+  /** The reads of a frame that has not fully arrived, joined only once it has (no copy per read). */
+  private partial: Buffer[] | null = null;
+  private partialBytes = 0;
+  /** How many bytes the partial frame needs before it can be read further. */
+  private partialNeeds = 0;
   /** A fragmented message's frames so far (browsers rarely fragment; kept only while they do). */
   private fragments: Buffer[] | null = null;
   private fragmentedBytes = 0;
@@ -114,15 +117,23 @@ export class WebSocketConnection {
   read(chunk: Buffer): void {
     let data = chunk;
     if (this.partial) {
-      data = Buffer.concat([this.partial, chunk]);
+      // A frame trickling in a byte at a time must not be copied once per byte.
+      this.partial.push(chunk);
+      this.partialBytes += chunk.length;
+      if (this.partialBytes < this.partialNeeds) return;
+      data = Buffer.concat(this.partial, this.partialBytes);
       this.partial = null;
     }
     let at = 0;
     while (this.state === OPEN && at < data.length) {
       const used = this.readFrame(data, at);
       if (used === 0) {
+        if (this.state !== OPEN) return;
         // Copied: a view would hold on to the whole buffer read.
-        if (this.state === OPEN) this.partial = Buffer.from(data.subarray(at));
+        const rest = Buffer.from(data.subarray(at));
+        this.partial = [rest];
+        this.partialBytes = rest.length;
+        this.partialNeeds = bytesNeeded(rest);
         return;
       }
       at += used;
@@ -290,6 +301,20 @@ function onSocketClose(this: ConnectedSocket): void {
 
 function onSocketError(this: ConnectedSocket): void {
   this.destroy();
+}
+
+/**
+ * How many bytes the (masked) frame at the start of `data` needs to be read further: its
+ * header's, until the header has arrived, then the whole frame's.
+ */
+function bytesNeeded(data: Buffer): number {
+  if (data.length < 2) return 2;
+  const length = (data[1] as number) & 0x7f;
+  const headerBytes = (length === 126 ? 4 : length === 127 ? 10 : 2) + 4;
+  if (data.length < headerBytes) return headerBytes;
+  const payloadBytes =
+    length === 126 ? data.readUInt16BE(2) : length === 127 ? data.readUInt32BE(6) : length;
+  return headerBytes + payloadBytes;
 }
 
 /** Codes a peer may put in a close frame (RFC 6455 §7.4). */
