@@ -41,6 +41,8 @@ const OP_PONG = 0xa;
 
 /** After the close frames, how long the client has to end its side before the socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 5_000;
+/** Written to the client and not yet read by it, past which a ping is answered by hanging up. */
+const MAX_UNREAD_PONG_BYTES = 1_048_576;
 /** A close frame's payload is at most 125 bytes: 2 for the code, the rest for the reason. */
 const MAX_REASON_BYTES = 123;
 
@@ -218,7 +220,9 @@ export class WebSocketConnection {
         this.onClose(payload);
         return;
       case OP_PING:
-        this.socket.write(frame(0x80 | OP_PONG, payload));
+        // A client that pings without reading would pile its pongs up here.
+        if (this.socket.writableLength > MAX_UNREAD_PONG_BYTES) this.terminate();
+        else this.socket.write(frame(0x80 | OP_PONG, payload));
         return;
       default:
         // A pong: nothing asked for it, nothing to do.
