@@ -17,8 +17,7 @@ export interface WebSocketHandler {
   closed(code: number): void;
 }
 
-export const CLOSE_STATUS = {
-  normal: 1000,
+const CLOSE_STATUS = {
   protocolError: 1002,
   /** A close frame without a code. */
   noCode: 1005,
@@ -255,9 +254,8 @@ export class WebSocketConnection {
     }
     this.state = CLOSING;
     this.closeCode = code;
-    this.socket.write(
-      code === CLOSE_STATUS.noCode ? closeFrame(null, "") : frame(0x80 | OP_CLOSE, payload),
-    );
+    // The same payload back: its code and reason, or nothing for a close without a code.
+    this.socket.write(frame(0x80 | OP_CLOSE, payload));
     this.endSoon();
   }
 
@@ -369,8 +367,7 @@ function frame(firstByte: number, payload: string | Buffer): Buffer {
   return out;
 }
 
-function closeFrame(code: number | null, reason: string): Buffer {
-  if (code === null) return frame(0x80 | OP_CLOSE, Buffer.alloc(0));
+function closeFrame(code: number, reason: string): Buffer {
   const text = Buffer.from(reason.slice(0, fittingLength(reason, MAX_REASON_BYTES)));
   const payload = Buffer.allocUnsafe(2 + text.length);
   payload.writeUInt16BE(code, 0);
