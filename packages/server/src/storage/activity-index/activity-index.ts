@@ -36,6 +36,7 @@ export class ActivityIndex {
     this.messageNames = [...names];
     for (const platform of this.platforms.values()) {
       for (const app of platform.apps.values()) app.clearMessages();
+      platform.all.clearMessages();
     }
   }
 
@@ -115,6 +116,10 @@ export class ActivityIndex {
         for (const [app, byDay] of days) {
           for (const [dayNumber, cells] of byDay) {
             found.app(app).loadMessages(dayNumber, cells.keys, cells.counts);
+            cells.keys.forEach((key, i) => {
+              const user = Math.floor(key / SLOTS_PER_DAY);
+              found.all.addDayMessages(user, dayNumber, cells.counts[i] as number);
+            });
           }
         }
       },
@@ -132,7 +137,9 @@ export class ActivityIndex {
   countEvent(platform: string, app: string, name: string, user: string, slot: number, n = 1): void {
     if (this.messageNames === null || !this.messageNames.includes(name)) return;
     const found = this.platform(platform);
-    found.app(app).addMessages(found.users.number(user), slot, n);
+    const number = found.users.number(user);
+    found.app(app).addMessages(number, slot, n);
+    found.all.addDayMessages(number, Math.floor(slot / SLOTS_PER_DAY), n);
   }
 
   /** Distinct users active in each window, as `countActiveUsers` of the SQL adapters. */
@@ -173,16 +180,20 @@ function countWindow(
       Math.max(start, dayStart) - dayStart,
       Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
     );
-    const rows = day.users;
-    for (let row = 0; row < rows.size; row++) {
+    const size = day.users.size;
+    const { keys, values } = day.users.columns();
+    const width = day.users.width;
+    for (let row = 0, at = 0; row < size; row++, at += width) {
+      // One branch for the three words: which word holds a user's slots is hard to predict.
       if (
-        (rows.get(row, 0) & m0) === 0 &&
-        (rows.get(row, 1) & m1) === 0 &&
-        (rows.get(row, 2) & m2) === 0
+        (((values[at] as number) & m0) |
+          ((values[at + 1] as number) & m1) |
+          ((values[at + 2] as number) & m2)) ===
+        0
       ) {
         continue;
       }
-      const user = rows.keyAt(row);
+      const user = keys[row] as number;
       if (seen[user] === stamp) continue;
       seen[user] = stamp;
       count++;

@@ -15,7 +15,7 @@ export function buildUserTable(
   const known = query.scope.app === null ? null : platform.apps.get(query.scope.app);
   if (known === undefined) return { total: 0, rows: [] };
   const apps = known === null ? [...platform.apps.values()] : [known];
-  const messages = countMessages(apps, query.messages, users.size);
+  const messages = countMessages(known ?? platform.all, apps, query.messages, users.size);
   const lastActive = (known ?? platform.all).lastActive;
   const lastOf = (user: number) => {
     const at = user < lastActive.length ? (lastActive[user] as number) : Number.NaN;
@@ -79,31 +79,45 @@ export function buildUserTable(
   return { total, rows };
 }
 
-/** Tracked messages per user number in the window, summed over the apps. */
-function countMessages(apps: ScopeActivity[], window: SlotWindow, size: number): Int32Array {
+/**
+ * Tracked messages per user number in the window: whole days from the scope's daily totals, the
+ * window's partial days from its apps' cells.
+ */
+function countMessages(
+  scope: ScopeActivity,
+  apps: ScopeActivity[],
+  window: SlotWindow,
+  size: number,
+): Int32Array {
   const counts = new Int32Array(size);
   if (window.end <= window.start) return counts;
   const firstDay = Math.floor(window.start / SLOTS_PER_DAY);
   const lastDay = Math.floor((window.end - 1) / SLOTS_PER_DAY);
-  for (const app of apps) {
-    for (const [dayNumber, day] of app.days) {
-      if (dayNumber < firstDay || dayNumber > lastDay) continue;
-      const dayStart = dayNumber * SLOTS_PER_DAY;
-      if (window.start <= dayStart && window.end >= dayStart + SLOTS_PER_DAY) {
-        for (let row = 0; row < day.users.size; row++) {
-          const user = day.users.keyAt(row);
-          counts[user] = (counts[user] ?? 0) + day.users.get(row, MESSAGES);
-        }
-        continue;
-      }
-      const from = Math.max(window.start, dayStart) - dayStart;
-      const to = Math.min(window.end, dayStart + SLOTS_PER_DAY) - dayStart;
-      for (let cell = 0; cell < day.messages.size; cell++) {
-        const key = day.messages.keyAt(cell);
+  for (const [dayNumber, day] of scope.days) {
+    const dayStart = dayNumber * SLOTS_PER_DAY;
+    if (window.start > dayStart || window.end < dayStart + SLOTS_PER_DAY) continue;
+    const { keys, values } = day.users.columns();
+    const { size: rows, width } = day.users;
+    for (let row = 0, at = MESSAGES; row < rows; row++, at += width) {
+      const user = keys[row] as number;
+      counts[user] = (counts[user] as number) + (values[at] as number);
+    }
+  }
+  for (const dayNumber of new Set([firstDay, lastDay])) {
+    const dayStart = dayNumber * SLOTS_PER_DAY;
+    const from = Math.max(window.start, dayStart) - dayStart;
+    const to = Math.min(window.end, dayStart + SLOTS_PER_DAY) - dayStart;
+    if (from === 0 && to === SLOTS_PER_DAY) continue;
+    for (const app of apps) {
+      const cells = app.days.get(dayNumber)?.messages;
+      if (!cells) continue;
+      const { keys, values } = cells.columns();
+      for (let cell = 0; cell < cells.size; cell++) {
+        const key = keys[cell] as number;
         const slot = key % SLOTS_PER_DAY;
         if (slot < from || slot >= to) continue;
         const user = (key - slot) / SLOTS_PER_DAY;
-        counts[user] = (counts[user] ?? 0) + day.messages.get(cell, 0);
+        counts[user] = (counts[user] as number) + (values[cell] as number);
       }
     }
   }

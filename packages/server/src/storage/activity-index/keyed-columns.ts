@@ -26,6 +26,11 @@ export class KeyedColumns {
     return this.keys[row] as number;
   }
 
+  /** The arrays behind the rows, for scans: valid until the next change. */
+  columns(): { keys: Int32Array; values: Int32Array } {
+    return { keys: this.keys, values: this.values };
+  }
+
   get(row: number, column: number): number {
     return this.values[row * this.width + column] as number;
   }

@@ -4,7 +4,10 @@ import { IndexedUsers } from "./indexed-users.js";
 import { KeyedColumns } from "./keyed-columns.js";
 
 export const SLOTS_PER_DAY = 96;
-/** Columns of a day's user rows: the 96 slots as three 32-bit masks, then tracked messages. */
+/**
+ * Columns of a day's user rows: the 96 slots as three 32-bit masks, then tracked messages (that
+ * day's total).
+ */
 export const MESSAGES = 3;
 const WIDTH = 4;
 
@@ -14,7 +17,7 @@ export interface Day {
   users: KeyedColumns;
   /** hours[i]: distinct users active in the four slots from slot i (any zone's hour starts there). */
   hours: Int32Array;
-  /** Tracked messages per user and slot: key user × 96 + slot of the day. */
+  /** Tracked messages per user and slot: key user × 96 + slot of the day (empty for `_all`). */
   messages: KeyedColumns;
 }
 
@@ -143,6 +146,16 @@ export class ScopeActivity {
     day.users.set(row, MESSAGES, day.users.get(row, MESSAGES) + count);
     const cell = day.messages.upsert(user * SLOTS_PER_DAY + slot - dayNumber * SLOTS_PER_DAY);
     day.messages.set(cell, 0, day.messages.get(cell, 0) + count);
+  }
+
+  /**
+   * Adds to `user`'s tracked messages of a day, without the per-slot cells: all apps together
+   * keep only these totals (a window's partial days are read from the apps' cells).
+   */
+  addDayMessages(user: number, dayNumber: number, count: number): void {
+    const day = this.day(dayNumber);
+    const row = day.users.upsert(user);
+    day.users.set(row, MESSAGES, day.users.get(row, MESSAGES) + count);
   }
 
   /** Bulk loading: one day's message cells (key user × 96 + slot, count), in any order. */
