@@ -89,6 +89,8 @@ export async function startRollcall(
   const writer = new FactWriter(storage, {
     flushEveryMs: 50,
     maxPending: 2_000,
+    // ~20 transactions of ROWS_PER_WRITE: a second or two of this machine's SQLite.
+    maxBacklog: 10_000,
     onError: (error) => logger.error({ err: error }, "writing facts failed; will retry"),
   });
   const storageHealth = new StorageHealth(storage, writer, {
@@ -220,6 +222,16 @@ export async function startRollcall(
     clock,
     origin,
     ...(options.limits ? { limits: options.limits } : {}),
+  });
+  let backlogWarnedAt = Number.NEGATIVE_INFINITY;
+  writer.onBacklog((isBehind) => {
+    sockets?.hold(isBehind);
+    if (isBehind && clock() - backlogWarnedAt >= 60_000) {
+      backlogWarnedAt = clock();
+      logger.warn(
+        "facts arrive faster than storage writes them: tracker sockets wait while it catches up (said at most once a minute)",
+      );
+    }
   });
   server.listen(config.port, config.host);
   await once(server, "listening");

@@ -13,6 +13,7 @@ import { AppError, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
+import { ReadHold } from "./read-hold.js";
 import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
 import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
@@ -46,13 +47,18 @@ const MAX_MESSAGE_BYTES = 4 * WIRE_LIMITS.frameBytes;
 const HELLO_TIMEOUT_MS = 10_000;
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** Accepts tracker WebSockets on the HTTP server; returns a function that closes them all. */
+/**
+ * Accepts tracker WebSockets on the HTTP server. `hold(true)` stops reading them (the fact writer
+ * is behind: frames wait in the kernel, then in the clients) until `hold(false)`, half a heartbeat
+ * at a time (see ReadHold); `close` closes them all.
+ */
 export function attachTrackerSockets(
   server: Server,
   options: TrackerSocketsOptions,
 ): {
   close: (code: number, reason: string) => void;
   count: () => number;
+  hold: (isHeld: boolean) => void;
 } {
   const limits = { ...TRACKER_LIMITS, ...options.limits };
   const sockets = new Set<TrackerSocket>();
@@ -63,6 +69,9 @@ export function attachTrackerSockets(
     perAddress: new ConnectionCounter(limits.connectionsPerAddress),
     sockets,
   };
+  const readHold = new ReadHold(options.heartbeatMs / 2, (isHeld) => {
+    for (const socket of sockets) socket.setReading(!isHeld);
+  });
   let isClosing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -101,6 +110,7 @@ export function attachTrackerSockets(
     const tracked = new TrackerSocket(connection, address, options, pool);
     sockets.add(tracked);
     connection.start(tracked, head);
+    if (readHold.isHeld) connection.pause();
   });
 
   // Half-open sockets: nothing heard for 2 × heartbeat (the presence rule) closes them.
@@ -117,9 +127,11 @@ export function attachTrackerSockets(
     close(code, reason) {
       isClosing = true;
       clearInterval(sweep);
+      readHold.stop();
       for (const socket of sockets) socket.close(code, reason);
     },
     count: () => sockets.size,
+    hold: (isHeld) => readHold.want(isHeld),
   };
 }
 
@@ -208,6 +220,11 @@ class TrackerSocket implements WebSocketHandler {
 
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
+  }
+
+  setReading(isReading: boolean): void {
+    if (isReading) this.ws.resume();
+    else this.ws.pause();
   }
 
   /**

@@ -108,6 +108,15 @@ export class WebSocketConnection {
     this.endSoon();
   }
 
+  /** Stops reading: frames wait in the kernel, then in the client, until `resume`. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   /** Drops the connection without a close frame. */
   terminate(): void {
     this.state = CLOSED;

@@ -151,6 +151,58 @@ describe("FactWriter", () => {
     expect(batches).toHaveLength(0);
   });
 
+  it("says it is behind while facts pile up past maxBacklog during a write, and not while writes fail", async () => {
+    const { storage, batches, setFailing } = recordingStorage();
+    let open: () => void = () => {};
+    let isGated = true;
+    const gated = {
+      writeFacts: async (batch: FactBatch) => {
+        if (isGated) await new Promise<void>((resolve) => (open = resolve));
+        await storage.writeFacts(batch);
+      },
+    } as unknown as Storage;
+    const writer = new FactWriter(gated, {
+      flushEveryMs: 60_000,
+      maxPending: 10,
+      maxBacklog: 100,
+      onError: () => {},
+    });
+    const said: boolean[] = [];
+    writer.onBacklog((isBehind) => said.push(isBehind));
+    const visits = (n: number) => Array.from({ length: n }, (_, i) => ({ ...visit, tab: `t${i}` }));
+    writer.addChanges(visits(10));
+    const first = writer.flush();
+    writer.addChanges(visits(99));
+    expect(said).toEqual([]);
+    writer.addChanges(visits(1));
+    writer.addChanges(visits(50));
+    expect(said).toEqual([true]);
+    open();
+    await first;
+    expect(said).toEqual([true]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The next write has taken the 150 that waited: caught up.
+    expect(said).toEqual([true, false]);
+    open();
+    await writer.flush();
+    expect(batches.map((b) => b.visitsEnded.length)).toEqual([10, 150]);
+
+    setFailing(true);
+    writer.addChanges(visits(1));
+    const failing = writer.flush();
+    open();
+    await failing;
+    const retry = writer.flush();
+    writer.addChanges(visits(500));
+    expect(said).toEqual([true, false]);
+    setFailing(false);
+    isGated = false;
+    open();
+    await retry;
+    await writer.close();
+    expect(said).toEqual([true, false]);
+  });
+
   it("drops what arrives after close instead of writing to a closed store", async () => {
     const { storage, batches } = recordingStorage();
     const writer = new FactWriter(storage, { flushEveryMs: 10, maxPending: 1, onError: () => {} });

@@ -13,6 +13,12 @@ export interface FactWriterOptions {
   flushEveryMs: number;
   /** Flush early once this many facts wait. */
   maxPending: number;
+  /**
+   * Facts waiting behind a running write past which the writer is behind: `onBacklog` listeners
+   * are told, and the tracker sockets stop reading until the next write takes them. Unbounded
+   * when left out.
+   */
+  maxBacklog?: number;
   onError: (error: unknown) => void;
 }
 
@@ -78,6 +84,8 @@ export class FactWriter {
   private failures = 0;
   private flushing: Promise<void> | null = null;
   private isClosed = false;
+  private isBehind = false;
+  private readonly backlogListeners: Array<(isBehind: boolean) => void> = [];
 
   constructor(
     private readonly storage: Storage,
@@ -152,6 +160,15 @@ export class FactWriter {
     return done;
   }
 
+  /**
+   * Called with true when facts arrive faster than storage takes them (maxBacklog wait behind a
+   * running write), and with false once the next write has taken them. Never while writes fail:
+   * presence goes on through an outage, its facts waiting here.
+   */
+  onBacklog(listener: (isBehind: boolean) => void): void {
+    this.backlogListeners.push(listener);
+  }
+
   /** True from a failed flush until one succeeds: facts wait and events are refused meanwhile. */
   isFailing(): boolean {
     return this.failures > 0;
@@ -181,6 +198,7 @@ export class FactWriter {
     this.batch = emptyFactBatch();
     this.waiters = [];
     this.pending = 0;
+    this.setBehind(false);
     const [first, ...rest] = splitBatch(batch, ROWS_PER_WRITE);
     this.flushing = this.storage
       .writeFacts(first as FactBatch)
@@ -228,6 +246,7 @@ export class FactWriter {
     this.isClosed = true;
     await this.flush();
     this.cancelScheduled();
+    this.setBehind(false);
   }
 
   private requeue(batch: FactBatch): void {
@@ -240,7 +259,20 @@ export class FactWriter {
 
   private bump(count: number): void {
     this.pending += count;
+    if (
+      this.flushing &&
+      this.failures === 0 &&
+      this.pending >= (this.options.maxBacklog ?? Number.POSITIVE_INFINITY)
+    ) {
+      this.setBehind(true);
+    }
     this.schedule();
+  }
+
+  private setBehind(isBehind: boolean): void {
+    if (isBehind === this.isBehind) return;
+    this.isBehind = isBehind;
+    for (const listener of this.backlogListeners) listener(isBehind);
   }
 
   /**

@@ -1,0 +1,55 @@
+// Holding the tracker sockets' reads while storage is behind, never long enough to lose a tab.
+
+/**
+ * Holds reads while wanted, but a hold lasts at most `longestMs` and is followed by as long of
+ * reading: a tab's heartbeat then waits at most `longestMs` unread, so presence, which drops a tab
+ * not heard for two heartbeats, never drops one for being held (`longestMs` is half a heartbeat).
+ */
+export class ReadHold {
+  private isWanted = false;
+  private isHeldNow = false;
+  /** Ends the hold while held; ends the reading that follows a hold otherwise. */
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly longestMs: number,
+    private readonly apply: (isHeld: boolean) => void,
+  ) {}
+
+  get isHeld(): boolean {
+    return this.isHeldNow;
+  }
+
+  /** Storage is behind (true) or has caught up (false). */
+  want(isHeld: boolean): void {
+    this.isWanted = isHeld;
+    if (!isHeld) {
+      if (this.isHeldNow) this.release();
+      return;
+    }
+    if (this.isHeldNow || this.timer) return;
+    this.isHeldNow = true;
+    this.apply(true);
+    this.timer = setTimeout(() => this.release(), this.longestMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.isWanted = false;
+    this.isHeldNow = false;
+  }
+
+  /** Reads again, for at least `longestMs` before the next hold. */
+  private release(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.isHeldNow = false;
+    this.apply(false);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.isWanted) this.want(true);
+    }, this.longestMs);
+    this.timer.unref();
+  }
+}
