@@ -1,7 +1,7 @@
 // Who is viewing: a viewer token (Bearer), or a session cookie from /embed or the login page.
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { DEFAULT_PLATFORM, type Viewer } from "@rollcall/protocol";
+import { DEFAULT_PLATFORM, type Viewer, WIRE_LIMITS } from "@rollcall/protocol";
 import { AppError } from "../http/app-error.js";
 import { parseCookies } from "../http/http-io.js";
 import type { Storage } from "../storage/storage.js";
@@ -38,7 +38,14 @@ export class ViewerAuth {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match)
         throw new AppError("unauthorized", "Authorization must be 'Bearer <viewer token>'");
-      return { viewer: await this.verifier.verifyViewer(match[1]!), via: "token" };
+      const token = match[1]!;
+      if (token.length > WIRE_LIMITS.tokenLength) {
+        throw new AppError(
+          "unauthorized",
+          `viewer token is over ${WIRE_LIMITS.tokenLength} characters`,
+        );
+      }
+      return { viewer: await this.verifier.verifyViewer(token), via: "token" };
     }
     const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (!cookie) return null;

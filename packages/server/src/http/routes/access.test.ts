@@ -117,6 +117,15 @@ describe("route access", () => {
     expect(ok.status).toBe(204);
   });
 
+  it("refuses an over-long bearer token with 401 naming the limit", async () => {
+    const response = await fetch(`${rollcall.url}/api/v1/presence`, {
+      headers: { authorization: `Bearer ${"a".repeat(5_000)}` },
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toBe("viewer token is over 4096 characters");
+  });
+
   it("a cookie session may not change state without the CSRF header", async () => {
     const embed = await fetch(`${rollcall.url}/embed?token=${callers.owner}`, {
       redirect: "manual",
