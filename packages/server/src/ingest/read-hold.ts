@@ -24,13 +24,18 @@ export class ReadHold {
   want(isHeld: boolean): void {
     this.isWanted = isHeld;
     if (!isHeld) {
-      if (this.isHeldNow) this.release();
+      if (!this.isHeldNow) return;
+      // Caught up within the hold: reading goes on, and the next hold may come at once.
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.isHeldNow = false;
+      this.apply(false);
       return;
     }
     if (this.isHeldNow || this.timer) return;
     this.isHeldNow = true;
     this.apply(true);
-    this.timer = setTimeout(() => this.release(), this.longestMs);
+    this.timer = setTimeout(() => this.giveWay(), this.longestMs);
     this.timer.unref();
   }
 
@@ -41,9 +46,8 @@ export class ReadHold {
     this.isHeldNow = false;
   }
 
-  /** Reads again, for at least `longestMs` before the next hold. */
-  private release(): void {
-    if (this.timer) clearTimeout(this.timer);
+  /** Held for `longestMs` and still behind: reads again, for `longestMs` before the next hold. */
+  private giveWay(): void {
     this.isHeldNow = false;
     this.apply(false);
     this.timer = setTimeout(() => {
