@@ -39,11 +39,15 @@ export class ReadHold {
     this.timer.unref();
   }
 
+  /** Reads again for good (closing: the clients' close frames must be read). */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.isWanted = false;
-    this.isHeldNow = false;
+    if (this.isHeldNow) {
+      this.isHeldNow = false;
+      this.apply(false);
+    }
   }
 
   /** Held for `longestMs` and still behind: reads again, for `longestMs` before the next hold. */

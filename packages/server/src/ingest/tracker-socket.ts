@@ -49,8 +49,8 @@ const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * Accepts tracker WebSockets on the HTTP server. `hold(true)` stops reading them (the fact writer
- * is behind: frames wait in the kernel, then in the clients) until `hold(false)`, half a heartbeat
- * at a time (see ReadHold); `close` closes them all.
+ * is behind: frames wait in the kernel, then in the clients) until `hold(false)`, at most half a
+ * heartbeat at a time (see ReadHold); `close` closes them all.
  */
 export function attachTrackerSockets(
   server: Server,
@@ -127,8 +127,8 @@ export function attachTrackerSockets(
     close(code, reason) {
       isClosing = true;
       clearInterval(sweep);
-      readHold.stop();
       for (const socket of sockets) socket.close(code, reason);
+      readHold.stop();
     },
     count: () => sockets.size,
     hold: (isHeld) => readHold.want(isHeld),

@@ -187,20 +187,24 @@ describe("FactWriter", () => {
     await writer.flush();
     expect(batches.map((b) => b.visitsEnded.length)).toEqual([10, 150]);
 
+    // Behind when the write in progress fails: not behind any more (presence goes on).
     setFailing(true);
     writer.addChanges(visits(1));
     const failing = writer.flush();
+    writer.addChanges(visits(100));
+    expect(said).toEqual([true, false, true]);
     open();
     await failing;
+    expect(said).toEqual([true, false, true, false]);
     const retry = writer.flush();
     writer.addChanges(visits(500));
-    expect(said).toEqual([true, false]);
+    expect(said).toEqual([true, false, true, false]);
     setFailing(false);
     isGated = false;
     open();
     await retry;
     await writer.close();
-    expect(said).toEqual([true, false]);
+    expect(said).toEqual([true, false, true, false]);
   });
 
   it("drops what arrives after close instead of writing to a closed store", async () => {

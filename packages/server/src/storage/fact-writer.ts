@@ -210,6 +210,7 @@ export class FactWriter {
         },
         (error: unknown) => {
           this.failures++;
+          this.setBehind(false);
           this.options.onError(error);
           // Events are refused (not acknowledged: the client resends); presence facts are kept.
           for (const waiter of waiters) waiter.reject(error);
@@ -235,6 +236,7 @@ export class FactWriter {
         await this.storage.writeFacts(part);
       } catch (error) {
         this.failures++;
+        this.setBehind(false);
         this.options.onError(error);
         if (!this.isClosed) for (const rest of parts.slice(i)) this.requeue(rest);
         return;
