@@ -1,9 +1,10 @@
 // Holding the tracker sockets' reads while storage is behind, never long enough to lose a tab.
 
 /**
- * Holds reads while wanted, but a hold lasts at most `longestMs` and is followed by as long of
- * reading: a tab's heartbeat then waits at most `longestMs` unread, so presence, which drops a tab
- * not heard for two heartbeats, never drops one for being held (`longestMs` is half a heartbeat).
+ * Holds reads while wanted, but a hold lasts at most `longestMs`; one that reaches it is followed
+ * by as long of reading. A tab's heartbeat then waits at most `longestMs` unread, so presence,
+ * which drops a tab not heard for two heartbeats, never drops one for being held (`longestMs` is
+ * half a heartbeat).
  */
 export class ReadHold {
   private isWanted = false;
@@ -24,12 +25,8 @@ export class ReadHold {
   want(isHeld: boolean): void {
     this.isWanted = isHeld;
     if (!isHeld) {
-      if (!this.isHeldNow) return;
       // Caught up within the hold: reading goes on, and the next hold may come at once.
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      this.isHeldNow = false;
-      this.apply(false);
+      if (this.isHeldNow) this.endHold();
       return;
     }
     if (this.isHeldNow || this.timer) return;
@@ -41,19 +38,22 @@ export class ReadHold {
 
   /** Reads again for good (closing: the clients' close frames must be read). */
   stop(): void {
+    this.isWanted = false;
+    if (this.isHeldNow) this.endHold();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.isWanted = false;
-    if (this.isHeldNow) {
-      this.isHeldNow = false;
-      this.apply(false);
-    }
+  }
+
+  private endHold(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.isHeldNow = false;
+    this.apply(false);
   }
 
   /** Held for `longestMs` and still behind: reads again, for `longestMs` before the next hold. */
   private giveWay(): void {
-    this.isHeldNow = false;
-    this.apply(false);
+    this.endHold();
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.isWanted) this.want(true);
