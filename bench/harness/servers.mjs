@@ -1,5 +1,5 @@
 // Starts the systems under test as their own processes: the built Rollcall and the Socket.IO baseline.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,8 +73,11 @@ export async function startRollcall(options = {}) {
     },
   );
   let output = "";
+  // BENCH_SERVER_LOG_DIR keeps each server's whole output (say, with --trace-gc) as <pid>.log.
+  const logDir = process.env.BENCH_SERVER_LOG_DIR;
   const keep = (/** @type {Buffer} */ chunk) => {
     output = (output + chunk.toString()).slice(-8_000);
+    if (logDir) appendFileSync(join(logDir, `${child.pid}.log`), chunk);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
