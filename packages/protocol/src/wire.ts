@@ -83,12 +83,14 @@ function depthOf(value: unknown, stopAt: number): number {
   return deepest;
 }
 
+const utf8 = new TextEncoder();
+
 /** Event properties: a JSON object of at most `propsBytes` bytes as JSON. */
 export const propsSchema = z.record(z.string(), z.unknown()).superRefine((props, ctx) => {
   // Depth first: serialising a very deep value would overflow the stack.
   const isTooBig =
     depthOf(props, PROPS_MAX_DEPTH) > PROPS_MAX_DEPTH ||
-    new TextEncoder().encode(JSON.stringify(props)).length > WIRE_LIMITS.propsBytes;
+    utf8.encode(JSON.stringify(props)).length > WIRE_LIMITS.propsBytes;
   if (isTooBig) {
     ctx.addIssue({
       code: "custom",

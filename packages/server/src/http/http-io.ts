@@ -13,14 +13,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) throw new AppError("payload_too_large", `body is over ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError("payload_too_large", `body is over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readBody(req, limit);
   if (text.length === 0) throw new AppError("bad_request", "body is empty; send JSON");
   let value: unknown;
   try {
@@ -31,6 +24,40 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   const nulAt = findNulCharacterInJson(text, value, "body");
   if (nulAt) throw new AppError("invalid_body", `${nulAt}: contains a NUL character (\\u0000)`);
   return value;
+}
+
+/**
+ * The body as text, read with listeners rather than `for await` (its iterator and promises were
+ * ~4 % of a one-event request's CPU). Over `limit`, the request is destroyed, as the iterator did.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | null) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", settle);
+      req.off("close", onClose);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks, size).toString("utf8"));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        settle(new AppError("payload_too_large", `body is over ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle(null);
+    const onClose = () => settle(new Error("the request closed before its body was read"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", settle);
+    req.on("close", onClose);
+  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
