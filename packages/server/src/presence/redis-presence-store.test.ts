@@ -4,6 +4,7 @@ import {
   deleteRedisKeys,
   openTestRedisStore,
   redisForTests,
+  TEST_REDIS_URL,
   uniqueRedisPrefix,
 } from "../testing/test-redis.js";
 import { eventually } from "../testing/test-rollcall.js";
@@ -107,6 +108,28 @@ describe.skipIf(!isReachable)(
           return paths?.join() === "/a/20,/b/20" ? true : undefined;
         });
       }
+    });
+
+    it("a change still lands after Redis forgot the compare-and-set script (a restart)", async () => {
+      const [a, b] = await nodes(2);
+      await a!.apply(connect(tab("t1")), now);
+      const { Redis } = await import("ioredis");
+      const admin = new Redis(TEST_REDIS_URL);
+      try {
+        await admin.script("FLUSH");
+      } finally {
+        admin.disconnect();
+      }
+      const changes = await a!.apply(
+        { type: "page", key: tab("t1"), page: { ...page, path: "/after-flush" } },
+        now + 1,
+      );
+      expect(changes.some((c) => c.type === "visitStarted")).toBe(true);
+      await eventually(() =>
+        b!.view("default", "ada", now + 2)?.connections[0]?.page.path === "/after-flush"
+          ? true
+          : undefined,
+      );
     });
 
     it("one node's change reaches the other's listeners", async () => {

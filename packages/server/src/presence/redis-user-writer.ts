@@ -21,6 +21,7 @@ if ARGV[2] == '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('P
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
+const CAS_COMMAND = "rollcallCompareAndSet";
 const TOMBSTONE_MS = 3_600_000;
 const MAX_ATTEMPTS = 50;
 
@@ -51,7 +52,11 @@ export interface RedisUserWriterOptions {
 export class RedisUserWriter {
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: RedisUserWriterOptions) {}
+  constructor(private readonly options: RedisUserWriterOptions) {
+    // The script's text goes once per connection (EVAL, and again after NOSCRIPT), then only
+    // its hash (EVALSHA): 322 bytes less in each change's write, which was ~2.4 KB.
+    options.command.defineCommand(CAS_COMMAND, { numberOfKeys: 1, lua: CAS_SCRIPT });
+  }
 
   /**
    * Applies `decide` to the user's stored state, retrying on a conflict; one change per user at a
@@ -123,9 +128,7 @@ export class RedisUserWriter {
       };
       let written: unknown;
       try {
-        written = await command.eval(
-          CAS_SCRIPT,
-          1,
+        written = await (command as unknown as Record<string, CasCommand>)[CAS_COMMAND]!(
           key,
           rev,
           after,
@@ -162,6 +165,16 @@ export class RedisUserWriter {
     else await command.zadd(keys.due, due, member);
   }
 }
+
+/** The compare-and-set, as `defineCommand` adds it to the client. */
+type CasCommand = (
+  key: string,
+  rev: number,
+  data: string,
+  tombstoneMs: number,
+  channel: string,
+  message: string,
+) => Promise<unknown>;
 
 function unavailable(error: unknown): AppError {
   const reason = error instanceof Error ? error.message : String(error);
