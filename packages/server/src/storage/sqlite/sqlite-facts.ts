@@ -14,13 +14,20 @@ export function slotsBetween(start: number, end: number): [first: number, last: 
   return [first, last];
 }
 
-/** Opens the file as every connection to it does: WAL, commits that survive a process crash. */
+/**
+ * Opens the file as every connection to it does: WAL, commits that survive a process crash, and
+ * a page cache for files of millions of events.
+ */
 export function openSqliteDatabase(file: string): Database.Database {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
+  // Up to 32 MiB of pages per connection (SQLite's default is 2 MiB), filled only as a big
+  // file is used: each event updates ~8 B-trees, and past a few million events their pages no
+  // longer fit. Writing 1.5 M events in batches: 115 s at 2 MiB, 97 s at 32, 93 s at 128.
+  db.pragma("cache_size = -32768");
   return db;
 }
 
