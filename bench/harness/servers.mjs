@@ -143,3 +143,24 @@ export async function startBaseline(options = {}) {
     stop: () => stopChild(child),
   };
 }
+
+/**
+ * Node's bare HTTP server answering POST /api/v1/events without storing (bare-http-server.mjs).
+ * @returns {Promise<ServerHandle>}
+ */
+export async function startBareHttp() {
+  const port = await freePort();
+  const child = forkChild(join(ROOT, "bench/baseline/bare-http-server.mjs"), {
+    port,
+    secret: BENCH_SECRET,
+  });
+  const ready = await nextMessage(child, "ready", 15_000);
+  return {
+    url: `http://127.0.0.1:${ready.port}`,
+    pid: /** @type {number} */ (child.pid),
+    dataDir: "",
+    startMs: 0,
+    output: () => "",
+    stop: () => stopChild(child),
+  };
+}

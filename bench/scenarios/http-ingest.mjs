@@ -2,7 +2,7 @@
 import { slices, sourceAddress, startFleet } from "../harness/fleet.mjs";
 import { log } from "../harness/log.mjs";
 import { cpuSeconds, rssKb } from "../harness/proc-stats.mjs";
-import { BENCH_SECRET, startRollcall } from "../harness/servers.mjs";
+import { BENCH_SECRET, startBareHttp, startRollcall } from "../harness/servers.mjs";
 import { round } from "../harness/stats.mjs";
 
 const POSTERS = 2;
@@ -63,42 +63,53 @@ async function measure(url, pid, plan) {
 export async function run(context) {
   const durationMs = context.quick ? 10_000 : 30_000;
   const warmupMs = context.quick ? 2_000 : 5_000;
+  const singlePlan = {
+    batch: 1,
+    concurrency: Number(process.env.BENCH_SINGLE_CONCURRENCY ?? 128),
+    durationMs,
+    warmupMs,
+  };
   const server = await startRollcall();
+  let batched;
+  let single;
   try {
-    const batched = await measure(server.url, server.pid, {
+    batched = await measure(server.url, server.pid, {
       batch: 100,
       concurrency: 32,
       durationMs,
       warmupMs,
       label: "batch100",
     });
-    const single = await measure(server.url, server.pid, {
-      batch: 1,
-      concurrency: Number(process.env.BENCH_SINGLE_CONCURRENCY ?? 128),
-      durationMs,
-      warmupMs,
-      label: "single",
-    });
-    return {
-      figures: {
-        "http.events_per_s": {
-          value: batched.eventsPerSecond,
-          unit: "events/s",
-          target: 50_000,
-          higherIsBetter: true,
-          note: "100 events per request, 32 requests in flight from 2 processes, 200 = durable",
-        },
-        "http.single_event_per_s": {
-          value: single.eventsPerSecond,
-          unit: "events/s",
-          target: 10_000,
-          higherIsBetter: true,
-          note: "1 event per request, 128 requests in flight from 2 processes",
-        },
-      },
-      details: { batched, single },
-    };
+    single = await measure(server.url, server.pid, { ...singlePlan, label: "single" });
   } finally {
     await server.stop();
   }
+  // The same one-event load on Node's HTTP server alone: the floor Rollcall's figure sits on.
+  const bare = await startBareHttp();
+  let bareNode;
+  try {
+    bareNode = await measure(bare.url, bare.pid, { ...singlePlan, label: "single-bare-node" });
+  } finally {
+    await bare.stop();
+  }
+  const share = round(single.eventsPerSecond / bareNode.eventsPerSecond, 2);
+  return {
+    figures: {
+      "http.events_per_s": {
+        value: batched.eventsPerSecond,
+        unit: "events/s",
+        target: 50_000,
+        higherIsBetter: true,
+        note: "100 events per request, 32 requests in flight from 2 processes, 200 = durable",
+      },
+      "http.single_event_per_s": {
+        value: single.eventsPerSecond,
+        unit: "events/s",
+        target: 10_000,
+        higherIsBetter: true,
+        note: `1 event per request, 128 requests in flight from 2 processes; Node's bare HTTP server (reads and parses the body, stores nothing) answered ${bareNode.eventsPerSecond.toLocaleString("en-US")}/s under the same load: Rollcall at ${Math.round(share * 100)} % of it`,
+      },
+    },
+    details: { batched, single, bareNode },
+  };
 }

@@ -138,11 +138,9 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
     });
     // Events may name users the platform never upserted: they are registered by id.
     for (const event of events) {
+      if (deps.directory.get(platform, event.user) !== undefined) continue;
       const profile = { id: event.user, name: event.user, email: "", role: "" };
-      if (
-        deps.directory.get(platform, event.user) === undefined &&
-        deps.directory.upsert(platform, profile, now)
-      ) {
+      if (deps.directory.upsert(platform, profile, now)) {
         void deps.writer.addUser(platform, profile);
         deps.feed.markChanged(platform, event.user);
       }
