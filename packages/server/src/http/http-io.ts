@@ -31,6 +31,10 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
  * ~4 % of a one-event request's CPU). Over `limit`, the request is destroyed, as the iterator did.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  // Listeners added after the end would wait forever.
+  if (req.readableEnded) return Promise.resolve("");
+  if (req.destroyed)
+    return Promise.reject(new Error("the request closed before its body was read"));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
