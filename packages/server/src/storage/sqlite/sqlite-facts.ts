@@ -25,8 +25,9 @@ export function openSqliteDatabase(file: string): Database.Database {
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   // Up to 32 MiB of pages per connection (SQLite's default is 2 MiB), filled only as a big
-  // file is used: each event updates ~8 B-trees, and past a few million events their pages no
-  // longer fit. Writing 1.5 M events in batches: 115 s at 2 MiB, 97 s at 32, 93 s at 128.
+  // file is used: each event updates ~8 B-trees. Writing 1.5 M events in batches: 115 s at
+  // 2 MiB, 97 s at 32, 93 s at 128; past ~1.5 M the indexes outgrow 32 MiB too and both write
+  // at the same rate (BENCHMARKS.md).
   db.pragma("cache_size = -32768");
   return db;
 }
