@@ -16,7 +16,7 @@ export function slotsBetween(start: number, end: number): [first: number, last: 
 
 /**
  * Opens the file as every connection to it does: WAL, commits that survive a process crash, and
- * a page cache for files of millions of events.
+ * a page cache of up to 32 MiB.
  */
 export function openSqliteDatabase(file: string): Database.Database {
   const db = new Database(file);
