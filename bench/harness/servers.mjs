@@ -1,4 +1,5 @@
-// Starts the systems under test as their own processes: the built Rollcall and the Socket.IO baseline.
+// Starts the systems under test as their own processes: the built Rollcall, the Socket.IO baseline
+// and, for one-event ingest, Node's bare HTTP server.
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
