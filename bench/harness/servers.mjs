@@ -128,33 +128,31 @@ export async function startRollcall(options = {}) {
  * @param {{ nodeArgs?: string[] }} [options]
  * @returns {Promise<ServerHandle>}
  */
-export async function startBaseline(options = {}) {
-  const port = await freePort();
-  const child = forkChild(
-    join(ROOT, "bench/baseline/socketio-server.mjs"),
-    { port, secret: BENCH_SECRET },
-    { execArgv: options.nodeArgs ?? [] },
-  );
-  const ready = await nextMessage(child, "ready", 15_000);
-  return {
-    url: `http://127.0.0.1:${ready.port}`,
-    pid: /** @type {number} */ (child.pid),
-    dataDir: "",
-    output: () => "",
-    stop: () => stopChild(child),
-  };
+export function startBaseline(options = {}) {
+  return startBaselineScript("bench/baseline/socketio-server.mjs", options.nodeArgs ?? []);
 }
 
 /**
  * Node's bare HTTP server answering POST /api/v1/events without storing (bare-http-server.mjs).
  * @returns {Promise<ServerHandle>}
  */
-export async function startBareHttp() {
+export function startBareHttp() {
+  return startBaselineScript("bench/baseline/bare-http-server.mjs", []);
+}
+
+/**
+ * A baseline server of bench/baseline/ in its own process, on a free loopback port.
+ * @param {string} script
+ * @param {string[]} nodeArgs
+ * @returns {Promise<ServerHandle>}
+ */
+async function startBaselineScript(script, nodeArgs) {
   const port = await freePort();
-  const child = forkChild(join(ROOT, "bench/baseline/bare-http-server.mjs"), {
-    port,
-    secret: BENCH_SECRET,
-  });
+  const child = forkChild(
+    join(ROOT, script),
+    { port, secret: BENCH_SECRET },
+    { execArgv: nodeArgs },
+  );
   const ready = await nextMessage(child, "ready", 15_000);
   return {
     url: `http://127.0.0.1:${ready.port}`,

@@ -33,8 +33,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   // Listeners added after the end would wait forever.
   if (req.readableEnded) return Promise.resolve("");
-  if (req.destroyed)
-    return Promise.reject(new Error("the request closed before its body was read"));
+  if (req.destroyed) return Promise.reject(closedEarly());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,13 +55,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       chunks.push(chunk);
     };
     const onEnd = () => settle(null);
-    const onClose = () => settle(new Error("the request closed before its body was read"));
+    const onClose = () => settle(closedEarly());
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", settle);
     req.on("close", onClose);
   });
 }
+
+const closedEarly = () => new Error("the request closed before its body was read");
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -209,9 +209,7 @@ export class FactWriter {
           await this.writeRest(rest);
         },
         (error: unknown) => {
-          this.failures++;
-          this.setBehind(false);
-          this.options.onError(error);
+          this.failed(error);
           // Events are refused (not acknowledged: the client resends); presence facts are kept.
           for (const waiter of waiters) waiter.reject(error);
           if (!this.isClosed) this.requeue({ ...batch, events: [] });
@@ -235,9 +233,7 @@ export class FactWriter {
       try {
         await this.storage.writeFacts(part);
       } catch (error) {
-        this.failures++;
-        this.setBehind(false);
-        this.options.onError(error);
+        this.failed(error);
         if (!this.isClosed) for (const rest of parts.slice(i)) this.requeue(rest);
         return;
       }
@@ -269,6 +265,13 @@ export class FactWriter {
       this.setBehind(true);
     }
     this.schedule();
+  }
+
+  /** A write failed: retries back off, and the sockets read again (presence goes on). */
+  private failed(error: unknown): void {
+    this.failures++;
+    this.setBehind(false);
+    this.options.onError(error);
   }
 
   private setBehind(isBehind: boolean): void {
