@@ -1,13 +1,14 @@
 // A node's copy of every user's shared presence: what its dashboards read, kept current by pub/sub.
+import { decodeUser, encodeUser, placeUser, toUserPresence } from "./presence-codec.js";
 import {
-  decodeUser,
-  encodeUser,
-  placeUser,
-  type StoredUser,
-  toUserPresence,
-} from "./presence-codec.js";
-import { createPresenceState, findUser, type PresenceState, removeUser } from "./state.js";
+  createPresenceState,
+  findUser,
+  type PresenceState,
+  removeUser,
+  type UserPresence,
+} from "./state.js";
 import type { ConnectionKey, PresenceRules } from "./types.js";
+import { copyUser, mergeUser } from "./user-copy.js";
 
 interface Entry {
   platform: string;
@@ -44,14 +45,26 @@ export class PresenceReplica {
     const id = `${update.platform}\u0000${update.user}`;
     const held = this.entries.get(id);
     if (held !== undefined && held.rev >= update.rev) return false;
-    this.set(
-      id,
-      update.platform,
-      update.user,
-      update.rev,
-      update.data === null ? null : decodeUser(update.data),
-    );
+    this.setDecoded(id, update);
     return true;
+  }
+
+  /**
+   * This node's own write at `rev`, applied before other nodes hear of it: the user decided
+   * (`undefined`: not held) and their tabs' owners. Both are the writer's own copies, given
+   * over: the replica may keep their objects.
+   */
+  applyWritten(
+    platform: string,
+    user: string,
+    rev: number,
+    presence: UserPresence | undefined,
+    owners: Record<string, string>,
+  ): void {
+    const id = `${platform}\u0000${user}`;
+    const held = this.entries.get(id);
+    if (held !== undefined && held.rev >= rev) return;
+    this.set(id, platform, user, rev, presence ?? null, owners);
   }
 
   /** Replaces everything with a snapshot; returns the users whose value changed. */
@@ -62,8 +75,7 @@ export class PresenceReplica {
       const id = `${update.platform}\u0000${update.user}`;
       seen.add(id);
       if (this.entries.get(id)?.rev === update.rev) continue;
-      const data = update.data === null ? null : decodeUser(update.data);
-      this.set(id, update.platform, update.user, update.rev, data);
+      this.setDecoded(id, update);
       changed.push({ platform: update.platform, user: update.user });
     }
     for (const [id, { platform, user, owners }] of [...this.entries]) {
@@ -78,14 +90,28 @@ export class PresenceReplica {
   }
 
   /**
-   * The user's value as the writers store it (`data` null: not held), at the revision held here;
-   * a fresh string, so deciding on it never touches the replica.
+   * The user at the revision held here (`presence` undefined: not held) and their tabs' owners,
+   * as copies: deciding on them never touches the replica.
    */
-  stored(platform: string, user: string): { rev: number; data: string | null } {
+  copy(
+    platform: string,
+    user: string,
+  ): { rev: number; presence: UserPresence | undefined; owners: Record<string, string> } {
     const entry = this.entries.get(`${platform}\u0000${user}`);
-    if (entry === undefined) return { rev: 0, data: null };
+    if (entry === undefined) return { rev: 0, presence: undefined, owners: {} };
     const presence = findUser(this.state, platform, user);
-    return { rev: entry.rev, data: presence ? encodeUser(presence, entry.owners) : null };
+    return {
+      rev: entry.rev,
+      presence: presence === undefined ? undefined : copyUser(presence),
+      owners: { ...entry.owners },
+    };
+  }
+
+  /** The user's value as the writers store it ("" : not held), at the revision held here. */
+  encoded(platform: string, user: string): string {
+    const entry = this.entries.get(`${platform}\u0000${user}`);
+    const presence = findUser(this.state, platform, user);
+    return entry === undefined || presence === undefined ? "" : encodeUser(presence, entry.owners);
   }
 
   rev(platform: string, user: string): number {
@@ -125,17 +151,46 @@ export class PresenceReplica {
     }
   }
 
+  private setDecoded(id: string, update: ReplicaUpdate): void {
+    const stored = update.data === null ? null : decodeUser(update.data);
+    const presence = stored === null ? null : toUserPresence(stored.presence);
+    this.set(id, update.platform, update.user, update.rev, presence, stored?.owners ?? {});
+  }
+
+  /**
+   * Brings the user up to `rev`, changing the held objects in place rather than replacing them
+   * (see mergeUser): most of a user stays as it was from one change to the next.
+   */
   private set(
     id: string,
     platform: string,
     user: string,
     rev: number,
-    stored: StoredUser | null,
+    presence: UserPresence | null,
+    owners: Record<string, string>,
   ): void {
-    const owners = stored?.owners ?? {};
     const held = this.entries.get(id);
-    if (held !== undefined) this.unindex(id, held.owners);
-    this.entries.set(id, { platform, user, rev, owners });
+    if (held === undefined) {
+      this.entries.set(id, { platform, user, rev, owners });
+      this.index(id, owners);
+    } else {
+      held.rev = rev;
+      if (!isSameOwners(held.owners, owners)) {
+        this.unindex(id, held.owners);
+        held.owners = owners;
+        this.index(id, owners);
+      }
+    }
+    if (presence === null) {
+      removeUser(this.state, platform, user);
+      return;
+    }
+    const current = findUser(this.state, platform, user);
+    if (current !== undefined) mergeUser(current, presence);
+    placeUser(this.state, current ?? presence);
+  }
+
+  private index(id: string, owners: Record<string, string>): void {
     for (const node of Object.values(owners)) {
       let users = this.byOwner.get(node);
       if (users === undefined) {
@@ -144,8 +199,6 @@ export class PresenceReplica {
       }
       users.add(id);
     }
-    if (stored === null) removeUser(this.state, platform, user);
-    else placeUser(this.state, toUserPresence(stored.presence));
   }
 
   private unindex(id: string, owners: Record<string, string>): void {
@@ -155,4 +208,9 @@ export class PresenceReplica {
       if (users?.size === 0) this.byOwner.delete(node);
     }
   }
+}
+
+function isSameOwners(a: Record<string, string>, b: Record<string, string>): boolean {
+  const tabs = Object.keys(a);
+  return tabs.length === Object.keys(b).length && tabs.every((tab) => a[tab] === b[tab]);
 }

@@ -10,7 +10,11 @@ export class RedisPresenceKeys {
   readonly nodes: string;
   /** Sorted set: user ref → their next deadline (idle, grace, HTTP timeout). */
   readonly due: string;
-  /** Pub/sub: users' new states, in the order they were written. */
+  /**
+   * Pub/sub: users' new states, in the order they were written. Versioned: a node reads only
+   * its own version's messages (see ChangeHeader), so an upgrade's old and new nodes ignore
+   * each other's feed instead of misreading it.
+   */
   readonly changes: string;
   /** Pub/sub: user directory changes (registrations, profile updates, erasures). */
   readonly directory: string;
@@ -20,7 +24,7 @@ export class RedisPresenceKeys {
   constructor(readonly prefix: string) {
     this.nodes = `${prefix}:nodes`;
     this.due = `${prefix}:due`;
-    this.changes = `${prefix}:presence-changes`;
+    this.changes = `${prefix}:presence-changes:v2`;
     this.directory = `${prefix}:directory-changes`;
     this.userPattern = `${prefix}:{*}:presence`;
   }

@@ -10,6 +10,7 @@ import {
 import { eventually } from "../testing/test-rollcall.js";
 import { CONTRACT_RULES, runPresenceStoreContract } from "./presence-store-contract.js";
 import type { RedisPresenceStore } from "./redis-presence-store.js";
+import { parseChange } from "./redis-replica-sync.js";
 import type { ConnectionKey, PresenceChange, PresenceEvent } from "./types.js";
 
 const { isReachable, skipReason: SKIP_REASON } = await redisForTests();
@@ -130,6 +131,39 @@ describe.skipIf(!isReachable)(
           ? true
           : undefined,
       );
+    });
+
+    it("a change is published as its header line and the stored value; stray messages are ignored", async () => {
+      const [a, b] = await nodes(2);
+      const { Redis } = await import("ioredis");
+      const listener = new Redis(TEST_REDIS_URL);
+      const admin = new Redis(TEST_REDIS_URL);
+      try {
+        const channel = `${prefix}:presence-changes:v2`;
+        const published: string[] = [];
+        listener.on("message", (_channel: string, text: string) => published.push(text));
+        await listener.subscribe(channel);
+        await a!.apply(connect(tab("t1")), now);
+        await eventually(() => (published.length > 0 ? true : undefined));
+        const message = parseChange(published[0]!);
+        const [rev, data] = await admin.hmget(`${prefix}:{default:ada}:presence`, "rev", "data");
+        expect(message).toMatchObject({ node: "node-0", platform: "default", user: "ada" });
+        expect([String(message?.rev), message?.data]).toEqual([rev, data]);
+
+        // Someone else's messages on the channel: b ignores them and follows the next change.
+        for (const stray of ["hello", '{"rev":"x"}\n{}', "{not json\n", '{"node":1}']) {
+          await admin.publish(channel, stray);
+        }
+        await a!.apply({ type: "page", key: tab("t1"), page: { ...page, path: "/next" } }, now + 1);
+        await eventually(() =>
+          b!.view("default", "ada", now + 2)?.connections[0]?.page.path === "/next"
+            ? true
+            : undefined,
+        );
+      } finally {
+        listener.disconnect();
+        admin.disconnect();
+      }
     });
 
     it("one node's change reaches the other's listeners", async () => {

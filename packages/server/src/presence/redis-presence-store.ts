@@ -60,6 +60,7 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly pendingDrops = new Map<string, { key: ConnectionKey; lastLiveAt: number }>();
   private wasDown = false;
   private isClosed = false;
+  private foreignMessages = 0;
 
   constructor(private readonly options: RedisPresenceStoreOptions) {
     this.nodeId = options.nodeId ?? randomUUID();
@@ -83,6 +84,7 @@ export class RedisPresenceStore implements PresenceStore {
       replica: this.replica,
       nodeId: this.nodeId,
       onError: (error) => this.onDown(error),
+      onForeignMessage: (text) => this.onForeignMessage(text),
       onLoaded: () => {
         if (this.wasDown) this.options.logger.info("Redis is back; presence replica reloaded");
         this.wasDown = false;
@@ -361,6 +363,15 @@ export class RedisPresenceStore implements PresenceStore {
       }
       await this.liveness.forgetIfEmpty(node);
     }
+  }
+
+  /** Logged the first time and then every 1,000th: a stray publisher must not flood the log. */
+  private onForeignMessage(text: string): void {
+    if (this.foreignMessages++ % 1_000 !== 0) return;
+    this.options.logger.warn(
+      { channel: this.keys.changes, start: text.slice(0, 80), count: this.foreignMessages },
+      "ignored a message on the presence changes channel that is not a change",
+    );
   }
 
   private onDown(error: Error): void {

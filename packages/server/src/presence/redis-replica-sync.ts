@@ -5,10 +5,51 @@ import type { RemoteUserChange } from "./presence-store.js";
 import { primariesOf, type RedisClient } from "./redis-client.js";
 import type { RedisPresenceKeys } from "./redis-presence-keys.js";
 
+/**
+ * The first line of a change message: who wrote which user's revision. The user's stored value
+ * follows the line as it is ("" : not held), so a message that is old news is not parsed past
+ * its header, and the value is not escaped into a JSON string.
+ */
+export interface ChangeHeader {
+  node: string;
+  platform: string;
+  user: string;
+  rev: number;
+  lastLiveAt: number | null;
+}
+
 /** What a node published: the user's value at a revision. */
 export interface ChangeMessage extends ReplicaUpdate {
   node: string;
   lastLiveAt: number | null;
+}
+
+/** Reads a change message (as the compare-and-set script publishes it); null if it is not one (not something Rollcall published). */
+export function parseChange(text: string): ChangeMessage | null {
+  const end = text.indexOf("\n");
+  if (end < 0) return null;
+  let header: unknown;
+  try {
+    header = JSON.parse(text.slice(0, end));
+  } catch {
+    return null;
+  }
+  if (!isChangeHeader(header)) return null;
+  const data = text.slice(end + 1);
+  return { ...header, data: data === "" ? null : data };
+}
+
+function isChangeHeader(value: unknown): value is ChangeHeader {
+  const header = value as Partial<ChangeHeader> | null;
+  return (
+    typeof header === "object" &&
+    header !== null &&
+    typeof header.node === "string" &&
+    typeof header.platform === "string" &&
+    typeof header.user === "string" &&
+    typeof header.rev === "number" &&
+    (header.lastLiveAt === null || typeof header.lastLiveAt === "number")
+  );
 }
 
 export interface RedisReplicaSyncOptions {
@@ -20,6 +61,8 @@ export interface RedisReplicaSyncOptions {
   nodeId: string;
   /** A reload failed (Redis away); the next reconnect tries again. */
   onError: (error: Error) => void;
+  /** Something on the changes channel that no Rollcall node of this version published. */
+  onForeignMessage: (text: string) => void;
   /** A reload completed. */
   onLoaded: () => void;
 }
@@ -42,7 +85,11 @@ export class RedisReplicaSync {
 
   /** One message of the changes channel. */
   onMessage(text: string): void {
-    const message = JSON.parse(text) as ChangeMessage;
+    const message = parseChange(text);
+    if (message === null) {
+      this.options.onForeignMessage(text);
+      return;
+    }
     if (this.buffered !== null) {
       this.buffered.push(message);
       return;

@@ -4,13 +4,14 @@ import { decodeUser, encodeUser, placeUser, toUserPresence } from "./presence-co
 import type { PresenceReplica } from "./presence-replica.js";
 import type { RedisClient } from "./redis-client.js";
 import type { RedisPresenceKeys, UserRef } from "./redis-presence-keys.js";
-import type { ChangeMessage } from "./redis-replica-sync.js";
+import type { ChangeHeader } from "./redis-replica-sync.js";
 import { createPresenceState, findUser, type PresenceState } from "./state.js";
 import type { PresenceChange, PresenceRules } from "./types.js";
 
 /**
  * Writes a user's new value only if nobody wrote since it was read (same `rev`), and publishes it
- * in the same step, so replicas receive every user's values in the order they were written.
+ * in the same step, so replicas receive every user's values in the order they were written: the
+ * message is a header line (JSON, see ChangeHeader) and the value, sent to Redis once.
  * One key: cluster-safe. A tombstone (empty data) expires; its rev outlives replicas' resyncs.
  */
 const CAS_SCRIPT = `
@@ -18,7 +19,7 @@ local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
 if rev ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'rev', rev + 1, 'data', ARGV[2])
 if ARGV[2] == '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\\n' .. ARGV[2])
 return 1`;
 
 const TOMBSTONE_MS = 3_600_000;
@@ -90,16 +91,22 @@ export class RedisUserWriter {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const wasFromReplica = isFromReplica;
       isFromReplica = false;
-      const { rev, data } = wasFromReplica
-        ? this.options.replica.stored(ref.platform, ref.user)
-        : await this.read(key);
       const state = createPresenceState(this.options.rules);
       // A tick must look at the user whatever the engine-wide shortcut says.
       state.nextDueAt = isTick ? 0 : Number.POSITIVE_INFINITY;
-      const stored = data ? decodeUser(data) : null;
-      if (stored) placeUser(state, toUserPresence(stored.presence));
-      const owners = { ...(stored?.owners ?? {}) };
-      const before = data ?? "";
+      let rev: number;
+      let owners: Record<string, string>;
+      let data: string | null = null;
+      if (wasFromReplica) {
+        const held = this.options.replica.copy(ref.platform, ref.user);
+        if (held.presence !== undefined) placeUser(state, held.presence);
+        ({ rev, owners } = held);
+      } else {
+        ({ rev, data } = await this.read(key));
+        const stored = data ? decodeUser(data) : null;
+        if (stored) placeUser(state, toUserPresence(stored.presence));
+        owners = { ...(stored?.owners ?? {}) };
+      }
       const changes = decide(state, owners);
       const presence = findUser(state, ref.platform, ref.user);
       for (const tab of Object.keys(owners)) {
@@ -107,18 +114,21 @@ export class RedisUserWriter {
       }
       const after = presence === undefined ? "" : encodeUser(presence, owners);
       const due = presence === undefined ? null : state.nextDueAt;
+      // The replica is as it was when copied: deciding is synchronous.
+      const before = wasFromReplica
+        ? this.options.replica.encoded(ref.platform, ref.user)
+        : (data ?? "");
       if (changes === null || after === before) {
         // Nothing to write, decided on what may be stale: read Redis and decide again.
         if (wasFromReplica) continue;
         if (isTick) await this.setDue(ref, due);
         return [];
       }
-      const message: ChangeMessage = {
+      const header: ChangeHeader = {
         node: nodeId,
         platform: ref.platform,
         user: ref.user,
         rev: rev + 1,
-        data: after === "" ? null : after,
         lastLiveAt: presence === undefined ? lastLiveOf(changes) : null,
       };
       let written: unknown;
@@ -131,13 +141,13 @@ export class RedisUserWriter {
           after,
           TOMBSTONE_MS,
           keys.changes,
-          JSON.stringify(message),
+          JSON.stringify(header),
         );
       } catch (error) {
         throw unavailable(error);
       }
       if (written !== 1) continue;
-      this.options.replica.apply(message);
+      this.options.replica.applyWritten(ref.platform, ref.user, rev + 1, presence, owners);
       await this.setDue(ref, due).catch(() => undefined);
       return changes;
     }
