@@ -15,6 +15,7 @@ import { refreshRow } from "./user-row.js";
 export { createPresenceState, type PresenceState } from "./state.js";
 export {
   activeApps,
+  briefUser,
   hasConnection,
   listUserBriefs,
   listUserViews,

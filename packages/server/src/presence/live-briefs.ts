@@ -81,17 +81,11 @@ export class LiveBriefs {
     const isCounted = this.directory.get(platform, user) !== undefined;
     const before = held.briefs.get(user);
     if (before && isCounted) count(held.counts, before, -1);
-    const view = this.presence.view(platform, user);
-    if (view === null) {
+    const brief = this.presence.brief(platform, user);
+    if (brief === null) {
       held.briefs.delete(user);
       return;
     }
-    const brief: UserPresenceBrief = {
-      user,
-      status: view.status,
-      currentPage: view.currentPage,
-      sessionStartedAt: view.sessionStartedAt,
-    };
     held.briefs.set(user, brief);
     if (isCounted) count(held.counts, brief, 1);
   }

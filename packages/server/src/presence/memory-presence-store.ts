@@ -2,6 +2,7 @@
 import {
   activeApps,
   applyPresenceEvent,
+  briefUser,
   createPresenceState,
   hasConnection,
   listUserBriefs,
@@ -51,6 +52,10 @@ export class MemoryPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.state, platform, now);
+  }
+
+  brief(platform: string, user: string, now: number): UserPresenceBrief | null {
+    return briefUser(this.state, platform, user, now);
   }
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {

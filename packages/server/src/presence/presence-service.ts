@@ -105,6 +105,10 @@ export class PresenceService {
     return this.store.views(platform, this.options.clock());
   }
 
+  brief(platform: string, user: string): UserPresenceBrief | null {
+    return this.store.brief(platform, user, this.options.clock());
+  }
+
   briefs(platform: string): Iterable<UserPresenceBrief> {
     return this.store.briefs(platform, this.options.clock());
   }

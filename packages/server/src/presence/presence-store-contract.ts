@@ -134,6 +134,21 @@ export function runPresenceStoreContract(
       expect(store.view("default", "ada", T0 + 501)?.currentPage?.path).toBe("/quiz");
     });
 
+    it("a user's brief says what their view says, without the connections", async () => {
+      await apply(connect(tab("t1")), T0);
+      await apply({ type: "tick" }, T0 + 60_000);
+      for (const at of [T0 + 1, T0 + 60_001]) {
+        const { status, currentPage, sessionStartedAt } = store.view("default", "ada", at)!;
+        expect(store.brief("default", "ada", at)).toEqual({
+          user: "ada",
+          status,
+          currentPage,
+          sessionStartedAt,
+        });
+      }
+      expect(store.brief("default", "nobody", T0)).toBeNull();
+    });
+
     it("events for a tab the store does not hold change nothing", async () => {
       expect(await apply({ type: "input", key: tab("nobody") }, T0)).toEqual([]);
       expect(await apply({ type: "disconnect", key: tab("nobody") }, T0)).toEqual([]);

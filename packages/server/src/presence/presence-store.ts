@@ -45,6 +45,8 @@ export interface PresenceStore {
   hasConnection(key: ConnectionKey): boolean;
   view(platform: string, user: string, now: number): UserPresenceView | null;
   views(platform: string, now: number): Iterable<UserPresenceView>;
+  /** The user's status, page and session start, without connection details. */
+  brief(platform: string, user: string, now: number): UserPresenceBrief | null;
   /** Every known user's status, page and session start, without connection details. */
   briefs(platform: string, now: number): Iterable<UserPresenceBrief>;
   /** Users with a live connection on this node: whose last live moment this node persists. */

@@ -2,7 +2,13 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { RedisTarget } from "../config/config.js";
-import { applyPresenceEvent, listUserBriefs, listUserViews, viewUser } from "./engine.js";
+import {
+  applyPresenceEvent,
+  briefUser,
+  listUserBriefs,
+  listUserViews,
+  viewUser,
+} from "./engine.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
 import { createRedisClient, type RedisClient } from "./redis-client.js";
@@ -180,6 +186,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   views(platform: string, now: number): Iterable<UserPresenceView> {
     return listUserViews(this.replica.state, platform, now);
+  }
+
+  brief(platform: string, user: string, now: number): UserPresenceBrief | null {
+    return briefUser(this.replica.state, platform, user, now);
   }
 
   briefs(platform: string, now: number): Iterable<UserPresenceBrief> {

@@ -46,15 +46,28 @@ export function* listUserBriefs(
 ): Iterable<UserPresenceBrief> {
   const users = state.platforms.get(platform);
   if (users === undefined) return;
+  for (const presence of users.values()) yield toBrief(state, presence, now);
+}
+
+/** viewUser without the connections' views: what a list keeps of one user. */
+export function briefUser(
+  state: PresenceState,
+  platform: string,
+  user: string,
+  now: number,
+): UserPresenceBrief | null {
+  const presence = findUser(state, platform, user);
+  return presence === undefined ? null : toBrief(state, presence, now);
+}
+
+function toBrief(state: PresenceState, presence: UserPresence, now: number): UserPresenceBrief {
   const { idleMs, graceMs } = state.rules;
-  for (const presence of users.values()) {
-    yield {
-      user: presence.user,
-      status: statusAt(presence, now, idleMs),
-      currentPage: currentConnection(presence, now)?.page ?? null,
-      sessionStartedAt: sessionStartAt(presence, now, graceMs),
-    };
-  }
+  return {
+    user: presence.user,
+    status: statusAt(presence, now, idleMs),
+    currentPage: currentConnection(presence, now)?.page ?? null,
+    sessionStartedAt: sessionStartAt(presence, now, graceMs),
+  };
 }
 
 /** Users with a live connection (all platforms unless one is given), as of the last event. */
