@@ -60,3 +60,43 @@ export function createRedisClient(target: RedisTarget, options: RedisClientOptio
 export function primariesOf(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes("master") : [client];
 }
+
+/**
+ * Resolves once every server holding keys answers PING within `timeoutMs`; rejects naming the
+ * first that does not. On a cluster, that is the primary of every slot: ioredis drops a node
+ * that failed from its pool, so a client whose status is "ready" may still have no way to reach
+ * a third of the users.
+ */
+export async function probeRedis(client: RedisClient, timeoutMs: number): Promise<void> {
+  const servers = new Map<string, Redis | undefined>();
+  if (client instanceof Cluster) {
+    for (const node of client.nodes("master")) servers.set(nodeKey(node), node);
+    for (const owners of client.slots) {
+      const primary = owners?.[0];
+      if (primary !== undefined && !servers.has(primary)) servers.set(primary, undefined);
+    }
+  } else {
+    servers.set("redis", client);
+  }
+  await Promise.all(
+    [...servers].map(async ([key, server]) => {
+      if (server === undefined)
+        throw new Error(`no connection to ${key}, the primary of some slots`);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${key} did not answer PING`)), timeoutMs);
+      });
+      try {
+        await Promise.race([server.ping(), late]);
+      } catch (error) {
+        throw new Error(`${key}: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+}
+
+function nodeKey(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
+}

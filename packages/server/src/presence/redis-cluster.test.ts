@@ -35,14 +35,21 @@ afterAll(async () => {
 
 const NODE_RULES: PresenceRules = { ...CONTRACT_RULES, heartbeatMs: 1_000 };
 
-async function openStore(prefix: string, clock: () => number, nodeId: string, rules = NODE_RULES) {
+async function openStore(
+  prefix: string,
+  clock: () => number,
+  nodeId: string,
+  rules = NODE_RULES,
+  redis = target(),
+) {
   const store = new RedisPresenceStore({
-    redis: target(),
+    redis,
     prefix,
     rules,
     clock,
     logger: pino({ level: "silent" }),
     nodeId,
+    probeEveryMs: 200,
   });
   await store.start();
   return store;
@@ -176,6 +183,26 @@ describe.skipIf(!hasTools)(
       directories[0]!.upsert("default", profile, now);
       await eventually(() => (heard.includes("ana") ? true : undefined));
       expect(directories[1]!.get("default", "ana")?.name).toBe("Ana");
+    });
+
+    it("a primary gone makes presence down in the health report, though the client stays ready", async () => {
+      // A cluster of its own: this one loses a primary for good.
+      const doomed = await startPrivateRedisCluster(3);
+      try {
+        const store = await openStore(uniqueRedisPrefix("health"), clock, "h", NODE_RULES, {
+          kind: "cluster",
+          seeds: doomed.seeds,
+        });
+        stores.push(store);
+        for (const user of USERS) await store.apply(connect(tab("t", user)), now);
+        await eventually(() => (store.health().presence === "ok" ? true : undefined));
+        await doomed.kill(1);
+        await eventually(() => (store.health().presence === "down" ? true : undefined));
+      } finally {
+        for (const store of stores) await store.close();
+        stores = [];
+        await doomed.remove();
+      }
     });
   },
 );

@@ -11,7 +11,7 @@ import {
 } from "./engine.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
-import { createRedisClient, type RedisClient } from "./redis-client.js";
+import { createRedisClient, probeRedis, type RedisClient } from "./redis-client.js";
 import { RedisNodeLiveness } from "./redis-node-liveness.js";
 import { RedisPresenceKeys } from "./redis-presence-keys.js";
 import { RedisReplicaSync } from "./redis-replica-sync.js";
@@ -40,6 +40,8 @@ export interface RedisPresenceStoreOptions {
   logger: Logger;
   /** Defaults to a random id: a restarted node is a new node. */
   nodeId?: string;
+  /** How often every server holding keys is PINGed for `health` (default 5 s). */
+  probeEveryMs?: number;
 }
 
 /**
@@ -67,6 +69,9 @@ export class RedisPresenceStore implements PresenceStore {
   private wasDown = false;
   private isClosed = false;
   private foreignMessages = 0;
+  /** The last probe's failure (null: it passed); see probeRedis. */
+  private probeError: Error | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: RedisPresenceStoreOptions) {
     this.nodeId = options.nodeId ?? randomUUID();
@@ -134,6 +139,9 @@ export class RedisPresenceStore implements PresenceStore {
       throw new Error(`cannot reach Redis (ROLLCALL_REDIS_URL): ${(error as Error).message}`);
     }
     this.liveness.start();
+    const probeEveryMs = this.options.probeEveryMs ?? 5_000;
+    this.probeTimer = setInterval(() => void this.probe(probeEveryMs), probeEveryMs);
+    this.probeTimer.unref();
   }
 
   apply(event: PresenceEvent, now: number): Promise<PresenceChange[]> | PresenceChange[] {
@@ -240,13 +248,21 @@ export class RedisPresenceStore implements PresenceStore {
     return this.sync.onRemoteChange(listener);
   }
 
+  /**
+   * "down" while a connection is not ready or the last probe found a server holding keys that
+   * does not answer (a cluster's primary gone): some users' changes are refused.
+   */
   health(): StoreHealth {
-    const isUp = this.command.status === "ready" && this.subscriber.status === "ready";
+    const isUp =
+      this.command.status === "ready" &&
+      this.subscriber.status === "ready" &&
+      this.probeError === null;
     return { presence: isUp ? "ok" : "down" };
   }
 
   async close(): Promise<void> {
     this.liveness.stop();
+    if (this.probeTimer) clearInterval(this.probeTimer);
     this.isClosed = true;
     await this.writer.settled();
     // Left as they are: the tabs reconnect elsewhere, and other nodes drop what is left of this one.
@@ -372,6 +388,20 @@ export class RedisPresenceStore implements PresenceStore {
         changes.push(...(await this.dropIf(key, lastBeat, now, isHeld)));
       }
       await this.liveness.forgetIfEmpty(node);
+    }
+  }
+
+  private async probe(timeoutMs: number): Promise<void> {
+    try {
+      await probeRedis(this.command, timeoutMs);
+      if (this.probeError !== null) {
+        this.options.logger.info("every Redis server holding presence answers again");
+        this.wasDown = false;
+      }
+      this.probeError = null;
+    } catch (error) {
+      this.probeError = error as Error;
+      this.onDown(this.probeError);
     }
   }
 

@@ -33,6 +33,8 @@ export function redisClusterTools(): { server: string; cli: string } | null {
 export interface PrivateRedisCluster {
   /** redis://127.0.0.1:<port> of every primary. */
   seeds: string[];
+  /** Kills the server at `seeds[index]` (SIGKILL), as a crashed primary; resolves once it exited. */
+  kill(index: number): Promise<void>;
   /** Kills every server and deletes their files; safe to call twice. */
   remove(): Promise<void>;
 }
@@ -55,20 +57,12 @@ export async function startPrivateRedisCluster(size = 3): Promise<PrivateRedisCl
   let isRemoved = false;
   const cluster: PrivateRedisCluster = {
     seeds: [],
+    kill: (index) => killed(children[index]),
     async remove() {
       if (isRemoved) return;
       isRemoved = true;
       process.off("exit", killAll);
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once("exit", () => resolve());
-              child.kill("SIGKILL");
-            }),
-        ),
-      );
+      await Promise.all(children.map(killed));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -135,6 +129,14 @@ export async function startPrivateRedisCluster(size = 3): Promise<PrivateRedisCl
     const detail = logs.filter(Boolean).join("\n---\n");
     throw new Error(`the Redis Cluster did not start: ${(error as Error).message}\n${detail}`);
   }
+}
+
+function killed(child: ChildProcess | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
 }
 
 /** Polls one node until `isDone` says so, for at most 10 s. */
