@@ -11,9 +11,10 @@ import {
 } from "./engine.js";
 import { PresenceReplica } from "./presence-replica.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
-import { createRedisClient, probeRedis, type RedisClient } from "./redis-client.js";
+import { createRedisClient, type RedisClient } from "./redis-client.js";
 import { RedisNodeLiveness } from "./redis-node-liveness.js";
 import { RedisPresenceKeys } from "./redis-presence-keys.js";
+import { RedisProbe } from "./redis-probe.js";
 import { RedisReplicaSync } from "./redis-replica-sync.js";
 import { RedisUserWriter } from "./redis-user-writer.js";
 import { findUser } from "./state.js";
@@ -69,9 +70,8 @@ export class RedisPresenceStore implements PresenceStore {
   private wasDown = false;
   private isClosed = false;
   private foreignMessages = 0;
-  /** The last probe's failure (null: it passed); see probeRedis. */
-  private probeError: Error | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
+  /** Every server holding keys answers (a cluster's client stays ready with a shard gone). */
+  private readonly probe: RedisProbe;
 
   constructor(private readonly options: RedisPresenceStoreOptions) {
     this.nodeId = options.nodeId ?? randomUUID();
@@ -110,6 +110,13 @@ export class RedisPresenceStore implements PresenceStore {
       clock: options.clock,
       onError: (error) => this.onDown(error),
     });
+    this.probe = new RedisProbe(this.command, options.probeEveryMs ?? 5_000, (failure) => {
+      if (failure !== null) this.onDown(failure);
+      else {
+        this.options.logger.info("every Redis server holding presence answers again");
+        this.wasDown = false;
+      }
+    });
     for (const redis of [this.command, this.subscriber]) {
       redis.on("error", (error: Error) => this.onDown(error));
     }
@@ -139,9 +146,7 @@ export class RedisPresenceStore implements PresenceStore {
       throw new Error(`cannot reach Redis (ROLLCALL_REDIS_URL): ${(error as Error).message}`);
     }
     this.liveness.start();
-    const probeEveryMs = this.options.probeEveryMs ?? 5_000;
-    this.probeTimer = setInterval(() => void this.probe(probeEveryMs), probeEveryMs);
-    this.probeTimer.unref();
+    this.probe.start();
   }
 
   apply(event: PresenceEvent, now: number): Promise<PresenceChange[]> | PresenceChange[] {
@@ -256,13 +261,13 @@ export class RedisPresenceStore implements PresenceStore {
     const isUp =
       this.command.status === "ready" &&
       this.subscriber.status === "ready" &&
-      this.probeError === null;
+      this.probe.failure === null;
     return { presence: isUp ? "ok" : "down" };
   }
 
   async close(): Promise<void> {
     this.liveness.stop();
-    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probe.stop();
     this.isClosed = true;
     await this.writer.settled();
     // Left as they are: the tabs reconnect elsewhere, and other nodes drop what is left of this one.
@@ -388,20 +393,6 @@ export class RedisPresenceStore implements PresenceStore {
         changes.push(...(await this.dropIf(key, lastBeat, now, isHeld)));
       }
       await this.liveness.forgetIfEmpty(node);
-    }
-  }
-
-  private async probe(timeoutMs: number): Promise<void> {
-    try {
-      await probeRedis(this.command, timeoutMs);
-      if (this.probeError !== null) {
-        this.options.logger.info("every Redis server holding presence answers again");
-        this.wasDown = false;
-      }
-      this.probeError = null;
-    } catch (error) {
-      this.probeError = error as Error;
-      this.onDown(this.probeError);
     }
   }
 
