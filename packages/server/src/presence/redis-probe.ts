@@ -49,6 +49,8 @@ function nodeKey(node: Redis): string {
 export class RedisProbe {
   private timer: NodeJS.Timeout | null = null;
   private lastFailure: Error | null = null;
+  /** A probe under way: a slow one is not overlapped by the next. */
+  private isProbing = false;
 
   constructor(
     private readonly client: RedisClient,
@@ -71,12 +73,16 @@ export class RedisProbe {
   }
 
   private async probe(): Promise<void> {
+    if (this.isProbing) return;
+    this.isProbing = true;
     try {
       await probeRedis(this.client, this.everyMs);
       if (this.lastFailure === null) return;
       this.lastFailure = null;
     } catch (error) {
       this.lastFailure = error as Error;
+    } finally {
+      this.isProbing = false;
     }
     this.onChange(this.lastFailure);
   }
