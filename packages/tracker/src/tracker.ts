@@ -154,6 +154,8 @@ export function createTracker(options: InitOptions): Rollcall {
       isHttp = false;
       lastSentAt = now();
       for (const event of queue.list()) socket?.send(event);
+      // A page or title changed after the hello was built.
+      checkPage();
       restartTick();
     } else if (message.t === "ack") {
       queue.ack(message.ids);
@@ -210,6 +212,8 @@ export function createTracker(options: InitOptions): Rollcall {
   const checkPage = () => {
     clearTimeout(pageTimer);
     pageTimer = undefined;
+    // While connecting a page message would be dropped: the welcome checks again.
+    if (!isWelcomed && !isHttp) return;
     const page = pageOf(location, document.title, app);
     const key = pageKey(page);
     if (key !== sentPage) {
