@@ -8,7 +8,7 @@ import {
   type UserPresence,
 } from "./state.js";
 import type { ConnectionKey, PresenceRules } from "./types.js";
-import { copyUser, mergeUser } from "./user-copy.js";
+import { copyUser, isSameRecord, mergeUser } from "./user-copy.js";
 
 interface Entry {
   platform: string;
@@ -175,7 +175,7 @@ export class PresenceReplica {
       this.index(id, owners);
     } else {
       held.rev = rev;
-      if (!isSameOwners(held.owners, owners)) {
+      if (!isSameRecord(held.owners, owners)) {
         this.unindex(id, held.owners);
         held.owners = owners;
         this.index(id, owners);
@@ -208,9 +208,4 @@ export class PresenceReplica {
       if (users?.size === 0) this.byOwner.delete(node);
     }
   }
-}
-
-function isSameOwners(a: Record<string, string>, b: Record<string, string>): boolean {
-  const tabs = Object.keys(a);
-  return tabs.length === Object.keys(b).length && tabs.every((tab) => a[tab] === b[tab]);
 }

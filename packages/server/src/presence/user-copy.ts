@@ -75,7 +75,8 @@ function mergeFields<T extends object>(held: T, next: T): void {
   }
 }
 
-function isSameRecord(a: unknown, b: unknown): boolean {
+/** Whether two flat records hold the same fields with the same values (`===`). */
+export function isSameRecord(a: unknown, b: unknown): boolean {
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   const fields = Object.keys(a);
   if (fields.length !== Object.keys(b).length) return false;
