@@ -158,6 +158,38 @@ export function runAnalyticsContract(name: string, makeStorage: () => Promise<St
       expect(byLastActive.rows.map((r) => r.id)).toEqual(["ben", "ana", "cy", "dee"]);
     });
 
+    it("finds names in any letter case, accented and non-Latin ones included", async () => {
+      await storage.writeFacts(
+        batch({
+          users: [
+            { platform: "p1", id: "emile", name: "Émile Zola", email: "EZ@school.test" },
+            { platform: "p1", id: "anna", name: "Анна Ахматова", email: "anna@school.test" },
+            { platform: "p1", id: "zoe", name: "ZOË", email: "zoe@school.test" },
+          ].map((user) => ({ ...user, role: "Learner" })),
+        }),
+      );
+      const all = { scope: { platform: "p1", app: null } };
+      const found = async (q: string) =>
+        (await storage.userTable(tableQuery({ ...all, q }))).rows.map((r) => r.id);
+      expect(await found("émile")).toEqual(["emile"]);
+      expect(await found("ÉMILE")).toEqual(["emile"]);
+      expect(await found("анна")).toEqual(["anna"]);
+      expect(await found("АХМАТ")).toEqual(["anna"]);
+      expect(await found("zoë")).toEqual(["zoe"]);
+      expect(await found("ez@")).toEqual(["emile"]);
+      // Sorted by the lower-cased name, code point by code point: Latin before Cyrillic.
+      const byName = await storage.userTable(tableQuery({ ...all, sort: "name", order: "asc" }));
+      expect(byName.rows.map((r) => r.id)).toEqual([
+        "ana",
+        "ben",
+        "cy",
+        "dee",
+        "zoe",
+        "emile",
+        "anna",
+      ]);
+    });
+
     it("lists apps with their users and last activity", async () => {
       expect(await storage.listApps("p1")).toEqual([
         { id: "essay", users: 1, lastActivityAt: T0 + 3_600_000 },

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../testing/seeded-random.js";
 import { userTableQuery } from "../../testing/user-table-query.js";
-import { countActiveUsers, userTable } from "../sqlite/sqlite-analytics.js";
+import { countActiveUsers, defineUnicodeLower, userTable } from "../sqlite/sqlite-analytics.js";
 import { openSqliteStorage } from "../sqlite/sqlite-storage.js";
 import {
   type AppScope,
@@ -100,7 +100,7 @@ function randomTableQuery(random: () => number): UserTableQuery {
     scope: { platform: "p1", app: pick(["math", "essay", "", null]) },
     messages: { start, end: start + Math.floor(random() * 6 * DAY_SLOTS) },
     messageNames: pick([["message"], ["message", "chat"]]),
-    q: pick([null, null, "AN", "é", "x.example", "u1"]),
+    q: pick([null, null, "AN", "é", "ÉMI", "x.example", "u1"]),
     inactiveBefore:
       random() < 0.3 ? (BASE_SLOT + Math.floor(random() * 10 * DAY_SLOTS)) * SLOT_MS : null,
     minMessages: pick([0, 0, 1, 3]),
@@ -114,6 +114,7 @@ function randomTableQuery(random: () => number): UserTableQuery {
 /** The SQL the index replaced, on its own connection: the reference. */
 function reference(file: string) {
   const db = new Database(file, { readonly: true });
+  defineUnicodeLower(db);
   const statements = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let found = statements.get(sql);

@@ -10,7 +10,10 @@ export class IndexedUsers {
   readonly ids: string[] = [];
   private names: Array<string | undefined> = [];
   private emails: Array<string | undefined> = [];
-  /** SQLite's lower(): ASCII letters only, as the SQL adapters sort and search. */
+  /**
+   * Lower case by Unicode's default mapping (`toLowerCase`, any locale), as the live page searches
+   * and PostgreSQL's lower() in a UTF-8 database: "ÉMILE" finds "Émile".
+   */
   private lowerNames: Array<string | undefined> = [];
   private lowerEmails: Array<string | undefined> = [];
   private byName: Int32Array | null = null;
@@ -40,8 +43,8 @@ export class IndexedUsers {
     if (this.names[user] !== name) this.byName = null;
     this.names[user] = name;
     this.emails[user] = email;
-    this.lowerNames[user] = asciiLower(name);
-    this.lowerEmails[user] = asciiLower(email);
+    this.lowerNames[user] = name.toLowerCase();
+    this.lowerEmails[user] = email.toLowerCase();
   }
 
   unregister(id: string): void {
@@ -108,11 +111,6 @@ export class IndexedUsers {
     }
     return this.idRanks;
   }
-}
-
-/** SQLite's lower(): only A–Z change. */
-export function asciiLower(text: string): string {
-  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text;
 }
 
 /**

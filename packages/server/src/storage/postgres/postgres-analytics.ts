@@ -80,7 +80,11 @@ export async function listApps(run: Run, platform: string): Promise<AppRecord[]>
   }));
 }
 
-/** Text compares byte by byte ("C"), as SQLite does, whatever the database's locale. */
+/**
+ * Text compares byte by byte ("C"), as the SQLite index does, whatever the database's locale;
+ * lower() follows the database's LC_CTYPE: a UTF-8 one (C.UTF-8, en_US.UTF-8) lowers every letter,
+ * as the index does, where "C" lowers only A–Z (docs/analytics.md).
+ */
 const SORT_SQL: Record<UserTableQuery["sort"], string> = {
   name: `lower(name) COLLATE "C"`,
   messagesSent: "messages",

@@ -1,5 +1,6 @@
 // The analytics queries in SQLite's dialect, over the rollups: what the in-memory activity index
 // answers in production, kept as the reference the index is tested against (activity-index.test.ts).
+import type Database from "better-sqlite3";
 import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
 import type { StatementCache } from "./sqlite-facts.js";
 
@@ -32,8 +33,18 @@ export function countActiveUsers(
   return counts;
 }
 
+/**
+ * Names and emails are searched and sorted lower-cased by Unicode's default mapping, as the index
+ * does; SQLite's own lower() changes only A–Z. `userTable` needs it defined on its connection.
+ */
+export function defineUnicodeLower(db: Database.Database): void {
+  db.function("unicode_lower", { deterministic: true }, (text: unknown) =>
+    typeof text === "string" ? text.toLowerCase() : text,
+  );
+}
+
 const SORT_SQL: Record<UserTableQuery["sort"], string> = {
-  name: "lower(name)",
+  name: "unicode_lower(name)",
   messagesSent: "messages",
   lastActiveAt: "last_active",
 };
@@ -62,7 +73,9 @@ export function userTable(
   const filterParams: Array<string | number> = [query.minMessages];
   if (query.q) {
     const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filters.push("(lower(name) LIKE ? ESCAPE '\\' OR lower(email) LIKE ? ESCAPE '\\')");
+    filters.push(
+      "(unicode_lower(name) LIKE ? ESCAPE '\\' OR unicode_lower(email) LIKE ? ESCAPE '\\')",
+    );
     filterParams.push(like, like);
   }
   if (query.inactiveBefore !== null) {
