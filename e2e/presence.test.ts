@@ -281,4 +281,46 @@ describe.skipIf(browserSkipReason !== null)(suiteName("presence in a real browse
       { what: "Live dashboard row offline, showing when last seen" },
     );
   });
+
+  it("shows a title changed while the tracker was still connecting", async () => {
+    const { contexts, api, openUserTab, newUser } = env();
+    const user = newUser("Grace Hopper");
+    const context = await contexts.create();
+    // Hold the server's welcome until the page has changed its title after the hello was sent.
+    let releaseWelcome: () => void = () => undefined;
+    const welcomeHeld = new Promise<void>((resolve) => {
+      releaseWelcome = resolve;
+    });
+    let helloSent: () => void = () => undefined;
+    const helloSeen = new Promise<void>((resolve) => {
+      helloSent = resolve;
+    });
+    await context.routeWebSocket(/\/api\/v1\/track\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (typeof message === "string" && message.includes('"hello"')) helloSent();
+        server.send(message);
+      });
+      server.onMessage(async (message) => {
+        if (typeof message === "string" && message.includes('"welcome"')) await welcomeHeld;
+        ws.send(message);
+      });
+    });
+    const { page } = await openUserTab(user, "/lessons/algebra", context);
+    await helloSeen;
+    await page.evaluate(() => {
+      document.title = "Renamed while connecting";
+    });
+    // Longer than the tracker waits for a page to settle (it would have sent the change by now).
+    await page.waitForTimeout(500);
+    releaseWelcome();
+    await eventually(
+      async () => {
+        const row = await api.requireUser(user.id);
+        expect(row.currentPage?.title).toBe("Renamed while connecting");
+      },
+      3000,
+      { what: "API shows the title set before the welcome" },
+    );
+  });
 });
