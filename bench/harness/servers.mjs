@@ -141,6 +141,22 @@ export function startBareHttp() {
 }
 
 /**
+ * The `ws` library alone, welcoming tabs and parsing their messages (bare-ws-server.mjs).
+ * @returns {Promise<ServerHandle>}
+ */
+export function startBareWs() {
+  return startBaselineScript("bench/baseline/bare-ws-server.mjs", []);
+}
+
+/**
+ * Node's sockets alone, reading frames and parsing them (bare-socket-server.mjs).
+ * @returns {Promise<ServerHandle>}
+ */
+export function startBareSocket() {
+  return startBaselineScript("bench/baseline/bare-socket-server.mjs", []);
+}
+
+/**
  * A baseline server of bench/baseline/ in its own process, on a free loopback port.
  * @param {string} script
  * @param {string[]} nodeArgs
