@@ -249,6 +249,10 @@ export async function run(context) {
       url: nodeA.server.url,
       token,
     });
+    // Say why a stream never opened (an HTTP status, a dropped stream), not only that it did not.
+    viewer.on("message", (/** @type {any} */ m) => {
+      if (m.type === "error") log(`cluster: viewer: ${m.message}`);
+    });
     await nextMessage(viewer, "subscribed", 120_000);
     await Promise.all(
       nodes.map((node, n) =>
