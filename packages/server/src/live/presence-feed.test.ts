@@ -1,4 +1,5 @@
-import type { ServerResponse } from "node:http";
+import { createServer, get, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { PresenceSummary, PresenceUser } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PresenceBoard } from "../presence/presence-board.js";
@@ -97,5 +98,126 @@ describe("PresenceFeed while a summary correction is pending", () => {
         .at(-1)
         ?.upserts.map((u) => u.id),
     ).toEqual(["c"]);
+  });
+});
+
+/** A real HTTP server whose every request subscribes to `feed`, and a dashboard reading from it. */
+async function serveFeed(feed: PresenceFeed) {
+  const responses: ServerResponse[] = [];
+  const server = createServer((_req, res) => {
+    responses.push(res);
+    void feed.subscribe("p", res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const dashboard = await new Promise<IncomingMessage>((resolve, reject) =>
+    get({ host: "127.0.0.1", port, path: "/stream" }, resolve).on("error", reject),
+  );
+  dashboard.setEncoding("utf8");
+  let received = "";
+  let isEnded = false;
+  dashboard.on("data", (chunk: string) => {
+    received += chunk;
+  });
+  dashboard.on("close", () => {
+    isEnded = true;
+  });
+  dashboard.on("error", () => undefined);
+  /** Whole events received so far (the text after the last blank line is not one yet). */
+  const events = () =>
+    received
+      .split("\n\n")
+      .slice(0, -1)
+      .map((block) => /^event: (\w+)\ndata: (.*)$/m.exec(block))
+      .filter((m) => m !== null)
+      .map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) as Record<string, unknown> }));
+  const eventCount = () => received.match(/\n\n/g)?.length ?? 0;
+  const close = () => {
+    dashboard.destroy();
+    server.closeAllConnections();
+    server.close();
+  };
+  return { responses, dashboard, events, eventCount, isEnded: () => isEnded, close };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await wait(5);
+  }
+}
+
+function row(id: string, pathBytes: number): PresenceUser {
+  return { id, currentPage: { path: `/${"x".repeat(pathBytes)}` } } as unknown as PresenceUser;
+}
+
+describe("PresenceFeed over a real socket", () => {
+  const limit = 1_048_576;
+  const makeFeed = (rows: PresenceUser[], changedRow: (id: string) => PresenceUser) =>
+    new PresenceFeed(
+      {
+        freshSummary: async () => summary(0),
+        summary: () => summary(0),
+        rows: () => rows,
+        row: (_platform: string, user: string) => changedRow(user),
+      } as unknown as PresenceBoard,
+      {
+        coalesceMs: 1,
+        summaryEveryMs: 0, // every change carries a fresh summary: no corrections in between
+        maxBufferedBytes: limit,
+        keepAliveMs: 60_000,
+        clock: Date.now,
+      },
+    );
+
+  it("gives a dashboard a snapshot larger than the buffer limit whole, then the changes queued behind it", async () => {
+    // ~16 MB: more than loopback's socket buffers take, so most of it waits in the server.
+    const rows = Array.from({ length: 4_000 }, (_, i) => row(`u${i}`, 4_000));
+    const feed = makeFeed(rows, (id) => row(id, 10));
+    const stream = await serveFeed(feed);
+    cleanup = () => {
+      feed.close();
+      stream.close();
+    };
+    stream.dashboard.pause();
+    await until(
+      () => (stream.responses[0]?.writableLength ?? 0) > 2 * limit,
+      "a backed-up snapshot",
+    );
+    feed.markChanged("p", "a");
+    await wait(10);
+    feed.markChanged("p", "b");
+    await wait(10);
+    expect(feed.clientCount()).toBe(1);
+    stream.dashboard.resume();
+    await until(() => stream.eventCount() === 3, "the snapshot and two changes", 10_000);
+    const [snapshot, ...changes] = stream.events();
+    expect(snapshot?.event).toBe("snapshot");
+    expect((snapshot?.data.users as unknown[] | undefined)?.length).toBe(4_000);
+    expect(changes.map((c) => (c.data.upserts as { id: string }[]).map((u) => u.id))).toEqual([
+      ["a"],
+      ["b"],
+    ]);
+    expect(stream.isEnded()).toBe(false);
+  });
+
+  it("drops a dashboard that stops reading once its changes pile up past the limit", async () => {
+    const feed = makeFeed([row("u0", 10)], (id) => row(id, 100_000));
+    const stream = await serveFeed(feed);
+    cleanup = () => {
+      feed.close();
+      stream.close();
+    };
+    await until(() => stream.eventCount() === 1, "the snapshot");
+    stream.dashboard.pause();
+    // Each change is ~100 KB; the socket's buffers fill, then the server's past the limit.
+    for (let i = 0; i < 2_000 && feed.clientCount() > 0; i++) {
+      feed.markChanged("p", `u${i}`);
+      await wait(2);
+    }
+    expect(feed.clientCount()).toBe(0);
+    stream.dashboard.resume();
+    await until(stream.isEnded, "the server to close the stream");
   });
 });

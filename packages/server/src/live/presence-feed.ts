@@ -16,15 +16,24 @@ export interface PresenceFeedOptions {
   coalesceMs: number;
   /** The summary (it counts every live user) is recomputed at most this often. */
   summaryEveryMs: number;
-  /** A dashboard that stops reading is dropped once this much waits in its buffer. */
+  /**
+   * A dashboard that stops reading is dropped once this much waits in its buffer beyond its
+   * snapshot (a snapshot of 100,000 users is tens of megabytes: it is not counted until drained).
+   */
   maxBufferedBytes: number;
   keepAliveMs: number;
   clock: () => number;
 }
 
+/** One dashboard's stream. */
+interface FeedClient {
+  /** Bytes of its snapshot still buffered, allowed beyond maxBufferedBytes: 0 once drained. */
+  snapshotAllowance: number;
+}
+
 interface PlatformFeed {
   platform: string;
-  clients: Set<ServerResponse>;
+  clients: Map<ServerResponse, FeedClient>;
   dirty: Set<string>;
   removed: Set<string>;
   seq: number;
@@ -67,8 +76,13 @@ export class PresenceFeed {
       summary,
       users: this.board.rows(platform),
     };
-    res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
-    feed.clients.add(res);
+    const frame = `retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+    // Its snapshot alone may be over the limit; changes queue behind it until it has drained.
+    const client: FeedClient = { snapshotAllowance: Buffer.byteLength(frame) };
+    res.write(frame, () => {
+      client.snapshotAllowance = 0;
+    });
+    feed.clients.set(res, client);
     res.on("close", () => feed.clients.delete(res));
   }
 
@@ -91,7 +105,7 @@ export class PresenceFeed {
     for (const feed of this.feeds.values()) {
       feed.cancelFlush?.();
       feed.cancelFlush = null;
-      for (const res of feed.clients) res.end();
+      for (const res of feed.clients.keys()) res.end();
       feed.clients.clear();
     }
   }
@@ -175,8 +189,8 @@ export class PresenceFeed {
   }
 
   private broadcast(feed: PlatformFeed, frame: string): void {
-    for (const res of feed.clients) {
-      if (res.writableLength > this.options.maxBufferedBytes) {
+    for (const [res, client] of feed.clients) {
+      if (res.writableLength > client.snapshotAllowance + this.options.maxBufferedBytes) {
         // A dashboard that stopped reading: drop it; its EventSource reconnects to a fresh snapshot.
         feed.clients.delete(res);
         res.destroy();
@@ -191,7 +205,7 @@ export class PresenceFeed {
     if (!feed) {
       feed = {
         platform,
-        clients: new Set(),
+        clients: new Map(),
         dirty: new Set(),
         removed: new Set(),
         seq: 0,
