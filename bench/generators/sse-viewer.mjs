@@ -18,7 +18,7 @@ function onEvent(block) {
   }
   if (event === "snapshot") {
     snapshotUsers = JSON.parse(data).users.length;
-    reply({ type: "subscribed", users: snapshotUsers });
+    reply({ type: "subscribed", users: snapshotUsers, bytes: Buffer.byteLength(data) });
   } else if (event === "change") {
     changeEvents++;
     const change = JSON.parse(data);
@@ -60,6 +60,8 @@ req.on("response", (res) => {
     lastChar = rest ? rest.slice(-1) : "";
   });
   res.on("end", () => reply({ type: "error", message: "stream ended" }));
+  // Cut off by the server: without these the child died of the unhandled 'error', saying nothing.
+  res.on("error", (error) => reply({ type: "error", message: `stream cut off: ${error.message}` }));
 });
 req.on("error", (error) => reply({ type: "error", message: `stream: ${error.message}` }));
 req.end();

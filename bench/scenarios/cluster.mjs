@@ -253,7 +253,12 @@ export async function run(context) {
     viewer.on("message", (/** @type {any} */ m) => {
       if (m.type === "error") log(`cluster: viewer: ${m.message}`);
     });
-    await nextMessage(viewer, "subscribed", 120_000);
+    const subscribed = /** @type {{ users: number, bytes: number }} */ (
+      await nextMessage(viewer, "subscribed", 120_000)
+    );
+    log(
+      `cluster: viewer on A subscribed: ${subscribed.users} users, a ${round(subscribed.bytes / 1_048_576, 1)} MB snapshot`,
+    );
     await Promise.all(
       nodes.map((node, n) =>
         /** @type {NonNullable<ClusterNode["fleet"]>} */ (node.fleet).askEach(
