@@ -18,7 +18,12 @@ function onEvent(block) {
   }
   if (event === "snapshot") {
     snapshotUsers = JSON.parse(data).users.length;
-    reply({ type: "subscribed", users: snapshotUsers, bytes: Buffer.byteLength(data) });
+    reply({
+      type: "subscribed",
+      users: snapshotUsers,
+      bytes: Buffer.byteLength(data),
+      ms: performance.now() - requestedAt,
+    });
   } else if (event === "change") {
     changeEvents++;
     const change = JSON.parse(data);
@@ -26,6 +31,7 @@ function onEvent(block) {
   }
 }
 
+const requestedAt = performance.now();
 const req = request(`${config.url}/api/v1/presence/stream`, {
   headers: { authorization: `Bearer ${config.token}`, accept: "text/event-stream" },
 });

@@ -4,6 +4,7 @@ import { ask, forkChild, nextMessage, stopChild } from "../harness/children.mjs"
 import { slices, startFleet } from "../harness/fleet.mjs";
 import { log } from "../harness/log.mjs";
 import { BENCH_SECRET, ROOT, startRollcall } from "../harness/servers.mjs";
+import { round, summarize } from "../harness/stats.mjs";
 import { signViewerToken } from "../harness/tokens.mjs";
 
 const KNOWN_USERS = 100_000;
@@ -39,6 +40,47 @@ async function registerUsers(url, total) {
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+/**
+ * Dashboards connecting one after another (each gets every user's row), timed from request to the
+ * snapshot's last byte, while the prober times GET /presence beside them: what one connect costs
+ * every other request.
+ * @param {string} url
+ * @param {string} token
+ * @param {import("node:child_process").ChildProcess} prober
+ * @param {number} count
+ */
+async function timeSnapshots(url, token, prober, count) {
+  const maxMs = count * 2_000;
+  const probing = ask(
+    prober,
+    { cmd: "probe", path: "/api/v1/presence?limit=50", warmup: 0, count: 1_000_000, maxMs },
+    "probed",
+    maxMs + 60_000,
+  );
+  /** @type {number[]} */
+  const times = [];
+  let bytes = 0;
+  const deadline = performance.now() + maxMs - 2_000;
+  while (times.length < count && performance.now() < deadline) {
+    const viewer = forkChild(join(ROOT, "bench/generators/sse-viewer.mjs"), { url, token });
+    try {
+      const subscribed = /** @type {{ ms: number, bytes: number }} */ (
+        await nextMessage(viewer, "subscribed", 60_000)
+      );
+      times.push(subscribed.ms);
+      bytes = subscribed.bytes;
+    } finally {
+      await stopChild(viewer);
+    }
+  }
+  const probe = /** @type {{ latency: ReturnType<typeof summarize> }} */ (await probing);
+  const snapshotMs = summarize(times);
+  log(
+    `presence: ${snapshotMs.count} dashboards connected, snapshot ${round(bytes / 1_048_576, 1)} MB in p50 ${snapshotMs.p50} ms (max ${snapshotMs.max}); GET /presence meanwhile p99 ${probe.latency.p99} ms, max ${probe.latency.max}`,
+  );
+  return { snapshotMs, bytes, probe: probe.latency };
 }
 
 /** @param {{ quick: boolean }} context */
@@ -85,8 +127,14 @@ export async function run(context) {
     log(
       `presence: GET /api/v1/presence?limit=50 p50 ${probe.latency.p50} ms p99 ${probe.latency.p99} ms (${probe.latency.count} requests)`,
     );
+    const snapshots = await timeSnapshots(server.url, token, prober, context.quick ? 5 : 10);
     return {
       figures: {
+        "presence.snapshot_ms": {
+          value: snapshots.snapshotMs.p50,
+          unit: "ms",
+          note: `a dashboard's SSE snapshot (every user's row, ${round(snapshots.bytes / 1_048_576, 1)} MB), request to last byte, median of ${snapshots.snapshotMs.count} (max ${snapshots.snapshotMs.max}); meanwhile GET /api/v1/presence?limit=50 took p99 ${snapshots.probe.p99} ms, max ${snapshots.probe.max} (the event loop's stall while a snapshot is built)`,
+        },
         "presence.summary_p99_ms": {
           value: probe.latency.p99,
           unit: "ms",
@@ -94,7 +142,7 @@ export async function run(context) {
           note: `GET /api/v1/presence?limit=50, ${check.summary.totalUsers} known users, ${check.summary.online + check.summary.idle} online (HTTP transport tabs), ${probe.latency.count} sequential requests`,
         },
       },
-      details: { summary: check.summary, probe },
+      details: { summary: check.summary, probe, snapshots },
     };
   } finally {
     if (prober) await stopChild(prober);

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { PresenceSummary, PresenceUser } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PresenceBoard } from "../presence/presence-board.js";
-import { PresenceFeed } from "./presence-feed.js";
+import { PresenceFeed, SNAPSHOT_SLICE } from "./presence-feed.js";
 
 /** A board whose online count the test sets, and a response that keeps what was written. */
 function setup() {
@@ -11,7 +11,7 @@ function setup() {
   const board = {
     freshSummary: async () => summary(online),
     summary: () => summary(online),
-    rows: () => [],
+    userIds: () => [],
     row: (_platform: string, user: string) => ({ id: user }) as PresenceUser,
   } as unknown as PresenceBoard;
   const frames: string[] = [];
@@ -104,9 +104,11 @@ describe("PresenceFeed while a summary correction is pending", () => {
 /** A real HTTP server whose every request subscribes to `feed`, and a dashboard reading from it. */
 async function serveFeed(feed: PresenceFeed) {
   const responses: ServerResponse[] = [];
+  /** Resolve once each dashboard's snapshot is written (not yet sent). */
+  const subscriptions: Promise<void>[] = [];
   const server = createServer((_req, res) => {
     responses.push(res);
-    void feed.subscribe("p", res);
+    subscriptions.push(feed.subscribe("p", res));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -137,7 +139,7 @@ async function serveFeed(feed: PresenceFeed) {
     server.closeAllConnections();
     server.close();
   };
-  return { responses, dashboard, events, eventCount, isEnded: () => isEnded, close };
+  return { responses, subscriptions, dashboard, events, eventCount, isEnded: () => isEnded, close };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
@@ -154,13 +156,18 @@ function row(id: string, pathBytes: number): PresenceUser {
 
 describe("PresenceFeed over a real socket", () => {
   const limit = 1_048_576;
-  const makeFeed = (rows: PresenceUser[], changedRow: (id: string) => PresenceUser) =>
-    new PresenceFeed(
+  /** `rows`: the registered users (a Map the test may change); others get `changedRow`. */
+  const makeFeed = (
+    rows: PresenceUser[] | Map<string, PresenceUser>,
+    changedRow: (id: string) => PresenceUser | null,
+  ) => {
+    const byId = rows instanceof Map ? rows : new Map(rows.map((r) => [r.id, r]));
+    return new PresenceFeed(
       {
         freshSummary: async () => summary(0),
         summary: () => summary(0),
-        rows: () => rows,
-        row: (_platform: string, user: string) => changedRow(user),
+        userIds: () => [...byId.keys()],
+        row: (_platform: string, user: string) => byId.get(user) ?? changedRow(user),
       } as unknown as PresenceBoard,
       {
         coalesceMs: 1,
@@ -170,6 +177,7 @@ describe("PresenceFeed over a real socket", () => {
         clock: Date.now,
       },
     );
+  };
 
   it("gives a dashboard a snapshot larger than the buffer limit whole, then the changes queued behind it", async () => {
     // ~16 MB: more than loopback's socket buffers take, so most of it waits in the server.
@@ -181,10 +189,8 @@ describe("PresenceFeed over a real socket", () => {
       stream.close();
     };
     stream.dashboard.pause();
-    await until(
-      () => (stream.responses[0]?.writableLength ?? 0) > 2 * limit,
-      "a backed-up snapshot",
-    );
+    await stream.subscriptions[0];
+    expect(stream.responses[0]?.writableLength).toBeGreaterThan(2 * limit);
     feed.markChanged("p", "a");
     await wait(10);
     feed.markChanged("p", "b");
@@ -219,5 +225,60 @@ describe("PresenceFeed over a real socket", () => {
     expect(feed.clientCount()).toBe(0);
     stream.dashboard.resume();
     await until(stream.isEnded, "the server to close the stream");
+  });
+
+  it("writes a large snapshot in slices, letting other work run, and sends what changed meanwhile right after it", async () => {
+    const users = 3 * SNAPSHOT_SLICE + 10;
+    const rows = new Map(Array.from({ length: users }, (_, i) => [`u${i}`, row(`u${i}`, 10)]));
+    const feed = makeFeed(rows, () => null);
+    let ranDuringSnapshot = false;
+    const server = createServer((_req, res) => {
+      const subscribed = feed.subscribe("p", res);
+      // Runs after the first slice, before the next: the event loop is not held.
+      setImmediate(() => {
+        ranDuringSnapshot = true;
+        rows.set("u0", row("u0", 20)); // already written: must be sent again
+        feed.markChanged("p", "u0");
+        rows.delete("u1"); // erased after its row went out
+        feed.markRemoved("p", "u1");
+        rows.delete(`u${users - 1}`); // erased before its row was written
+        feed.markRemoved("p", `u${users - 1}`);
+      });
+      void subscribed.then(() => expect(ranDuringSnapshot).toBe(true));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const dashboard = await new Promise<IncomingMessage>((resolve, reject) =>
+      get({ host: "127.0.0.1", port, path: "/stream" }, resolve).on("error", reject),
+    );
+    cleanup = () => {
+      feed.close();
+      dashboard.destroy();
+      server.closeAllConnections();
+      server.close();
+    };
+    dashboard.setEncoding("utf8");
+    let received = "";
+    dashboard.on("data", (chunk: string) => {
+      received += chunk;
+    });
+    await until(() => (received.match(/\n\n/g)?.length ?? 0) >= 2, "the snapshot and a change");
+    const [snapshotBlock, changeBlock] = received.split("\n\n");
+    const snapshot = JSON.parse(/^data: (.*)$/m.exec(snapshotBlock!)![1]!) as {
+      seq: number;
+      users: PresenceUser[];
+    };
+    const change = JSON.parse(/^data: (.*)$/m.exec(changeBlock!)![1]!) as {
+      seq: number;
+      upserts: PresenceUser[];
+      removes: string[];
+    };
+    expect(ranDuringSnapshot).toBe(true);
+    expect(snapshot.users).toHaveLength(users - 1);
+    expect(new Set(snapshot.users.map((u) => u.id)).size).toBe(users - 1);
+    expect(snapshot.users.find((u) => u.id === "u0")?.currentPage?.path).toHaveLength(11);
+    expect(change.seq).toBe(snapshot.seq + 1);
+    expect(change.upserts.map((u) => [u.id, u.currentPage?.path.length])).toEqual([["u0", 21]]);
+    expect(change.removes.sort()).toEqual(["u1", `u${users - 1}`].sort());
   });
 });

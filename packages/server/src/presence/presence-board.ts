@@ -97,15 +97,11 @@ export class PresenceBoard {
     );
   };
 
-  rows(platform: string): PresenceUser[] {
-    const now = this.presence.now();
-    const views = new Map<string, ReturnType<PresenceService["view"]>>();
-    for (const view of this.presence.views(platform)) views.set(view.user, view);
-    const rows: PresenceUser[] = [];
-    for (const record of this.directory.list(platform)) {
-      rows.push(toPresenceUser(record, views.get(record.id) ?? null, now));
-    }
-    return rows;
+  /** Every registered user's id, in no particular order: rows to be built a slice at a time. */
+  userIds(platform: string): string[] {
+    const ids: string[] = [];
+    for (const record of this.directory.list(platform)) ids.push(record.id);
+    return ids;
   }
 
   /** The summary cards; the average session is refreshed in the background every few seconds. */
