@@ -52,7 +52,7 @@ async function registerUsers(url, total) {
  * @param {number} count
  */
 async function timeSnapshots(url, token, prober, count) {
-  const maxMs = count * 2_000;
+  const maxMs = count * 1_500;
   const probing = ask(
     prober,
     { cmd: "probe", path: "/api/v1/presence?limit=50", warmup: 0, count: 1_000_000, maxMs },

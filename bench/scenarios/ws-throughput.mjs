@@ -28,7 +28,7 @@ const FLOOR_RATE = 40_000;
 export async function run(context) {
   const tabs = context.quick ? 4_000 : 8_000;
   const steps = context.quick
-    ? [10_000, 20_000, FLOOR_RATE, 60_000]
+    ? [10_000, 20_000, FLOOR_RATE, 50_000, 60_000]
     : [5_000, 10_000, 20_000, 30_000, FLOOR_RATE, 50_000, 60_000, 80_000, 100_000];
   const stepMs = context.quick ? 5_000 : 15_000;
   const results = await rollcallSteps(tabs, steps, stepMs);
