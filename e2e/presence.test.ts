@@ -71,7 +71,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("presence in a real browse
   });
 
   it("follows a pushState navigation and title change within 2 s (API and Live dashboard)", async () => {
-    const { api, openUserTab, newUser } = env();
+    const { api, openUserTab, newUser, contexts, rollcall, ownerToken } = env();
     const user = newUser("Grace Hopper");
     const { page } = await openUserTab(user, "/");
     await eventually(
@@ -79,7 +79,15 @@ describe.skipIf(browserSkipReason !== null)(suiteName("presence in a real browse
       2000,
     );
 
-    const dashboard = await openOwnerDashboard();
+    const context = await contexts.create({ viewport: DASHBOARD_VIEWPORT });
+    // How the live stream reached the browser: its EventSource asks for gzip, and gets it.
+    const streamEncodings: string[] = [];
+    context.on("response", (response) => {
+      if (new URL(response.url()).pathname === "/api/v1/presence/stream") {
+        streamEncodings.push(response.headers()["content-encoding"] ?? "identity");
+      }
+    });
+    const dashboard = await openDashboard(context, rollcall.origin, ownerToken);
     await chooseLiveMode(dashboard);
     await eventually(
       async () => expect((await rowState(dashboard, user.id)).text).toContain(HOST_PAGES["/"]),
@@ -109,6 +117,8 @@ describe.skipIf(browserSkipReason !== null)(suiteName("presence in a real browse
       budget(clickedAt, 3000),
       { what: "Live dashboard row shows the new page" },
     );
+    expect(streamEncodings.length).toBeGreaterThan(0);
+    expect(new Set(streamEncodings)).toEqual(new Set(["gzip"]));
   });
 
   it("turns a user idle after 3 s without input and back online on mouse or key input", async () => {

@@ -1,5 +1,6 @@
 // A Connected users dashboard: reads Rollcall's SSE stream and times each page change's arrival.
 import { request } from "node:http";
+import { createGunzip } from "node:zlib";
 import { onCommands, readConfig, reply } from "../harness/child-runtime.mjs";
 import { createLatencyRecorder } from "./latency-recorder.mjs";
 
@@ -7,6 +8,7 @@ const config = readConfig();
 const recorder = createLatencyRecorder();
 let snapshotUsers = -1;
 let changeEvents = 0;
+let wireBytes = 0;
 
 /** @param {string} block one SSE event (lines up to a blank line) */
 function onEvent(block) {
@@ -22,6 +24,8 @@ function onEvent(block) {
       type: "subscribed",
       users: snapshotUsers,
       bytes: Buffer.byteLength(data),
+      // As received, compressed or not (up to the moment the snapshot was parsed).
+      wireBytes,
       ms: performance.now() - requestedAt,
     });
   } else if (event === "change") {
@@ -33,20 +37,29 @@ function onEvent(block) {
 
 const requestedAt = performance.now();
 const req = request(`${config.url}/api/v1/presence/stream`, {
-  headers: { authorization: `Bearer ${config.token}`, accept: "text/event-stream" },
+  // As a browser's EventSource asks: the stream comes gzip-compressed.
+  headers: {
+    authorization: `Bearer ${config.token}`,
+    accept: "text/event-stream",
+    "accept-encoding": "gzip",
+  },
 });
 req.on("response", (res) => {
   if (res.statusCode !== 200) {
     reply({ type: "error", message: `stream answered ${res.statusCode}` });
     return;
   }
-  res.setEncoding("utf8");
+  const body = res.headers["content-encoding"] === "gzip" ? res.pipe(createGunzip()) : res;
+  res.on("data", (/** @type {Buffer | string} */ chunk) => {
+    wireBytes += chunk.length;
+  });
+  body.setEncoding("utf8");
   // A snapshot of 50,000 users is megabytes: chunks are joined only once their event is complete,
   // and only the new chunk is searched for the blank line that ends an event.
   /** @type {string[]} */
   let parts = [];
   let lastChar = "";
-  res.on("data", (/** @type {string} */ chunk) => {
+  body.on("data", (/** @type {string} */ chunk) => {
     let start = 0;
     // The blank line split across two chunks: "…\n" then "\n…".
     if (lastChar === "\n" && chunk.startsWith("\n")) {
@@ -65,7 +78,7 @@ req.on("response", (res) => {
     if (rest) parts.push(rest);
     lastChar = rest ? rest.slice(-1) : "";
   });
-  res.on("end", () => reply({ type: "error", message: "stream ended" }));
+  body.on("end", () => reply({ type: "error", message: "stream ended" }));
   // Cut off by the server: without these the child died of the unhandled 'error', saying nothing.
   res.on("error", (error) => reply({ type: "error", message: `stream cut off: ${error.message}` }));
 });

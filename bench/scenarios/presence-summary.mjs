@@ -62,15 +62,17 @@ async function timeSnapshots(url, token, prober, count) {
   /** @type {number[]} */
   const times = [];
   let bytes = 0;
+  let wireBytes = 0;
   const deadline = performance.now() + maxMs - 2_000;
   while (times.length < count && performance.now() < deadline) {
     const viewer = forkChild(join(ROOT, "bench/generators/sse-viewer.mjs"), { url, token });
     try {
-      const subscribed = /** @type {{ ms: number, bytes: number }} */ (
+      const subscribed = /** @type {{ ms: number, bytes: number, wireBytes: number }} */ (
         await nextMessage(viewer, "subscribed", 60_000)
       );
       times.push(subscribed.ms);
       bytes = subscribed.bytes;
+      wireBytes = subscribed.wireBytes;
     } finally {
       await stopChild(viewer);
     }
@@ -78,9 +80,9 @@ async function timeSnapshots(url, token, prober, count) {
   const probe = /** @type {{ latency: ReturnType<typeof summarize> }} */ (await probing);
   const snapshotMs = summarize(times);
   log(
-    `presence: ${snapshotMs.count} dashboards connected, snapshot ${round(bytes / 1_048_576, 1)} MB in p50 ${snapshotMs.p50} ms (max ${snapshotMs.max}); GET /presence meanwhile p99 ${probe.latency.p99} ms, max ${probe.latency.max}`,
+    `presence: ${snapshotMs.count} dashboards connected, snapshot ${round(bytes / 1_048_576, 1)} MB (${round(wireBytes / 1_048_576, 2)} MB gzip-compressed) in p50 ${snapshotMs.p50} ms (max ${snapshotMs.max}); GET /presence meanwhile p99 ${probe.latency.p99} ms, max ${probe.latency.max}`,
   );
-  return { snapshotMs, bytes, probe: probe.latency };
+  return { snapshotMs, bytes, wireBytes, probe: probe.latency };
 }
 
 /** @param {{ quick: boolean }} context */
@@ -133,7 +135,7 @@ export async function run(context) {
         "presence.snapshot_ms": {
           value: snapshots.snapshotMs.p50,
           unit: "ms",
-          note: `a dashboard's SSE snapshot (every user's row, ${round(snapshots.bytes / 1_048_576, 1)} MB), request to last byte, median of ${snapshots.snapshotMs.count} (max ${snapshots.snapshotMs.max}); meanwhile GET /api/v1/presence?limit=50 took p99 ${snapshots.probe.p99} ms, max ${snapshots.probe.max} (the event loop's stall while a snapshot is built)`,
+          note: `a dashboard's SSE snapshot (every user's row, ${round(snapshots.bytes / 1_048_576, 1)} MB, ${round(snapshots.wireBytes / 1_048_576, 2)} MB as sent with gzip), request to last byte, median of ${snapshots.snapshotMs.count} (max ${snapshots.snapshotMs.max}); meanwhile GET /api/v1/presence?limit=50 took p99 ${snapshots.probe.p99} ms, max ${snapshots.probe.max} (the event loop's stall while a snapshot is built)`,
         },
         "presence.summary_p99_ms": {
           value: probe.latency.p99,

@@ -132,7 +132,7 @@ export const openApiDocument = {
     "/api/v1/presence/stream": {
       get: {
         summary:
-          "Server-Sent Events: one `snapshot` (all users), then coalesced `change` events (upserts, removes, summary, seq)",
+          "Server-Sent Events: one `snapshot` (all users), then coalesced `change` events (upserts, removes, summary, seq); gzip-compressed when Accept-Encoding allows it",
         security: viewerSecurity,
         responses: {
           "200": { description: "text/event-stream" },

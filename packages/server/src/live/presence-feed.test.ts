@@ -1,5 +1,6 @@
 import { createServer, get, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createGunzip } from "node:zlib";
 import type { PresenceSummary, PresenceUser } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PresenceBoard } from "../presence/presence-board.js";
@@ -102,23 +103,24 @@ describe("PresenceFeed while a summary correction is pending", () => {
 });
 
 /** A real HTTP server whose every request subscribes to `feed`, and a dashboard reading from it. */
-async function serveFeed(feed: PresenceFeed) {
+async function serveFeed(feed: PresenceFeed, { gzip = false } = {}) {
   const responses: ServerResponse[] = [];
   /** Resolve once each dashboard's snapshot is written (not yet sent). */
   const subscriptions: Promise<void>[] = [];
   const server = createServer((_req, res) => {
     responses.push(res);
-    subscriptions.push(feed.subscribe("p", res));
+    subscriptions.push(feed.subscribe("p", res, gzip ? "gzip" : "identity"));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const dashboard = await new Promise<IncomingMessage>((resolve, reject) =>
     get({ host: "127.0.0.1", port, path: "/stream" }, resolve).on("error", reject),
   );
-  dashboard.setEncoding("utf8");
+  const body = gzip ? dashboard.pipe(createGunzip()) : dashboard;
+  body.setEncoding("utf8");
   let received = "";
   let isEnded = false;
-  dashboard.on("data", (chunk: string) => {
+  body.on("data", (chunk: string) => {
     received += chunk;
   });
   dashboard.on("close", () => {
@@ -139,7 +141,16 @@ async function serveFeed(feed: PresenceFeed) {
     server.closeAllConnections();
     server.close();
   };
-  return { responses, subscriptions, dashboard, events, eventCount, isEnded: () => isEnded, close };
+  return {
+    responses,
+    subscriptions,
+    dashboard,
+    body,
+    events,
+    eventCount,
+    isEnded: () => isEnded,
+    close,
+  };
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
@@ -280,5 +291,29 @@ describe("PresenceFeed over a real socket", () => {
     expect(change.seq).toBe(snapshot.seq + 1);
     expect(change.upserts.map((u) => [u.id, u.currentPage?.path.length])).toEqual([["u0", 21]]);
     expect(change.removes.sort()).toEqual(["u1", `u${users - 1}`].sort());
+  });
+
+  it("compresses the stream with gzip and flushes every event at once", async () => {
+    const rows = Array.from({ length: 2 * SNAPSHOT_SLICE }, (_, i) => row(`u${i}`, 200));
+    const feed = makeFeed(rows, (id) => row(id, 10));
+    const stream = await serveFeed(feed, { gzip: true });
+    cleanup = () => {
+      feed.close();
+      stream.close();
+    };
+    expect(stream.dashboard.headers["content-encoding"]).toBe("gzip");
+    let compressed = 0;
+    stream.dashboard.on("data", (chunk: Buffer) => {
+      compressed += chunk.length;
+    });
+    await until(() => stream.eventCount() === 1, "the snapshot");
+    feed.markChanged("p", "a");
+    // The change arrives on its own: the compressor did not hold it back for more input.
+    await until(() => stream.eventCount() === 2, "the change");
+    const [snapshot, change] = stream.events();
+    expect((snapshot?.data.users as unknown[] | undefined)?.length).toBe(2 * SNAPSHOT_SLICE);
+    expect((change?.data.upserts as { id: string }[] | undefined)?.map((u) => u.id)).toEqual(["a"]);
+    expect(compressed).toBeLessThan((JSON.stringify(rows).length * 1) / 10);
+    expect(stream.isEnded()).toBe(false);
   });
 });

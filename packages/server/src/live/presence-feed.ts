@@ -7,6 +7,7 @@ import type {
   PresenceUser,
 } from "@rollcall/protocol";
 import type { PresenceBoard } from "../presence/presence-board.js";
+import { openSseSink, type SseEncoding, type SseSink } from "./sse-sink.js";
 
 export interface PresenceFeedOptions {
   /**
@@ -30,6 +31,7 @@ export const SNAPSHOT_SLICE = 1_000;
 
 /** One dashboard's stream. */
 interface FeedClient {
+  sink: SseSink;
   /**
    * While its snapshot is being written: the users changed (and removed) meanwhile, sent in the
    * first change after it; null once it is written, and changes go to it as to every dashboard.
@@ -75,16 +77,16 @@ export class PresenceFeed {
    * (100,000 users in one piece held it ~350 ms: every tab and request waited); what changes
    * meanwhile goes out in the first change after it, with the seq the snapshot ends on.
    */
-  async subscribe(platform: string, res: ServerResponse): Promise<void> {
+  async subscribe(
+    platform: string,
+    res: ServerResponse,
+    encoding: SseEncoding = "identity",
+  ): Promise<void> {
     const feed = this.feedOf(platform);
     await this.board.freshSummary(platform);
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
+    const sink = openSseSink(res, encoding);
     const client: FeedClient = {
+      sink,
       catchUp: new Set(),
       catchUpRemoved: new Set(),
       snapshotAllowance: 0,
@@ -93,12 +95,12 @@ export class PresenceFeed {
     res.on("close", () => feed.clients.delete(res));
     const users = this.board.userIds(platform);
     // One `data:` line written in pieces; the keys after the users say when the snapshot ends.
-    let bytes = this.writeCounted(res, 'retry: 2000\nevent: snapshot\ndata: {"users":[');
+    let bytes = writeCounted(sink, 'retry: 2000\nevent: snapshot\ndata: {"users":[');
     let hasRows = false;
     for (let from = 0; from < users.length; from += SNAPSHOT_SLICE) {
       if (from > 0) {
         await new Promise((resolve) => setImmediate(resolve));
-        if (!feed.clients.has(res) || res.writableEnded) return;
+        if (!feed.clients.has(res) || sink.isEnded()) return;
       }
       const rows: PresenceUser[] = [];
       for (const user of users.slice(from, from + SNAPSHOT_SLICE)) {
@@ -107,7 +109,7 @@ export class PresenceFeed {
       }
       if (rows.length === 0) continue;
       const text = JSON.stringify(rows);
-      bytes += this.writeCounted(res, `${hasRows ? "," : ""}${text.slice(1, -1)}`);
+      bytes += writeCounted(sink, `${hasRows ? "," : ""}${text.slice(1, -1)}`);
       hasRows = true;
     }
     const tail: Omit<PresenceSnapshotEvent, "users"> = {
@@ -118,7 +120,7 @@ export class PresenceFeed {
     const end = `],${JSON.stringify(tail).slice(1)}\n\n`;
     // Its snapshot alone may be over the limit; changes queue behind it until it has drained.
     client.snapshotAllowance = bytes + Buffer.byteLength(end);
-    res.write(end, () => {
+    sink.write(end, () => {
       client.snapshotAllowance = 0;
     });
     const { catchUp, catchUpRemoved } = client;
@@ -129,11 +131,6 @@ export class PresenceFeed {
       for (const user of catchUpRemoved ?? []) feed.removed.add(user);
       this.schedule(feed, 0);
     }
-  }
-
-  private writeCounted(res: ServerResponse, text: string): number {
-    res.write(text);
-    return Buffer.byteLength(text);
   }
 
   markChanged(platform: string, user: string): void {
@@ -155,7 +152,7 @@ export class PresenceFeed {
     for (const feed of this.feeds.values()) {
       feed.cancelFlush?.();
       feed.cancelFlush = null;
-      for (const res of feed.clients.keys()) res.end();
+      for (const client of feed.clients.values()) client.sink.end();
       feed.clients.clear();
     }
   }
@@ -246,13 +243,13 @@ export class PresenceFeed {
     for (const [res, client] of feed.clients) {
       // Still in the middle of its snapshot's line: it hears of the changes after it.
       if (client.catchUp !== null) continue;
-      if (res.writableLength > client.snapshotAllowance + this.options.maxBufferedBytes) {
+      if (client.sink.bufferedBytes() > client.snapshotAllowance + this.options.maxBufferedBytes) {
         // A dashboard that stopped reading: drop it; its EventSource reconnects to a fresh snapshot.
         feed.clients.delete(res);
-        res.destroy();
+        client.sink.destroy();
         continue;
       }
-      res.write(frame);
+      client.sink.write(frame);
     }
   }
 
@@ -276,4 +273,9 @@ export class PresenceFeed {
     }
     return feed;
   }
+}
+
+function writeCounted(sink: SseSink, text: string): number {
+  sink.write(text);
+  return Buffer.byteLength(text);
 }

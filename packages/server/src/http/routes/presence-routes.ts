@@ -6,6 +6,7 @@ import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceBoard } from "../../presence/presence-board.js";
 import { presenceQuerySchema } from "../../presence/presence-query.js";
 import { AppError, describeIssues } from "../app-error.js";
+import { acceptsGzip } from "../content-coding.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 
@@ -45,7 +46,8 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
   router.on("GET", "/api/v1/presence/stream", async ({ req, res }) => {
     const viewer = await deps.auth.require(req);
     requirePresenceViewer(viewer);
-    await deps.feed.subscribe(viewer.platform, res);
+    const encoding = acceptsGzip(req.headers["accept-encoding"]) ? "gzip" : "identity";
+    await deps.feed.subscribe(viewer.platform, res, encoding);
   });
 
   router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params, url }) => {
