@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import { acceptsGzip } from "../content-coding.js";
 import { PAGE_CSP, redirect, sendJson } from "../http-io.js";
 import { openApiDocument, renderApiDocsPage } from "../openapi.js";
 import type { RequestContext, Router } from "../router.js";
@@ -38,28 +39,35 @@ export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
   };
   for (const page of APP_PAGES) router.on("GET", page, sendApp);
 
-  router.on("GET", "/assets/:file", ({ res, params }) => {
+  router.on("GET", "/assets/:file", ({ req, res, params }) => {
     if (
-      !sendFile(
-        res,
-        join(deps.dashboardDir, "assets"),
-        params.file!,
-        "public, max-age=31536000, immutable",
-      )
+      !sendFile(res, join(deps.dashboardDir, "assets"), params.file!, {
+        cacheControl: "public, max-age=31536000, immutable",
+        gzip: acceptsGzip(req.headers["accept-encoding"]),
+      })
     ) {
       sendJson(res, 404, { error: { code: "not_found", message: "no such asset" } });
     }
   });
 
-  router.on("GET", "/favicon.svg", ({ res }) => {
-    if (!sendFile(res, deps.dashboardDir, "favicon.svg", "public, max-age=86400")) {
+  router.on("GET", "/favicon.svg", ({ req, res }) => {
+    const options = {
+      cacheControl: "public, max-age=86400",
+      gzip: acceptsGzip(req.headers["accept-encoding"]),
+    };
+    if (!sendFile(res, deps.dashboardDir, "favicon.svg", options)) {
       res.writeHead(404).end();
     }
   });
 
-  router.on("GET", "/tracker.js", ({ res }) => {
-    const cors = { "access-control-allow-origin": "*" };
-    if (!sendFile(res, deps.trackerDir, "tracker.js", "public, max-age=300", cors)) {
+  // Every page of the host platform loads it: gzipped, it is the size the README promises.
+  router.on("GET", "/tracker.js", ({ req, res }) => {
+    const options = {
+      cacheControl: "public, max-age=300",
+      headers: { "access-control-allow-origin": "*" },
+      gzip: acceptsGzip(req.headers["accept-encoding"]),
+    };
+    if (!sendFile(res, deps.trackerDir, "tracker.js", options)) {
       sendJson(res, 503, {
         error: { code: "unavailable", message: "tracker is not built yet: run npm run build" },
       });
