@@ -1,0 +1,42 @@
+import { createGunzip, gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { GzipStream } from "./gzip-stream.js";
+
+describe("GzipStream", () => {
+  it("writes pieces that gunzip decodes as one member, with a valid trailer", () => {
+    const gzip = new GzipStream();
+    const rows = JSON.stringify(Array.from({ length: 2_000 }, (_, i) => ({ id: `u${i}`, é: "ü" })));
+    const parts = [
+      gzip.compressed(rows),
+      gzip.stored("event: change\ndata: {}\n\n"),
+      gzip.stored(""),
+      gzip.compressed("tail ✓"),
+      gzip.end(),
+    ];
+    const whole = Buffer.concat(parts);
+    // gunzipSync checks the CRC-32 and length in the trailer.
+    expect(gunzipSync(whole).toString()).toBe(`${rows}event: change\ndata: {}\n\ntail ✓`);
+    expect(parts[0]!.length).toBeLessThan(rows.length / 5);
+  });
+
+  it("splits a piece over 64 KB into several stored blocks", () => {
+    const gzip = new GzipStream();
+    const big = "x".repeat(200_000);
+    expect(gunzipSync(Buffer.concat([gzip.stored(big), gzip.end()])).toString()).toBe(big);
+  });
+
+  it("lets a streaming reader decode each piece as soon as it arrives", async () => {
+    const gzip = new GzipStream();
+    const reader = createGunzip();
+    let decoded = "";
+    reader.on("data", (chunk: Buffer) => {
+      decoded += chunk.toString();
+    });
+    reader.write(gzip.compressed("first event\n\n"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(decoded).toBe("first event\n\n");
+    reader.write(gzip.stored("second event\n\n"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(decoded).toBe("first event\n\nsecond event\n\n");
+  });
+});
