@@ -9,9 +9,9 @@ const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
 const STORED_MAX = 65_535;
 
 /**
- * Why not zlib's own streams: each write and flush goes through a zlib thread and back, a hop that
- * a busy machine made a change event wait for (+0.6 ms at its p99), and every stream holds ~260 KB
- * of zlib state. Here a piece is either deflated on its own (`zlib.deflateRawSync`, ending on a
+ * Why not zlib's own streams: each write and flush goes through a zlib thread and back, a hop
+ * every change event would wait for on a busy machine, and every stream holds ~260 KB of zlib
+ * state. Here a piece is either deflated on its own (`zlib.deflateRawSync`, ending on a
  * sync flush, so the blocks before it need no more input) or framed as a stored block; both leave
  * the deflate stream byte-aligned and open, so the pieces concatenate into one valid member that
  * any gzip reader decodes as it arrives.
