@@ -37,11 +37,12 @@ function onEvent(block) {
 
 const requestedAt = performance.now();
 const req = request(`${config.url}/api/v1/presence/stream`, {
-  // As a browser's EventSource asks: the stream comes gzip-compressed.
+  // `gzip`: as a browser's EventSource asks, and the stream comes compressed; else plain, as the
+  // Socket.IO baseline's admin socket gets its frames.
   headers: {
     authorization: `Bearer ${config.token}`,
     accept: "text/event-stream",
-    "accept-encoding": "gzip",
+    "accept-encoding": config.gzip ? "gzip" : "identity",
   },
 });
 req.on("response", (res) => {

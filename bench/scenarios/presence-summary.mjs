@@ -65,7 +65,12 @@ async function timeSnapshots(url, token, prober, count) {
   let wireBytes = 0;
   const deadline = performance.now() + maxMs - 2_000;
   while (times.length < count && performance.now() < deadline) {
-    const viewer = forkChild(join(ROOT, "bench/generators/sse-viewer.mjs"), { url, token });
+    // As a browser connects: asking for gzip.
+    const viewer = forkChild(join(ROOT, "bench/generators/sse-viewer.mjs"), {
+      url,
+      token,
+      gzip: true,
+    });
     try {
       const subscribed = /** @type {{ ms: number, bytes: number, wireBytes: number }} */ (
         await nextMessage(viewer, "subscribed", 60_000)
