@@ -90,7 +90,8 @@ export function baselineChart(figures) {
   );
   const left = 220;
   const plot = 360;
-  const top = 56;
+  // The legend sits on its own line under the subtitle.
+  const top = 72;
   const groupHeight = 56;
   const body = [
     `<text x="16" y="42" fill="#555">same load, same run; bars scaled to the larger of the two</text>`,
