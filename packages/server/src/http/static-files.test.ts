@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptsGzip } from "./content-coding.js";
 import { sendFile } from "./static-files.js";
 
 const root = mkdtempSync(join(tmpdir(), "rollcall-static-"));
@@ -17,9 +16,8 @@ beforeAll(async () => {
   writeFileSync(join(root, "tracker.js"), script);
   writeFileSync(join(root, "logo.png"), Buffer.alloc(2_000, 7));
   server = createServer((req, res) => {
-    const gzip = acceptsGzip(req.headers["accept-encoding"]);
     const file = (req.url ?? "/").slice(1);
-    if (!sendFile(res, root, file, { cacheControl: "public, max-age=300", gzip })) {
+    if (!sendFile(req, res, root, file, { cacheControl: "public, max-age=300" })) {
       res.writeHead(404).end();
     }
   });

@@ -1,8 +1,9 @@
 // Serves the built dashboard and tracker files from disk, with types, cache headers and gzip.
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { gzipSync } from "node:zlib";
+import { acceptsGzip } from "./content-coding.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -26,12 +27,14 @@ const gzipped = new Map<string, { size: number; mtimeMs: number; body: Buffer }>
 export interface SendFileOptions {
   cacheControl: string;
   headers?: Record<string, string>;
-  /** The client accepts gzip (acceptsGzip): text files go out compressed. */
-  gzip?: boolean;
 }
 
-/** Sends `root/relative` if it exists inside root; returns false when there is no such file. */
+/**
+ * Sends `root/relative` if it exists inside root, gzip-compressed (text files) when the request
+ * accepts it; returns false when there is no such file.
+ */
 export function sendFile(
+  req: IncomingMessage,
   res: ServerResponse,
   root: string,
   relative: string,
@@ -49,7 +52,7 @@ export function sendFile(
     ...(isCompressible ? { vary: "accept-encoding" } : {}),
     ...options.headers,
   };
-  if (isCompressible && options.gzip) {
+  if (isCompressible && acceptsGzip(req.headers["accept-encoding"])) {
     let cached = gzipped.get(path);
     if (!cached || cached.size !== stat.size || cached.mtimeMs !== stat.mtimeMs) {
       cached = {

@@ -103,13 +103,21 @@ describe("PresenceFeed while a summary correction is pending", () => {
 });
 
 /** A real HTTP server whose every request subscribes to `feed`, and a dashboard reading from it. */
-async function serveFeed(feed: PresenceFeed, { gzip = false } = {}) {
+/** `onSubscribe`: runs as soon as a dashboard's subscribe() is called, before it settles. */
+async function serveFeed(
+  feed: PresenceFeed,
+  {
+    gzip = false,
+    onSubscribe = () => undefined,
+  }: { gzip?: boolean; onSubscribe?: () => void } = {},
+) {
   const responses: ServerResponse[] = [];
   /** Resolve once each dashboard's snapshot is written (not yet sent). */
   const subscriptions: Promise<void>[] = [];
   const server = createServer((_req, res) => {
     responses.push(res);
     subscriptions.push(feed.subscribe("p", res, gzip ? "gzip" : "identity"));
+    onSubscribe();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -142,6 +150,7 @@ async function serveFeed(feed: PresenceFeed, { gzip = false } = {}) {
     server.close();
   };
   return {
+    received: () => received,
     responses,
     subscriptions,
     dashboard,
@@ -243,37 +252,26 @@ describe("PresenceFeed over a real socket", () => {
     const rows = new Map(Array.from({ length: users }, (_, i) => [`u${i}`, row(`u${i}`, 10)]));
     const feed = makeFeed(rows, () => null);
     let ranDuringSnapshot = false;
-    const server = createServer((_req, res) => {
-      const subscribed = feed.subscribe("p", res);
+    const stream = await serveFeed(feed, {
       // Runs after the first slice, before the next: the event loop is not held.
-      setImmediate(() => {
-        ranDuringSnapshot = true;
-        rows.set("u0", row("u0", 20)); // already written: must be sent again
-        feed.markChanged("p", "u0");
-        rows.delete("u1"); // erased after its row went out
-        feed.markRemoved("p", "u1");
-        rows.delete(`u${users - 1}`); // erased before its row was written
-        feed.markRemoved("p", `u${users - 1}`);
-      });
-      void subscribed.then(() => expect(ranDuringSnapshot).toBe(true));
+      onSubscribe: () =>
+        setImmediate(() => {
+          ranDuringSnapshot = true;
+          rows.set("u0", row("u0", 20)); // already written: must be sent again
+          feed.markChanged("p", "u0");
+          rows.delete("u1"); // erased after its row went out
+          feed.markRemoved("p", "u1");
+          rows.delete(`u${users - 1}`); // erased before its row was written
+          feed.markRemoved("p", `u${users - 1}`);
+        }),
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const dashboard = await new Promise<IncomingMessage>((resolve, reject) =>
-      get({ host: "127.0.0.1", port, path: "/stream" }, resolve).on("error", reject),
-    );
     cleanup = () => {
       feed.close();
-      dashboard.destroy();
-      server.closeAllConnections();
-      server.close();
+      stream.close();
     };
-    dashboard.setEncoding("utf8");
-    let received = "";
-    dashboard.on("data", (chunk: string) => {
-      received += chunk;
-    });
-    await until(() => (received.match(/\n\n/g)?.length ?? 0) >= 2, "the snapshot and a change");
+    void stream.subscriptions[0]?.then(() => expect(ranDuringSnapshot).toBe(true));
+    await until(() => stream.eventCount() >= 2, "the snapshot and a change");
+    const received = stream.received();
     const [snapshotBlock, changeBlock] = received.split("\n\n");
     const snapshot = JSON.parse(/^data: (.*)$/m.exec(snapshotBlock!)![1]!) as {
       seq: number;

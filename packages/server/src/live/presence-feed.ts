@@ -7,7 +7,7 @@ import type {
   PresenceUser,
 } from "@rollcall/protocol";
 import type { PresenceBoard } from "../presence/presence-board.js";
-import { openSseSink, type SseEncoding, type SseSink } from "./sse-sink.js";
+import { type SseEncoding, SseSink } from "./sse-sink.js";
 
 export interface PresenceFeedOptions {
   /**
@@ -33,11 +33,10 @@ export const SNAPSHOT_SLICE = 1_000;
 interface FeedClient {
   sink: SseSink;
   /**
-   * While its snapshot is being written: the users changed (and removed) meanwhile, sent in the
+   * While its snapshot is being written: the users changed and removed meanwhile, sent in the
    * first change after it; null once it is written, and changes go to it as to every dashboard.
    */
-  catchUp: Set<string> | null;
-  catchUpRemoved: Set<string> | null;
+  catchUp: { changed: Set<string>; removed: Set<string> } | null;
   /** Bytes of its snapshot still buffered, allowed beyond maxBufferedBytes: 0 once drained. */
   snapshotAllowance: number;
 }
@@ -84,53 +83,60 @@ export class PresenceFeed {
   ): Promise<void> {
     const feed = this.feedOf(platform);
     await this.board.freshSummary(platform);
-    const sink = openSseSink(res, encoding);
+    const sink = new SseSink(res, encoding);
     const client: FeedClient = {
       sink,
-      catchUp: new Set(),
-      catchUpRemoved: new Set(),
+      catchUp: { changed: new Set(), removed: new Set() },
       snapshotAllowance: 0,
     };
     feed.clients.set(res, client);
     res.on("close", () => feed.clients.delete(res));
-    const users = this.board.userIds(platform);
     // One `data:` line written in pieces; the keys after the users say when the snapshot ends.
-    let bytes = writeCounted(sink, 'retry: 2000\nevent: snapshot\ndata: {"users":[');
-    let hasRows = false;
-    for (let from = 0; from < users.length; from += SNAPSHOT_SLICE) {
-      if (from > 0) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (!feed.clients.has(res) || sink.isEnded()) return;
-      }
-      const rows: PresenceUser[] = [];
-      for (const user of users.slice(from, from + SNAPSHOT_SLICE)) {
-        const row = this.board.row(platform, user);
-        if (row) rows.push(row);
-      }
-      if (rows.length === 0) continue;
-      const text = JSON.stringify(rows);
-      bytes += writeCounted(sink, `${hasRows ? "," : ""}${text.slice(1, -1)}`);
-      hasRows = true;
-    }
+    sink.write('retry: 2000\nevent: snapshot\ndata: {"users":[');
+    if (!(await this.writeRows(feed, res, client))) return;
     const tail: Omit<PresenceSnapshotEvent, "users"> = {
       updatedAt: new Date(this.options.clock()).toISOString(),
       seq: feed.seq,
       summary: this.board.summary(platform),
     };
-    const end = `],${JSON.stringify(tail).slice(1)}\n\n`;
-    // Its snapshot alone may be over the limit; changes queue behind it until it has drained.
-    client.snapshotAllowance = bytes + Buffer.byteLength(end);
-    sink.write(end, () => {
+    sink.write(`],${JSON.stringify(tail).slice(1)}\n\n`, () => {
       client.snapshotAllowance = 0;
     });
-    const { catchUp, catchUpRemoved } = client;
+    // Its snapshot alone may be over the limit; changes queue behind it until it has drained.
+    client.snapshotAllowance = sink.bufferedBytes();
+    const { changed, removed } = client.catchUp ?? { changed: [], removed: [] };
     client.catchUp = null;
-    client.catchUpRemoved = null;
-    if (catchUp?.size || catchUpRemoved?.size) {
-      for (const user of catchUp ?? []) feed.dirty.add(user);
-      for (const user of catchUpRemoved ?? []) feed.removed.add(user);
-      this.schedule(feed, 0);
+    for (const user of changed) feed.dirty.add(user);
+    for (const user of removed) feed.removed.add(user);
+    if (feed.dirty.size > 0 || feed.removed.size > 0) this.schedule(feed, 0);
+  }
+
+  /**
+   * Every registered user's row, SNAPSHOT_SLICE at a time with a turn of the event loop between;
+   * false if the dashboard left meanwhile.
+   */
+  private async writeRows(
+    feed: PlatformFeed,
+    res: ServerResponse,
+    client: FeedClient,
+  ): Promise<boolean> {
+    const users = this.board.userIds(feed.platform);
+    let hasRows = false;
+    for (let from = 0; from < users.length; from += SNAPSHOT_SLICE) {
+      if (from > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!feed.clients.has(res) || client.sink.isEnded()) return false;
+      }
+      const rows: PresenceUser[] = [];
+      for (const user of users.slice(from, from + SNAPSHOT_SLICE)) {
+        const row = this.board.row(feed.platform, user);
+        if (row) rows.push(row);
+      }
+      if (rows.length === 0) continue;
+      client.sink.write(`${hasRows ? "," : ""}${JSON.stringify(rows).slice(1, -1)}`);
+      hasRows = true;
     }
+    return true;
   }
 
   markChanged(platform: string, user: string): void {
@@ -212,9 +218,10 @@ export class PresenceFeed {
       upserts,
       removes: [...feed.removed],
     };
-    for (const client of feed.clients.values()) {
-      for (const user of feed.dirty) client.catchUp?.add(user);
-      for (const user of feed.removed) client.catchUpRemoved?.add(user);
+    for (const { catchUp } of feed.clients.values()) {
+      if (catchUp === null) continue;
+      for (const user of feed.dirty) catchUp.changed.add(user);
+      for (const user of feed.removed) catchUp.removed.add(user);
     }
     feed.dirty.clear();
     feed.removed.clear();
@@ -273,9 +280,4 @@ export class PresenceFeed {
     }
     return feed;
   }
-}
-
-function writeCounted(sink: SseSink, text: string): number {
-  sink.write(text);
-  return Buffer.byteLength(text);
 }

@@ -2,7 +2,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
-import { acceptsGzip } from "../content-coding.js";
 import { PAGE_CSP, redirect, sendJson } from "../http-io.js";
 import { openApiDocument, renderApiDocsPage } from "../openapi.js";
 import type { RequestContext, Router } from "../router.js";
@@ -41,9 +40,8 @@ export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
 
   router.on("GET", "/assets/:file", ({ req, res, params }) => {
     if (
-      !sendFile(res, join(deps.dashboardDir, "assets"), params.file!, {
+      !sendFile(req, res, join(deps.dashboardDir, "assets"), params.file!, {
         cacheControl: "public, max-age=31536000, immutable",
-        gzip: acceptsGzip(req.headers["accept-encoding"]),
       })
     ) {
       sendJson(res, 404, { error: { code: "not_found", message: "no such asset" } });
@@ -51,11 +49,8 @@ export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
   });
 
   router.on("GET", "/favicon.svg", ({ req, res }) => {
-    const options = {
-      cacheControl: "public, max-age=86400",
-      gzip: acceptsGzip(req.headers["accept-encoding"]),
-    };
-    if (!sendFile(res, deps.dashboardDir, "favicon.svg", options)) {
+    const options = { cacheControl: "public, max-age=86400" };
+    if (!sendFile(req, res, deps.dashboardDir, "favicon.svg", options)) {
       res.writeHead(404).end();
     }
   });
@@ -65,9 +60,8 @@ export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
     const options = {
       cacheControl: "public, max-age=300",
       headers: { "access-control-allow-origin": "*" },
-      gzip: acceptsGzip(req.headers["accept-encoding"]),
     };
-    if (!sendFile(res, deps.trackerDir, "tracker.js", options)) {
+    if (!sendFile(req, res, deps.trackerDir, "tracker.js", options)) {
       sendJson(res, 503, {
         error: { code: "unavailable", message: "tracker is not built yet: run npm run build" },
       });
