@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { killAllChildrenNow, stopAllChildren } from "./harness/children.mjs";
 import { log } from "./harness/log.mjs";
 import { ROOT } from "./harness/servers.mjs";
-import { writeResults } from "./report/results-json.mjs";
+import { writeOnlyResults, writeResults } from "./report/results-json.mjs";
 import { writeCharts } from "./report/svg-charts.mjs";
 import { formatTable } from "./report/table.mjs";
 import * as analytics from "./scenarios/analytics.mjs";
@@ -137,8 +137,12 @@ async function main() {
     machine: host,
   };
   process.stdout.write(`\n${formatTable(figures)}\n\n`);
-  if (!only) writeResults(resultsDir, { figures, run, details });
-  else log("--only: results not written (a partial run would replace the whole latest.json)");
+  if (!only) {
+    writeResults(resultsDir, { figures, run, details });
+  } else {
+    writeOnlyResults(resultsDir, { figures, run: { ...run, only: [...only] }, details });
+    log("--only: results in bench/results/only.json (latest.json stays a whole run's)");
+  }
   // Charts show a whole run: a full one, or a quick one asked for with --charts.
   if (!only && (!quick || values.charts)) {
     const charts = writeCharts(resultsDir, figures, details);
