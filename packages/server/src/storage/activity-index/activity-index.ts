@@ -3,6 +3,7 @@
 import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
 import { buildUserTable } from "./index-user-table.js";
 import {
+  type Day,
   PlatformActivity,
   type ScopeActivity,
   SLOTS_PER_DAY,
@@ -176,28 +177,53 @@ function countWindow(
     const day = activity.days.get(dayNumber);
     if (!day) continue;
     const dayStart = dayNumber * SLOTS_PER_DAY;
-    const [m0, m1, m2] = windowMasks(
+    const masks = windowMasks(
       Math.max(start, dayStart) - dayStart,
       Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
     );
-    const size = day.users.size;
-    const { keys, values } = day.users.columns();
-    const width = day.users.width;
-    for (let row = 0, at = 0; row < size; row++, at += width) {
-      // One branch for the three words: which word holds a user's slots is hard to predict.
-      if (
-        (((values[at] as number) & m0) |
-          ((values[at + 1] as number) & m1) |
-          ((values[at + 2] as number) & m2)) ===
-        0
-      ) {
-        continue;
-      }
-      const user = keys[row] as number;
-      if (seen[user] === stamp) continue;
-      seen[user] = stamp;
-      count++;
+    count += countNewRows(day, masks, seen, stamp);
+  }
+  return count;
+}
+
+/**
+ * Counts the day's users active in the slots of `masks` and not counted yet (`seen`), and marks
+ * them. Only the mask words the window reaches are read (at a day's edge, one of three): a scan's
+ * time is the memory it reads.
+ */
+function countNewRows(
+  day: Day,
+  masks: [number, number, number],
+  seen: Int32Array,
+  stamp: number,
+): number {
+  const words = [0, 1, 2].filter((word) => masks[word] !== 0);
+  if (words.length === 0) return 0;
+  const { keys, values } = day.users.columns();
+  // A word not needed stands in as the first, masked to nothing: no read of its own.
+  const [a, b = a, c = a] = words as [number, number?, number?];
+  const wordA = values[a] as Int32Array;
+  const wordB = values[b] as Int32Array;
+  const wordC = values[c] as Int32Array;
+  const maskA = masks[a] as number;
+  const maskB = b === a ? 0 : (masks[b] as number);
+  const maskC = c === a ? 0 : (masks[c] as number);
+  let count = 0;
+  const size = day.users.size;
+  for (let row = 0; row < size; row++) {
+    // One branch for the words: which word holds a user's slots is hard to predict.
+    if (
+      (((wordA[row] as number) & maskA) |
+        ((wordB[row] as number) & maskB) |
+        ((wordC[row] as number) & maskC)) ===
+      0
+    ) {
+      continue;
     }
+    const user = keys[row] as number;
+    if (seen[user] === stamp) continue;
+    seen[user] = stamp;
+    count++;
   }
   return count;
 }

@@ -97,10 +97,11 @@ function countMessages(
     const dayStart = dayNumber * SLOTS_PER_DAY;
     if (window.start > dayStart || window.end < dayStart + SLOTS_PER_DAY) continue;
     const { keys, values } = day.users.columns();
-    const { size: rows, width } = day.users;
-    for (let row = 0, at = MESSAGES; row < rows; row++, at += width) {
+    const messages = values[MESSAGES] as Int32Array;
+    const rows = day.users.size;
+    for (let row = 0; row < rows; row++) {
       const user = keys[row] as number;
-      counts[user] = (counts[user] as number) + (values[at] as number);
+      counts[user] = (counts[user] as number) + (messages[row] as number);
     }
   }
   for (const dayNumber of new Set([firstDay, lastDay])) {
@@ -112,12 +113,13 @@ function countMessages(
       const cells = app.days.get(dayNumber)?.messages;
       if (!cells) continue;
       const { keys, values } = cells.columns();
+      const counted = values[0] as Int32Array;
       for (let cell = 0; cell < cells.size; cell++) {
         const key = keys[cell] as number;
         const slot = key % SLOTS_PER_DAY;
         if (slot < from || slot >= to) continue;
         const user = (key - slot) / SLOTS_PER_DAY;
-        counts[user] = (counts[user] as number) + (values[cell] as number);
+        counts[user] = (counts[user] as number) + (counted[cell] as number);
       }
     }
   }

@@ -1,4 +1,5 @@
-// Int32 rows keyed by an Int32, in typed arrays: sorted, plus a short unsorted tail for new keys.
+// Int32 rows keyed by an Int32, a typed array per column: sorted, plus a short unsorted tail for
+// new keys.
 
 /** New keys wait in the tail until it is this long, then are merged in (one O(n) pass). */
 const TAIL_LIMIT = 256;
@@ -6,16 +7,18 @@ const TAIL_LIMIT = 256;
 /**
  * A table of `width` Int32 columns per key. Lookups are a binary search plus a scan of the tail;
  * a key larger than every key so far is appended in place (bulk loads in key order never merge).
- * Rows are scanned by position (`size`, `keyAt`, `get`): order is not meaningful.
+ * Rows are scanned by position (`size`, `keyAt`, `get`): order is not meaningful. Each column is
+ * an array of its own: a scan reads only the columns it needs (the analytics' scans are bound by
+ * memory bandwidth, not by arithmetic).
  */
 export class KeyedColumns {
   private keys = new Int32Array(8);
-  private values: Int32Array;
+  private values: Int32Array[];
   private sorted = 0;
   private count = 0;
 
   constructor(readonly width: number) {
-    this.values = new Int32Array(8 * width);
+    this.values = Array.from({ length: width }, () => new Int32Array(8));
   }
 
   get size(): number {
@@ -26,17 +29,17 @@ export class KeyedColumns {
     return this.keys[row] as number;
   }
 
-  /** The arrays behind the rows, for scans: valid until the next change. */
-  columns(): { keys: Int32Array; values: Int32Array } {
+  /** The arrays behind the rows, for scans (`values[column][row]`): valid until the next change. */
+  columns(): { keys: Int32Array; values: readonly Int32Array[] } {
     return { keys: this.keys, values: this.values };
   }
 
   get(row: number, column: number): number {
-    return this.values[row * this.width + column] as number;
+    return (this.values[column] as Int32Array)[row] as number;
   }
 
   set(row: number, column: number, value: number): void {
-    this.values[row * this.width + column] = value;
+    (this.values[column] as Int32Array)[row] = value;
   }
 
   /** The row of `key`, or -1. */
@@ -62,7 +65,7 @@ export class KeyedColumns {
     this.grow();
     const row = this.count++;
     this.keys[row] = key;
-    this.values.fill(0, row * this.width, (row + 1) * this.width);
+    for (const column of this.values) column[row] = 0;
     if (this.sorted === row && (row === 0 || (this.keys[row - 1] as number) < key)) {
       this.sorted++;
       return row;
@@ -76,9 +79,8 @@ export class KeyedColumns {
   remove(key: number): boolean {
     const row = this.find(key);
     if (row < 0) return false;
-    const { width } = this;
     this.keys.copyWithin(row, row + 1, this.count);
-    this.values.copyWithin(row * width, (row + 1) * width, this.count * width);
+    for (const column of this.values) column.copyWithin(row, row + 1, this.count);
     this.count--;
     if (row < this.sorted) this.sorted--;
     return true;
@@ -86,36 +88,34 @@ export class KeyedColumns {
 
   private grow(): void {
     if (this.count < this.keys.length) return;
-    const keys = new Int32Array(this.keys.length * 2);
-    keys.set(this.keys);
-    const values = new Int32Array(keys.length * this.width);
-    values.set(this.values);
-    this.keys = keys;
-    this.values = values;
+    const grown = (array: Int32Array) => {
+      const bigger = new Int32Array(array.length * 2);
+      bigger.set(array);
+      return bigger;
+    };
+    this.keys = grown(this.keys);
+    this.values = this.values.map(grown);
   }
 
   /** Sorts the tail and merges it with the sorted rows, from the back, in place. */
   private mergeTail(): void {
-    const { width } = this;
     const tail = Array.from({ length: this.count - this.sorted }, (_, i) => this.sorted + i);
     tail.sort((a, b) => (this.keys[a] as number) - (this.keys[b] as number));
     const tailKeys = Int32Array.from(tail, (row) => this.keys[row] as number);
-    const tailValues = new Int32Array(tail.length * width);
-    tail.forEach((row, i) => {
-      tailValues.set(this.values.subarray(row * width, (row + 1) * width), i * width);
-    });
+    const tailValues = this.values.map((column) =>
+      Int32Array.from(tail, (row) => column[row] as number),
+    );
     let a = this.sorted - 1;
     let b = tail.length - 1;
     for (let out = this.count - 1; b >= 0; out--) {
-      if (a >= 0 && (this.keys[a] as number) > (tailKeys[b] as number)) {
-        this.keys[out] = this.keys[a] as number;
-        this.values.copyWithin(out * width, a * width, (a + 1) * width);
-        a--;
-      } else {
-        this.keys[out] = tailKeys[b] as number;
-        this.values.set(tailValues.subarray(b * width, (b + 1) * width), out * width);
-        b--;
+      const from = a >= 0 && (this.keys[a] as number) > (tailKeys[b] as number) ? a-- : -1;
+      this.keys[out] = from >= 0 ? (this.keys[from] as number) : (tailKeys[b] as number);
+      for (let c = 0; c < this.width; c++) {
+        const column = this.values[c] as Int32Array;
+        column[out] =
+          from >= 0 ? (column[from] as number) : ((tailValues[c] as Int32Array)[b] as number);
       }
+      if (from < 0) b--;
     }
     this.sorted = this.count;
   }
