@@ -89,6 +89,13 @@ function randomWindows(random: () => number): SlotWindow[] {
           : Math.floor(random() * 900) - 5;
     windows.push({ start, end: start + length });
   }
+  // Local days in a row, as active users over time asks: each starts in the UTC day before
+  // (+01:00, +05:30) or ends in the day after (−03:00), so most reach one mask word of a day.
+  const offset = [4, 22, -12][Math.floor(random() * 3)] as number;
+  for (let day = -1; day < 10; day++) {
+    const start = BASE_SLOT + day * DAY_SLOTS - offset;
+    windows.push({ start, end: start + DAY_SLOTS });
+  }
   return windows;
 }
 
