@@ -188,8 +188,8 @@ function countWindow(
 
 /**
  * Counts the day's users active in the slots of `masks` and not counted yet (`seen`), and marks
- * them. Only the mask words the window reaches are read (at a day's edge, one of three): a scan's
- * time is the memory it reads.
+ * them. Only the mask words the window reaches are read (at a day's edge, one of three): much of
+ * a scan's time is the memory it reads.
  */
 function countNewRows(
   day: Day,

@@ -8,8 +8,8 @@ const TAIL_LIMIT = 256;
  * A table of `width` Int32 columns per key. Lookups are a binary search plus a scan of the tail;
  * a key larger than every key so far is appended in place (bulk loads in key order never merge).
  * Rows are scanned by position (`size`, `keyAt`, `get`): order is not meaningful. Each column is
- * an array of its own: a scan reads only the columns it needs (the analytics' scans are bound by
- * memory bandwidth, not by arithmetic).
+ * an array of its own: a scan reads only the columns it needs (much of an analytics scan's time
+ * is the memory it reads).
  */
 export class KeyedColumns {
   private keys = new Int32Array(8);
