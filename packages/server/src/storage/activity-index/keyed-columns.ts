@@ -101,21 +101,23 @@ export class KeyedColumns {
   private mergeTail(): void {
     const tail = Array.from({ length: this.count - this.sorted }, (_, i) => this.sorted + i);
     tail.sort((a, b) => (this.keys[a] as number) - (this.keys[b] as number));
-    const tailKeys = Int32Array.from(tail, (row) => this.keys[row] as number);
-    const tailValues = this.values.map((column) =>
+    // The keys move as one more column.
+    const columns = [this.keys, ...this.values];
+    const tailColumns = columns.map((column) =>
       Int32Array.from(tail, (row) => column[row] as number),
     );
+    const tailKeys = tailColumns[0] as Int32Array;
     let a = this.sorted - 1;
     let b = tail.length - 1;
     for (let out = this.count - 1; b >= 0; out--) {
-      const from = a >= 0 && (this.keys[a] as number) > (tailKeys[b] as number) ? a-- : -1;
-      this.keys[out] = from >= 0 ? (this.keys[from] as number) : (tailKeys[b] as number);
-      for (let c = 0; c < this.width; c++) {
-        const column = this.values[c] as Int32Array;
-        column[out] =
-          from >= 0 ? (column[from] as number) : ((tailValues[c] as Int32Array)[b] as number);
+      const isSorted = a >= 0 && (this.keys[a] as number) > (tailKeys[b] as number);
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c] as Int32Array;
+        const source = isSorted ? column : (tailColumns[c] as Int32Array);
+        column[out] = source[isSorted ? a : b] as number;
       }
-      if (from < 0) b--;
+      if (isSorted) a--;
+      else b--;
     }
     this.sorted = this.count;
   }
