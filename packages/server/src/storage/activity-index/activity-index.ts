@@ -63,25 +63,48 @@ export class ActivityIndex {
 
   /**
    * Loads rollup rows in bulk: `mark(app, user, slot)` for each, then `done()` counts the hours
-   * once. Rows in user order append instead of insert.
+   * once. Rows in any order; in time order, each day's rows wait until the next day begins and
+   * are then set by user number, so they append to the day's rows instead of inserting.
    */
   bulkSlots(platform: string): {
     mark(app: string, user: string, slot: number): void;
     done(): void;
   } {
     const found = this.platform(platform);
+    let day = Number.NaN;
+    /** The waiting day's rows by app: user number × 96 + slot of the day. */
+    let waiting = new Map<string, number[]>();
+    const fileDay = () => {
+      const all: number[] = [];
+      for (const [app, keys] of waiting) {
+        found.app(app).setDayBits(day, Float64Array.from(keys).sort());
+        for (const key of keys) all.push(key);
+      }
+      found.all.setDayBits(day, Float64Array.from(all).sort());
+      waiting = new Map();
+    };
     let lastUser = "";
     let number = -1;
     return {
       mark(app, user, slot) {
+        const slotDay = Math.floor(slot / SLOTS_PER_DAY);
+        if (slotDay !== day) {
+          fileDay();
+          day = slotDay;
+        }
         if (user !== lastUser || number < 0) {
           lastUser = user;
           number = found.users.number(user);
         }
-        found.app(app).setBit(number, slot);
-        found.all.setBit(number, slot);
+        let keys = waiting.get(app);
+        if (!keys) {
+          keys = [];
+          waiting.set(app, keys);
+        }
+        keys.push(number * SLOTS_PER_DAY + slot - day * SLOTS_PER_DAY);
       },
       done() {
+        fileDay();
         for (const app of found.apps.values()) app.recountHours();
         found.all.recountHours();
       },

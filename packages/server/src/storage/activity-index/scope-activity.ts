@@ -101,13 +101,26 @@ export class ScopeActivity {
     day.users.set(row, bit >>> 5, day.users.get(row, bit >>> 5) | (1 << (bit & 31)));
   }
 
-  /** Bulk loading: sets the slot's bit only; `recountHours` makes the hour counts after. */
-  setBit(user: number, slot: number): void {
-    const dayNumber = Math.floor(slot / SLOTS_PER_DAY);
-    const day = this.day(dayNumber);
-    const row = day.users.upsert(user);
-    const bit = slot - dayNumber * SLOTS_PER_DAY;
-    day.users.set(row, bit >>> 5, day.users.get(row, bit >>> 5) | (1 << (bit & 31)));
+  /**
+   * Bulk loading: sets a day's bits only (`recountHours` makes the hour counts after). Keys are
+   * user number × 96 + slot of the day, ascending: each user's row is found once, and a day
+   * loaded in one call appends its rows in key order.
+   */
+  setDayBits(dayNumber: number, keys: Float64Array): void {
+    const users = this.day(dayNumber).users;
+    for (let at = 0; at < keys.length; ) {
+      const user = Math.floor((keys[at] as number) / SLOTS_PER_DAY);
+      const next = (user + 1) * SLOTS_PER_DAY;
+      const words = [0, 0, 0];
+      for (; at < keys.length && (keys[at] as number) < next; at++) {
+        const bit = (keys[at] as number) - user * SLOTS_PER_DAY;
+        words[bit >>> 5] = (words[bit >>> 5] as number) | (1 << (bit & 31));
+      }
+      const row = users.upsert(user);
+      for (let word = 0; word < 3; word++) {
+        users.set(row, word, users.get(row, word) | (words[word] as number));
+      }
+    }
   }
 
   /** The hour counts from the masks, in one pass over every row (after a bulk load). */

@@ -140,4 +140,15 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX events_time ON events (ts, platform_id, user_id);
     `,
   },
+  {
+    version: 6,
+    name: "rollups without indexes by user",
+    // Each new (user, app, slot) row landed on that user's page of both indexes: as the file
+    // grew past the page cache, each write became a page read (10 M events took ~400 s to write,
+    // 100 M would have taken ~6 h). Erasing a user finds their rows by slot (eraseSqliteUser).
+    sql: `
+      DROP INDEX activity_slots_user;
+      DROP INDEX event_counts_user;
+    `,
+  },
 ];

@@ -5,18 +5,18 @@ import { ActivityIndex } from "../activity-index/activity-index.js";
 type Cell = string | number;
 
 /**
- * Every rollup row, read once. Users are numbered in id order and slots come in user order, so
- * each day's rows are appended in key order instead of inserted.
+ * Every rollup row, read once, in time order on the (platform_id, slot, user_id) index: no sort,
+ * and the index files each day's rows by user number before the next day's.
  */
 export function loadActivityIndex(db: Database.Database): ActivityIndex {
   const index = new ActivityIndex();
   const rows = (sql: string) => db.prepare(sql).raw().iterate() as IterableIterator<Cell[]>;
   loadUsers(db, index);
-  // Covered by the (platform_id, user_id) index: no sort.
   let bulk: ReturnType<ActivityIndex["bulkSlots"]> | null = null;
   let bulkPlatform = "";
-  for (const [platform, user, app, slot] of rows(
-    "SELECT platform_id, user_id, app, slot FROM activity_slots ORDER BY platform_id, user_id, app, slot",
+  for (const [platform, slot, user, app] of rows(
+    `SELECT platform_id, slot, user_id, app FROM activity_slots INDEXED BY activity_slots_time
+     ORDER BY platform_id, slot`,
   )) {
     if (!bulk || platform !== bulkPlatform) {
       bulk?.done();

@@ -192,28 +192,78 @@ function writeVisits(stmt: StatementCache, batch: FactBatch): void {
     endVisit.run(v.endedAt, v.platform, v.user, v.tab, v.startedAt);
 }
 
-/** The tables a user's rows are in, and the column naming the user. */
+/** The tables a user's rows are in, and the column naming the user; the rollups apart. */
 const USER_TABLES = [
   ["users", "id"],
   ["sessions", "user_id"],
   ["page_visits", "user_id"],
   ["active_intervals", "user_id"],
-  ["activity_slots", "user_id"],
-  ["event_counts", "user_id"],
   ["user_apps", "user_id"],
 ] as const;
 
 /**
- * Deletes everything about a user; runs inside the caller's transaction. Events are not indexed
- * by user (see migration 5): they are found by time, in the runs of slots the user has event
- * counts in, so the cost follows the events of those slots, not the whole table.
+ * Deletes everything about a user; runs inside the caller's transaction. Neither the events nor
+ * the rollups are indexed by user (migrations 5 and 6: such an index puts each write on one of as
+ * many pages as there are users). The user's slots are found from their apps' first and last
+ * activity, one seek per slot between; every event and event count of theirs is in one of those
+ * slots, so the cost follows their span of activity and the events of their slots, not the table.
  */
 export function eraseSqliteUser(stmt: StatementCache, platform: string, user: string): void {
-  const slots = stmt(
-    "SELECT DISTINCT slot FROM event_counts WHERE platform_id = ? AND user_id = ? ORDER BY slot",
-  )
-    .pluck()
-    .all(platform, user) as number[];
+  const apps = stmt(
+    `SELECT app, first_active_at AS first, last_active_at AS last FROM user_apps
+     WHERE platform_id = ? AND user_id = ?`,
+  ).all(platform, user) as Array<{ app: string; first: number; last: number }>;
+  if (apps.length > 0) {
+    const first = Math.floor(Math.min(...apps.map((a) => a.first)) / SLOT_MS);
+    const last = Math.floor(Math.max(...apps.map((a) => a.last)) / SLOT_MS);
+    const slots = stmt(
+      `WITH RECURSIVE span(slot) AS (SELECT ? UNION ALL SELECT slot + 1 FROM span WHERE slot < ?)
+       SELECT DISTINCT a.slot FROM span CROSS JOIN activity_slots a INDEXED BY activity_slots_time
+         ON a.platform_id = ? AND a.slot = span.slot AND a.user_id = ?`,
+    )
+      .pluck()
+      .all(first, last, platform, user) as number[];
+    eraseSlotRows(stmt, platform, user, apps, slots);
+    eraseEvents(stmt, platform, user, slots);
+  }
+  for (const [table, column] of USER_TABLES) {
+    stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(platform, user);
+  }
+}
+
+/** The user's rollup rows in these slots: activity, and the counts of each event name per app. */
+function eraseSlotRows(
+  stmt: StatementCache,
+  platform: string,
+  user: string,
+  apps: ReadonlyArray<{ app: string }>,
+  slots: number[],
+): void {
+  const inSlots = JSON.stringify(slots);
+  stmt(
+    `DELETE FROM activity_slots INDEXED BY activity_slots_time
+     WHERE platform_id = ? AND slot IN (SELECT value FROM json_each(?)) AND user_id = ?`,
+  ).run(platform, inSlots, user);
+  // An app's event names, one seek each on the primary key (platform_id, app, name, …).
+  const firstName = stmt("SELECT min(name) FROM event_counts WHERE platform_id = ? AND app = ?");
+  const nextName = stmt(
+    "SELECT min(name) FROM event_counts WHERE platform_id = ? AND app = ? AND name > ?",
+  );
+  const deleteCounts = stmt(
+    `DELETE FROM event_counts WHERE platform_id = ? AND app = ? AND name = ?
+       AND slot IN (SELECT value FROM json_each(?)) AND user_id = ?`,
+  );
+  for (const { app } of apps) {
+    let name = firstName.pluck().get(platform, app);
+    while (typeof name === "string") {
+      deleteCounts.run(platform, app, name, inSlots, user);
+      name = nextName.pluck().get(platform, app, name);
+    }
+  }
+}
+
+/** The user's events, found by time (index events_time) in the runs of their active slots. */
+function eraseEvents(stmt: StatementCache, platform: string, user: string, slots: number[]): void {
   // Without INDEXED BY the planner prefers the primary key's platform prefix: the whole platform.
   const deleteEvents = stmt(
     `DELETE FROM events INDEXED BY events_time
@@ -225,8 +275,5 @@ export function eraseSqliteUser(stmt: StatementCache, platform: string, user: st
     while (at + 1 < slots.length && slots[at + 1] === last + 1) last = slots[++at] as number;
     at++;
     deleteEvents.run(first * SLOT_MS, (last + 1) * SLOT_MS, platform, user);
-  }
-  for (const [table, column] of USER_TABLES) {
-    stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(platform, user);
   }
 }

@@ -1,0 +1,106 @@
+// Erasing a user from the SQLite file: no row naming them is left in any table, though neither
+// the events nor the rollups are indexed by user, and every other user's rows stay as they were.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { emptyFactBatch, type FactBatch, SLOT_MS } from "../storage.js";
+import { openSqliteStorage } from "./sqlite-storage.js";
+
+const dir = mkdtempSync(join(tmpdir(), "rollcall-erasure-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = Date.UTC(2026, 10, 2, 9, 7, 0);
+const DAY_MS = 86_400_000;
+/** Every table with a column naming a user. */
+const USER_COLUMNS = [
+  ["users", "id"],
+  ["sessions", "user_id"],
+  ["page_visits", "user_id"],
+  ["active_intervals", "user_id"],
+  ["activity_slots", "user_id"],
+  ["event_counts", "user_id"],
+  ["user_apps", "user_id"],
+  ["events", "user_id"],
+] as const;
+
+/** A user's life over `days` days: sessions, visits, long activity and events in three apps. */
+function history(user: string, days: number): FactBatch {
+  const batch = emptyFactBatch();
+  batch.users.push({ platform: "p1", id: user, name: user, email: `${user}@x.test`, role: "R" });
+  for (let day = 0; day < days; day += 3) {
+    const at = T0 + day * DAY_MS;
+    batch.sessionsStarted.push({ platform: "p1", user, startedAt: at });
+    batch.sessionsEnded.push({ platform: "p1", user, startedAt: at, endedAt: at + 3_600_000 });
+    batch.visitsStarted.push({
+      platform: "p1",
+      user,
+      tab: `tab-${day}`,
+      page: { path: "/a", title: "A", app: "math" },
+      startedAt: at,
+    });
+    // Active for five hours in an app: slots with no event in them.
+    batch.activeEnded.push({
+      platform: "p1",
+      user,
+      app: "essay",
+      startedAt: at,
+      endedAt: at + 5 * 3_600_000,
+    });
+    for (const [i, app] of ["math", "essay", null].entries()) {
+      for (const name of ["message", "view", "a name with spaces"]) {
+        batch.events.push({
+          platform: "p1",
+          id: `${user}-${day}-${i}-${name}`,
+          user,
+          name,
+          app,
+          ts: at + i * 7 * SLOT_MS + name.length,
+          props: null,
+        });
+      }
+    }
+  }
+  return batch;
+}
+
+function rowsOf(file: string, user: string): Record<string, number> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(
+      USER_COLUMNS.map(([table, column]) => [
+        table,
+        Number(db.prepare(`SELECT count(*) FROM ${table} WHERE ${column} = ?`).pluck().get(user)),
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+describe("erasing a user from SQLite", () => {
+  for (const writerThread of [false, true]) {
+    it(`leaves no row of theirs in any table, and every other user's${writerThread ? " (writer thread)" : ""}`, async () => {
+      const file = join(dir, `erase-${writerThread}.sqlite`);
+      const storage = openSqliteStorage(file, { writerThread });
+      await storage.migrate();
+      await storage.writeFacts(history("ana", 60));
+      await storage.writeFacts(history("ben", 45));
+      // Retention dropped the first weeks' events; their rollups are still there to erase.
+      await storage.deleteEventsBefore(T0 + 20 * DAY_MS, 10_000);
+      const ben = rowsOf(file, "ben");
+      const ana = rowsOf(file, "ana");
+      expect(ana.activity_slots).toBeGreaterThan(ana.event_counts as number);
+      expect(ana.events).toBeLessThan(ana.event_counts as number);
+
+      await storage.deleteUser("p1", "ana");
+      expect(rowsOf(file, "ana")).toEqual(Object.fromEntries(USER_COLUMNS.map(([t]) => [t, 0])));
+      expect(rowsOf(file, "ben")).toEqual(ben);
+      // Erasing someone unknown changes nothing.
+      await storage.deleteUser("p1", "nobody");
+      expect(rowsOf(file, "ben")).toEqual(ben);
+      await storage.close();
+    });
+  }
+});
