@@ -96,6 +96,14 @@ function randomWindows(random: () => number): SlotWindow[] {
     const start = BASE_SLOT + day * DAY_SLOTS - offset;
     windows.push({ start, end: start + DAY_SLOTS });
   }
+  // Whole UTC days, their first slots and their last (counted from first and last slots).
+  for (let i = 0; i < 6; i++) {
+    const dayStart = (Math.floor(BASE_SLOT / DAY_SLOTS) + Math.floor(random() * 11)) * DAY_SLOTS;
+    const cut = 1 + Math.floor(random() * (DAY_SLOTS - 1));
+    windows.push({ start: dayStart, end: dayStart + DAY_SLOTS });
+    windows.push({ start: dayStart, end: dayStart + cut });
+    windows.push({ start: dayStart + cut, end: dayStart + DAY_SLOTS });
+  }
   return windows;
 }
 
@@ -222,6 +230,25 @@ describe("keyed columns", () => {
     expect(table.size).toBe(expected.size);
     for (const [key, count] of expected) expect(table.get(table.find(key), 1)).toBe(count);
     expect(table.find(-5)).toBe(-1);
+  });
+
+  it("finds keys asked in ascending order as find does, sorted rows and tail alike", () => {
+    const table = new KeyedColumns(1);
+    const random = seededRandom(11);
+    for (let i = 0; i < 2_000; i++) table.upsert(Math.floor(random() * 10_000) * 2);
+    // A few keys past the sorted ones, some out of order: they wait in the tail.
+    for (const key of [30_001, 20_003, 20_001, 40_000, 5]) table.upsert(key);
+    for (const step of [1, 3, 37, 1_000]) {
+      const cursor = { at: 0 };
+      for (let key = -1; key < 41_000; key += step) {
+        expect(table.findAscending(key, cursor)).toBe(table.find(key));
+      }
+    }
+    // Out of order, the search starts over.
+    const cursor = { at: 0 };
+    for (const key of [40_000, 5, 20_001, 2, 30_001, 0]) {
+      expect(table.findAscending(key, cursor)).toBe(table.find(key));
+    }
   });
 });
 

@@ -2,13 +2,8 @@
 // user table, in time proportional to the users of the days asked about, never to the events.
 import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
 import { buildUserTable } from "./index-user-table.js";
-import {
-  type Day,
-  PlatformActivity,
-  type ScopeActivity,
-  SLOTS_PER_DAY,
-  windowMasks,
-} from "./scope-activity.js";
+import { PlatformActivity, SLOTS_PER_DAY } from "./scope-activity.js";
+import { countWindow } from "./window-counts.js";
 
 /**
  * What the analytics read, kept in memory by the adapter that writes it (SQLite: one process owns
@@ -180,75 +175,6 @@ export class ActivityIndex {
     if (!platform) return { total: 0, rows: [] };
     return buildUserTable(platform, query);
   }
-}
-
-function countWindow(
-  platform: PlatformActivity,
-  activity: ScopeActivity,
-  window: SlotWindow,
-): number {
-  const { start, end } = window;
-  if (end <= start) return 0;
-  const firstDay = Math.floor(start / SLOTS_PER_DAY);
-  if (end - start === 4) {
-    return activity.days.get(firstDay)?.hours[start - firstDay * SLOTS_PER_DAY] ?? 0;
-  }
-  const { seen, stamp } = platform.nextStamp();
-  let count = 0;
-  const lastDay = Math.floor((end - 1) / SLOTS_PER_DAY);
-  for (let dayNumber = firstDay; dayNumber <= lastDay; dayNumber++) {
-    const day = activity.days.get(dayNumber);
-    if (!day) continue;
-    const dayStart = dayNumber * SLOTS_PER_DAY;
-    const masks = windowMasks(
-      Math.max(start, dayStart) - dayStart,
-      Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
-    );
-    count += countNewRows(day, masks, seen, stamp);
-  }
-  return count;
-}
-
-/**
- * Counts the day's users active in the slots of `masks` and not counted yet (`seen`), and marks
- * them. Only the mask words the window reaches are read (at a day's edge, one of three): much of
- * a scan's time is the memory it reads.
- */
-function countNewRows(
-  day: Day,
-  masks: [number, number, number],
-  seen: Int32Array,
-  stamp: number,
-): number {
-  const words = [0, 1, 2].filter((word) => masks[word] !== 0);
-  if (words.length === 0) return 0;
-  const { keys, values } = day.users.columns();
-  // A word not needed stands in as the first, masked to nothing: no read of its own.
-  const [a, b = a, c = a] = words as [number, number?, number?];
-  const wordA = values[a] as Int32Array;
-  const wordB = values[b] as Int32Array;
-  const wordC = values[c] as Int32Array;
-  const maskA = masks[a] as number;
-  const maskB = b === a ? 0 : (masks[b] as number);
-  const maskC = c === a ? 0 : (masks[c] as number);
-  let count = 0;
-  const size = day.users.size;
-  for (let row = 0; row < size; row++) {
-    // One branch for the words: which word holds a user's slots is hard to predict.
-    if (
-      (((wordA[row] as number) & maskA) |
-        ((wordB[row] as number) & maskB) |
-        ((wordC[row] as number) & maskC)) ===
-      0
-    ) {
-      continue;
-    }
-    const user = keys[row] as number;
-    if (seen[user] === stamp) continue;
-    seen[user] = stamp;
-    count++;
-  }
-  return count;
 }
 
 function sameNames(a: string[], b: string[]): boolean {

@@ -17,6 +17,12 @@ export interface Day {
   users: KeyedColumns;
   /** hours[i]: distinct users active in the four slots from slot i (any zone's hour starts there). */
   hours: Int32Array;
+  /**
+   * firsts[i] / lasts[i]: users whose first / last active slot of the day is i. Users active in
+   * a day's first k slots, or its last k, are a sum of these: no scan.
+   */
+  firsts: Int32Array;
+  lasts: Int32Array;
   /** Tracked messages per user and slot: key user × 96 + slot of the day (empty for `_all`). */
   messages: KeyedColumns;
 }
@@ -33,6 +39,8 @@ export class ScopeActivity {
       found = {
         users: new KeyedColumns(WIDTH),
         hours: new Int32Array(SLOTS_PER_DAY),
+        firsts: new Int32Array(SLOTS_PER_DAY),
+        lasts: new Int32Array(SLOTS_PER_DAY),
         messages: new KeyedColumns(1),
       };
       this.days.set(day, found);
@@ -81,7 +89,7 @@ export class ScopeActivity {
     return bits;
   }
 
-  /** Marks `user` active in `slot`; keeps the hour counts. */
+  /** Marks `user` active in `slot`; keeps the hour counts and first and last slots. */
   mark(user: number, slot: number): void {
     // Bits of slot-3 … slot+3: the hours containing the slot start at slot-3 … slot.
     const near = this.around(user, slot, -3, 7);
@@ -98,7 +106,9 @@ export class ScopeActivity {
     const day = this.day(dayNumber);
     const row = day.users.upsert(user);
     const bit = slot - dayNumber * SLOTS_PER_DAY;
+    countEdges(day, row, -1);
     day.users.set(row, bit >>> 5, day.users.get(row, bit >>> 5) | (1 << (bit & 31)));
+    countEdges(day, row, 1);
   }
 
   /**
@@ -123,13 +133,18 @@ export class ScopeActivity {
     }
   }
 
-  /** The hour counts from the masks, in one pass over every row (after a bulk load). */
+  /** The hour counts and first and last slots from the masks, in one pass (after a bulk load). */
   recountHours(): void {
-    for (const day of this.days.values()) day.hours.fill(0);
+    for (const day of this.days.values()) {
+      day.hours.fill(0);
+      day.firsts.fill(0);
+      day.lasts.fill(0);
+    }
     for (const [dayNumber, day] of [...this.days]) {
       const next = this.days.get(dayNumber + 1);
       const rows = day.users;
       for (let row = 0; row < rows.size; row++) {
+        countEdges(day, row, 1);
         const user = rows.keyAt(row);
         const w0 = rows.get(row, 0);
         const w1 = rows.get(row, 1);
@@ -198,6 +213,7 @@ export class ScopeActivity {
     for (const [dayNumber, day] of this.days) {
       const row = day.users.find(user);
       if (row < 0) continue;
+      countEdges(day, row, -1);
       for (let bit = 0; bit < SLOTS_PER_DAY; bit++) {
         if ((day.users.get(row, bit >>> 5) & (1 << (bit & 31))) === 0) continue;
         const slot = dayNumber * SLOTS_PER_DAY + bit;
@@ -246,6 +262,24 @@ export class PlatformActivity {
     this.stamp++;
     return { seen: this.seen, stamp: this.stamp };
   }
+}
+
+/** Adds `by` to the counts of the row's first and last active slots, if it has any. */
+function countEdges(day: Day, row: number, by: number): void {
+  const w0 = day.users.get(row, 0);
+  const w1 = day.users.get(row, 1);
+  const w2 = day.users.get(row, 2);
+  if ((w0 | w1 | w2) === 0) return;
+  const first = w0 !== 0 ? lowest(w0) : w1 !== 0 ? 32 + lowest(w1) : 64 + lowest(w2);
+  const last =
+    w2 !== 0 ? 95 - Math.clz32(w2) : w1 !== 0 ? 63 - Math.clz32(w1) : 31 - Math.clz32(w0);
+  day.firsts[first] = (day.firsts[first] as number) + by;
+  day.lasts[last] = (day.lasts[last] as number) + by;
+}
+
+/** The lowest set bit of a non-zero word. */
+function lowest(word: number): number {
+  return 31 - Math.clz32(word & -word);
 }
 
 /** Bit i set when bit i+1, i+2 or i+3 is set, with `high` continuing `low`. */
