@@ -43,6 +43,7 @@ const SCENARIOS = [
       "analytics.heatmap_p95_ms",
       "analytics.active_over_time_p95_ms",
       "analytics.table_p95_ms",
+      "analytics.ingest_events_per_s",
     ],
     run: analytics.run,
   },

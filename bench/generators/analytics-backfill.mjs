@@ -84,7 +84,7 @@ async function main() {
   // History in time order, an hour at a time, as a backend replays its records: the events of
   // one transaction land at the end of the time-ordered indexes, where a backfill in random time
   // order touched a page of each index per event (10 M events: 1,005 s that way). Within a
-  // transaction, by user: the rollups' indexes by user are touched once per user.
+  // transaction, by user: each user's row of user_apps (keyed by app and user) is touched once.
   const hours = historyHours(config.now, config.days);
   const totalWeight = hours.reduce((sum, h) => sum + h.weight, 0);
   let cumulative = 0;

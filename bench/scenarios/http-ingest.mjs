@@ -8,11 +8,13 @@ import { round } from "../harness/stats.mjs";
 const POSTERS = 2;
 
 /**
+ * Posts events from two processes for the plan's time, after a warm-up; also the analytics
+ * scenario's ingest into a file that already holds its history.
  * @param {string} url
  * @param {number} pid
  * @param {{ batch: number, concurrency: number, durationMs: number, warmupMs: number, label: string }} plan
  */
-async function measure(url, pid, plan) {
+export async function measureIngest(url, pid, plan) {
   const fleet = await startFleet("event-poster.mjs", POSTERS, (i) => ({
     url,
     secret: BENCH_SECRET,
@@ -73,14 +75,14 @@ export async function run(context) {
   let batched;
   let single;
   try {
-    batched = await measure(server.url, server.pid, {
+    batched = await measureIngest(server.url, server.pid, {
       batch: 100,
       concurrency: 32,
       durationMs,
       warmupMs,
       label: "batch100",
     });
-    single = await measure(server.url, server.pid, { ...singlePlan, label: "single" });
+    single = await measureIngest(server.url, server.pid, { ...singlePlan, label: "single" });
   } finally {
     await server.stop();
   }
@@ -88,7 +90,10 @@ export async function run(context) {
   const bare = await startBareHttp();
   let bareNode;
   try {
-    bareNode = await measure(bare.url, bare.pid, { ...singlePlan, label: "single-bare-node" });
+    bareNode = await measureIngest(bare.url, bare.pid, {
+      ...singlePlan,
+      label: "single-bare-node",
+    });
   } finally {
     await bare.stop();
   }
