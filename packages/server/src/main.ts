@@ -76,9 +76,26 @@ export async function startRollcall(
   const logger = options.logger ?? pino({ level: config.logLevel });
   const storage = await openStorage(config, { writerThread: true });
   await storage.migrate();
+  // The analytics load beside everything else (minutes for a file of 100 M events): presence,
+  // ingest and the dashboard are served meanwhile, and an analytics request waits for the load.
+  let isDraining = false;
   const warming = performance.now();
-  await storage.warmUp(config.messageEvents);
-  logger.info({ ms: Math.round(performance.now() - warming) }, "analytics ready");
+  let analyticsState: "loading" | "ready" | "failed" = "loading";
+  const analyticsLoaded = storage.warmUp(config.messageEvents).then(
+    () => {
+      analyticsState = "ready";
+      logger.info({ ms: Math.round(performance.now() - warming) }, "analytics ready");
+    },
+    (error: unknown) => {
+      analyticsState = "failed";
+      if (!isDraining) {
+        logger.error(
+          { err: error },
+          "loading the analytics failed; the next analytics read tries again",
+        );
+      }
+    },
+  );
 
   const platforms = new PlatformRegistry(storage, clock);
   if (config.platformSecret) await platforms.ensure(DEFAULT_PLATFORM, config.platformSecret);
@@ -209,11 +226,12 @@ export async function startRollcall(
         presence: presenceState,
         trackerSockets: sockets?.count() ?? 0,
         dashboards: feed.clientCount(),
+        // "loading" while the analytics are read from the file after a start.
+        analytics: analyticsState,
       };
     },
   });
 
-  let isDraining = false;
   const server = createHttpServer(router, logger, () => isDraining);
   sockets = attachTrackerSockets(server, {
     gateway,
@@ -266,6 +284,8 @@ export async function startRollcall(
         directorySync?.close();
         await store.close();
         await storage.close();
+        // A load still going stops at its next slice (the storage is closed).
+        await analyticsLoaded;
       })();
       return closing;
     },

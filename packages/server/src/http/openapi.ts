@@ -359,7 +359,7 @@ export const openApiDocument = {
         responses: {
           "200": {
             description:
-              "{ status: ok | degraded, storage: ok | down, database: sqlite | postgres, presence: memory | ok | down, trackerSockets, dashboards }",
+              "{ status: ok | degraded, storage: ok | down, database: sqlite | postgres, presence: memory | ok | down, trackerSockets, dashboards, analytics: loading | ready | failed } (analytics: loading while they are read from the file after a start; analytics requests wait for it)",
           },
           "503": unavailable,
         },

@@ -193,6 +193,35 @@ describe("the activity index", () => {
     });
   }
 
+  it("loads beside the writer thread, a slice at a time, while batches and erasures go on", async () => {
+    const random = seededRandom(9);
+    const file = join(dir, "sliced.sqlite");
+    const seq = { n: 0 };
+    const writer = openSqliteStorage(file);
+    await writer.migrate();
+    for (let i = 0; i < 12; i++) await writer.writeFacts(randomBatch(random, 60, 300, seq));
+    await writer.close();
+
+    const storage = openSqliteStorage(file, { writerThread: true, loadSliceRows: 1 });
+    // The thread up and running first (a batch before the load: in its snapshot).
+    await storage.writeFacts(randomBatch(random, 80, 50, seq));
+    let loaded = false;
+    const loading = storage.warmUp(["message"]).then(() => {
+      loaded = true;
+    });
+    const committedDuringLoad: boolean[] = [];
+    const during = [
+      storage.writeFacts(randomBatch(random, 80, 100, seq)),
+      storage.deleteUser("p1", "u11"),
+      storage.writeFacts(randomBatch(random, 80, 100, seq)),
+    ].map((done) => done.then(() => committedDuringLoad.push(!loaded)));
+    await Promise.all([loading, ...during]);
+    // The batches were not held for the load, and the index has them exactly once.
+    expect(committedDuringLoad).toContain(true);
+    await expectSameAnswers(storage, file, random);
+    await storage.close();
+  });
+
   it("sees what another connection wrote (a CLI import while the server runs)", async () => {
     const file = join(dir, "outside.sqlite");
     const storage = openSqliteStorage(file);

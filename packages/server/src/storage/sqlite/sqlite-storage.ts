@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type Database from "better-sqlite3";
-import { type ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
+import { IndexWrites } from "../activity-index/activity-index.js";
 import {
   type AppRecord,
   type AppScope,
@@ -30,8 +30,7 @@ import {
   toUser,
 } from "../storage-rows.js";
 import { sqliteMigrations } from "./migrations.js";
-import { loadActivityIndex, loadMessages, loadUsers } from "./sqlite-activity-index.js";
-import { SqliteFactThread } from "./sqlite-fact-thread.js";
+import { type FactsWritten, SqliteFactThread } from "./sqlite-fact-thread.js";
 import {
   eraseSqliteUser,
   openSqliteDatabase,
@@ -39,6 +38,7 @@ import {
   statementCache,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
+import { SqliteIndexKeeper } from "./sqlite-index-keeper.js";
 
 export interface SqliteOptions {
   /**
@@ -46,6 +46,8 @@ export interface SqliteOptions {
    * holds the event loop. Off for the CLI and for ":memory:" (a thread cannot share it).
    */
   writerThread?: boolean;
+  /** Rows per slice when the analytics load beside the writer thread (tests make it small). */
+  loadSliceRows?: number;
 }
 
 /**
@@ -57,25 +59,14 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = openSqliteDatabase(file);
   const thread = options.writerThread && file !== ":memory:" ? new SqliteFactThread(file) : null;
-  return new SqliteStorage(db, thread);
+  const index = new SqliteIndexKeeper(db, {
+    file: thread ? file : null,
+    ...(options.loadSliceRows ? { sliceRows: options.loadSliceRows } : {}),
+  });
+  return new SqliteStorage(db, thread, index);
 }
 
-/** The user-write count of an index that must read the users again. */
-const STALE = -1;
-
 class SqliteStorage implements Storage {
-  /**
-   * The analytics rollups in memory, built at the first analytics read (or warmUp) and kept
-   * current by this process's writes; users are read again when another process (a CLI user
-   * import) wrote some, which the user-write count tells.
-   */
-  private index: ActivityIndex | null = null;
-  /** The user-write count the index has seen all of (STALE: read the users again). */
-  private userWritesSeen = STALE;
-  /** Batches with users sent to the writer thread and not answered yet. */
-  private userWritesInFlight = 0;
-  /** The writer thread's work and what must not overlap it (see exclusive). */
-  private queue: Promise<unknown> = Promise.resolve();
   private readonly statement: StatementCache;
   /** The write of a batch without a writer thread. */
   private readonly writeHere: Database.Transaction<typeof writeSqliteFacts>;
@@ -84,56 +75,11 @@ class SqliteStorage implements Storage {
   constructor(
     private readonly db: Database.Database,
     private readonly thread: SqliteFactThread | null,
+    private readonly index: SqliteIndexKeeper,
   ) {
     this.statement = statementCache(db);
     this.writeHere = db.transaction(writeSqliteFacts);
     this.eraseHere = db.transaction(eraseSqliteUser);
-  }
-
-  /**
-   * Runs `work` when no batch is on the writer thread, and holds the next batches until it is
-   * done: loading the index, or erasing a user, must not interleave with a batch whose index
-   * writes are still on their way. Without a thread everything already runs in turn.
-   */
-  private exclusive<T>(work: () => T | Promise<T>): Promise<T> {
-    if (!this.thread) return new Promise<T>((resolve) => resolve(work()));
-    const done = this.queue.then(work);
-    this.queue = done.catch(() => undefined);
-    return done;
-  }
-
-  private async activityIndex(): Promise<ActivityIndex> {
-    if (!this.index) {
-      return this.exclusive(() => {
-        // One read transaction: the rollups and the count from one snapshot.
-        this.index ??= this.db.transaction(() => {
-          this.userWritesSeen = this.userWrites();
-          return loadActivityIndex(this.db);
-        })();
-        return this.index;
-      });
-    }
-    if (this.userWritesInFlight === 0) {
-      const count = this.userWrites();
-      if (count !== this.userWritesSeen) {
-        this.userWritesSeen = count;
-        loadUsers(this.db, this.index);
-      }
-    }
-    return this.index;
-  }
-
-  private userWrites(): number {
-    const row = this.stmt("SELECT count FROM user_writes WHERE id = 1").get() as Row | undefined;
-    return Number(row?.count ?? 0);
-  }
-
-  /** What a committed batch told: its index writes, and whether someone else wrote users. */
-  private written(indexed: IndexWrites | null, userWrites: number | null): void {
-    if (this.index && indexed) indexed.apply(this.index);
-    if (userWrites !== null) {
-      this.userWritesSeen = userWrites - 1 === this.userWritesSeen ? userWrites : STALE;
-    }
   }
 
   private stmt(sql: string): Database.Statement {
@@ -164,19 +110,13 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.exclusive(() => this.thread?.close());
+    this.index.close();
+    await this.index.exclusive(() => this.thread?.close());
     this.db.close();
   }
 
   async warmUp(messageNames: string[]): Promise<void> {
-    await this.trackMessages(await this.activityIndex(), messageNames);
-  }
-
-  private async trackMessages(index: ActivityIndex, names: string[]): Promise<void> {
-    if (index.tracksMessages(names)) return;
-    await this.exclusive(() => {
-      if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
-    });
+    await this.index.trackMessages(await this.index.get(messageNames), messageNames);
   }
 
   async ping(): Promise<void> {
@@ -211,28 +151,36 @@ class SqliteStorage implements Storage {
 
   async deleteUser(platform: string, user: string): Promise<void> {
     const thread = this.thread;
-    await this.exclusive(async () => {
+    await this.index.exclusive(async () => {
       if (thread) await thread.erase(platform, user);
       else this.eraseHere(this.statement, platform, user);
-      this.index?.eraseUser(platform, user);
+      this.index.erased(platform, user);
     });
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
     const thread = this.thread;
     if (!thread) {
-      const indexed = this.index ? new IndexWrites() : null;
-      this.written(indexed, this.writeHere(this.statement, batch, Date.now(), indexed));
+      const indexed = this.index.recording ? new IndexWrites() : null;
+      this.index.written(
+        indexed,
+        this.writeHere(this.statement, batch, Date.now(), indexed),
+        false,
+      );
       return;
     }
-    await this.exclusive(async () => {
+    await this.index.exclusive(async () => {
       const withUsers = batch.users.length > 0;
-      if (withUsers) this.userWritesInFlight++;
+      if (withUsers) this.index.sendingUsers();
+      let written: FactsWritten = { ops: null, userWrites: null };
       try {
-        const { ops, userWrites } = await thread.write(batch, this.index !== null);
-        this.written(ops && new IndexWrites(ops), userWrites);
+        written = await thread.write(batch, this.index.recording);
       } finally {
-        if (withUsers) this.userWritesInFlight--;
+        this.index.written(
+          written.ops && new IndexWrites(written.ops),
+          written.userWrites,
+          withUsers,
+        );
       }
     });
   }
@@ -306,7 +254,7 @@ class SqliteStorage implements Storage {
   }
 
   async countActiveUsers(scope: AppScope, windows: SlotWindow[]): Promise<number[]> {
-    return (await this.activityIndex()).countActiveUsers(scope, windows);
+    return (await this.index.get()).countActiveUsers(scope, windows);
   }
 
   async countKnownUsers(scope: AppScope): Promise<number> {
@@ -322,8 +270,8 @@ class SqliteStorage implements Storage {
   }
 
   async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
-    const index = await this.activityIndex();
-    await this.trackMessages(index, query.messageNames);
+    const index = await this.index.get();
+    await this.index.trackMessages(index, query.messageNames);
     return index.userTable(query);
   }
 
