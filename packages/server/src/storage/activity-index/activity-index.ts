@@ -63,7 +63,8 @@ export class ActivityIndex {
    */
   bulkSlots(platform: string): {
     mark(app: string, user: string, slot: number): void;
-    done(): void;
+    /** Yields after each day's work, so a load in slices can let other work run. */
+    done(): Generator<void, void, void>;
   } {
     const found = this.platform(platform);
     let day = Number.NaN;
@@ -98,10 +99,10 @@ export class ActivityIndex {
         }
         keys.push(number * SLOTS_PER_DAY + slot - day * SLOTS_PER_DAY);
       },
-      done() {
+      *done() {
         fileDay();
-        for (const app of found.apps.values()) app.recountHours();
-        found.all.recountHours();
+        for (const app of found.apps.values()) yield* app.recountHours();
+        yield* found.all.recountHours();
       },
     };
   }
@@ -109,7 +110,8 @@ export class ActivityIndex {
   /** Loads tracked message counts in bulk, rows in any order; `done()` files them by day. */
   bulkMessages(platform: string): {
     add(app: string, user: string, slot: number, count: number): void;
-    done(): void;
+    /** Yields after each day's cells. */
+    done(): Generator<void, void, void>;
   } {
     const found = this.platform(platform);
     const days = new Map<string, Map<number, { keys: number[]; counts: number[] }>>();
@@ -131,7 +133,7 @@ export class ActivityIndex {
         );
         cells.counts.push(count);
       },
-      done() {
+      *done() {
         for (const [app, byDay] of days) {
           for (const [dayNumber, cells] of byDay) {
             found.app(app).loadMessages(dayNumber, cells.keys, cells.counts);
@@ -139,6 +141,8 @@ export class ActivityIndex {
               const user = Math.floor(key / SLOTS_PER_DAY);
               found.all.addDayMessages(user, dayNumber, cells.counts[i] as number);
             });
+            byDay.delete(dayNumber); // filed: its arrays can go
+            yield;
           }
         }
       },

@@ -133,8 +133,11 @@ export class ScopeActivity {
     }
   }
 
-  /** The hour counts and first and last slots from the masks, in one pass (after a bulk load). */
-  recountHours(): void {
+  /**
+   * The hour counts and first and last slots from the masks, in one pass (after a bulk load);
+   * yields after each day.
+   */
+  *recountHours(): Generator<void, void, void> {
     for (const day of this.days.values()) {
       day.hours.fill(0);
       day.firsts.fill(0);
@@ -163,6 +166,7 @@ export class ScopeActivity {
           for (let g = 93 + first; g < SLOTS_PER_DAY; g++) hours[g] = (hours[g] ?? 0) + 1;
         }
       }
+      yield;
     }
   }
 

@@ -36,14 +36,14 @@ export function* loadInSlices(
      ORDER BY platform_id, slot`,
   )) {
     if (!bulk || platform !== bulkPlatform) {
-      bulk?.done();
+      if (bulk) yield* bulk.done();
       bulkPlatform = String(platform);
       bulk = index.bulkSlots(bulkPlatform);
     }
     bulk.mark(String(app), String(user), Number(slot));
     if (slice.ends()) yield;
   }
-  bulk?.done();
+  if (bulk) yield* bulk.done();
   for (const [platform, app, user, last] of rows(
     db,
     "SELECT platform_id, app, user_id, last_active_at FROM user_apps",
@@ -114,5 +114,5 @@ function* messagesInSlices(
     bulk.add(String(app), String(user), Number(slot), Number(count));
     if (slice.ends()) yield;
   }
-  for (const bulk of bulks.values()) bulk.done();
+  for (const bulk of bulks.values()) yield* bulk.done();
 }
