@@ -71,6 +71,7 @@ export class ActivityIndex {
     /** The waiting day's rows by app: user number × 96 + slot of the day. */
     let waiting = new Map<string, number[]>();
     const fileDay = () => {
+      if (waiting.size === 0) return;
       const all: number[] = [];
       for (const [app, keys] of waiting) {
         found.app(app).setDayBits(day, Float64Array.from(keys).sort());

@@ -23,19 +23,12 @@ export function countWindow(
     return activity.days.get(firstDay)?.hours[start - firstDay * SLOTS_PER_DAY] ?? 0;
   }
   const lastDay = Math.floor((end - 1) / SLOTS_PER_DAY);
-  const part = (dayNumber: number): [number, number, number] => {
-    const dayStart = dayNumber * SLOTS_PER_DAY;
-    return windowMasks(
-      Math.max(start, dayStart) - dayStart,
-      Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
-    );
-  };
   // A window within a day, or across one midnight (a local day elsewhere than UTC), from the
   // days' first and last slots, and a scan of one side at most.
   if (lastDay === firstDay) {
     const day = activity.days.get(firstDay);
-    const [from, to] = [start - firstDay * SLOTS_PER_DAY, end - firstDay * SLOTS_PER_DAY];
     if (!day) return 0;
+    const [from, to] = [start - firstDay * SLOTS_PER_DAY, end - firstDay * SLOTS_PER_DAY];
     if (from === 0) return sum(day.firsts, 0, to);
     if (to === SLOTS_PER_DAY) return sum(day.lasts, from, SLOTS_PER_DAY);
     return countRows(activeWords(day, windowMasks(from, to)));
@@ -52,7 +45,13 @@ export function countWindow(
   let count = 0;
   for (let dayNumber = firstDay; dayNumber <= lastDay; dayNumber++) {
     const day = activity.days.get(dayNumber);
-    if (day) count += countNewRows(day, part(dayNumber), seen, stamp);
+    if (!day) continue;
+    const dayStart = dayNumber * SLOTS_PER_DAY;
+    const masks = windowMasks(
+      Math.max(start, dayStart) - dayStart,
+      Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
+    );
+    count += countNewRows(day, masks, seen, stamp);
   }
   return count;
 }

@@ -9,8 +9,15 @@ export const LOAD_SLICE_ROWS = 10_000;
 
 /** Loads the whole index at once (no writer thread: nothing can interleave). */
 export function loadActivityIndex(db: Database.Database, messageNames?: string[]): ActivityIndex {
-  const load = loadInSlices(db, messageNames ?? null, Number.POSITIVE_INFINITY);
-  for (let step = load.next(); ; step = load.next()) if (step.done) return step.value;
+  return finish(loadInSlices(db, messageNames ?? null, Number.POSITIVE_INFINITY));
+}
+
+/** Runs a load in slices to its end, without pausing. */
+function finish<T>(load: Generator<void, T, void>): T {
+  for (;;) {
+    const step = load.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
@@ -89,8 +96,7 @@ export function loadUsers(db: Database.Database, index: ActivityIndex): void {
 
 /** Makes the index count these event names as messages, from event_counts. */
 export function loadMessages(db: Database.Database, index: ActivityIndex, names: string[]): void {
-  const load = messagesInSlices(db, index, names, new SliceCounter(Number.POSITIVE_INFINITY));
-  while (!load.next().done) {}
+  finish(messagesInSlices(db, index, names, new SliceCounter(Number.POSITIVE_INFINITY)));
 }
 
 /** loadMessages, yielding where a slice of rows ends. */

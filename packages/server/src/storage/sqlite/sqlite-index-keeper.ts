@@ -12,6 +12,7 @@ import {
   loadMessages,
   loadUsers,
 } from "./sqlite-activity-index.js";
+import type { StatementCache } from "./sqlite-facts.js";
 
 /** The user-write count of an index that must read the users again. */
 const STALE = -1;
@@ -46,6 +47,8 @@ export class SqliteIndexKeeper {
 
   constructor(
     private readonly db: Database.Database,
+    /** Statements on `db`, shared with the storage. */
+    private readonly stmt: StatementCache,
     private readonly options: IndexKeeperOptions,
   ) {}
 
@@ -76,7 +79,7 @@ export class SqliteIndexKeeper {
       return this.loading;
     }
     if (this.userWritesInFlight === 0) {
-      const count = userWrites(this.db);
+      const count = userWrites(this.stmt);
       if (count !== this.userWritesSeen) {
         this.userWritesSeen = count;
         loadUsers(this.db, index);
@@ -128,7 +131,7 @@ export class SqliteIndexKeeper {
       // One read transaction: the rollups and the count from one snapshot.
       return this.exclusive(() => {
         this.index ??= this.db.transaction(() => {
-          this.userWritesSeen = userWrites(this.db);
+          this.userWritesSeen = userWrites(this.stmt);
           return loadActivityIndex(this.db, messageNames ?? undefined);
         })();
         return this.index;
@@ -149,7 +152,7 @@ export class SqliteIndexKeeper {
     try {
       await this.exclusive(() => {
         reader.exec("BEGIN");
-        this.userWritesSeen = userWrites(reader); // the snapshot is taken at this first read
+        this.userWritesSeen = userWrites((sql) => reader.prepare(sql)); // the snapshot is taken at this first read
         this.pending = [];
       });
       const load = loadInSlices(reader, messageNames, this.options.sliceRows ?? LOAD_SLICE_ROWS);
@@ -192,14 +195,7 @@ async function readAhead(file: string, stopped: () => boolean): Promise<void> {
   }
 }
 
-const counts = new WeakMap<Database.Database, Database.Statement>();
-
-/** The count of user writes (migration 4), on a statement prepared once per connection. */
-function userWrites(db: Database.Database): number {
-  let statement = counts.get(db);
-  if (!statement) {
-    statement = db.prepare("SELECT count FROM user_writes WHERE id = 1").pluck();
-    counts.set(db, statement);
-  }
-  return Number(statement.get() ?? 0);
+/** The count of user writes (migration 4). */
+function userWrites(stmt: StatementCache): number {
+  return Number(stmt("SELECT count FROM user_writes WHERE id = 1").pluck().get() ?? 0);
 }

@@ -59,25 +59,25 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = openSqliteDatabase(file);
   const thread = options.writerThread && file !== ":memory:" ? new SqliteFactThread(file) : null;
-  const index = new SqliteIndexKeeper(db, {
+  const statement = statementCache(db);
+  const index = new SqliteIndexKeeper(db, statement, {
     file: thread ? file : null,
     ...(options.loadSliceRows ? { sliceRows: options.loadSliceRows } : {}),
   });
-  return new SqliteStorage(db, thread, index);
+  return new SqliteStorage(db, statement, thread, index);
 }
 
 class SqliteStorage implements Storage {
-  private readonly statement: StatementCache;
   /** The write of a batch without a writer thread. */
   private readonly writeHere: Database.Transaction<typeof writeSqliteFacts>;
   private readonly eraseHere: Database.Transaction<typeof eraseSqliteUser>;
 
   constructor(
     private readonly db: Database.Database,
+    private readonly statement: StatementCache,
     private readonly thread: SqliteFactThread | null,
     private readonly index: SqliteIndexKeeper,
   ) {
-    this.statement = statementCache(db);
     this.writeHere = db.transaction(writeSqliteFacts);
     this.eraseHere = db.transaction(eraseSqliteUser);
   }
