@@ -1,6 +1,7 @@
 // The SQLite writer thread behind the storage: the index stays exact while batches are on the
-// thread, another process's user writes are seen, refusals and erasures keep their order.
-import { mkdtempSync, rmSync } from "node:fs";
+// thread, another process's user writes are seen, refusals and erasures keep their order, and
+// what was committed reaches the file itself while the server keeps writing.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -106,6 +107,23 @@ describe("SQLite writer thread", () => {
     await expect(storage.writeFacts(batch({ events: [message("e2", "ana", T0)] }))).rejects.toThrow(
       /closed/,
     );
+  });
+
+  it("copies committed writes from the WAL into the file within a moment", async () => {
+    const file = join(dir, `db-${count++}.sqlite`);
+    const server = await open(file, true);
+    const before = statSync(file).size;
+    const users = Array.from({ length: 2_000 }, (_, i) => person(`u${i}`));
+    const events = users.map((user, i) => message(`e${i}`, user.id, T0 + i * 60_000));
+    await server.writeFacts(batch({ users, events }));
+    // The writer itself copies only past 16,000 pages; the checkpoint thread does it meanwhile.
+    const deadline = Date.now() + 10_000;
+    while (statSync(file).size === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(statSync(file).size).toBeGreaterThan(before);
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    expect(await server.countEvents("p1")).toBe(2_000);
   });
 
   it("erases a user in turn with the batches before and after", async () => {

@@ -1,5 +1,6 @@
 // The server's SQLite writes off its event loop: a worker thread with its own connection to the
-// file commits each FactBatch, while tabs, viewers and HTTP go on being served on the main one.
+// file commits each FactBatch, while tabs, viewers and HTTP go on being served on the main one,
+// and a second thread checkpoints the WAL into the file, so commits never wait for that copy.
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -9,6 +10,23 @@ import type { FactBatch } from "../storage.js";
 export interface WriterData {
   file: string;
 }
+
+export interface CheckpointData {
+  file: string;
+  intervalMs: number;
+}
+
+/**
+ * The checkpoint thread copies what was committed every 100 ms (PASSIVE: it never blocks the
+ * writer). SQLite's own checkpoint every 1,000 pages ran inside the commit that crossed them,
+ * and into a 10 M-event file whose pages are mostly not cached it was a third of the writer's
+ * time: 28,081 / 24,669 / 28,548 events/s with it, 39,704 / 35,049 / 44,130 with this thread,
+ * alternating on one file; every 20 ms or 500 ms, or a 4,000-page backstop, did less
+ * (BENCHMARKS.md).
+ */
+const CHECKPOINT_EVERY_MS = 100;
+/** The writer's own checkpoint, past this many WAL pages (sqlite-fact-worker.ts). */
+export const WRITER_CHECKPOINT_PAGES = 16_000;
 
 export type ThreadRequest =
   | { type: "write"; batch: FactBatch; record: boolean }
@@ -38,6 +56,7 @@ interface Waiter {
  */
 export class SqliteFactThread {
   private worker: Worker | null = null;
+  private checkpointer: Worker | null = null;
   private readonly waiting: Waiter[] = [];
   /** Closed with the storage: a write after that is refused, not a new thread started. */
   private isClosed = false;
@@ -69,6 +88,12 @@ export class SqliteFactThread {
   /** Stops the thread once the writes sent before are answered. */
   async close(): Promise<void> {
     this.isClosed = true;
+    const checkpointer = this.checkpointer;
+    if (checkpointer) {
+      const stopped = once(checkpointer, "exit");
+      checkpointer.postMessage({ type: "close" } satisfies ThreadRequest);
+      await stopped;
+    }
     const worker = this.worker;
     if (!worker) return;
     worker.ref();
@@ -78,7 +103,8 @@ export class SqliteFactThread {
   }
 
   private start(): Worker {
-    const worker = spawnWriter({ file: this.file });
+    const worker = spawnSqliteWorker("sqlite-fact-worker", { file: this.file });
+    if (!this.checkpointer) this.startCheckpointer();
     worker.on("message", (reply: ThreadReply) => {
       const waiter = this.waiting.shift();
       if (this.waiting.length === 0) worker.unref();
@@ -103,6 +129,24 @@ export class SqliteFactThread {
     return worker;
   }
 
+  /**
+   * Started with the writer; if it dies, the writer's own checkpoints keep the WAL bounded until
+   * the writer next starts, and with it a new one.
+   */
+  private startCheckpointer(): void {
+    const checkpointer = spawnSqliteWorker("sqlite-checkpoint-worker", {
+      file: this.file,
+      intervalMs: CHECKPOINT_EVERY_MS,
+    });
+    const forget = () => {
+      if (this.checkpointer === checkpointer) this.checkpointer = null;
+    };
+    checkpointer.on("error", forget);
+    checkpointer.on("exit", forget);
+    checkpointer.unref();
+    this.checkpointer = checkpointer;
+  }
+
   /** Whatever was waiting is refused (nothing was acknowledged); the next write starts anew. */
   private stopped(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
@@ -112,7 +156,7 @@ export class SqliteFactThread {
 }
 
 /**
- * The thread's batches live a moment each; under the process's semi-space setting (8 MB) its
+ * Both threads run under it; the writer's batches live a moment each, and under the process's semi-space setting (8 MB) its
  * young generation grew with the tabs' first facts and was counted against them. At 19,000 tabs:
  * 9.42 KB per tab uncapped, 9.09 capped at 3 MB, 8.41 without the thread; batched ingest the
  * same within run-to-run spread (BENCHMARKS.md).
@@ -120,22 +164,22 @@ export class SqliteFactThread {
 const WRITER_LIMITS = { maxYoungGenerationSizeMb: 3 };
 
 /**
- * The built server loads dist/sqlite-fact-worker.js next to it; run from the TypeScript source
- * (tests, the bench's tsx tools), the worker loads its source through tsx.
+ * The built server loads dist/<entry>.js next to it; run from the TypeScript source (tests, the
+ * bench's tsx tools), the worker loads its source through tsx.
  */
-function spawnWriter(data: WriterData): Worker {
+function spawnSqliteWorker(entry: string, data: WriterData | CheckpointData): Worker {
   if (!import.meta.url.endsWith(".ts")) {
-    return new Worker(new URL("./sqlite-fact-worker.js", import.meta.url), {
+    return new Worker(new URL(`./${entry}.js`, import.meta.url), {
       workerData: data,
       resourceLimits: WRITER_LIMITS,
     });
   }
   const tsxDir = createRequire(import.meta.url).resolve("tsx/package.json");
   const tsx = pathToFileURL(tsxDir.replace(/package\.json$/, "dist/esm/api/index.mjs")).href;
-  const entry = new URL("./sqlite-fact-worker.ts", import.meta.url).href;
+  const source = new URL(`./${entry}.ts`, import.meta.url).href;
   const boot = `const { register } = await import(${JSON.stringify(tsx)});
 register();
-await import(${JSON.stringify(entry)});`;
+await import(${JSON.stringify(source)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
     workerData: data,
     resourceLimits: WRITER_LIMITS,

@@ -2,7 +2,12 @@
 // connection of its own, and answers with what the index must learn (see sqlite-fact-thread.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { IndexWrites } from "../activity-index/activity-index.js";
-import type { ThreadReply, ThreadRequest, WriterData } from "./sqlite-fact-thread.js";
+import {
+  type ThreadReply,
+  type ThreadRequest,
+  WRITER_CHECKPOINT_PAGES,
+  type WriterData,
+} from "./sqlite-fact-thread.js";
 import {
   eraseSqliteUser,
   openSqliteDatabase,
@@ -14,6 +19,10 @@ const port = parentPort;
 if (!port) throw new Error("sqlite-fact-worker runs as a worker thread");
 
 const db = openSqliteDatabase((workerData as WriterData).file);
+// The checkpoint thread copies the WAL into the file (sqlite-fact-thread.ts); the writer does so
+// itself only past 16,000 pages (~64 MB), which keeps the WAL bounded if that thread falls
+// behind, and starts the WAL over, since it checkpoints between its own commits.
+db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
 const statement = statementCache(db);
 const write = db.transaction(writeSqliteFacts);
 const erase = db.transaction(eraseSqliteUser);
