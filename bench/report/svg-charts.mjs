@@ -43,7 +43,8 @@ export function targetsChart(figures) {
   const rows = Object.entries(figures).filter(
     ([, f]) => f.value !== null && f.target !== undefined,
   );
-  const left = 260;
+  // Wide enough for the longest name at ~7 px a character (names with "@100M" run long).
+  const left = Math.max(260, 24 + 7 * Math.max(...rows.map(([name]) => name.length)));
   const plot = 420;
   const rowHeight = 26;
   const top = 56;
