@@ -85,21 +85,11 @@ export class SqliteFactThread {
     });
   }
 
-  /** Stops the thread once the writes sent before are answered. */
+  /** Stops the threads, the writer once the writes sent before are answered. */
   async close(): Promise<void> {
     this.isClosed = true;
-    const checkpointer = this.checkpointer;
-    if (checkpointer) {
-      const stopped = once(checkpointer, "exit");
-      checkpointer.postMessage({ type: "close" } satisfies ThreadRequest);
-      await stopped;
-    }
-    const worker = this.worker;
-    if (!worker) return;
-    worker.ref();
-    const exited = once(worker, "exit");
-    worker.postMessage({ type: "close" } satisfies ThreadRequest);
-    await exited;
+    if (this.checkpointer) await stopThread(this.checkpointer);
+    if (this.worker) await stopThread(this.worker);
   }
 
   private start(): Worker {
@@ -156,12 +146,20 @@ export class SqliteFactThread {
 }
 
 /**
- * Both threads run under it; the writer's batches live a moment each, and under the process's semi-space setting (8 MB) its
- * young generation grew with the tabs' first facts and was counted against them. At 19,000 tabs:
- * 9.42 KB per tab uncapped, 9.09 capped at 3 MB, 8.41 without the thread; batched ingest the
- * same within run-to-run spread (BENCHMARKS.md).
+ * Both threads run under it. The writer's batches live a moment each; under the process's
+ * semi-space setting (8 MB) its young generation grew with the tabs' first facts and was counted
+ * against them. At 19,000 tabs: 9.42 KB per tab uncapped, 9.09 capped at 3 MB, 8.41 without the
+ * thread; batched ingest the same within run-to-run spread (BENCHMARKS.md).
  */
-const WRITER_LIMITS = { maxYoungGenerationSizeMb: 3 };
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 3 };
+
+/** Asks a thread to close its connection and waits until it has exited. */
+async function stopThread(worker: Worker): Promise<void> {
+  worker.ref();
+  const exited = once(worker, "exit");
+  worker.postMessage({ type: "close" } satisfies ThreadRequest);
+  await exited;
+}
 
 /**
  * The built server loads dist/<entry>.js next to it; run from the TypeScript source (tests, the
@@ -171,7 +169,7 @@ function spawnSqliteWorker(entry: string, data: WriterData | CheckpointData): Wo
   if (!import.meta.url.endsWith(".ts")) {
     return new Worker(new URL(`./${entry}.js`, import.meta.url), {
       workerData: data,
-      resourceLimits: WRITER_LIMITS,
+      resourceLimits: THREAD_LIMITS,
     });
   }
   const tsxDir = createRequire(import.meta.url).resolve("tsx/package.json");
@@ -182,6 +180,6 @@ register();
 await import(${JSON.stringify(source)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
     workerData: data,
-    resourceLimits: WRITER_LIMITS,
+    resourceLimits: THREAD_LIMITS,
   });
 }
