@@ -144,6 +144,17 @@ export interface WelcomeMessage {
   /** Input is reported at most this often while the tab is in use. */
   inputThrottleMs: number;
   idleMs: number;
+  /**
+   * When the token of this connection expires (ms since the epoch). Before then the tracker sends
+   * `identify` with a fresh token from the page (its `getToken` hook); a socket still on an
+   * expired token gets `reauth`, then close 4401 after `graceMs`.
+   */
+  tokenExpiresAt: number;
+}
+/** The connection's token has expired: send `identify` with a fresh one within `graceMs`. */
+export interface ReauthMessage {
+  t: "reauth";
+  graceMs: number;
 }
 /** These event ids are durable; the tracker may forget them. */
 export interface AckMessage {
@@ -154,8 +165,13 @@ export interface ErrorMessage {
   t: "error";
   code: string;
   message: string;
+  /**
+   * The event this error refuses, when it is about one event (a timestamp out of bounds): the
+   * server will never store it, so the tracker drops it from its queue. The socket stays open.
+   */
+  id?: string;
 }
-export type ServerMessage = WelcomeMessage | AckMessage | ErrorMessage;
+export type ServerMessage = WelcomeMessage | ReauthMessage | AckMessage | ErrorMessage;
 
 /** `POST /api/v1/track`: the HTTP transport, for when WebSockets are blocked. */
 export const trackBatchSchema = z.object({
@@ -173,6 +189,8 @@ export const CLOSE_CODES = {
   /** Server going down or restarting: reconnect soon. */
   restart: 1012,
   badToken: 4001,
+  /** The token expired and no fresh one came within the grace period: get one, then reconnect. */
+  tokenExpired: 4401,
   forbidden: 4003,
   badMessage: 4400,
   /** No hello in time, or nothing received for 2 × heartbeat. */

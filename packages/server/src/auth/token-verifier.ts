@@ -20,6 +20,8 @@ export type SecretsLookup = (platform: string, recheck?: boolean) => Promise<str
 export interface VerifiedUser {
   platform: string;
   claims: UserClaims;
+  /** When the token expires, ms since the epoch (its `exp`). */
+  expiresAt: number;
 }
 
 interface VerifiedToken {
@@ -57,7 +59,8 @@ export class TokenVerifier {
     if (!claims.success) {
       throw new AppError("token_invalid", `user token: ${describeIssues(claims.error.issues)}`);
     }
-    return { platform, claims: claims.data };
+    // checkTimes has made sure `exp` is a number.
+    return { platform, claims: claims.data, expiresAt: (payload.exp as number) * 1000 };
   }
 
   async verifyViewer(token: string): Promise<Viewer> {

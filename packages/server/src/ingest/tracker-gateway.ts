@@ -40,7 +40,7 @@ export class TrackerGateway {
     admit?: (key: ConnectionKey) => void,
   ): Promise<TrackerHello> {
     // An HTTP tab presents its token on every request; a WebSocket, once.
-    const { platform, claims } = await this.options.verifier.verifyUser(message.token, {
+    const { platform, claims, expiresAt } = await this.options.verifier.verifyUser(message.token, {
       isRepeated: transport === "http",
     });
     const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
@@ -78,6 +78,7 @@ export class TrackerGateway {
         heartbeatMs: this.options.heartbeatMs,
         inputThrottleMs: Math.max(250, Math.min(10_000, Math.floor(this.options.idleMs / 4))),
         idleMs: this.options.idleMs,
+        tokenExpiresAt: expiresAt,
       },
     };
   }
