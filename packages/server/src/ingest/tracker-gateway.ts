@@ -5,7 +5,7 @@ import {
   PROTOCOL_VERSION,
   type WelcomeMessage,
 } from "@rollcall/protocol";
-import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { TokenVerifier, VerifiedUser } from "../auth/token-verifier.js";
 import type { PresenceService } from "../presence/presence-service.js";
 import type { ConnectionKey, Transport } from "../presence/types.js";
 import type { FactWriter } from "../storage/fact-writer.js";
@@ -40,19 +40,17 @@ export class TrackerGateway {
     admit?: (key: ConnectionKey) => void,
   ): Promise<TrackerHello> {
     // An HTTP tab presents its token on every request; a WebSocket, once.
-    const { platform, claims, expiresAt } = await this.options.verifier.verifyUser(message.token, {
+    const verified = await this.options.verifier.verifyUser(message.token, {
       isRepeated: transport === "http",
     });
-    const key: ConnectionKey = { platform, user: claims.sub, tab: message.tab };
-    admit?.(key);
-    const { directory, writer, presence } = this.options;
-    const profile = {
-      id: claims.sub,
-      name: claims.name ?? directory.get(platform, claims.sub)?.name ?? claims.sub,
-      email: claims.email ?? directory.get(platform, claims.sub)?.email ?? "",
-      role: claims.role ?? directory.get(platform, claims.sub)?.role ?? "",
+    const key: ConnectionKey = {
+      platform: verified.platform,
+      user: verified.claims.sub,
+      tab: message.tab,
     };
-    if (directory.upsert(platform, profile, presence.now())) writer.addUser(platform, profile);
+    admit?.(key);
+    this.register(verified);
+    const { presence } = this.options;
     if (transport === "http" && presence.hasConnection(key)) {
       await this.syncHttpState(key, message);
     } else {
@@ -68,18 +66,31 @@ export class TrackerGateway {
       });
       if (opened) await opened;
     }
+    return { key, welcome: this.welcome(message.tab, verified) };
+  }
+
+  /** Registers the token's user on first sight, and any change to their profile. */
+  private register({ platform, claims }: VerifiedUser): void {
+    const { directory, writer, presence } = this.options;
+    const profile = {
+      id: claims.sub,
+      name: claims.name ?? directory.get(platform, claims.sub)?.name ?? claims.sub,
+      email: claims.email ?? directory.get(platform, claims.sub)?.email ?? "",
+      role: claims.role ?? directory.get(platform, claims.sub)?.role ?? "",
+    };
+    if (directory.upsert(platform, profile, presence.now())) writer.addUser(platform, profile);
+  }
+
+  private welcome(tab: string, { claims, expiresAt }: VerifiedUser): WelcomeMessage {
     return {
-      key,
-      welcome: {
-        t: "welcome",
-        v: PROTOCOL_VERSION,
-        conn: message.tab,
-        user: claims.sub,
-        heartbeatMs: this.options.heartbeatMs,
-        inputThrottleMs: Math.max(250, Math.min(10_000, Math.floor(this.options.idleMs / 4))),
-        idleMs: this.options.idleMs,
-        tokenExpiresAt: expiresAt,
-      },
+      t: "welcome",
+      v: PROTOCOL_VERSION,
+      conn: tab,
+      user: claims.sub,
+      heartbeatMs: this.options.heartbeatMs,
+      inputThrottleMs: Math.max(250, Math.min(10_000, Math.floor(this.options.idleMs / 4))),
+      idleMs: this.options.idleMs,
+      tokenExpiresAt: expiresAt,
     };
   }
 
@@ -90,6 +101,15 @@ export class TrackerGateway {
     transport: Transport,
     admit?: (key: ConnectionKey) => void,
   ): Promise<TrackerHello> {
+    const verified = await this.options.verifier.verifyUser(token, {
+      isRepeated: transport === "http",
+    });
+    if (verified.platform === key.platform && verified.claims.sub === key.user) {
+      // A fresh token for the same user (a refresh before expiry): the connection goes on as it
+      // is; reconnecting would start a new page visit and count the refresh as user input.
+      this.register(verified);
+      return { key, welcome: this.welcome(key.tab, verified) };
+    }
     const connection = this.options.presence
       .view(key.platform, key.user)
       ?.connections.find((c) => c.tab === key.tab);

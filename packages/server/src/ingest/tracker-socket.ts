@@ -1,6 +1,5 @@
-// The tracker's WebSocket transport: hello first, then presence and events, acks back.
+// The tracker's WebSocket transport on `ws`: hello first, then presence and events, acks back.
 import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
-import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
   CLOSE_CODES,
@@ -9,6 +8,7 @@ import {
   WIRE_LIMITS,
 } from "@rollcall/protocol";
 import type { Logger } from "pino";
+import { type ServerOptions, type WebSocket, WebSocketServer } from "ws";
 import { AppError, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
 import type { ConnectionKey } from "../presence/types.js";
@@ -17,8 +17,6 @@ import { ReadHold } from "./read-hold.js";
 import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
 import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
-import { WebSocketConnection, type WebSocketHandler } from "./websocket-connection.js";
-import { completeHandshake, handshakeProblem } from "./websocket-handshake.js";
 
 export const TRACKER_SOCKET_PATH = "/api/v1/track/ws";
 
@@ -41,11 +39,34 @@ interface SocketPool {
   sockets: Set<TrackerSocket>;
 }
 
-/** Frames over frameBytes get a 4413 and an error frame; far larger ones are cut off (1009). */
+/**
+ * Frames over frameBytes get a 4413 and an error frame; larger messages are cut off by `ws` as
+ * soon as a frame header says so (1009), whole or in fragments.
+ */
 const MAX_MESSAGE_BYTES = 4 * WIRE_LIMITS.frameBytes;
-
+/**
+ * Fragments of one message: a tracker never fragments (browsers send a message whole), so a few
+ * are plenty; each held fragment keeps its read buffer alive (the fragment bomb).
+ */
+const MAX_FRAGMENTS = 16;
+/** Pongs written and not yet taken by the kernel: a client that pings without reading is cut off. */
+const MAX_PENDING_PONGS = 16;
+/** After our close frame, how long the client has to answer before the socket is destroyed. */
+const CLOSE_TIMEOUT_MS = 5_000;
 const HELLO_TIMEOUT_MS = 10_000;
+/** How long a socket whose token expired may go on while the page fetches a fresh one. */
+export const TOKEN_GRACE_MS = 60_000;
 const SETTLED: Promise<void> = Promise.resolve();
+/** `WebSocket.OPEN`, without a value import of the class for one constant. */
+const OPEN = 1;
+
+/** The tracker socket a `ws` socket carries, for listeners shared by every socket. */
+const TRACKER = Symbol("TrackerSocket");
+type CarryingSocket = WebSocket & { [TRACKER]: TrackerSocket };
+/** The address whose slot an upgrading TCP socket holds, released when it closes. */
+const ADDRESS = Symbol("address");
+type CountedSocket = Duplex & { [ADDRESS]: string; [POOL]: SocketPool };
+const POOL = Symbol("pool");
 
 /**
  * Accepts tracker WebSockets on the HTTP server. `hold(true)` stops reading them (the fact writer
@@ -72,6 +93,19 @@ export function attachTrackerSockets(
   const readHold = new ReadHold(options.heartbeatMs / 2, (isHeld) => {
     for (const socket of sockets) socket.setReading(!isHeld);
   });
+  // `ws` does the framing, the handshake's checks and the protocol's limits; no extensions
+  // (permessage-deflate costs ~300 KB of zlib state per socket and a tracker's frames are tiny).
+  const serverOptions: ServerOptions & { maxPendingAutoPongs: number; closeTimeout: number } = {
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: MAX_MESSAGE_BYTES,
+    maxFragments: MAX_FRAGMENTS,
+    // `ws` 8.23 has these two; @types/ws 8.18 does not list them yet.
+    maxPendingAutoPongs: MAX_PENDING_PONGS,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  };
+  const wss = new WebSocketServer(serverOptions);
   let isClosing = false;
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -84,11 +118,6 @@ export function attachTrackerSockets(
       refuseUpgrade(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
       return;
     }
-    const problem = handshakeProblem(req);
-    if (problem) {
-      refuseUpgrade(socket, 400, "bad_request", problem);
-      return;
-    }
     const address = options.origin.addressOf(req);
     if (!pool.perAddress.tryAdd(address)) {
       refuseUpgrade(
@@ -99,25 +128,36 @@ export function attachTrackerSockets(
       );
       return;
     }
+    // The slot is the TCP connection's, whether the handshake completes or `ws` refuses it.
+    const counted = socket as CountedSocket;
+    counted[ADDRESS] = address;
+    counted[POOL] = pool;
+    socket.once("close", releaseAddress);
     if (!socket.readable || !socket.writable) {
-      pool.perAddress.remove(address);
       socket.destroy();
       return;
     }
-    completeHandshake(req, socket);
-    const connection = new WebSocketConnection(socket as Socket, MAX_MESSAGE_BYTES);
-    // Holds its address's slot until the TCP connection closes.
-    const tracked = new TrackerSocket(connection, address, options, pool);
-    sockets.add(tracked);
-    connection.start(tracked, head);
-    if (readHold.isHeld) connection.pause();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const tracked = new TrackerSocket(ws, options, pool);
+      (ws as CarryingSocket)[TRACKER] = tracked;
+      // Listeners shared by every socket (they find their tracker socket on it): no closures.
+      ws.on("message", onMessage);
+      ws.on("ping", onControlFrame);
+      ws.on("pong", onControlFrame);
+      ws.on("close", onClose);
+      ws.on("error", onError);
+      sockets.add(tracked);
+      if (readHold.isHeld) ws.pause();
+    });
   });
 
-  // Half-open sockets: nothing heard for 2 × heartbeat (the presence rule) closes them.
+  // Half-open sockets: nothing heard for 2 × heartbeat (the presence rule) closes them; sockets
+  // whose token expired are asked for a fresh one, then closed once the grace is over.
   const sweep = setInterval(
     () => {
-      const deadline = options.clock() - 2 * options.heartbeatMs;
-      for (const socket of sockets) socket.closeIfSilentSince(deadline);
+      const now = options.clock();
+      const deadline = now - 2 * options.heartbeatMs;
+      for (const socket of sockets) socket.sweep(deadline, now);
     },
     Math.min(5_000, options.heartbeatMs),
   );
@@ -135,17 +175,44 @@ export function attachTrackerSockets(
   };
 }
 
+function releaseAddress(this: CountedSocket): void {
+  this[POOL].perAddress.remove(this[ADDRESS]);
+}
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as CarryingSocket)[TRACKER].message(data, isBinary);
+}
+
+function onControlFrame(this: WebSocket): void {
+  (this as CarryingSocket)[TRACKER].controlFrame();
+}
+
+function onClose(this: WebSocket): void {
+  (this as CarryingSocket)[TRACKER].closed();
+}
+
+/**
+ * `ws` reports a protocol violation or a socket error here, then closes the connection itself
+ * (1002, 1007, 1008, 1009 or a plain hang-up): nothing to do but not let it be thrown.
+ */
+function onError(this: WebSocket): void {}
+
 /** Answers a refused upgrade with a JSON error, as the HTTP API would. */
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   const reason = STATUS_CODES[status] ?? "Error";
+  socket.on("error", destroyOnError);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
-class TrackerSocket implements WebSocketHandler {
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+class TrackerSocket {
   private key: ConnectionKey | null = null;
   /** The user whose connection count this socket holds, once welcomed. */
   private userSlot: string | null = null;
@@ -156,14 +223,17 @@ class TrackerSocket implements WebSocketHandler {
   /** Made durable since the last ack frame; null most of the time (no array kept per socket). */
   private pendingAcks: string[] | null = null;
   private lastHeardAt: number;
+  /** When the token the socket stands on expires; 0 before the hello. */
+  private tokenExpiresAt = 0;
+  /** Set once `reauth` is sent: when the socket is closed unless a fresh token comes. */
+  private reauthDeadline = 0;
   /** Until the hello is answered; dropped then, so an idle socket holds no timer object. */
   private helloTimer: NodeJS.Timeout | null;
   private readonly frames: TokenBucket;
   private readonly owners: Map<string, TrackerSocket>;
 
   constructor(
-    private readonly ws: WebSocketConnection,
-    private readonly address: string,
+    private readonly ws: WebSocket,
     private readonly options: TrackerSocketsOptions,
     private readonly pool: SocketPool,
   ) {
@@ -181,19 +251,13 @@ class TrackerSocket implements WebSocketHandler {
   }
 
   message(data: Buffer, isBinary: boolean): void {
-    if (!this.ws.isOpen) return;
+    if (!this.isOpen) return;
     const now = this.options.clock();
     this.lastHeardAt = now;
     // Checked before queueing, so a flood cannot grow the queue below.
-    if (!this.frames.take(now)) {
-      const { framesPerSecond, frameBurst } = this.pool.limits;
-      this.fail(
-        new AppError(
-          "rate_limited",
-          `over ${framesPerSecond} frames per second (burst ${frameBurst}); slow down`,
-        ),
-        CLOSE_CODES.rateLimited,
-      );
+    if (!this.tookFrame(now)) return;
+    if (isBinary) {
+      this.fail(new AppError("bad_request", "frames must be JSON text"), CLOSE_CODES.badMessage);
       return;
     }
     if (data.length > WIRE_LIMITS.frameBytes) {
@@ -206,7 +270,34 @@ class TrackerSocket implements WebSocketHandler {
     if (this.queued === 0 && this.heartbeatNow(data)) return;
     // One message at a time, in order: a hello's token check must finish before what follows.
     this.queued++;
-    this.chain = this.chain.then(() => this.receive(data, isBinary)).finally(() => this.dequeued());
+    this.chain = this.chain.then(() => this.receive(data)).finally(() => this.dequeued());
+  }
+
+  /**
+   * A ping or pong: `ws` answers pings itself (and hangs up on a client that leaves
+   * MAX_PENDING_PONGS unread); they count against the frame rate like any frame. They do not
+   * count as being heard from: only the tracker's own frames keep a connection live.
+   */
+  controlFrame(): void {
+    if (this.isOpen) this.tookFrame(this.options.clock());
+  }
+
+  /** Takes a frame from the socket's allowance; false (and the socket closing) when it is spent. */
+  private tookFrame(now: number): boolean {
+    if (this.frames.take(now)) return true;
+    const { framesPerSecond, frameBurst } = this.pool.limits;
+    this.fail(
+      new AppError(
+        "rate_limited",
+        `over ${framesPerSecond} frames per second (burst ${frameBurst}); slow down`,
+      ),
+      CLOSE_CODES.rateLimited,
+    );
+    return false;
+  }
+
+  private get isOpen(): boolean {
+    return this.ws.readyState === OPEN;
   }
 
   private dequeued(): void {
@@ -214,12 +305,25 @@ class TrackerSocket implements WebSocketHandler {
     if (this.queued === 0) this.chain = SETTLED;
   }
 
-  closeIfSilentSince(deadline: number): void {
-    if (this.lastHeardAt < deadline) this.close(CLOSE_CODES.timeout, "heartbeat timeout");
+  /** The periodic checks: silent since `deadline`, or on an expired token past its grace. */
+  sweep(deadline: number, now: number): void {
+    if (this.lastHeardAt < deadline) {
+      this.close(CLOSE_CODES.timeout, "heartbeat timeout");
+    } else if (this.tokenExpiresAt > 0 && now >= this.tokenExpiresAt) {
+      if (this.reauthDeadline === 0) {
+        this.reauthDeadline = now + TOKEN_GRACE_MS;
+        this.send({ t: "reauth", graceMs: TOKEN_GRACE_MS });
+      } else if (now >= this.reauthDeadline) {
+        this.fail(
+          new AppError("token_expired", "token expired and no fresh one came in time"),
+          CLOSE_CODES.tokenExpired,
+        );
+      }
+    }
   }
 
   close(code: number, reason: string): void {
-    this.ws.close(code, reason);
+    if (this.isOpen) this.ws.close(code, reason);
   }
 
   setReading(isReading: boolean): void {
@@ -247,9 +351,9 @@ class TrackerSocket implements WebSocketHandler {
     return true;
   }
 
-  private async receive(data: Buffer, isBinary: boolean): Promise<void> {
-    if (!this.ws.isOpen) return;
-    const message = decodeFrame(data, isBinary);
+  private async receive(data: Buffer): Promise<void> {
+    if (!this.isOpen) return;
+    const message = decodeFrame(data, false);
     if (message instanceof AppError) {
       this.fail(message, CLOSE_CODES.badMessage);
       return;
@@ -346,6 +450,8 @@ class TrackerSocket implements WebSocketHandler {
       if (message.t === "hello") gateway.disconnect(this.key);
     }
     this.key = next.key;
+    this.tokenExpiresAt = next.welcome.tokenExpiresAt;
+    this.reauthDeadline = 0;
     this.owners.set(id, this);
     this.send(next.welcome);
   }
@@ -371,12 +477,12 @@ class TrackerSocket implements WebSocketHandler {
   }
 
   private send(message: ServerMessage): void {
-    if (!this.ws.isOpen) return;
+    if (!this.isOpen) return;
     this.ws.send(JSON.stringify(message));
-    if (this.ws.bufferedBytes > this.pool.limits.maxBufferedBytes) {
+    if (this.ws.bufferedAmount > this.pool.limits.maxBufferedBytes) {
       // It sends but does not read: its acks pile up here. Cut it off; it resends what was unacked.
       this.options.logger.warn(
-        { user: this.key?.user, buffered: this.ws.bufferedBytes },
+        { user: this.key?.user, buffered: this.ws.bufferedAmount },
         "tracker not reading its socket; terminated",
       );
       this.ws.terminate();
@@ -385,7 +491,6 @@ class TrackerSocket implements WebSocketHandler {
 
   closed(): void {
     this.pool.sockets.delete(this);
-    this.pool.perAddress.remove(this.address);
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
     if (this.userSlot) this.pool.perUser.remove(this.userSlot);
