@@ -63,10 +63,6 @@ const OPEN = 1;
 /** The tracker socket a `ws` socket carries, for listeners shared by every socket. */
 const TRACKER = Symbol("TrackerSocket");
 type CarryingSocket = WebSocket & { [TRACKER]: TrackerSocket };
-/** The address whose slot an upgrading TCP socket holds, released when it closes. */
-const ADDRESS = Symbol("address");
-type CountedSocket = Duplex & { [ADDRESS]: string; [POOL]: SocketPool };
-const POOL = Symbol("pool");
 
 /**
  * Accepts tracker WebSockets on the HTTP server. `hold(true)` stops reading them (the fact writer
@@ -128,17 +124,13 @@ export function attachTrackerSockets(
       );
       return;
     }
-    // The slot is the TCP connection's, whether the handshake completes or `ws` refuses it.
-    const counted = socket as CountedSocket;
-    counted[ADDRESS] = address;
-    counted[POOL] = pool;
-    socket.once("close", releaseAddress);
-    if (!socket.readable || !socket.writable) {
-      socket.destroy();
-      return;
-    }
+    // `ws` completes or refuses the handshake at once (no verifyClient): a refused one gives
+    // the slot back here, an accepted one when its socket closes (no listener or field is added
+    // to the TCP socket for it: every byte per tab counts at 100,000 tabs).
+    let isAccepted = false;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const tracked = new TrackerSocket(ws, options, pool);
+      isAccepted = true;
+      const tracked = new TrackerSocket(ws, address, options, pool);
       (ws as CarryingSocket)[TRACKER] = tracked;
       // Listeners shared by every socket (they find their tracker socket on it): no closures.
       ws.on("message", onMessage);
@@ -149,6 +141,7 @@ export function attachTrackerSockets(
       sockets.add(tracked);
       if (readHold.isHeld) ws.pause();
     });
+    if (!isAccepted) pool.perAddress.remove(address);
   });
 
   // Half-open sockets: nothing heard for 2 × heartbeat (the presence rule) closes them; sockets
@@ -173,10 +166,6 @@ export function attachTrackerSockets(
     count: () => sockets.size,
     hold: (isHeld) => readHold.want(isHeld),
   };
-}
-
-function releaseAddress(this: CountedSocket): void {
-  this[POOL].perAddress.remove(this[ADDRESS]);
 }
 
 function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
@@ -234,6 +223,7 @@ class TrackerSocket {
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly address: string,
     private readonly options: TrackerSocketsOptions,
     private readonly pool: SocketPool,
   ) {
@@ -491,6 +481,7 @@ class TrackerSocket {
 
   closed(): void {
     this.pool.sockets.delete(this);
+    this.pool.perAddress.remove(this.address);
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
     if (this.userSlot) this.pool.perUser.remove(this.userSlot);
