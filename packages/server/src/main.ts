@@ -13,6 +13,7 @@ import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
 import type { Config } from "./config/config.js";
 import { clientOrigin } from "./http/client-origin.js";
+import type { HttpLimits } from "./http/http-limits.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
 import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
@@ -47,6 +48,8 @@ export interface RollcallOptions {
   trackerDir?: string;
   /** Tracker socket limits; the defaults are TRACKER_LIMITS. */
   limits?: Partial<TrackerLimits>;
+  /** HTTP connection limits and timeouts; the defaults are HTTP_LIMITS. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 export interface Rollcall {
@@ -232,7 +235,11 @@ export async function startRollcall(
     },
   });
 
-  const server = createHttpServer(router, logger, () => isDraining);
+  const server = createHttpServer(router, logger, {
+    isDraining: () => isDraining,
+    trustProxy: config.trustProxy,
+    ...(options.httpLimits ? { limits: options.httpLimits } : {}),
+  });
   sockets = attachTrackerSockets(server, {
     gateway,
     logger,
