@@ -23,8 +23,9 @@ import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
 import { TrackerGateway } from "./ingest/tracker-gateway.js";
-import type { TrackerLimits } from "./ingest/tracker-limits.js";
+import { TRACKER_LIMITS, type TrackerLimits } from "./ingest/tracker-limits.js";
 import { attachTrackerSockets } from "./ingest/tracker-socket.js";
+import { UserTabLimit } from "./ingest/user-tab-limit.js";
 import { PresenceFeed } from "./live/presence-feed.js";
 import { openPresenceStore } from "./presence/open-presence-store.js";
 import { PresenceBoard } from "./presence/presence-board.js";
@@ -188,7 +189,12 @@ export async function startRollcall(
 
   const origin = clientOrigin(config.trustProxy);
   const router = new Router();
-  addTrackRoutes(router, gateway, origin, clock);
+  // One cap on a user's tabs, WebSocket and HTTP together (presence counts both).
+  const tabs = new UserTabLimit(
+    presence,
+    { ...TRACKER_LIMITS, ...options.limits }.connectionsPerUser,
+  );
+  addTrackRoutes(router, gateway, origin, tabs, clock);
   addAuthRoutes(router, {
     auth,
     verifier,

@@ -26,7 +26,7 @@ function operationsOfTheApp(): string[] {
   const router = new RecordingRouter();
   // Adding routes touches none of their dependencies; only the page routes read their folders.
   const unused = {} as never;
-  addTrackRoutes(router, unused, unused);
+  addTrackRoutes(router, unused, unused, unused);
   addAuthRoutes(router, unused);
   addPresenceRoutes(router, unused);
   addAnalyticsRoutes(router, unused);

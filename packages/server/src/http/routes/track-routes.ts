@@ -2,6 +2,7 @@
 import { type TrackBatchResponse, trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
 import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
 import type { TrackerGateway } from "../../ingest/tracker-gateway.js";
+import type { UserTabLimit } from "../../ingest/user-tab-limit.js";
 import { AppError, describeIssues } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { readJson, sendJson } from "../http-io.js";
@@ -16,10 +17,12 @@ export const TRACK_REQUEST_BURST = 200;
 /** Largest batch body: a full batch of maximal frames. */
 export const TRACK_BODY_BYTES = WIRE_LIMITS.frameBytes * WIRE_LIMITS.batchMessages;
 
+/** `tabs`: a user's tabs over HTTP count with their WebSockets against one cap. */
 export function addTrackRoutes(
   router: Router,
   gateway: TrackerGateway,
   origin: ClientOrigin,
+  tabs: UserTabLimit,
   clock: () => number = Date.now,
 ): void {
   const limiter = new KeyedRateLimiter(TRACK_REQUESTS_PER_SECOND, TRACK_REQUEST_BURST, clock);
@@ -37,7 +40,9 @@ export function addTrackRoutes(
     const body = await readJson(req, TRACK_BODY_BYTES);
     const parsed = trackBatchSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
-    const { key, welcome } = await gateway.hello(parsed.data.hello, "http");
+    const { key, welcome } = await gateway.hello(parsed.data.hello, "http", (tab) =>
+      tabs.admit(tab),
+    );
     // Applied in order; the batch's events then share one commit instead of waiting one each.
     const handled = parsed.data.messages
       .filter((message) => message.t !== "hello" && message.t !== "identify")
