@@ -3,8 +3,8 @@ import { request } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { HttpLimits } from "./http-limits.js";
 import { readJson, sendJson } from "./http-io.js";
+import type { HttpLimits } from "./http-limits.js";
 import { createHttpServer } from "./http-server.js";
 import { Router } from "./router.js";
 
@@ -68,7 +68,10 @@ async function openSocket(port: number, localAddress = "127.0.0.1"): Promise<Soc
 }
 
 /** What the server sent on `socket` until it closed it, or "open" if it is still open after `ms`. */
-function untilClosed(socket: Socket, ms: number): Promise<{ text: string; afterMs: number } | "open"> {
+function untilClosed(
+  socket: Socket,
+  ms: number,
+): Promise<{ text: string; afterMs: number } | "open"> {
   const startedAt = performance.now();
   let text = "";
   socket.setEncoding("utf8");
