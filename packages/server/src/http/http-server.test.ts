@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { startTestRollcall } from "../testing/test-rollcall.js";
 import { readJson, sendJson } from "./http-io.js";
 import type { HttpLimits } from "./http-limits.js";
 import { createHttpServer } from "./http-server.js";
@@ -292,5 +293,27 @@ describe("HTTP server: broken clients", () => {
     expect(result).not.toBe("open");
     if (result === "open") return;
     expect(result.text).toMatch(/^HTTP\/1\.1 431 /);
+  });
+});
+
+describe("HTTP server: sockets that fail", () => {
+  it("stays up when clients reset their connection right after an upgrade it refuses", async () => {
+    // Node takes its error listener off a socket it hands to the upgrade handler: a write to the
+    // reset socket there failed with nobody listening, which ended the process (an uncaught
+    // exception fails this run).
+    const rollcall = await startTestRollcall();
+    try {
+      for (let i = 0; i < 100; i++) {
+        const socket = await openSocket(rollcall.port);
+        socket.write(
+          `GET /not-a-socket HTTP/1.1\r\nHost: rollcall.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n${"x".repeat(100_000)}`,
+        );
+        socket.resetAndDestroy();
+      }
+      await waitMs(200);
+      expect((await fetch(`${rollcall.url}/healthz`)).status).toBe(200);
+    } finally {
+      await rollcall.stop();
+    }
   });
 });
