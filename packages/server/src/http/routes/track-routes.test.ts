@@ -27,7 +27,11 @@ async function post(server: TestRollcall, token: string, tab: string) {
     }),
   });
   const body = (await response.json()) as { error?: { code: string; message: string } };
-  return { status: response.status, error: body.error ?? null };
+  return {
+    status: response.status,
+    error: body.error ?? null,
+    retryAfter: response.headers.get("retry-after"),
+  };
 }
 
 describe("POST /api/v1/track: tabs per user", () => {
@@ -45,6 +49,7 @@ describe("POST /api/v1/track: tabs per user", () => {
     expect(await post(server, token, "tab-http-00003")).toEqual({
       status: 429,
       error: { code: "rate_limited", message: expect.stringContaining("limit 3") },
+      retryAfter: "30",
     });
     // The tabs it holds go on posting; another user has a count of their own.
     expect((await post(server, token, "tab-http-00001")).status).toBe(200);
