@@ -13,6 +13,7 @@ import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
 import type { Config } from "./config/config.js";
 import { clientOrigin } from "./http/client-origin.js";
+import type { HttpLimits } from "./http/http-limits.js";
 import { createHttpServer } from "./http/http-server.js";
 import { Router } from "./http/router.js";
 import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
@@ -22,8 +23,9 @@ import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
 import { TrackerGateway } from "./ingest/tracker-gateway.js";
-import type { TrackerLimits } from "./ingest/tracker-limits.js";
+import { TRACKER_LIMITS, type TrackerLimits } from "./ingest/tracker-limits.js";
 import { attachTrackerSockets } from "./ingest/tracker-socket.js";
+import { UserTabLimit } from "./ingest/user-tab-limit.js";
 import { PresenceFeed } from "./live/presence-feed.js";
 import { openPresenceStore } from "./presence/open-presence-store.js";
 import { PresenceBoard } from "./presence/presence-board.js";
@@ -47,6 +49,8 @@ export interface RollcallOptions {
   trackerDir?: string;
   /** Tracker socket limits; the defaults are TRACKER_LIMITS. */
   limits?: Partial<TrackerLimits>;
+  /** HTTP connection limits and timeouts; the defaults are HTTP_LIMITS. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 export interface Rollcall {
@@ -185,7 +189,12 @@ export async function startRollcall(
 
   const origin = clientOrigin(config.trustProxy);
   const router = new Router();
-  addTrackRoutes(router, gateway, origin, clock);
+  // One cap on a user's tabs, WebSocket and HTTP together (presence counts both).
+  const tabs = new UserTabLimit(
+    presence,
+    { ...TRACKER_LIMITS, ...options.limits }.connectionsPerUser,
+  );
+  addTrackRoutes(router, gateway, origin, tabs, clock);
   addAuthRoutes(router, {
     auth,
     verifier,
@@ -232,13 +241,18 @@ export async function startRollcall(
     },
   });
 
-  const server = createHttpServer(router, logger, () => isDraining);
+  const server = createHttpServer(router, logger, {
+    isDraining: () => isDraining,
+    trustProxy: config.trustProxy,
+    ...(options.httpLimits ? { limits: options.httpLimits } : {}),
+  });
   sockets = attachTrackerSockets(server, {
     gateway,
     logger,
     heartbeatMs: config.heartbeatMs,
     clock,
     origin,
+    tabs,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   let backlogWarnedAt = Number.NEGATIVE_INFINITY;

@@ -22,14 +22,23 @@ export class AppError extends Error {
 
 /**
  * The expected failure an error stands for: itself if an AppError, `unavailable` when the
- * database cannot be reached (nothing was accepted; retry later), or null for a bug.
+ * database cannot be reached or the process is out of file descriptors (nothing was accepted;
+ * retry later), or null for a bug.
  */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (isStorageUnavailable(error)) {
     return new AppError("unavailable", "storage is unavailable; retry shortly");
   }
+  if (isOutOfFileDescriptors(error)) {
+    return new AppError("unavailable", "the server has too many open connections; retry shortly");
+  }
   return null;
+}
+
+function isOutOfFileDescriptors(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === "EMFILE" || code === "ENFILE";
 }
 
 /** Turns zod issues into one message naming each field: `events[3].name: required`. */

@@ -1,14 +1,16 @@
 // Reading bounded JSON bodies and writing JSON, errors and security headers.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import { AppError } from "./app-error.js";
+import { mediaTypeOf } from "./media-type.js";
 import { findNulCharacterInJson } from "./nul-characters.js";
 
 export const MAX_BODY_BYTES = 1_048_576;
 
 /** Reads and parses a JSON body of at most `limit` bytes. */
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const type = req.headers["content-type"] ?? "";
-  if (!/^application\/json\b|^text\/plain\b/.test(type)) {
+  const type = mediaTypeOf(req.headers["content-type"]);
+  // sendBeacon can only post text/plain.
+  if (type !== "application/json" && type !== "text/plain") {
     throw new AppError("bad_request", "content-type must be application/json");
   }
   const declared = Number(req.headers["content-length"] ?? 0);
@@ -28,7 +30,10 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 
 /**
  * The body as text, read with listeners rather than `for await` (its iterator and promises were
- * ~4 % of a one-event request's CPU). Over `limit`, the request is destroyed, as the iterator did.
+ * ~4 % of a one-event request's CPU). Over `limit`, reading stops and it fails with
+ * `payload_too_large`: the 413 goes out with `connection: close` (http-server.ts), and the
+ * connection closes once it has been sent. Destroying the request here would reset the
+ * connection before the client could read why.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   // Listeners added after the end would wait forever.
@@ -49,7 +54,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       size += chunk.length;
       if (size > limit) {
         settle(new AppError("payload_too_large", `body is over ${limit} bytes`));
-        req.destroy();
+        req.pause();
         return;
       }
       chunks.push(chunk);
@@ -81,6 +86,23 @@ export function sendError(res: ServerResponse, error: AppError): void {
     return;
   }
   sendJson(res, error.status, error.toBody());
+}
+
+/**
+ * A whole HTTP/1.1 response carrying `error`, for a raw socket that no ServerResponse owns (a
+ * connection refused as it is accepted, a request the parser gave up on); it closes the connection.
+ */
+export function rawErrorResponse(error: AppError, headers: Record<string, string> = {}): string {
+  const body = JSON.stringify(error.toBody());
+  const lines = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? "Error"}`,
+    "connection: close",
+    "content-type: application/json; charset=utf-8",
+    `content-length: ${Buffer.byteLength(body)}`,
+    "cache-control: no-store",
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  return `${lines.join("\r\n")}\r\n\r\n${body}`;
 }
 
 export function redirect(res: ServerResponse, location: string): void {

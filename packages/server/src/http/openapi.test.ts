@@ -26,7 +26,7 @@ function operationsOfTheApp(): string[] {
   const router = new RecordingRouter();
   // Adding routes touches none of their dependencies; only the page routes read their folders.
   const unused = {} as never;
-  addTrackRoutes(router, unused, unused);
+  addTrackRoutes(router, unused, unused, unused);
   addAuthRoutes(router, unused);
   addPresenceRoutes(router, unused);
   addAnalyticsRoutes(router, unused);
@@ -54,7 +54,7 @@ const analytics = [400, 401, 403, 503];
 /** The error statuses each operation can answer with (every request may get 503 while draining). */
 const ERRORS: Record<string, number[]> = {
   "GET /api/v1/presence": [400, 401, 403, 503],
-  "GET /api/v1/presence/stream": [401, 403, 503],
+  "GET /api/v1/presence/stream": [401, 403, 429, 503],
   "GET /api/v1/presence/users/{id}": [400, 401, 403, 404, 503],
   "GET /api/v1/me": [401, 503],
   "POST /api/v1/auth/login": [400, 401, 403, 413, 429, 503],

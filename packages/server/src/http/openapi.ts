@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from "../auth/session-cookie.js";
 import { CSRF_HEADER } from "../auth/viewer-auth.js";
 import { TRACKER_LIMITS } from "../ingest/tracker-limits.js";
 import { TRACKER_SOCKET_PATH } from "../ingest/tracker-socket.js";
+import { STREAMS_PER_VIEWER } from "../live/presence-feed.js";
 import { presenceQuerySchema } from "../presence/presence-query.js";
 import { MAX_BODY_BYTES } from "./http-io.js";
 import {
@@ -138,6 +139,9 @@ export const openApiDocument = {
           "200": { description: "text/event-stream" },
           ...viewerResponses,
           "403": forbiddenToInstructors,
+          "429": rateLimited(
+            `${STREAMS_PER_VIEWER} open streams per viewer and platform; close one (a dashboard tab, or its Live setting) first`,
+          ),
         },
       },
     },
@@ -229,7 +233,7 @@ export const openApiDocument = {
           "401": errorResponse("invalid or expired user token", "token_invalid", "token_expired"),
           "413": tooLarge(TRACK_BODY_BYTES),
           "429": rateLimited(
-            `${TRACK_REQUESTS_PER_SECOND} requests/s per client address (burst ${TRACK_REQUEST_BURST})`,
+            `${TRACK_REQUESTS_PER_SECOND} requests/s per client address (burst ${TRACK_REQUEST_BURST}); or a new tab of a user who already has ${TRACKER_LIMITS.connectionsPerUser} open (WebSocket and HTTP together)`,
           ),
           "503": unavailable,
         },

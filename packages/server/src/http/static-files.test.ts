@@ -69,13 +69,14 @@ describe("sendFile", () => {
     expect(body.toString()).toBe(script);
   });
 
-  it("compresses a file again once it changed on disk", async () => {
+  it("reads and compresses a file again once it changed on disk", async () => {
     await get("/tracker.js", "gzip");
     const changed = `${script}/* rebuilt */`;
     writeFileSync(join(root, "tracker.js"), changed);
     utimesSync(join(root, "tracker.js"), new Date(), new Date(Date.now() + 5_000));
     const { body } = await get("/tracker.js", "gzip");
     expect(gunzipSync(body).toString()).toBe(changed);
+    expect((await get("/tracker.js")).body.toString()).toBe(changed);
   });
 
   it("leaves images as they are", async () => {

@@ -1,5 +1,5 @@
 // Serves the built dashboard and tracker files from disk, with types, cache headers and gzip.
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -21,8 +21,15 @@ const TYPES: Record<string, string> = {
 /** Text types, worth compressing (the dashboard's script: 349 KB, 115 KB gzipped). */
 const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".svg", ".map"]);
 
-/** Files served so far, compressed once per version (path, size and mtime): a handful of them. */
-const gzipped = new Map<string, { size: number; mtimeMs: number; body: Buffer }>();
+/**
+ * Files served so far, read once per version (path, size and mtime) and compressed once if they
+ * are text: a handful of them, ~0.5 MB. A request opens no file then, so none can fail to open
+ * one (out of file descriptors, a stream error with nobody listening) once the server is warm.
+ */
+const files = new Map<
+  string,
+  { size: number; mtimeMs: number; body: Buffer; gzip: Buffer | null }
+>();
 
 export interface SendFileOptions {
   cacheControl: string;
@@ -31,7 +38,8 @@ export interface SendFileOptions {
 
 /**
  * Sends `root/relative` if it exists inside root, gzip-compressed (text files) when the request
- * accepts it; returns false when there is no such file.
+ * accepts it; returns false when there is no such file. Throws when the file cannot be read
+ * (`EMFILE`: toAppError makes it a 503).
  */
 export function sendFile(
   req: IncomingMessage,
@@ -52,25 +60,22 @@ export function sendFile(
     ...(isCompressible ? { vary: "accept-encoding" } : {}),
     ...options.headers,
   };
+  let file = files.get(path);
+  if (!file || file.size !== stat.size || file.mtimeMs !== stat.mtimeMs) {
+    file = { size: stat.size, mtimeMs: stat.mtimeMs, body: readFileSync(path), gzip: null };
+    files.set(path, file);
+  }
   if (isCompressible && acceptsGzip(req.headers["accept-encoding"])) {
-    let cached = gzipped.get(path);
-    if (!cached || cached.size !== stat.size || cached.mtimeMs !== stat.mtimeMs) {
-      cached = {
-        size: stat.size,
-        mtimeMs: stat.mtimeMs,
-        body: gzipSync(readFileSync(path), { level: 9 }),
-      };
-      gzipped.set(path, cached);
-    }
+    file.gzip ??= gzipSync(file.body, { level: 9 });
     res.writeHead(200, {
       ...headers,
       "content-encoding": "gzip",
-      "content-length": cached.body.length,
+      "content-length": file.gzip.length,
     });
-    res.end(cached.body);
+    res.end(file.gzip);
     return true;
   }
-  res.writeHead(200, { ...headers, "content-length": stat.size });
-  createReadStream(path).pipe(res);
+  res.writeHead(200, { ...headers, "content-length": file.body.length });
+  res.end(file.body);
   return true;
 }

@@ -17,6 +17,7 @@ import { ReadHold } from "./read-hold.js";
 import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
 import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
+import type { UserTabLimit } from "./user-tab-limit.js";
 
 export const TRACKER_SOCKET_PATH = "/api/v1/track/ws";
 
@@ -26,6 +27,8 @@ export interface TrackerSocketsOptions {
   heartbeatMs: number;
   clock: () => number;
   origin: ClientOrigin;
+  /** A user's tabs over both transports, as presence holds them (HTTP tabs count too). */
+  tabs?: UserTabLimit;
   /** Defaults to TRACKER_LIMITS; tests lower them. */
   limits?: Partial<TrackerLimits>;
 }
@@ -451,6 +454,9 @@ class TrackerSocket {
     // Joined, not concatenated: kept per socket, and a concatenation is a chain of string parts.
     const slot = [key.platform, key.user].join("\u0000");
     if (slot === this.userSlot) return;
+    // Presence counts the user's HTTP tabs and other nodes' sockets; the counter here, this
+    // node's sockets whose hello is still in flight.
+    this.options.tabs?.admit(key);
     if (!this.pool.perUser.tryAdd(slot)) {
       throw new AppError(
         "rate_limited",

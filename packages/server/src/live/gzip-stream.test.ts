@@ -1,5 +1,5 @@
 import { createGunzip, gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GzipStream } from "./gzip-stream.js";
 
 describe("GzipStream", () => {
@@ -17,6 +17,23 @@ describe("GzipStream", () => {
     // gunzipSync checks the CRC-32 and length in the trailer.
     expect(gunzipSync(whole).toString()).toBe(`${rows}event: change\ndata: {}\n\ntail ✓`);
     expect(parts[0]!.length).toBeLessThan(rows.length / 5);
+  });
+
+  it("keeps the CRC of what came before across an empty piece, however its bytes are held", () => {
+    const gzip = new GzipStream();
+    const first = gzip.stored("before");
+    // An empty Buffer over a zero-length ArrayBuffer has no memory: zlib's crc32 sees a null
+    // pointer and answers its initial value, 0, whatever CRC it was given.
+    const empty = Buffer.from(new ArrayBuffer(0));
+    const from = vi.spyOn(Buffer, "from").mockImplementationOnce(() => empty);
+    let middle: Buffer;
+    try {
+      middle = gzip.stored("");
+    } finally {
+      from.mockRestore();
+    }
+    const whole = Buffer.concat([first, middle, gzip.stored(" after"), gzip.end()]);
+    expect(gunzipSync(whole).toString()).toBe("before after");
   });
 
   it("splits a piece over 64 KB into several stored blocks", () => {

@@ -52,7 +52,8 @@ export class GzipStream {
   }
 
   private piece(raw: Buffer, body: Buffer[]): Buffer {
-    this.crc = crc32(raw, this.crc);
+    // zlib's crc32 takes an empty buffer without memory (a null pointer) as "start over": skip it.
+    if (raw.length > 0) this.crc = crc32(raw, this.crc);
     this.size = (this.size + raw.length) % 2 ** 32;
     return Buffer.concat([...this.header(), ...body]);
   }

@@ -21,6 +21,7 @@ function setup() {
     writeHead: () => undefined,
     write: (frame: string) => frames.push(frame),
     on: () => undefined,
+    once: () => undefined,
     end: () => undefined,
   } as unknown as ServerResponse;
   const feed = new PresenceFeed(board, {
@@ -55,7 +56,7 @@ describe("PresenceFeed", () => {
   it("sends a change at once when quiet, and coalesces what follows within the window", async () => {
     const { feed, res, changes } = setup();
     cleanup = () => feed.close();
-    await feed.subscribe("p", res);
+    await feed.subscribe("p", "viewer", res);
     feed.markChanged("p", "a");
     await wait(5);
     expect(changes().map((c) => c.upserts.map((u) => u.id))).toEqual([["a"]]);
@@ -68,7 +69,7 @@ describe("PresenceFeed", () => {
   it("corrects a reused summary once it may be recomputed, even when nothing else changes", async () => {
     const { feed, res, changes, setOnline } = setup();
     cleanup = () => feed.close();
-    await feed.subscribe("p", res);
+    await feed.subscribe("p", "viewer", res);
     setOnline(1);
     feed.markChanged("p", "a");
     await wait(30);
@@ -85,7 +86,7 @@ describe("PresenceFeed while a summary correction is pending", () => {
   it("does not hold a new change back until the correction is due", async () => {
     const { feed, res, changes } = setup();
     cleanup = () => feed.close();
-    await feed.subscribe("p", res);
+    await feed.subscribe("p", "viewer", res);
     feed.markChanged("p", "a");
     await wait(25);
     feed.markChanged("p", "b"); // goes out with a reused summary: a correction is now pending
@@ -113,10 +114,10 @@ async function serveFeed(
 ) {
   const responses: ServerResponse[] = [];
   /** Resolve once each dashboard's snapshot is written (not yet sent). */
-  const subscriptions: Promise<void>[] = [];
+  const subscriptions: Promise<boolean>[] = [];
   const server = createServer((_req, res) => {
     responses.push(res);
-    subscriptions.push(feed.subscribe("p", res, gzip ? "gzip" : "identity"));
+    subscriptions.push(feed.subscribe("p", "viewer", res, gzip ? "gzip" : "identity"));
     onSubscribe();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -173,6 +174,55 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5_000):
 function row(id: string, pathBytes: number): PresenceUser {
   return { id, currentPage: { path: `/${"x".repeat(pathBytes)}` } } as unknown as PresenceUser;
 }
+
+describe("PresenceFeed streams per viewer", () => {
+  /** A response that runs its close listeners when the test says the dashboard left. */
+  const fakeResponse = () => {
+    const onClose: (() => void)[] = [];
+    const res = {
+      writableLength: 0,
+      writeHead: () => undefined,
+      write: () => true,
+      on: (event: string, listener: () => void) => event === "close" && onClose.push(listener),
+      once: (event: string, listener: () => void) => event === "close" && onClose.push(listener),
+      end: () => undefined,
+    } as unknown as ServerResponse;
+    const leave = () => {
+      for (const listener of onClose.splice(0)) listener();
+    };
+    return { res, leave };
+  };
+
+  it("refuses a viewer's stream over the cap until one of theirs closes; other viewers are not counted", async () => {
+    const capped = new PresenceFeed(
+      {
+        freshSummary: async () => summary(0),
+        summary: () => summary(0),
+        userIds: () => [],
+        row: () => null,
+      } as unknown as PresenceBoard,
+      {
+        coalesceMs: 1,
+        summaryEveryMs: 0,
+        maxBufferedBytes: 1_000_000,
+        keepAliveMs: 60_000,
+        clock: Date.now,
+        maxStreamsPerViewer: 3,
+      },
+    );
+    cleanup = () => capped.close();
+    const streams = [fakeResponse(), fakeResponse(), fakeResponse()];
+    for (const { res } of streams) expect(await capped.subscribe("p", "ann", res)).toBe(true);
+    expect(await capped.subscribe("p", "ann", fakeResponse().res)).toBe(false);
+    expect(capped.streamsOf("p", "ann")).toBe(3);
+    // Another viewer, and the same viewer id on another platform, have their own count.
+    expect(await capped.subscribe("p", "bob", fakeResponse().res)).toBe(true);
+    expect(await capped.subscribe("q", "ann", fakeResponse().res)).toBe(true);
+    streams[0]!.leave();
+    expect(capped.streamsOf("p", "ann")).toBe(2);
+    expect(await capped.subscribe("p", "ann", fakeResponse().res)).toBe(true);
+  });
+});
 
 describe("PresenceFeed over a real socket", () => {
   const limit = 1_048_576;

@@ -24,7 +24,16 @@ export interface PresenceFeedOptions {
   maxBufferedBytes: number;
   keepAliveMs: number;
   clock: () => number;
+  /** Streams one viewer may hold open on a platform at once; STREAMS_PER_VIEWER by default. */
+  maxStreamsPerViewer?: number;
 }
+
+/**
+ * Each dashboard tab holds one stream (a browser opens at most 6 connections to a host over
+ * HTTP/1.1, more through an HTTP/2 proxy); each may buffer up to maxBufferedBytes. A further one
+ * is refused, not an older one dropped: the dropped tab would reconnect and drop the next, in turn.
+ */
+export const STREAMS_PER_VIEWER = 10;
 
 /** Users per slice of a snapshot; ~3 ms of the event loop each. */
 export const SNAPSHOT_SLICE = 1_000;
@@ -61,6 +70,9 @@ interface PlatformFeed {
 export class PresenceFeed {
   private readonly feeds = new Map<string, PlatformFeed>();
   private readonly keepAliveTimer: NodeJS.Timeout;
+  /** Open streams per platform and viewer. */
+  private readonly streamsPerViewer = new Map<string, number>();
+  readonly maxStreamsPerViewer: number;
 
   constructor(
     private readonly board: PresenceBoard,
@@ -68,6 +80,7 @@ export class PresenceFeed {
   ) {
     this.keepAliveTimer = setInterval(() => this.keepAlive(), options.keepAliveMs);
     this.keepAliveTimer.unref();
+    this.maxStreamsPerViewer = options.maxStreamsPerViewer ?? STREAMS_PER_VIEWER;
   }
 
   /**
@@ -75,12 +88,23 @@ export class PresenceFeed {
    * built and written SNAPSHOT_SLICE users at a time, a turn of the event loop between slices
    * (100,000 users in one piece held it ~350 ms: every tab and request waited); what changes
    * meanwhile goes out in the first change after it, with the seq the snapshot ends on.
+   * False, with nothing written, when `viewer` already holds maxStreamsPerViewer streams on it.
    */
   async subscribe(
     platform: string,
+    viewer: string,
     res: ServerResponse,
     encoding: SseEncoding = "identity",
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const slot = [platform, viewer].join("\u0000");
+    const open = this.streamsPerViewer.get(slot) ?? 0;
+    if (open >= this.maxStreamsPerViewer) return false;
+    this.streamsPerViewer.set(slot, open + 1);
+    res.once("close", () => {
+      const left = (this.streamsPerViewer.get(slot) ?? 1) - 1;
+      if (left > 0) this.streamsPerViewer.set(slot, left);
+      else this.streamsPerViewer.delete(slot);
+    });
     const feed = this.feedOf(platform);
     await this.board.freshSummary(platform);
     const sink = new SseSink(res, encoding);
@@ -93,7 +117,7 @@ export class PresenceFeed {
     res.on("close", () => feed.clients.delete(res));
     // One `data:` line written in pieces; the keys after the users say when the snapshot ends.
     sink.write('retry: 2000\nevent: snapshot\ndata: {"users":[');
-    if (!(await this.writeRows(feed, res, client))) return;
+    if (!(await this.writeRows(feed, res, client))) return true;
     const tail: Omit<PresenceSnapshotEvent, "users"> = {
       updatedAt: new Date(this.options.clock()).toISOString(),
       seq: feed.seq,
@@ -109,6 +133,7 @@ export class PresenceFeed {
     for (const user of changed) feed.dirty.add(user);
     for (const user of removed) feed.removed.add(user);
     if (feed.dirty.size > 0 || feed.removed.size > 0) this.schedule(feed, 0);
+    return true;
   }
 
   /**
@@ -161,6 +186,11 @@ export class PresenceFeed {
       for (const client of feed.clients.values()) client.sink.end();
       feed.clients.clear();
     }
+  }
+
+  /** Streams `viewer` holds open on `platform`. */
+  streamsOf(platform: string, viewer: string): number {
+    return this.streamsPerViewer.get([platform, viewer].join("\u0000")) ?? 0;
   }
 
   clientCount(): number {

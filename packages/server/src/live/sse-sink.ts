@@ -27,6 +27,9 @@ export class SseSink {
       ...(encoding === "gzip" ? { "content-encoding": "gzip" } : {}),
     });
     this.gzip = encoding === "gzip" ? new GzipStream() : null;
+    // A write racing the dashboard's departure may fail: the stream just ends (its close
+    // listener drops it from the feed); with no listener the error would end the process.
+    res.on("error", () => undefined);
   }
 
   /** `onWritten`: the text (compressed or not) has left this process's buffers for the socket. */

@@ -13,6 +13,8 @@ export interface ServerProcessOptions {
   secret: string;
   /** More settings, over the defaults below (e.g. ROLLCALL_DATABASE_URL, ROLLCALL_REDIS_URL). */
   env?: Record<string, string>;
+  /** The server's open-files limit (soft and hard), set by the shell's `ulimit -n` before it starts. */
+  openFiles?: number;
 }
 
 export interface ServerProcess {
@@ -52,7 +54,21 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   for (const [key, value] of Object.entries(process.env)) {
     if (key !== "PORT" && !key.startsWith("ROLLCALL_")) env[key] = value;
   }
-  const child = spawn(process.execPath, [BIN, "start"], {
+  // `exec` keeps the pid: the child is the server itself, whatever starts it.
+  const [command, args] =
+    options.openFiles === undefined
+      ? [process.execPath, [BIN, "start"]]
+      : [
+          "/bin/sh",
+          [
+            "-c",
+            `ulimit -n ${options.openFiles} && exec "$0" "$@"`,
+            process.execPath,
+            BIN,
+            "start",
+          ],
+        ];
+  const child = spawn(command, args, {
     env: {
       ...env,
       PORT: String(options.port),

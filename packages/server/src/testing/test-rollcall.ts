@@ -23,7 +23,7 @@ export async function startTestRollcall(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), "rollcall-it-")),
   clock?: () => number,
-  options: Pick<RollcallOptions, "limits"> = {},
+  options: Pick<RollcallOptions, "limits" | "httpLimits"> = {},
 ): Promise<TestRollcall> {
   const config = loadConfig({
     PORT: "0",

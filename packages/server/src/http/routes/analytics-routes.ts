@@ -5,6 +5,7 @@ import { usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { Storage } from "../../storage/storage.js";
 import { sendJson } from "../http-io.js";
+import { acceptsMediaType } from "../media-type.js";
 import type { RequestContext, Router } from "../router.js";
 
 export interface AnalyticsRoutesDeps {
@@ -55,8 +56,8 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
 
   router.on("GET", `${base}/table`, async (ctx) => {
     const analyticsQuery = await query(ctx);
-    const accept = ctx.req.headers.accept ?? "";
-    const params = parseTableParams(ctx.url.searchParams, /\btext\/csv\b/.test(accept));
+    const wantsCsv = acceptsMediaType(ctx.req.headers.accept, "text/csv");
+    const params = parseTableParams(ctx.url.searchParams, wantsCsv);
     const table = await deps.analytics.table(analyticsQuery, params);
     if (params.format === "csv") {
       const app = ctx.params.app!.replace(/[^A-Za-z0-9_-]/g, "_");

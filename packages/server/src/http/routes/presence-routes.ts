@@ -47,7 +47,14 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
     const viewer = await deps.auth.require(req);
     requirePresenceViewer(viewer);
     const encoding = acceptsGzip(req.headers["accept-encoding"]) ? "gzip" : "identity";
-    await deps.feed.subscribe(viewer.platform, res, encoding);
+    if (!(await deps.feed.subscribe(viewer.platform, viewer.id, res, encoding))) {
+      // The dashboard retries on its own backoff (1 s up to 30 s); this says when it is worth it.
+      res.setHeader("retry-after", "30");
+      throw new AppError(
+        "rate_limited",
+        `this viewer already has ${deps.feed.maxStreamsPerViewer} live streams open; close a dashboard tab (or turn its Live setting off) and retry`,
+      );
+    }
   });
 
   router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params, url }) => {

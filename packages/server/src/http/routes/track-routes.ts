@@ -2,6 +2,7 @@
 import { type TrackBatchResponse, trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
 import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
 import type { TrackerGateway } from "../../ingest/tracker-gateway.js";
+import type { UserTabLimit } from "../../ingest/user-tab-limit.js";
 import { AppError, describeIssues } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { readJson, sendJson } from "../http-io.js";
@@ -13,13 +14,17 @@ import type { Router } from "../router.js";
  */
 export const TRACK_REQUESTS_PER_SECOND = 100;
 export const TRACK_REQUEST_BURST = 200;
+/** Retry-After for a tab over its user's cap. */
+const TAB_RETRY_AFTER_SECONDS = 30;
 /** Largest batch body: a full batch of maximal frames. */
 export const TRACK_BODY_BYTES = WIRE_LIMITS.frameBytes * WIRE_LIMITS.batchMessages;
 
+/** `tabs`: a user's tabs over HTTP count with their WebSockets against one cap. */
 export function addTrackRoutes(
   router: Router,
   gateway: TrackerGateway,
   origin: ClientOrigin,
+  tabs: UserTabLimit,
   clock: () => number = Date.now,
 ): void {
   const limiter = new KeyedRateLimiter(TRACK_REQUESTS_PER_SECOND, TRACK_REQUEST_BURST, clock);
@@ -37,7 +42,15 @@ export function addTrackRoutes(
     const body = await readJson(req, TRACK_BODY_BYTES);
     const parsed = trackBatchSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
-    const { key, welcome } = await gateway.hello(parsed.data.hello, "http");
+    const { key, welcome } = await gateway.hello(parsed.data.hello, "http", (tab) => {
+      try {
+        tabs.admit(tab);
+      } catch (error) {
+        // An HTTP tab lapses 45 s after its last batch: one of the others may be gone by then.
+        res.setHeader("retry-after", String(TAB_RETRY_AFTER_SECONDS));
+        throw error;
+      }
+    });
     // Applied in order; the batch's events then share one commit instead of waiting one each.
     const handled = parsed.data.messages
       .filter((message) => message.t !== "hello" && message.t !== "identify")

@@ -1,0 +1,54 @@
+// GET /api/v1/presence/stream against a real server: how many live streams one viewer may hold.
+import { afterEach, describe, expect, it } from "vitest";
+import { STREAMS_PER_VIEWER } from "../../live/presence-feed.js";
+import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
+
+let rollcall: TestRollcall | null = null;
+const streams: AbortController[] = [];
+afterEach(async () => {
+  for (const stream of streams.splice(0)) stream.abort();
+  await rollcall?.stop();
+  rollcall = null;
+});
+
+/** Opens the stream with `token`, leaving it open (never read) when it is a 200. */
+async function openStream(server: TestRollcall, token: string) {
+  const stream = new AbortController();
+  streams.push(stream);
+  const response = await fetch(`${server.url}/api/v1/presence/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: stream.signal,
+  });
+  const body =
+    response.status === 200
+      ? null
+      : ((await response.json()) as { error: { code: string; message: string } });
+  return { status: response.status, error: body?.error ?? null, close: () => stream.abort() };
+}
+
+describe("GET /api/v1/presence/stream: streams per viewer", () => {
+  it("refuses a viewer's stream over the cap with 429 rate_limited, serves other viewers, and takes it once one closes", async () => {
+    const server = await startTestRollcall();
+    rollcall = server;
+    const owner = await server.viewerToken("owner");
+    const open = [];
+    for (let i = 0; i < STREAMS_PER_VIEWER; i++) {
+      const stream = await openStream(server, owner);
+      expect(stream.status).toBe(200);
+      open.push(stream);
+    }
+    expect(await openStream(server, owner)).toMatchObject({
+      status: 429,
+      error: { code: "rate_limited", message: expect.stringContaining(`${STREAMS_PER_VIEWER}`) },
+    });
+    expect((await openStream(server, await server.viewerToken("admin"))).status).toBe(200);
+
+    open[0]!.close();
+    await expect
+      .poll(async () => {
+        const stream = await openStream(server, owner);
+        return stream.status;
+      })
+      .toBe(200);
+  });
+});
