@@ -194,9 +194,11 @@ function refuseUpgrade(socket: Duplex, status: number, code: string, message: st
   const body = JSON.stringify({ error: { code, message } });
   const reason = STATUS_CODES[status] ?? "Error";
   socket.on("error", destroyOnError);
+  // Destroyed once written: a client that never ends its side keeps no descriptor here.
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 
