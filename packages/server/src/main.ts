@@ -140,9 +140,11 @@ export async function startRollcall(
   });
   await presence.start(storage);
 
-  const verifier = new TokenVerifier(platforms.secretsOf, clock);
+  const verifier = new TokenVerifier(platforms.secretsOf, clock, {
+    maxLifetimeSeconds: config.maxTokenSeconds,
+  });
   const auth = new ViewerAuth(storage, verifier, {
-    sessionTtlMs: 12 * 3_600_000,
+    sessionTtlMs: config.viewerSessionMs,
     sameSite: config.cookieSameSite,
     clock,
   });

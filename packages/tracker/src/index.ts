@@ -2,7 +2,7 @@
 import type { InitOptions, Rollcall } from "./api.js";
 import { createTracker } from "./tracker.js";
 
-export type { InitOptions, Rollcall } from "./api.js";
+export type { InitOptions, Rollcall, TokenHook } from "./api.js";
 
 let current: Rollcall | undefined;
 
@@ -17,7 +17,13 @@ export function init(options: InitOptions): Rollcall {
   } catch (error) {
     if (options?.debug) console.debug("[rollcall]", error);
     const ignore = () => {};
-    current = { track: ignore, setApp: ignore, identify: ignore, stop: ignore };
+    current = {
+      track: ignore,
+      setApp: ignore,
+      identify: ignore,
+      onTokenRefresh: ignore,
+      stop: ignore,
+    };
   }
   return current;
 }

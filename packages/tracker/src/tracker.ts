@@ -10,17 +10,19 @@ import type {
   WIRE_LIMITS,
 } from "@rollcall/protocol";
 import { watchActivity } from "./activity.js";
-import type { InitOptions, Rollcall } from "./api.js";
+import type { InitOptions, Rollcall, TokenHook } from "./api.js";
 import { backoffDelay } from "./backoff.js";
 import { eventQueue, type KeyValueStore } from "./event-queue.js";
 import { inputThrottle } from "./input-throttle.js";
 import { appId, eventMessage, helloMessage, pageOf } from "./message.js";
 import { randomId } from "./random-id.js";
+import { refreshDelay } from "./token-refresh.js";
 import { beaconBatch, postBatch } from "./transport-http.js";
 import { openSocket, type Socket } from "./transport-ws.js";
 
 const BAD_TOKEN: (typeof CLOSE_CODES)["badToken"] = 4001;
 const FORBIDDEN: (typeof CLOSE_CODES)["forbidden"] = 4003;
+const TOKEN_EXPIRED: (typeof CLOSE_CODES)["tokenExpired"] = 4401;
 const BATCH_MESSAGES: (typeof WIRE_LIMITS)["batchMessages"] = 100;
 const TAB_KEY = "rollcall.tab";
 /** WebSocket closes before any welcome, in a row, after which the tracker falls back to HTTP. */
@@ -31,6 +33,11 @@ const WS_RETRY_MS = 60_000;
 const POST_DELAY_MS = 200;
 /** After a navigation, how long to let a single-page app set the new title. */
 const PAGE_SETTLE_MS = 100;
+/** The token hook is not asked again within this while an answer may still be coming. */
+const TOKEN_ASK_MS = 10_000;
+
+/** `TrackBatchResponse`, with the events the server refuses for good (servers that send them). */
+type BatchAnswer = TrackBatchResponse & { refused?: { id: string }[] };
 
 type Timer = ReturnType<typeof setTimeout> | undefined;
 
@@ -79,7 +86,10 @@ export function createTracker(options: InitOptions): Rollcall {
   // A tab opened in the foreground was opened by the user: count the load as input.
   const input = inputThrottle(now, document.hidden ? undefined : now());
 
-  let token = options.token;
+  let token = options.token || "";
+  let getToken: TokenHook | undefined = options.getToken;
+  let askedAt = -TOKEN_ASK_MS;
+  let tokenSince = now();
   let app = appId(options.app);
   let heartbeatMs = 15_000;
   let socket: Socket | undefined;
@@ -98,6 +108,7 @@ export function createTracker(options: InitOptions): Rollcall {
   let retryTimer: Timer;
   let postTimer: Timer;
   let pageTimer: Timer;
+  let refreshTimer: Timer;
 
   const hello = (): HelloMessage => {
     const page = pageOf(location, document.title, app);
@@ -132,7 +143,23 @@ export function createTracker(options: InitOptions): Rollcall {
   const configure = (w: WelcomeMessage) => {
     heartbeatMs = Math.max(1000, w.heartbeatMs) || heartbeatMs;
     input.configure(w.inputThrottleMs || 5000, w.idleMs || 300_000);
+    clearTimeout(refreshTimer);
+    const delay = refreshDelay(w.tokenExpiresAt, now(), tokenSince);
+    if (delay !== undefined) refreshTimer = setTimeout(askToken, delay);
   };
+
+  /** Asks the page's hook for a fresh token and switches to it; errors stay here. */
+  const askToken = guard(() => {
+    if (!getToken || isStopped || now() - askedAt < TOKEN_ASK_MS) return;
+    askedAt = now();
+    Promise.resolve(getToken()).then(
+      guard((fresh: unknown) => {
+        if (typeof fresh === "string" && fresh && fresh !== token) identify(fresh);
+        else log("no fresh token");
+      }),
+      log,
+    );
+  });
 
   const connect = () => {
     clearTimeout(retryTimer);
@@ -159,8 +186,12 @@ export function createTracker(options: InitOptions): Rollcall {
       restartTick();
     } else if (message.t === "ack") {
       queue.ack(message.ids);
+    } else if (message.t === "reauth") {
+      askToken();
     } else {
       log(message);
+      // The server will never store this event: resending it would be refused forever.
+      if (message.id) queue.ack([message.id]);
     }
   };
 
@@ -169,8 +200,14 @@ export function createTracker(options: InitOptions): Rollcall {
     socket = undefined;
     if (!isWelcomed) failures++;
     isWelcomed = false;
-    if (code === BAD_TOKEN || code === FORBIDDEN) isHalted = true;
-    else if (failures >= WS_FAILURES_FOR_HTTP) useHttp();
+    if (code === BAD_TOKEN || code === FORBIDDEN || code === TOKEN_EXPIRED) {
+      isHalted = true;
+      // An expired token: a fresh one from the page reconnects (through identify).
+      if (code === TOKEN_EXPIRED) {
+        askedAt = -TOKEN_ASK_MS;
+        askToken();
+      }
+    } else if (failures >= WS_FAILURES_FOR_HTTP) useHttp();
     else if (!isHttp) retryTimer = setTimeout(connect, backoffDelay(attempt++));
   };
 
@@ -192,19 +229,25 @@ export function createTracker(options: InitOptions): Rollcall {
       hello: hello(),
       messages: queue.list().slice(0, BATCH_MESSAGES),
     }).then(
-      guard((response: TrackBatchResponse) => {
+      guard((response: BatchAnswer) => {
         isPosting = false;
         isHttpWorking = true;
         configure(response.welcome);
-        queue.ack(response.acks);
+        // Refused for good (e.g. a timestamp out of bounds): dropped like acknowledged ones.
+        const done = response.acks.concat((response.refused || []).map((r) => r.id));
+        queue.ack(done);
         // More queued than one batch holds: keep going while the server keeps acknowledging.
-        if (response.acks.length && queue.list().length) flush();
+        if (done.length && queue.list().length) flush();
       }),
       guard((status: number) => {
         log("post failed", status);
         isPosting = false;
         isHttpWorking = false;
-        if (status === 401 || status === 403) isHalted = true;
+        if (status === 401 || status === 403) {
+          isHalted = true;
+          // The token may just have expired: a fresh one resumes posting.
+          if (status === 401) askToken();
+        }
       }),
     );
   });
@@ -270,8 +313,25 @@ export function createTracker(options: InitOptions): Rollcall {
     show: guard(() => (isHttp ? post() : connect())),
   });
 
+  /** Switches to a new token: over the open socket, in the next HTTP batch, or by reconnecting. */
+  const identify = (newToken: string) => {
+    if (!newToken) return;
+    token = newToken;
+    tokenSince = now();
+    isHalted = false;
+    if (isWelcomed) send({ t: "identify", token });
+    else if (isHttp) flush();
+    else {
+      // A hello with the old token may be on its way: start over with the new one.
+      socket?.close();
+      socket = undefined;
+      connect();
+    }
+  };
+
   connect();
   restartTick();
+  if (!token) askToken();
 
   return {
     track: guard((name: string, props?: Record<string, unknown>) => {
@@ -284,25 +344,17 @@ export function createTracker(options: InitOptions): Rollcall {
       app = appId(id);
       checkPage();
     }),
-    identify: guard((newToken: string) => {
-      if (!newToken) return;
-      token = newToken;
-      isHalted = false;
-      if (isWelcomed) send({ t: "identify", token });
-      else if (isHttp) flush();
-      else {
-        // A hello with the old token may be on its way: start over with the new one.
-        socket?.close();
-        socket = undefined;
-        connect();
-      }
+    identify: guard(identify),
+    onTokenRefresh: guard((hook: TokenHook) => {
+      getToken = hook;
+      if (!token || isHalted) askToken();
     }),
     stop: guard(() => {
       if (isStopped) return;
       leave();
       isStopped = true;
       stopWatching();
-      for (const timer of [tickTimer, postTimer, pageTimer]) clearTimeout(timer);
+      for (const timer of [tickTimer, postTimer, pageTimer, refreshTimer]) clearTimeout(timer);
     }),
   };
 }

@@ -19,6 +19,14 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${COST}$${salt.toString("base64url")}$${key.toString("base64url")}`;
 }
 
+/**
+ * A well-formed hash (zero salt, zero key: finding a password scrypt maps to it is a preimage
+ * attack) to check a password against when the email is unknown, so that sign-in costs one scrypt
+ * either way and its timing does not tell which operator emails exist. The caller refuses the
+ * sign-in whatever this check says.
+ */
+export const UNKNOWN_OPERATOR_HASH = `scrypt$${COST}$${"A".repeat(22)}$${"A".repeat(43)}`;
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, cost, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || Number(cost) !== COST || !salt || !hash) return false;

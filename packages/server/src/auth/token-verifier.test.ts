@@ -1,10 +1,23 @@
 import { createHmac } from "node:crypto";
 import { USER_AUDIENCE, VIEWER_AUDIENCE } from "@rollcall/protocol";
 import { SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../http/app-error.js";
 import { signUserToken, signViewerToken } from "./token-signer.js";
-import { TokenVerifier } from "./token-verifier.js";
+import { TOKEN_CLOCK_SKEW_SECONDS, TokenVerifier } from "./token-verifier.js";
+
+// createHmac counted, so a test can see the work done for a token (the real function runs).
+const hmacCalls = vi.hoisted(() => ({ count: 0 }));
+vi.mock("node:crypto", async (importOriginal) => {
+  const crypto = await importOriginal<typeof import("node:crypto")>();
+  return {
+    ...crypto,
+    createHmac: (...args: Parameters<typeof crypto.createHmac>) => {
+      hmacCalls.count++;
+      return crypto.createHmac(...args);
+    },
+  };
+});
 
 const SECRET = "s3cret-s3cret-s3cret";
 const verifier = new TokenVerifier(async (platform) =>
@@ -30,6 +43,7 @@ describe("TokenVerifier", () => {
     expect(user).toEqual({
       platform: "default",
       claims: { sub: "u1", name: "Ada", email: "ada@x.io", role: "Learner" },
+      expiresAt: expect.any(Number),
     });
   });
 
@@ -278,5 +292,118 @@ describe("TokenVerifier with a clock", () => {
     for (const [claims, message] of cases) {
       expect(await failureOf(clocked.verifyUser(rawToken(HS256, claims)))).toContain(message);
     }
+  });
+});
+
+describe("TokenVerifier's longest token lifetime", () => {
+  const MAX = 3_600;
+  const bounded = new TokenVerifier(
+    async (platform) => (platform === "default" ? [SECRET] : null),
+    () => NOW,
+    { maxLifetimeSeconds: MAX },
+  );
+  const LIFETIME_MESSAGE = `the longest token lifetime allowed is ${MAX} s`;
+
+  it("accepts a token that lives exactly the longest lifetime, and gives its expiry in ms", async () => {
+    const token = rawToken(HS256, { ...CLAIMS, exp: NOW_S + MAX });
+    expect(await bounded.verifyUser(token)).toMatchObject({ expiresAt: (NOW_S + MAX) * 1000 });
+  });
+
+  it("refuses a user or viewer token whose exp is further than the longest lifetime", async () => {
+    const far = { ...CLAIMS, iat: undefined, exp: NOW_S + MAX + TOKEN_CLOCK_SKEW_SECONDS + 1 };
+    expect(await failureOf(bounded.verifyUser(rawToken(HS256, far)))).toContain(LIFETIME_MESSAGE);
+    const viewer = { ...far, aud: VIEWER_AUDIENCE, role: "admin" };
+    expect(await failureOf(bounded.verifyViewer(rawToken(HS256, viewer)))).toContain(
+      LIFETIME_MESSAGE,
+    );
+  });
+
+  it("allows a signer's clock a minute ahead of ours when the token has no iat", async () => {
+    const ahead = { ...CLAIMS, iat: undefined, exp: NOW_S + MAX + TOKEN_CLOCK_SKEW_SECONDS };
+    expect(await failureOf(bounded.verifyUser(rawToken(HS256, ahead)))).toBe("ok");
+  });
+
+  it("refuses a token whose exp − iat is over the longest lifetime, even when exp is near", async () => {
+    const token = rawToken(HS256, { ...CLAIMS, iat: NOW_S - 2 * MAX, exp: NOW_S + 60 });
+    expect(await failureOf(bounded.verifyUser(token))).toBe(
+      `token_invalid: token lifetime (exp - iat) is over the ${MAX} s allowed`,
+    );
+  });
+
+  it("refuses a huge or infinite exp, iat or nbf without crashing", async () => {
+    // JSON's 1e400 parses to Infinity: the payloads are written by hand to get there.
+    const withRawTimes = (times: string) => {
+      const payload = `{"sub":"u1","aud":"${USER_AUDIENCE}",${times}}`;
+      const signed = `${encode(HS256)}.${Buffer.from(payload).toString("base64url")}`;
+      return `${signed}.${createHmac("sha256", SECRET).update(signed).digest("base64url")}`;
+    };
+    const cases: Array<[string, string]> = [
+      ['"exp":1e308', LIFETIME_MESSAGE],
+      ['"exp":1e400', 'token claim "exp" is not valid: invalid'],
+      [`"exp":${NOW_S + 60},"iat":-1e400`, 'token claim "iat" is not valid: invalid'],
+      [`"exp":${NOW_S + 60},"iat":-1e308`, "token lifetime (exp - iat) is over"],
+      [`"exp":${NOW_S + 60},"nbf":-1e400`, 'token claim "nbf" is not valid: invalid'],
+    ];
+    for (const [times, message] of cases) {
+      const failure = await failureOf(bounded.verifyUser(withRawTimes(times)));
+      expect(failure, times).toMatch(/^token_invalid: /);
+      expect(failure, times).toContain(message);
+    }
+  });
+
+  it("defaults to a day", async () => {
+    const daily = new TokenVerifier(
+      async () => [SECRET],
+      () => NOW,
+    );
+    const day = rawToken(HS256, { ...CLAIMS, exp: NOW_S + 86_400 });
+    const longer = rawToken(HS256, { ...CLAIMS, exp: NOW_S + 86_401 });
+    expect(await failureOf(daily.verifyUser(day))).toBe("ok");
+    expect(await failureOf(daily.verifyUser(longer))).toContain("over the 86400 s allowed");
+  });
+});
+
+describe("TokenVerifier on an unknown platform", () => {
+  const lookups: string[] = [];
+  const verifier = new TokenVerifier(
+    async (platform, recheck) => {
+      lookups.push(`${platform}${recheck ? " (recheck)" : ""}`);
+      return platform === "default" ? [SECRET] : null;
+    },
+    () => NOW,
+  );
+
+  it("answers as for a bad signature, after the same lookups and HMAC work", async () => {
+    const badSignature = rawToken(HS256, CLAIMS, "not-the-secret-xx");
+    const unknownPlatform = rawToken(HS256, { ...CLAIMS, plat: "acme" }, "not-the-secret-xx");
+    const signedForIt = rawToken(HS256, { ...CLAIMS, plat: "acme" });
+    const answers: string[] = [];
+    const hmacs: number[] = [];
+    for (const token of [badSignature, unknownPlatform, signedForIt]) {
+      lookups.length = 0;
+      hmacCalls.count = 0;
+      answers.push(await failureOf(verifier.verifyUser(token)));
+      hmacs.push(hmacCalls.count);
+      expect(lookups.map((name) => name.replace(/^acme/, "default"))).toEqual([
+        "default",
+        "default (recheck)",
+      ]);
+    }
+    expect(new Set(answers)).toEqual(
+      new Set(["token_invalid: token signature does not match the platform secret"]),
+    );
+    expect(hmacs).toEqual([1, 1, 1]);
+  });
+
+  it("accepts a platform created since it was last looked up, on the recheck", async () => {
+    let isCreated = false;
+    const creating = new TokenVerifier(
+      async (platform, recheck) => (platform === "acme" && recheck && isCreated ? [SECRET] : null),
+      () => NOW,
+    );
+    const token = rawToken(HS256, { ...CLAIMS, plat: "acme" });
+    expect(await failureOf(creating.verifyUser(token))).toContain("does not match");
+    isCreated = true;
+    expect((await creating.verifyUser(token)).platform).toBe("acme");
   });
 });

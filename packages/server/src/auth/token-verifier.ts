@@ -1,5 +1,11 @@
 // Verifies user and viewer JWTs (HS256) against the signing secrets of the platform they name.
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
+import {
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import {
   DEFAULT_PLATFORM,
   USER_AUDIENCE,
@@ -38,16 +44,46 @@ interface CachedToken extends VerifiedToken {
 /** Enough for every open tab of a large platform; a flood of distinct tokens only evicts. */
 const MAX_CACHED_TOKENS = 10_000;
 
+/** ROLLCALL_MAX_TOKEN_SECONDS's default (config.ts holds the setting; a test keeps them equal). */
+export const DEFAULT_MAX_TOKEN_SECONDS = 86_400;
+
+/**
+ * How far the signer's clock may run ahead of ours: a token signed for exactly the longest
+ * lifetime by a backend whose clock is a little fast is still accepted. `exp − iat` has no clock
+ * in it and gets no allowance.
+ */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Stands in for the secret of a platform that does not exist, so that a token naming one costs
+ * the same HMAC and fails with the same error as a bad signature: the answer does not tell which
+ * platform ids exist. Random per process: nothing can be signed with it.
+ */
+const UNKNOWN_PLATFORM_SECRET = randomBytes(32).toString("base64url");
+
+/** The same words for a bad signature and an unknown platform. */
+const SIGNATURE_MISMATCH = "token signature does not match the platform secret";
+
+export interface TokenVerifierOptions {
+  /** Tokens whose `exp` is further than this from now, or from their `iat`, are refused. */
+  maxLifetimeSeconds?: number;
+}
+
 export class TokenVerifier {
   /** Imported once per secret: importing an HMAC key per token was a measurable share of CPU. */
   private readonly keys = new Map<string, KeyObject>();
   /** Token → what it verified to: an HTTP tab or a viewer presents the same token on every request. */
   private readonly verified = new Map<string, CachedToken>();
 
+  private readonly maxLifetimeSeconds: number;
+
   constructor(
     private readonly secretsOf: SecretsLookup,
     private readonly clock: () => number = Date.now,
-  ) {}
+    { maxLifetimeSeconds = DEFAULT_MAX_TOKEN_SECONDS }: TokenVerifierOptions = {},
+  ) {
+    this.maxLifetimeSeconds = maxLifetimeSeconds;
+  }
 
   /**
    * `isRepeated: false` for a token seen once per connection (a WebSocket hello): it is not
@@ -109,27 +145,29 @@ export class TokenVerifier {
     const payload = parts.length === 3 ? decodeJsonObject(body) : null;
     if (!payload) throw new AppError("token_invalid", "token is not a JWT");
     const platform = typeof payload.plat === "string" ? payload.plat : DEFAULT_PLATFORM;
-    const secrets = await this.secretsOf(platform);
-    if (!secrets || secrets.length === 0) {
-      throw new AppError("token_invalid", `unknown platform "${platform.slice(0, 64)}"`);
-    }
+    // An unknown platform goes the same way as a known one, against a secret nobody has.
+    const known = (await this.secretsOf(platform)) ?? [];
+    const secrets = known.length > 0 ? known : [UNKNOWN_PLATFORM_SECRET];
     const isPayloadEncoded = checkHeader(decodeJsonObject(header));
     const signature = decodeBase64url(encodedSignature);
     if (!signature) throw new AppError("token_invalid", "token is not valid");
     const signed = `${header}.${body}`;
     let secret = this.secretThatSigned(signed, signature, secrets);
     if (secret === null) {
-      // Signed with a secret added since the cache was filled (`rollcall platform rotate-secret`)?
+      // Signed with a secret added since the cache was filled (`rollcall platform rotate-secret`),
+      // or for a platform created since?
       const fresh = (await this.secretsOf(platform, true)) ?? [];
-      const added = fresh.filter((candidate) => !secrets.includes(candidate));
+      const added = fresh.filter((candidate) => !known.includes(candidate));
       secret = this.secretThatSigned(signed, signature, added);
     }
-    if (secret === null) {
-      throw new AppError("token_invalid", "token signature does not match the platform secret");
+    if (secret === null || secret === UNKNOWN_PLATFORM_SECRET) {
+      throw new AppError("token_invalid", SIGNATURE_MISMATCH);
     }
     // RFC 7797 unencoded payloads pass the signature check but are no JWT (jose refuses them too).
     if (!isPayloadEncoded) throw new AppError("token_invalid", "token is not valid");
     checkClaims(payload, audience, this.nowSeconds());
+    // Only at first sight: the time left before `exp` only shrinks, so a cached token stays within.
+    checkLifetime(payload, this.nowSeconds(), this.maxLifetimeSeconds);
     if (isRepeated) this.remember(token, { platform, payload, audience, secret });
     return { platform, payload };
   }
@@ -195,14 +233,40 @@ function checkClaims(payload: Record<string, unknown>, audience: string, now: nu
   checkTimes(payload, now);
 }
 
-/** `iat`, `nbf` and `exp`, with no clock tolerance: a token is expired from its `exp` second on. */
+/**
+ * `iat`, `nbf` and `exp`, with no clock tolerance: a token is expired from its `exp` second on.
+ * Each must be a finite number (JSON's `1e400` parses to Infinity).
+ */
 function checkTimes(payload: Record<string, unknown>, now: number): void {
   const { iat, nbf, exp } = payload;
-  if (iat !== undefined && typeof iat !== "number") throw claimError("iat", "invalid");
-  if (nbf !== undefined && typeof nbf !== "number") throw claimError("nbf", "invalid");
+  if (iat !== undefined && !isFiniteNumber(iat)) throw claimError("iat", "invalid");
+  if (nbf !== undefined && !isFiniteNumber(nbf)) throw claimError("nbf", "invalid");
   if (nbf !== undefined && nbf > now) throw claimError("nbf", "check_failed");
-  if (typeof exp !== "number") throw claimError("exp", "invalid");
+  if (!isFiniteNumber(exp)) throw claimError("exp", "invalid");
   if (exp <= now) throw new AppError("token_expired", "token has expired");
+}
+
+/**
+ * The longest lifetime (ROLLCALL_MAX_TOKEN_SECONDS): `exp` no further than that from now (plus
+ * the signer's clock skew), nor from `iat` when the token has one. A leaked token is good for a
+ * bounded time whatever its signer wrote, and `exp: 1e308` never reaches a timer or a date.
+ */
+function checkLifetime(payload: Record<string, unknown>, now: number, max: number): void {
+  const { iat, exp } = payload;
+  // checkTimes has made sure both are finite numbers when present.
+  if ((exp as number) - now > max + TOKEN_CLOCK_SKEW_SECONDS) {
+    throw new AppError(
+      "token_invalid",
+      `token claim "exp" is more than ${max} s away: the longest token lifetime allowed is ${max} s`,
+    );
+  }
+  if (typeof iat === "number" && (exp as number) - iat > max) {
+    throw new AppError("token_invalid", `token lifetime (exp - iat) is over the ${max} s allowed`);
+  }
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }
 
 function claimError(claim: string, reason: "missing" | "check_failed" | "invalid"): AppError {

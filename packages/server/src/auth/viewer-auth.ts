@@ -5,7 +5,7 @@ import { DEFAULT_PLATFORM, type Viewer, WIRE_LIMITS } from "@rollcall/protocol";
 import { AppError } from "../http/app-error.js";
 import { parseCookies } from "../http/http-io.js";
 import type { Storage } from "../storage/storage.js";
-import { verifyPassword } from "./passwords.js";
+import { UNKNOWN_OPERATOR_HASH, verifyPassword } from "./passwords.js";
 import { type CookieSameSite, SESSION_COOKIE, sessionCookie } from "./session-cookie.js";
 import type { TokenVerifier } from "./token-verifier.js";
 
@@ -13,6 +13,11 @@ import type { TokenVerifier } from "./token-verifier.js";
 export const CSRF_HEADER = "x-rollcall-csrf";
 
 export interface ViewerAuthOptions {
+  /**
+   * How long a session lasts (ROLLCALL_VIEWER_SESSION_SECONDS), from its start and whatever the
+   * token it was exchanged for: /embed's token sits in a URL, so it should be short-lived, while
+   * the dashboard it opens is used for hours. Revocation (`rollcall session revoke`) ends it sooner.
+   */
   sessionTtlMs: number;
   /** SameSite of the session cookie (ROLLCALL_COOKIE_SAMESITE). */
   sameSite: CookieSameSite;
@@ -24,9 +29,15 @@ export interface AuthenticatedViewer {
   via: "token" | "cookie";
 }
 
+/** The part of storage viewer sign-in uses. */
+export type ViewerAuthStorage = Pick<
+  Storage,
+  "getOperator" | "saveViewerSession" | "getViewerSession" | "deleteViewerSession"
+>;
+
 export class ViewerAuth {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: ViewerAuthStorage,
     private readonly verifier: TokenVerifier,
     private readonly options: ViewerAuthOptions,
   ) {}
@@ -78,7 +89,10 @@ export class ViewerAuth {
     return sessionCookie(id, maxAge, { sameSite: this.options.sameSite, isHttps });
   }
 
-  /** Ends the request's session; returns a Set-Cookie value that clears the same cookie. */
+  /**
+   * Ends the request's session in the database, so the cookie is refused even if it is kept or
+   * replayed; returns a Set-Cookie value that clears it in the browser.
+   */
   async endSession(req: IncomingMessage, isHttps: boolean): Promise<string> {
     const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (cookie) await this.storage.deleteViewerSession(hashId(cookie));
@@ -88,7 +102,9 @@ export class ViewerAuth {
   /** Operators sign in with email and password; they own the default platform. */
   async login(email: string, password: string): Promise<Viewer> {
     const operator = await this.storage.getOperator(email.trim().toLowerCase());
-    if (!operator || !(await verifyPassword(password, operator.passwordHash))) {
+    // An unknown email costs the same scrypt as a known one: the time taken tells nothing.
+    const isMatch = await verifyPassword(password, operator?.passwordHash ?? UNKNOWN_OPERATOR_HASH);
+    if (!operator || !isMatch) {
       throw new AppError("unauthorized", "email or password is wrong");
     }
     return {

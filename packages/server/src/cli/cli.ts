@@ -5,6 +5,7 @@ import { exportCommand } from "./export-command.js";
 import { migrateCommand } from "./migrate-command.js";
 import { operatorCreateCommand } from "./operator-command.js";
 import { platformCreateCommand, platformRotateSecretCommand } from "./platform-command.js";
+import { sessionRevokeCommand } from "./session-command.js";
 import { demoCommand, startCommand } from "./start-command.js";
 import { tokenUserCommand, tokenViewerCommand } from "./token-commands.js";
 import { userImportCommand } from "./user-import-command.js";
@@ -17,6 +18,7 @@ const commands: CliCommand[] = [
   tokenUserCommand,
   tokenViewerCommand,
   operatorCreateCommand,
+  sessionRevokeCommand,
   userImportCommand,
   exportCommand,
   migrateCommand,

@@ -1,22 +1,23 @@
 // `rollcall start` and `rollcall demo`: run the server, print where it is and how to get in.
 import { DEFAULT_PLATFORM } from "@rollcall/protocol";
 import { signViewerToken } from "../auth/token-signer.js";
-import { loadConfig } from "../config/config.js";
+import { type Config, loadConfig } from "../config/config.js";
 import { startDemo } from "../demo/demo-simulator.js";
 import { type Rollcall, startRollcall } from "../main.js";
 import type { CliCommand } from "./cli-command.js";
 
-async function printWelcome(rollcall: Rollcall): Promise<void> {
+async function printWelcome(rollcall: Rollcall, config: Config): Promise<void> {
   const platform = await rollcall.platforms.get(DEFAULT_PLATFORM);
   const secret = platform?.secrets.at(-1);
   const lines = [``, `  Rollcall is running at ${rollcall.url}`, ``];
   if (secret) {
+    const ttlSeconds = Math.min(12 * 3600, config.maxTokenSeconds);
     const token = await signViewerToken(
       { sub: "local-owner", name: "Local owner", role: "owner" },
-      { secret, ttlSeconds: 12 * 3600 },
+      { secret, ttlSeconds },
     );
     lines.push(
-      `  Open the dashboard (sign-in link, valid 12 h):`,
+      `  Open the dashboard (sign-in link, valid ${formatSeconds(ttlSeconds)}):`,
       `    ${rollcall.url}/embed?token=${token}`,
       ``,
     );
@@ -31,6 +32,13 @@ async function printWelcome(rollcall: Rollcall): Promise<void> {
     ``,
   );
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** "12 h", "30 min" or "90 s". */
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 function stopOnSignals(stop: () => Promise<void>): Promise<number> {
@@ -52,8 +60,9 @@ export const startCommand: CliCommand = {
   usage: "rollcall start        (settings come from the environment; see README)",
   options: {},
   async run(_values, env) {
-    const rollcall = await startRollcall(loadConfig(env));
-    await printWelcome(rollcall);
+    const config = loadConfig(env);
+    const rollcall = await startRollcall(config);
+    await printWelcome(rollcall, config);
     return stopOnSignals(() => rollcall.close());
   },
 };
@@ -65,11 +74,13 @@ export const demoCommand: CliCommand = {
   options: { users: { type: "string" } },
   async run(values, env) {
     const users = values.users === undefined ? 36 : Number(values.users);
-    const rollcall = await startRollcall(loadConfig(env));
+    const config = loadConfig(env);
+    const rollcall = await startRollcall(config);
     const demo = await startDemo(rollcall, {
       users: Number.isInteger(users) && users > 0 ? Math.min(users, 2000) : 36,
+      tokenSeconds: Math.min(3_600, config.maxTokenSeconds),
     });
-    await printWelcome(rollcall);
+    await printWelcome(rollcall, config);
     process.stdout.write(
       `  Demo: ${demo.users} simulated users are browsing the demo platform.\n\n`,
     );

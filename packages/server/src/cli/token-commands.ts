@@ -1,6 +1,7 @@
 // `rollcall token user` and `rollcall token viewer`: sign tokens as a host platform's backend would.
 import { DEFAULT_PLATFORM, type ViewerRole, viewerRoles } from "@rollcall/protocol";
 import { signUserToken, signViewerToken } from "../auth/token-signer.js";
+import { loadConfig } from "../config/config.js";
 import type { Storage } from "../storage/storage.js";
 import { type CliCommand, requireString, UsageError } from "./cli-command.js";
 import { withStorage } from "./open-for-cli.js";
@@ -10,10 +11,21 @@ const common = {
   ttl: { type: "string" as const },
 };
 
-function ttlOf(values: Record<string, string | boolean | undefined>, fallback: number): number {
-  if (values.ttl === undefined) return fallback;
+/** The lifetime asked for, within the longest a running Rollcall accepts (ROLLCALL_MAX_TOKEN_SECONDS). */
+function ttlOf(
+  values: Record<string, string | boolean | undefined>,
+  fallback: number,
+  env: NodeJS.ProcessEnv,
+): number {
+  const max = loadConfig(env).maxTokenSeconds;
+  if (values.ttl === undefined) return Math.min(fallback, max);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError("--ttl: whole seconds, at least 1");
+  if (ttl > max) {
+    throw new UsageError(
+      `--ttl: at most ${max} s, the longest token lifetime Rollcall accepts (ROLLCALL_MAX_TOKEN_SECONDS)`,
+    );
+  }
   return ttl;
 }
 
@@ -43,7 +55,7 @@ export const tokenUserCommand: CliCommand = {
   async run(values, env) {
     const sub = requireString(values, "sub");
     const platform = typeof values.platform === "string" ? values.platform : DEFAULT_PLATFORM;
-    const ttlSeconds = ttlOf(values, 86_400);
+    const ttlSeconds = ttlOf(values, 86_400, env);
     return withStorage(env, async (storage) => {
       const token = await signUserToken(
         {
@@ -86,7 +98,7 @@ export const tokenViewerCommand: CliCommand = {
             .filter(Boolean)
         : undefined;
     const platform = typeof values.platform === "string" ? values.platform : DEFAULT_PLATFORM;
-    const ttlSeconds = ttlOf(values, 3_600);
+    const ttlSeconds = ttlOf(values, 3_600, env);
     return withStorage(env, async (storage) => {
       const token = await signViewerToken(
         {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_MAX_TOKEN_SECONDS } from "../auth/token-verifier.js";
 import { ConfigError, loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
@@ -13,6 +14,23 @@ describe("loadConfig", () => {
     expect(config.databaseUrl).toBeNull();
     expect(config.messageEvents).toEqual(["message"]);
     expect(config.cookieSameSite).toBe("lax");
+  });
+
+  it("bounds token lifetimes to a day and viewer sessions to 8 hours by default", () => {
+    const config = loadConfig({});
+    expect(config.maxTokenSeconds).toBe(86_400);
+    expect(config.maxTokenSeconds).toBe(DEFAULT_MAX_TOKEN_SECONDS);
+    expect(config.viewerSessionMs).toBe(8 * 3_600_000);
+    expect(
+      loadConfig({ ROLLCALL_MAX_TOKEN_SECONDS: "600", ROLLCALL_VIEWER_SESSION_SECONDS: "900" }),
+    ).toMatchObject({ maxTokenSeconds: 600, viewerSessionMs: 900_000 });
+    // Over 7 days a timer on the token's expiry would not fit a setTimeout delay anyway.
+    expect(() => loadConfig({ ROLLCALL_MAX_TOKEN_SECONDS: "31536000" })).toThrow(
+      /ROLLCALL_MAX_TOKEN_SECONDS/,
+    );
+    expect(() => loadConfig({ ROLLCALL_VIEWER_SESSION_SECONDS: "0" })).toThrow(
+      /ROLLCALL_VIEWER_SESSION_SECONDS/,
+    );
   });
 
   it("names the variable that is wrong", () => {

@@ -40,6 +40,17 @@ const envSchema = z.object({
   ROLLCALL_HEARTBEAT_SECONDS: seconds(15, 1, 300),
   ROLLCALL_IDLE_SECONDS: seconds(300, 1, 86_400),
   ROLLCALL_SESSION_GRACE_SECONDS: seconds(120, 1, 86_400),
+  /**
+   * Longest token lifetime: a user or viewer token whose `exp` is further than this from now (or
+   * from its `iat`) is refused. A day covers a token signed per page load or per login; with the
+   * tracker's `getToken` hook nothing needs longer. At most 7 days.
+   */
+  ROLLCALL_MAX_TOKEN_SECONDS: seconds(86_400, 60, 604_800),
+  /**
+   * Longest viewer session (the cookie from /embed or the login page), whatever the lifetime of
+   * the token it came from: a working day. Revoke sooner with `rollcall session revoke`.
+   */
+  ROLLCALL_VIEWER_SESSION_SECONDS: seconds(28_800, 60, 2_592_000),
   /** Event names that count as messages in the Users analytics (comma-separated). */
   ROLLCALL_MESSAGE_EVENTS: z.string().default("message"),
   /** Behind a reverse proxy: believe its X-Forwarded-For / X-Forwarded-Proto. */
@@ -74,6 +85,9 @@ export interface Config {
   httpLiveMs: number;
   idleMs: number;
   graceMs: number;
+  /** ROLLCALL_MAX_TOKEN_SECONDS. */
+  maxTokenSeconds: number;
+  viewerSessionMs: number;
   messageEvents: string[];
   trustProxy: boolean;
   /** SameSite of the viewer session cookie; "none" implies HTTPS through a trusted proxy. */
@@ -145,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     httpLiveMs: Math.max(45_000, 3 * e.ROLLCALL_HEARTBEAT_SECONDS * 1000),
     idleMs: e.ROLLCALL_IDLE_SECONDS * 1000,
     graceMs: e.ROLLCALL_SESSION_GRACE_SECONDS * 1000,
+    maxTokenSeconds: e.ROLLCALL_MAX_TOKEN_SECONDS,
+    viewerSessionMs: e.ROLLCALL_VIEWER_SESSION_SECONDS * 1000,
     messageEvents: messageEvents.length > 0 ? messageEvents : ["message"],
     trustProxy,
     cookieSameSite: e.ROLLCALL_COOKIE_SAMESITE,

@@ -14,6 +14,8 @@ import { demoHistory } from "./demo-history.js";
 
 export interface DemoOptions {
   users: number;
+  /** Lifetime of the visitors' tokens (at most ROLLCALL_MAX_TOKEN_SECONDS); one hour by default. */
+  tokenSeconds?: number;
   /** Seeded randomness makes a run repeatable; Math.random otherwise. */
   random?: () => number;
 }
@@ -22,6 +24,9 @@ const UA_CHROME =
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 const UA_FIREFOX =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+/** Signs a fresh user token for a visitor, as the host platform's page would on request. */
+type TokenSource = () => Promise<string>;
 
 /** One simulated browser tab, speaking the tracker protocol. */
 class DemoTab {
@@ -33,7 +38,7 @@ class DemoTab {
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    private readonly tokenOf: TokenSource,
     page: DemoPage,
     private readonly ua: string,
   ) {
@@ -44,24 +49,34 @@ class DemoTab {
     const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/api/v1/track/ws`);
     this.ws = ws;
     ws.on("open", () =>
-      this.send({
-        t: "hello",
-        v: PROTOCOL_VERSION,
-        token: this.token,
-        tab: this.tab,
-        page: this.page,
-        visible: this.isVisible,
-        inputAgoMs: 0,
-        device: { ua: this.ua, width: 1440, height: 900 },
-      }),
+      this.withToken((token) =>
+        this.send({
+          t: "hello",
+          v: PROTOCOL_VERSION,
+          token,
+          tab: this.tab,
+          page: this.page,
+          visible: this.isVisible,
+          inputAgoMs: 0,
+          device: { ua: this.ua, width: 1440, height: 900 },
+        }),
+      ),
     );
     ws.on("message", (data) => {
       const message = JSON.parse(data.toString()) as ServerMessage;
       if (message.t === "welcome" && !this.heartbeat) {
         this.heartbeat = setInterval(() => this.send({ t: "hb" }), message.heartbeatMs);
+      } else if (message.t === "reauth") {
+        // The token expired on the open socket: a fresh one, as the tracker's getToken hook gives.
+        this.withToken((token) => this.send({ t: "identify", token }));
       }
     });
     ws.on("error", () => undefined);
+  }
+
+  /** Signs a fresh token, then uses it; a failure leaves the socket to time out and reconnect. */
+  private withToken(use: (token: string) => void): void {
+    this.tokenOf().then(use, () => undefined);
   }
 
   send(message: ClientMessage): void {
@@ -94,7 +109,7 @@ class DemoVisitor {
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    private readonly token: TokenSource,
     private readonly random: () => number,
   ) {}
 
@@ -181,11 +196,13 @@ export async function startDemo(
   if (!secret) throw new Error("the default platform has no signing secret");
   const visitors: DemoVisitor[] = [];
   const people = demoPeople(options.users);
+  const ttlSeconds = options.tokenSeconds ?? 3_600;
   for (const person of people) {
-    const token = await signUserToken(
-      { sub: person.id, name: person.name, email: person.email, role: person.role },
-      { secret, ttlSeconds: 30 * 86_400 },
-    );
+    const token = () =>
+      signUserToken(
+        { sub: person.id, name: person.name, email: person.email, role: person.role },
+        { secret, ttlSeconds },
+      );
     // Registered up front (as a platform's backend would): those who never show up are offline.
     if (rollcall.directory.upsert(DEFAULT_PLATFORM, person, Date.now())) {
       rollcall.writer.addUser(DEFAULT_PLATFORM, person);

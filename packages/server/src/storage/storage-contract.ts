@@ -275,5 +275,32 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       await storage.deleteViewerSession("h1");
       expect(await storage.getViewerSession("h1", T0)).toBeNull();
     });
+
+    it("revokes the sessions of one viewer, of one platform's viewers, or all", async () => {
+      const session = (idHash: string, id: string, platform: string) =>
+        storage.saveViewerSession({
+          idHash,
+          viewer: { id, name: id, platform, role: "admin", apps: null },
+          expiresAt: T0 + 60_000,
+        });
+      const live = async () => {
+        const ids = ["a1", "a2", "b1", "c1"];
+        const found = await Promise.all(ids.map((id) => storage.getViewerSession(id, T0)));
+        return ids.filter((_, i) => found[i]);
+      };
+      await session("a1", "ann", "default");
+      await session("a2", "ann", "default");
+      await session("b1", "ann", "acme");
+      await session("c1", "cy", "acme");
+      expect(await storage.deleteViewerSessions({ viewer: "ann", platform: "default" })).toBe(2);
+      expect(await live()).toEqual(["b1", "c1"]);
+      expect(await storage.deleteViewerSessions({ viewer: "nobody" })).toBe(0);
+      expect(await storage.deleteViewerSessions({ platform: "acme" })).toBe(2);
+      expect(await live()).toEqual([]);
+      await session("a1", "ann", "default");
+      await session("c1", "cy", "acme");
+      expect(await storage.deleteViewerSessions({})).toBe(2);
+      expect(await live()).toEqual([]);
+    });
   });
 }

@@ -129,6 +129,13 @@ export interface OperatorRecord {
   createdAt: number;
 }
 
+/** Which viewer sessions to end: one viewer's, or all; on one platform or on every one. */
+export interface ViewerSessionFilter {
+  /** The viewer's id (a viewer token's `sub`, an operator's email); omitted: every viewer. */
+  viewer?: string;
+  platform?: string;
+}
+
 export interface ViewerSessionRecord {
   /** SHA-256 of the cookie value: a stolen database does not give working cookies. */
   idHash: string;
@@ -256,4 +263,6 @@ export interface Storage {
   saveViewerSession(session: ViewerSessionRecord): Promise<void>;
   getViewerSession(idHash: string, now: number): Promise<ViewerSessionRecord | null>;
   deleteViewerSession(idHash: string): Promise<void>;
+  /** Ends every session that matches (`rollcall session revoke`); returns how many. */
+  deleteViewerSessions(filter: ViewerSessionFilter): Promise<number>;
 }

@@ -51,12 +51,12 @@ export async function startTestRollcall(
           email: extra.email ?? `${sub}@example.com`,
           role: extra.role ?? "Learner",
         },
-        { secret: TEST_SECRET, ttlSeconds: 600 },
+        { secret: TEST_SECRET, ttlSeconds: 600, now: (clock ?? Date.now)() },
       ),
     viewerToken: (role = "owner", apps) =>
       signViewerToken(
         { sub: `viewer-${role}`, role, ...(apps ? { apps } : {}) },
-        { secret: TEST_SECRET, ttlSeconds: 600 },
+        { secret: TEST_SECRET, ttlSeconds: 600, now: (clock ?? Date.now)() },
       ),
     async stop(remove = true) {
       await rollcall.close();

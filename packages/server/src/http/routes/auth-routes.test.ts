@@ -1,7 +1,8 @@
 // Session cookies from /embed and the login page under each ROLLCALL_COOKIE_SAMESITE, and CSRF with them.
 import { WIRE_LIMITS } from "@rollcall/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
+import { signViewerToken } from "../../auth/token-signer.js";
+import { startTestRollcall, TEST_SECRET, type TestRollcall } from "../../testing/test-rollcall.js";
 
 /** The request a cross-site iframe on the host platform makes through the HTTPS proxy. */
 const viaHttpsProxy = { "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7" };
@@ -66,7 +67,7 @@ describe("session cookie with ROLLCALL_COOKIE_SAMESITE=none behind an HTTPS prox
       "Path=/",
       "HttpOnly",
       "SameSite=None",
-      "Max-Age=43200",
+      "Max-Age=28800",
       "Secure",
       "Partitioned",
     ]);
@@ -76,7 +77,7 @@ describe("session cookie with ROLLCALL_COOKIE_SAMESITE=none behind an HTTPS prox
 
   it("stays Secure even when the proxy says the request was plain HTTP", async () => {
     const { setCookie } = await embed(rollcall, { "x-forwarded-proto": "http" });
-    expect(setCookie).toMatch(/SameSite=None; Max-Age=43200; Secure; Partitioned$/);
+    expect(setCookie).toMatch(/SameSite=None; Max-Age=28800; Secure; Partitioned$/);
   });
 
   it("still refuses a state change made with the cookie but without the CSRF header", async () => {
@@ -108,5 +109,50 @@ describe("session cookie with ROLLCALL_COOKIE_SAMESITE=none behind an HTTPS prox
       "rollcall_session=; Path=/; HttpOnly; SameSite=None; Max-Age=0; Secure; Partitioned",
     );
     expect((await fetch(`${rollcall.url}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe("viewer session age, with the clock driven by hand", () => {
+  let rollcall: TestRollcall;
+  let now = Date.now();
+  beforeAll(async () => {
+    rollcall = await startTestRollcall(
+      { ROLLCALL_VIEWER_SESSION_SECONDS: "600" },
+      undefined,
+      () => now,
+    );
+  });
+  afterAll(async () => {
+    await rollcall.stop();
+  });
+
+  it("a viewer token valid for 2 s gives a session of ROLLCALL_VIEWER_SESSION_SECONDS, no longer", async () => {
+    const token = await signViewerToken(
+      { sub: "ann", role: "admin" },
+      { secret: TEST_SECRET, ttlSeconds: 2, now },
+    );
+    const response = await fetch(`${rollcall.url}/embed?token=${token}`, { redirect: "manual" });
+    const setCookie = response.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/; Max-Age=600(;|$)/);
+    const cookie = setCookie.split(";")[0]!;
+    const status = async () =>
+      (await fetch(`${rollcall.url}/api/v1/me`, { headers: { cookie } })).status;
+    now += 599_000;
+    expect(await status()).toBe(200);
+    now += 1_000;
+    expect(await status()).toBe(401);
+  });
+
+  it("a viewer token that lives longer than ROLLCALL_MAX_TOKEN_SECONDS gives no session", async () => {
+    const token = await signViewerToken(
+      { sub: "ann", role: "admin" },
+      { secret: TEST_SECRET, ttlSeconds: 86_401, now },
+    );
+    const response = await fetch(`${rollcall.url}/embed?token=${token}`, { redirect: "manual" });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(await response.json()).toMatchObject({
+      error: { code: "token_invalid", message: expect.stringContaining("86400 s") },
+    });
   });
 });

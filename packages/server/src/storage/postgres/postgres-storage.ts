@@ -15,6 +15,7 @@ import type {
   UserRecord,
   UserTableQuery,
   UserTableRow,
+  ViewerSessionFilter,
   ViewerSessionRecord,
 } from "../storage.js";
 import { EXPORT_COLUMNS, EXPORT_KEYS } from "../storage.js";
@@ -342,5 +343,17 @@ class PostgresStorage implements Storage {
 
   async deleteViewerSession(idHash: string): Promise<void> {
     await this.run("DELETE FROM viewer_sessions WHERE id_hash = $1", [idHash]);
+  }
+
+  async deleteViewerSessions({ viewer, platform }: ViewerSessionFilter): Promise<number> {
+    // Sessions are few (one per sign-in, for hours): a scan of the viewer JSON is cheap enough.
+    const deleted = await this.run(
+      `DELETE FROM viewer_sessions
+        WHERE ($1::text IS NULL OR viewer::json->>'id' = $1)
+          AND ($2::text IS NULL OR viewer::json->>'platform' = $2)
+        RETURNING 1`,
+      [viewer ?? null, platform ?? null],
+    );
+    return deleted.length;
   }
 }

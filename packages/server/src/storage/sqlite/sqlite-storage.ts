@@ -19,6 +19,7 @@ import {
   type UserRecord,
   type UserTableQuery,
   type UserTableRow,
+  type ViewerSessionFilter,
   type ViewerSessionRecord,
 } from "../storage.js";
 import {
@@ -347,5 +348,14 @@ class SqliteStorage implements Storage {
 
   async deleteViewerSession(idHash: string): Promise<void> {
     this.stmt("DELETE FROM viewer_sessions WHERE id_hash = ?").run(idHash);
+  }
+
+  async deleteViewerSessions({ viewer, platform }: ViewerSessionFilter): Promise<number> {
+    // Sessions are few (one per sign-in, for hours): a scan of the viewer JSON is cheap enough.
+    return this.stmt(
+      `DELETE FROM viewer_sessions
+        WHERE (:viewer IS NULL OR json_extract(viewer, '$.id') = :viewer)
+          AND (:platform IS NULL OR json_extract(viewer, '$.platform') = :platform)`,
+    ).run({ viewer: viewer ?? null, platform: platform ?? null }).changes;
   }
 }
