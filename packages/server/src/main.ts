@@ -51,6 +51,8 @@ export interface RollcallOptions {
   limits?: Partial<TrackerLimits>;
   /** HTTP connection limits and timeouts; the defaults are HTTP_LIMITS. */
   httpLimits?: Partial<HttpLimits>;
+  /** How often a live stream's credentials are checked again; tests lower it. */
+  streamRecheckMs?: number;
 }
 
 export interface Rollcall {
@@ -203,7 +205,13 @@ export async function startRollcall(
     limiter: new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock),
     origin,
   });
-  addPresenceRoutes(router, { auth, board, feed, clock });
+  addPresenceRoutes(router, {
+    auth,
+    board,
+    feed,
+    clock,
+    ...(options.streamRecheckMs ? { streamRecheckMs: options.streamRecheckMs } : {}),
+  });
   addAnalyticsRoutes(router, {
     auth,
     analytics: new UsersAnalytics(storage, presence, config.messageEvents),

@@ -23,7 +23,7 @@ export async function startTestRollcall(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), "rollcall-it-")),
   clock?: () => number,
-  options: Pick<RollcallOptions, "limits" | "httpLimits"> = {},
+  options: Pick<RollcallOptions, "limits" | "httpLimits" | "streamRecheckMs"> = {},
 ): Promise<TestRollcall> {
   const config = loadConfig({
     PORT: "0",

@@ -52,3 +52,34 @@ describe("GET /api/v1/presence/stream: streams per viewer", () => {
       .toBe(200);
   });
 });
+
+describe("GET /api/v1/presence/stream: credentials", () => {
+  it("ends an open stream once its session is revoked, and the reconnect is refused", async () => {
+    const server = await startTestRollcall({}, undefined, undefined, { streamRecheckMs: 100 });
+    rollcall = server;
+    const embed = await fetch(`${server.url}/embed?token=${await server.viewerToken("admin")}`, {
+      redirect: "manual",
+    });
+    const cookie = (embed.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const stream = new AbortController();
+    streams.push(stream);
+    const response = await fetch(`${server.url}/api/v1/presence/stream`, {
+      headers: { cookie },
+      signal: stream.signal,
+    });
+    expect(response.status).toBe(200);
+    // Read to the end: it ends only when the server ends it.
+    let hasEnded = false;
+    void (async () => {
+      for await (const _ of response.body!) {
+        // the snapshot, then changes
+      }
+      hasEnded = true;
+    })();
+
+    expect(await server.storage.deleteViewerSessions({ viewer: "viewer-admin" })).toBe(1);
+    await expect.poll(() => hasEnded, { timeout: 15_000 }).toBe(true);
+    const again = await fetch(`${server.url}/api/v1/presence/stream`, { headers: { cookie } });
+    expect(again.status).toBe(401);
+  }, 60_000);
+});

@@ -5,7 +5,7 @@ import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceBoard } from "../../presence/presence-board.js";
 import { presenceQuerySchema } from "../../presence/presence-query.js";
-import { AppError, describeIssues } from "../app-error.js";
+import { AppError, describeIssues, toAppError } from "../app-error.js";
 import { acceptsGzip } from "../content-coding.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
@@ -15,7 +15,16 @@ export interface PresenceRoutesDeps {
   board: PresenceBoard;
   feed: PresenceFeed;
   clock: () => number;
+  /** How often an open stream's credentials are checked again (STREAM_RECHECK_MS; tests lower it). */
+  streamRecheckMs?: number;
 }
+
+/**
+ * An open live stream outlives no credentials: every 30 s its session (or viewer token) is
+ * checked again, and a revoked or expired one ends the stream (the dashboard's reconnect then
+ * gets 401 and signs out).
+ */
+export const STREAM_RECHECK_MS = 30_000;
 
 /** The Connected users page is for owners and admins. */
 function requirePresenceViewer(viewer: Viewer): void {
@@ -55,6 +64,19 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
         `this viewer already has ${deps.feed.maxStreamsPerViewer} live streams open; close a dashboard tab (or turn its Live setting off) and retry`,
       );
     }
+    const recheck = setInterval(() => {
+      deps.auth.identify(req).then(
+        (found) => {
+          if (!found) res.end();
+        },
+        // Refused credentials end it; storage out of reach does not (that is not the viewer's doing).
+        (error: unknown) => {
+          if (toAppError(error)?.status === 401) res.end();
+        },
+      );
+    }, deps.streamRecheckMs ?? STREAM_RECHECK_MS);
+    recheck.unref();
+    res.once("close", () => clearInterval(recheck));
   });
 
   router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params, url }) => {
