@@ -1,5 +1,5 @@
-import type { Server } from "node:http";
-import { request } from "node:http";
+// The HTTP server's edge against real sockets: connections per address, slow senders, oversized and odd requests.
+import { type IncomingMessage, request, type Server } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -40,20 +40,19 @@ interface Answer {
   body: string;
 }
 
+/** The whole response: status, its Connection header and body. */
+async function readAnswer(res: IncomingMessage): Promise<Answer> {
+  let body = "";
+  res.setEncoding("utf8");
+  for await (const chunk of res) body += chunk as string;
+  return { status: res.statusCode ?? 0, connection: res.headers.connection, body };
+}
+
 /** GET / over a fresh connection from `localAddress`; "closed" when no answer came. */
 function getRoot(port: number, localAddress = "127.0.0.1"): Promise<Answer | "closed"> {
   return new Promise((resolve) => {
     const req = request({ port, host: "127.0.0.1", localAddress, path: "/", agent: false });
-    req.on("response", (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
-      );
-    });
+    req.on("response", (res) => readAnswer(res).then(resolve));
     req.on("error", () => resolve("closed"));
     req.end();
   });
@@ -103,16 +102,7 @@ describe("HTTP server: bodies", () => {
         path: "/echo",
         headers: { "content-type": "application/json" },
       });
-      req.on("response", (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
-        );
-      });
+      req.on("response", (res) => readAnswer(res).then(resolve));
       req.on("error", (error) => resolve(`error ${error.message}`));
       // A body that never ends, sent as fast as the connection takes it, up to 20 MB.
       const chunk = "x".repeat(16_384);

@@ -71,9 +71,9 @@ describe("GET /api/v1/presence/stream: credentials", () => {
     // Read to the end: it ends only when the server ends it.
     let hasEnded = false;
     void (async () => {
-      for await (const _ of response.body!) {
-        // the snapshot, then changes
-      }
+      const reader = response.body!.getReader();
+      // The snapshot, then changes, until the server ends it.
+      while (!(await reader.read()).done) {}
       hasEnded = true;
     })();
 
