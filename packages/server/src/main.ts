@@ -24,7 +24,7 @@ import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
 import { TrackerGateway } from "./ingest/tracker-gateway.js";
 import { TRACKER_LIMITS, type TrackerLimits } from "./ingest/tracker-limits.js";
-import { attachTrackerSockets } from "./ingest/tracker-socket.js";
+import { attachTrackerSockets } from "./ingest/tracker-socket-server.js";
 import { UserTabLimit } from "./ingest/user-tab-limit.js";
 import { PresenceFeed } from "./live/presence-feed.js";
 import { openPresenceStore } from "./presence/open-presence-store.js";

@@ -1,6 +1,5 @@
-// The tracker's WebSocket transport on `ws`: hello first, then presence and events, acks back.
-import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
-import type { Duplex } from "node:stream";
+// One tracker WebSocket: hello first, then presence and events, acks back; its frame rate,
+// its user's slot and its token's expiry.
 import {
   CLOSE_CODES,
   type ClientMessage,
@@ -8,15 +7,14 @@ import {
   WIRE_LIMITS,
 } from "@rollcall/protocol";
 import type { Logger } from "pino";
-import { type ServerOptions, type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
 import { AppError, toAppError } from "../http/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
-import { ReadHold } from "./read-hold.js";
 import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
 import type { TrackerGateway } from "./tracker-gateway.js";
-import { ConnectionCounter, TRACKER_LIMITS, type TrackerLimits } from "./tracker-limits.js";
+import type { ConnectionCounter, TrackerLimits } from "./tracker-limits.js";
 import type { UserTabLimit } from "./user-tab-limit.js";
 
 export const TRACKER_SOCKET_PATH = "/api/v1/track/ws";
@@ -34,7 +32,7 @@ export interface TrackerSocketsOptions {
 }
 
 /** What every socket shares: the limits and the counts they are checked against. */
-interface SocketPool {
+export interface SocketPool {
   limits: TrackerLimits;
   owners: Map<string, TrackerSocket>;
   perUser: ConnectionCounter;
@@ -42,20 +40,6 @@ interface SocketPool {
   sockets: Set<TrackerSocket>;
 }
 
-/**
- * Frames over frameBytes get a 4413 and an error frame; larger messages are cut off by `ws` as
- * soon as a frame header says so (1009), whole or in fragments.
- */
-const MAX_MESSAGE_BYTES = 4 * WIRE_LIMITS.frameBytes;
-/**
- * Fragments of one message: a tracker never fragments (browsers send a message whole), so a few
- * are plenty; each held fragment keeps its read buffer alive (the fragment bomb).
- */
-const MAX_FRAGMENTS = 16;
-/** Pongs written and not yet taken by the kernel: a client that pings without reading is cut off. */
-const MAX_PENDING_PONGS = 16;
-/** After our close frame, how long the client has to answer before the socket is destroyed. */
-const CLOSE_TIMEOUT_MS = 5_000;
 const HELLO_TIMEOUT_MS = 10_000;
 /** How long a socket whose token expired may go on while the page fetches a fresh one. */
 export const TOKEN_GRACE_MS = 60_000;
@@ -63,150 +47,7 @@ const SETTLED: Promise<void> = Promise.resolve();
 /** `WebSocket.OPEN`, without a value import of the class for one constant. */
 const OPEN = 1;
 
-/** The tracker socket a `ws` socket carries, for listeners shared by every socket. */
-const TRACKER = Symbol("TrackerSocket");
-type CarryingSocket = WebSocket & { [TRACKER]: TrackerSocket };
-
-/**
- * Accepts tracker WebSockets on the HTTP server. `hold(true)` stops reading them (the fact writer
- * is behind: frames wait in the kernel, then in the clients) until `hold(false)`, at most half a
- * heartbeat at a time (see ReadHold); `close` closes them all.
- */
-export function attachTrackerSockets(
-  server: Server,
-  options: TrackerSocketsOptions,
-): {
-  close: (code: number, reason: string) => void;
-  count: () => number;
-  hold: (isHeld: boolean) => void;
-} {
-  const limits = { ...TRACKER_LIMITS, ...options.limits };
-  const sockets = new Set<TrackerSocket>();
-  const pool: SocketPool = {
-    limits,
-    owners: new Map(),
-    perUser: new ConnectionCounter(limits.connectionsPerUser),
-    perAddress: new ConnectionCounter(limits.connectionsPerAddress),
-    sockets,
-  };
-  const readHold = new ReadHold(options.heartbeatMs / 2, (isHeld) => {
-    for (const socket of sockets) socket.setReading(!isHeld);
-  });
-  // `ws` does the framing, the handshake's checks and the protocol's limits; no extensions
-  // (permessage-deflate costs ~300 KB of zlib state per socket and a tracker's frames are tiny).
-  const serverOptions: ServerOptions & { maxPendingAutoPongs: number; closeTimeout: number } = {
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload: MAX_MESSAGE_BYTES,
-    maxFragments: MAX_FRAGMENTS,
-    // `ws` 8.23 has these two; @types/ws 8.18 does not list them yet.
-    maxPendingAutoPongs: MAX_PENDING_PONGS,
-    closeTimeout: CLOSE_TIMEOUT_MS,
-  };
-  const wss = new WebSocketServer(serverOptions);
-  let isClosing = false;
-
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== TRACKER_SOCKET_PATH) {
-      refuseUpgrade(socket, 404, "not_found", `nothing at ${path?.slice(0, 200)}`);
-      return;
-    }
-    if (isClosing) {
-      refuseUpgrade(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
-      return;
-    }
-    const address = options.origin.addressOf(req);
-    if (!pool.perAddress.tryAdd(address)) {
-      refuseUpgrade(
-        socket,
-        429,
-        "rate_limited",
-        `too many tracker connections from this address (limit ${limits.connectionsPerAddress})`,
-      );
-      return;
-    }
-    // `ws` completes or refuses the handshake at once (no verifyClient): a refused one gives
-    // the slot back here, an accepted one when its socket closes (no listener or field is added
-    // to the TCP socket for it: every byte per tab counts at 100,000 tabs).
-    let isAccepted = false;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      isAccepted = true;
-      const tracked = new TrackerSocket(ws, address, options, pool);
-      (ws as CarryingSocket)[TRACKER] = tracked;
-      // Listeners shared by every socket (they find their tracker socket on it): no closures.
-      ws.on("message", onMessage);
-      ws.on("ping", onControlFrame);
-      ws.on("pong", onControlFrame);
-      ws.on("close", onClose);
-      ws.on("error", onError);
-      sockets.add(tracked);
-      if (readHold.isHeld) ws.pause();
-    });
-    if (!isAccepted) pool.perAddress.remove(address);
-  });
-
-  // Half-open sockets: nothing heard for 2 × heartbeat (the presence rule) closes them; sockets
-  // whose token expired are asked for a fresh one, then closed once the grace is over.
-  const sweep = setInterval(
-    () => {
-      const now = options.clock();
-      const deadline = now - 2 * options.heartbeatMs;
-      for (const socket of sockets) socket.sweep(deadline, now);
-    },
-    Math.min(5_000, options.heartbeatMs),
-  );
-  sweep.unref();
-
-  return {
-    close(code, reason) {
-      isClosing = true;
-      clearInterval(sweep);
-      for (const socket of sockets) socket.close(code, reason);
-      readHold.stop();
-    },
-    count: () => sockets.size,
-    hold: (isHeld) => readHold.want(isHeld),
-  };
-}
-
-function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  (this as CarryingSocket)[TRACKER].message(data, isBinary);
-}
-
-function onControlFrame(this: WebSocket): void {
-  (this as CarryingSocket)[TRACKER].controlFrame();
-}
-
-function onClose(this: WebSocket): void {
-  (this as CarryingSocket)[TRACKER].closed();
-}
-
-/**
- * `ws` reports a protocol violation or a socket error here, then closes the connection itself
- * (1002, 1007, 1008, 1009 or a plain hang-up): nothing to do but not let it be thrown.
- */
-function onError(this: WebSocket): void {}
-
-/** Answers a refused upgrade with a JSON error, as the HTTP API would. */
-function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason = STATUS_CODES[status] ?? "Error";
-  socket.on("error", destroyOnError);
-  // Destroyed once written: a client that never ends its side keeps no descriptor here.
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
-}
-
-function destroyOnError(this: Duplex): void {
-  this.destroy();
-}
-
-class TrackerSocket {
+export class TrackerSocket {
   private key: ConnectionKey | null = null;
   /** The user whose connection count this socket holds, once welcomed. */
   private userSlot: string | null = null;
@@ -270,7 +111,7 @@ class TrackerSocket {
 
   /**
    * A ping or pong: `ws` answers pings itself (and hangs up on a client that leaves
-   * MAX_PENDING_PONGS unread); they count against the frame rate like any frame. They do not
+   * 16 pongs unread: tracker-socket-server.ts); they count against the frame rate like any frame. They do not
    * count as being heard from: only the tracker's own frames keep a connection live.
    */
   controlFrame(): void {
