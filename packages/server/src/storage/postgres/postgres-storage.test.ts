@@ -15,7 +15,8 @@ import {
 
 const isSkipped = !IS_POSTGRES_REQUIRED && !(await isPostgresReachable());
 const databases = new TestDatabases("contract");
-afterAll(() => databases.dropAll());
+// One database per contract test: dropping them all takes a while on a busy disk.
+afterAll(() => databases.dropAll(), 300_000);
 
 describe.skipIf(isSkipped)(
   isSkipped

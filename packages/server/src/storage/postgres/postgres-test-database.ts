@@ -47,10 +47,15 @@ export class TestDatabases {
     return url.toString();
   }
 
+  /** Drops every database made, four at a time (each drop waits for a checkpoint and the disk). */
   async dropAll(): Promise<void> {
-    for (const name of this.created.splice(0)) {
-      await this.admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }
+    const names = this.created.splice(0);
+    const dropNext = async (): Promise<void> => {
+      for (let name = names.pop(); name !== undefined; name = names.pop()) {
+        await this.admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, dropNext));
   }
 
   private async admin(sql: string): Promise<void> {
