@@ -195,6 +195,5 @@ export const CLOSE_CODES = {
   badMessage: 4400,
   /** No hello in time, or nothing received for 2 × heartbeat. */
   timeout: 4408,
-  tooBig: 4413,
   rateLimited: 4429,
 } as const;

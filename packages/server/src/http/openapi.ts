@@ -241,7 +241,7 @@ export const openApiDocument = {
     },
     [TRACKER_SOCKET_PATH]: {
       get: {
-        summary: `Tracker WebSocket (upgrade). Frames: at most ${formatBytes(WIRE_LIMITS.frameBytes)} (error frame, close 4413), ${TRACKER_LIMITS.framesPerSecond}/s with bursts of ${TRACKER_LIMITS.frameBurst} (close 4429), ${TRACKER_LIMITS.connectionsPerUser} sockets per user (close 4429); close codes in docs/presence.md.`,
+        summary: `Tracker WebSocket (upgrade). Frames: at most ${formatBytes(WIRE_LIMITS.frameBytes)} (close 1009), ${TRACKER_LIMITS.framesPerSecond}/s with bursts of ${TRACKER_LIMITS.frameBurst} (close 4429), ${TRACKER_LIMITS.connectionsPerUser} sockets per user (close 4429); close codes in docs/presence.md.`,
         responses: {
           "101": { description: "Switching protocols; send hello first" },
           "429": withoutRetryAfter(

@@ -53,7 +53,7 @@ const MAX_GROWTH_AFTER = 192 * MB;
 const PART_ENDS = [0.1, 0.55, 1];
 
 /** What a connection may end with after a bad frame. */
-const BAD_FRAME_CLOSE_CODES = [4400, 4413, 4001, 4429, 1007, 1009];
+const BAD_FRAME_CLOSE_CODES = [4400, 4001, 4429, 1007, 1009];
 
 let server: ServerProcess;
 let dataDir: string;

@@ -218,6 +218,28 @@ describe("tracker socket under attack", () => {
     expect(slowest).toBeLessThan(MAX_PRESENCE_MS);
   });
 
+  it("cuts 1,900 sockets of one address announcing 60 KB messages at once, holding none of them", async () => {
+    const before = residentMemory(server.child.pid!).rss;
+    const sampler = new MemorySampler(server.child.pid!, 50);
+    // A frame announcing 60 KB (over the 16 KB limit), of which all but 1 KB is sent.
+    const announced = clientFrame(0x1, Buffer.alloc(60 * 1024, 0x20));
+    const partial = announced.subarray(0, announced.length - 1024);
+    const sockets: RawSocket[] = [];
+    for (let batch = 0; batch < 19; batch++) {
+      const opened = await Promise.all(Array.from({ length: 100 }, () => openRaw()));
+      for (const raw of opened) raw.socket.write(partial);
+      sockets.push(...opened);
+    }
+    // Before, each kept what it had sent, up to 64 KB: 1,900 of them about 110 MB for 10 s.
+    const slowest = await slowestPresenceDuring(
+      Promise.all(sockets.map((raw) => withinMs(raw.ended, CUT_WITHIN_MS, "socket cut"))),
+    );
+    const peak = sampler.stop();
+    expect(peak - before).toBeLessThan(MAX_RSS_GROWTH);
+    expect(slowest).toBeLessThan(MAX_PRESENCE_MS);
+    for (const raw of sockets) expect(closeCodeIn(raw.received())).toBe(1009);
+  });
+
   it("closes a socket that never says hello with 4408, and one that trickles a frame on heartbeat timeout", async () => {
     // The server process runs with a 2 s heartbeat: silence is cut after 4 s, no hello after 10 s.
     const silent = await openRaw();

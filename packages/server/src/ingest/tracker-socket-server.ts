@@ -15,10 +15,11 @@ import {
 } from "./tracker-socket.js";
 
 /**
- * Frames over frameBytes get a 4413 and an error frame; larger messages are cut off by `ws` as
- * soon as a frame header says so (1009), whole or in fragments.
+ * A message over frameBytes is cut off by `ws` (1009) as soon as a frame header says so, whole or
+ * in fragments: a socket never holds more than this of a message that has not fully arrived
+ * (2,000 sockets of one address: 32 MB at most).
  */
-const MAX_MESSAGE_BYTES = 4 * WIRE_LIMITS.frameBytes;
+const MAX_MESSAGE_BYTES = WIRE_LIMITS.frameBytes;
 /**
  * Fragments of one message: a tracker never fragments (browsers send a message whole), so a few
  * are plenty; each held fragment keeps its read buffer alive (the fragment bomb).

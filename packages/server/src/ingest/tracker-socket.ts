@@ -1,11 +1,6 @@
 // One tracker WebSocket: hello first, then presence and events, acks back; its frame rate,
 // its user's slot and its token's expiry.
-import {
-  CLOSE_CODES,
-  type ClientMessage,
-  type ServerMessage,
-  WIRE_LIMITS,
-} from "@rollcall/protocol";
+import { CLOSE_CODES, type ClientMessage, type ServerMessage } from "@rollcall/protocol";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import { AppError, toAppError } from "../http/app-error.js";
@@ -94,13 +89,6 @@ export class TrackerSocket {
     if (!this.tookFrame(now)) return;
     if (isBinary) {
       this.fail(new AppError("bad_request", "frames must be JSON text"), CLOSE_CODES.badMessage);
-      return;
-    }
-    if (data.length > WIRE_LIMITS.frameBytes) {
-      this.fail(
-        new AppError("payload_too_large", `frame is over ${WIRE_LIMITS.frameBytes} bytes`),
-        CLOSE_CODES.tooBig,
-      );
       return;
     }
     if (this.queued === 0 && this.heartbeatNow(data)) return;

@@ -52,7 +52,7 @@ function badFrame(random: Random, token: string): Pick<WsCase, "frame" | "isBina
     case 9:
       return text({ t: "state", visible: "\udfff" });
     case 10:
-      // Over the 16 KB frame limit (4413), sometimes far over (ws closes with 1009).
+      // Over the 16 KB frame limit, sometimes far over (ws closes with 1009 either way).
       return text({
         t: "page",
         page: { path: "/", title: "x".repeat(random.pick([20_000, 60_000, 200_000])) },
