@@ -346,7 +346,7 @@ export const openApiDocument = {
           "401": noPlatformSecret,
           "413": tooLarge(EVENTS_BODY_BYTES),
           "422": errorResponse(
-            `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
+            `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, before 2000-01-01, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
             "unprocessable",
           ),
           "503": unavailable,
