@@ -106,7 +106,8 @@ class SqliteStorage implements Storage {
     for (const migration of sqliteMigrations) {
       if (done.has(migration.version)) continue;
       this.db.transaction(() => {
-        this.db.exec(migration.sql);
+        if (migration.sql) this.db.exec(migration.sql);
+        migration.run?.(this.db, Date.now());
         this.db
           .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
           .run(migration.version, migration.name, Date.now());
