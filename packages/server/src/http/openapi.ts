@@ -217,14 +217,17 @@ export const openApiDocument = {
     },
     "/api/v1/track": {
       post: {
-        summary: `Tracker HTTP transport: { hello, messages } → { welcome, acks }. The WebSocket transport is ${TRACKER_SOCKET_PATH}.`,
+        summary: `Tracker HTTP transport: { hello, messages } → { welcome, acks, refused }. The WebSocket transport is ${TRACKER_SOCKET_PATH}.`,
         requestBody: jsonBody(
           trackBatchSchema,
           TRACK_BODY_BYTES,
           `At most ${WIRE_LIMITS.batchMessages} messages. Also accepted as text/plain (sendBeacon). ${propsNote}`,
         ),
         responses: {
-          "200": { description: "Welcome and acknowledged event ids, once stored" },
+          "200": {
+            description:
+              "Welcome, acknowledged event ids once stored, and refused events ([{ id, code: unprocessable, message }]: a ts out of bounds; never stored, drop them)",
+          },
           "400": invalidBody("invalid batch"),
           "401": errorResponse("invalid or expired user token", "token_invalid", "token_expired"),
           "413": tooLarge(TRACK_BODY_BYTES),
