@@ -179,9 +179,20 @@ export const trackBatchSchema = z.object({
   messages: z.array(clientMessageSchema).max(WIRE_LIMITS.batchMessages),
 });
 export type TrackBatch = z.infer<typeof trackBatchSchema>;
+/** An event of a batch that the server will never store: the tracker drops it from its queue. */
+export interface RefusedEvent {
+  id: string;
+  /** `unprocessable`: its `ts` is out of bounds. */
+  code: string;
+  /** Names the field: `messages[3].ts: in the future (…)`. */
+  message: string;
+}
 export interface TrackBatchResponse {
   welcome: WelcomeMessage;
+  /** Events now durable: the tracker may forget them. */
   acks: string[];
+  /** Events refused one by one; the rest of the batch is applied as usual. */
+  refused: RefusedEvent[];
 }
 
 /** WebSocket close codes the server uses; a tracker reconnects unless told the token is bad. */

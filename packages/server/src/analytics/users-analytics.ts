@@ -1,6 +1,7 @@
 // Users analytics: summary, active users over time, heatmap and the user table, per app.
 import type { PresenceService } from "../presence/presence-service.js";
 import { SLOT_MS, type SlotWindow, type Storage, type UserTableRow } from "../storage/storage.js";
+import { nullableIsoTime } from "../storage/stored-time.js";
 import { bucketSizeFor, heatmapHours, timeBuckets } from "./analytics-buckets.js";
 import type { AnalyticsQuery, TableParams } from "./analytics-query.js";
 import { lastLocalDays } from "./analytics-range.js";
@@ -140,7 +141,7 @@ function toTableUser(row: UserTableRow): UserTable["users"][number] {
     name: row.name,
     email: row.email,
     messagesSent: row.messagesSent,
-    lastActiveAt: row.lastActiveAt === null ? null : new Date(row.lastActiveAt).toISOString(),
+    lastActiveAt: nullableIsoTime(row.lastActiveAt),
   };
 }
 

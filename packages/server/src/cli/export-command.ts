@@ -5,6 +5,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_PLATFORM } from "@rollcall/protocol";
 import { EXPORT_COLUMNS, type ExportKind, type Storage } from "../storage/storage.js";
+import { isoTime } from "../storage/stored-time.js";
 import type { CliCommand } from "./cli-command.js";
 import { UsageError } from "./cli-command.js";
 import { withStorage } from "./open-for-cli.js";
@@ -21,7 +22,7 @@ function readable(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     const isTime = key === "ts" || key.endsWith("_at");
-    out[key] = isTime && typeof value === "number" ? new Date(value).toISOString() : value;
+    out[key] = isTime && typeof value === "number" ? isoTime(value) : value;
   }
   return out;
 }

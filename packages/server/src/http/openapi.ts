@@ -221,14 +221,17 @@ export const openApiDocument = {
     },
     "/api/v1/track": {
       post: {
-        summary: `Tracker HTTP transport: { hello, messages } → { welcome, acks }. The WebSocket transport is ${TRACKER_SOCKET_PATH}.`,
+        summary: `Tracker HTTP transport: { hello, messages } → { welcome, acks, refused }. The WebSocket transport is ${TRACKER_SOCKET_PATH}.`,
         requestBody: jsonBody(
           trackBatchSchema,
           TRACK_BODY_BYTES,
           `At most ${WIRE_LIMITS.batchMessages} messages. Also accepted as text/plain (sendBeacon). ${propsNote}`,
         ),
         responses: {
-          "200": { description: "Welcome and acknowledged event ids, once stored" },
+          "200": {
+            description:
+              "Welcome, acknowledged event ids once stored, and refused events ([{ id, code: unprocessable, message }]: a ts out of bounds; never stored, drop them)",
+          },
           "400": invalidBody("invalid batch"),
           "401": errorResponse("invalid or expired user token", "token_invalid", "token_expired"),
           "413": tooLarge(TRACK_BODY_BYTES),
@@ -350,7 +353,7 @@ export const openApiDocument = {
           "401": noPlatformSecret,
           "413": tooLarge(EVENTS_BODY_BYTES),
           "422": errorResponse(
-            `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
+            `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, before 2000-01-01, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
             "unprocessable",
           ),
           "503": unavailable,

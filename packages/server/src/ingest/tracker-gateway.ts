@@ -1,13 +1,16 @@
 // What a tracker may do, whatever the transport: say hello, report presence, send events.
 import {
   type ClientMessage,
+  type ErrorMessage,
   type HelloMessage,
   PROTOCOL_VERSION,
   type WelcomeMessage,
 } from "@rollcall/protocol";
 import type { TokenVerifier, VerifiedUser } from "../auth/token-verifier.js";
+import { AppError } from "../http/app-error.js";
 import type { PresenceService } from "../presence/presence-service.js";
 import type { ConnectionKey, Transport } from "../presence/types.js";
+import { EventTimeBounds } from "../storage/event-time-bounds.js";
 import type { FactWriter } from "../storage/fact-writer.js";
 import type { UserDirectory } from "../users/user-directory.js";
 
@@ -27,8 +30,35 @@ export interface TrackerHello {
   welcome: WelcomeMessage;
 }
 
+/**
+ * One event the server will never store (its `ts` is out of bounds): the tracker drops it from
+ * its queue, and the connection goes on. Over WebSocket it becomes `toMessage()`, the socket
+ * staying open; over HTTP, an entry of the batch's `refused`.
+ */
+export class RefusedEventError extends AppError {
+  override name = "RefusedEventError";
+  constructor(
+    /** The refused event's id. */
+    readonly eventId: string,
+    message: string,
+  ) {
+    super("unprocessable", message);
+  }
+
+  toMessage(): ErrorMessage {
+    return { t: "error", code: this.code, message: this.message, id: this.eventId };
+  }
+}
+
 export class TrackerGateway {
-  constructor(private readonly options: TrackerGatewayOptions) {}
+  private readonly eventTimes: EventTimeBounds;
+
+  constructor(private readonly options: TrackerGatewayOptions) {
+    this.eventTimes = new EventTimeBounds(
+      () => options.presence.now(),
+      options.eventHorizon ?? (() => null),
+    );
+  }
 
   /**
    * Verifies the token (throws AppError), registers the user on first sight, opens the
@@ -130,15 +160,16 @@ export class TrackerGateway {
     return next;
   }
 
-  /**
-   * Applies one message of an open connection. Resolves to the event ids now durable (to
-   * acknowledge), or an empty list.
-   */
   /** The hot path: nothing to wait for with the memory store (heartbeats stay local anyway). */
   heartbeat(key: ConnectionKey): Promise<void> | undefined {
     return this.options.presence.handle({ type: "heartbeat", key }) ?? undefined;
   }
 
+  /**
+   * Applies one message of an open connection. Resolves to the event ids now durable (to
+   * acknowledge), or an empty list. Rejects with RefusedEventError for an event whose `ts` is out
+   * of bounds (EventTimeBounds): nothing of it is stored, and the connection stays as it was.
+   */
   async handle(key: ConnectionKey, message: ClientMessage): Promise<string[]> {
     const { presence } = this.options;
     switch (message.t) {
@@ -163,9 +194,8 @@ export class TrackerGateway {
         const done = presence.handle({ type: "heartbeat", key });
         if (done) await done;
         const app = message.app !== undefined ? message.app : (this.currentApp(key) ?? null);
-        const horizon = this.options.eventHorizon?.() ?? null;
-        // Past the retention window its id can no longer be deduplicated: acknowledged, not kept.
-        if (horizon !== null && message.ts < horizon) return [message.id];
+        const refusal = this.eventTimes.refusal(message.ts);
+        if (refusal !== null) throw new RefusedEventError(message.id, `ts: ${refusal}`);
         await this.options.writer.addEvents([
           {
             platform: key.platform,

@@ -8,7 +8,7 @@ import type { ClientOrigin } from "../http/client-origin.js";
 import type { ConnectionKey } from "../presence/types.js";
 import { TokenBucket } from "./rate-limiter.js";
 import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
-import type { TrackerGateway } from "./tracker-gateway.js";
+import { RefusedEventError, type TrackerGateway } from "./tracker-gateway.js";
 import type { ConnectionCounter, TrackerLimits } from "./tracker-limits.js";
 import type { UserTabLimit } from "./user-tab-limit.js";
 
@@ -205,7 +205,9 @@ export class TrackerSocket {
         // queue of events shares a few transactions instead of one each.
         handled.then(
           (ids) => this.ack(ids),
-          (error: unknown) => this.failed(error),
+          // One event refused for good (its time out of bounds): say which; the socket goes on.
+          (error: unknown) =>
+            error instanceof RefusedEventError ? this.send(error.toMessage()) : this.failed(error),
         );
         return;
       }

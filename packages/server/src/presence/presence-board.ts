@@ -7,6 +7,7 @@ import type {
 } from "@rollcall/protocol";
 import { localDateOf, startOfLocalDay } from "../analytics/zoned-time.js";
 import type { Storage, UserRecord } from "../storage/storage.js";
+import { isoTime, nullableIsoTime } from "../storage/stored-time.js";
 import type { UserDirectory } from "../users/user-directory.js";
 import { describeDevice } from "./device.js";
 import { LiveBriefs } from "./live-briefs.js";
@@ -145,8 +146,8 @@ export class PresenceBoard {
         const isOngoing = s.endedAt === null && s.startedAt === openStart;
         const end = s.endedAt ?? (isOngoing ? now : s.lastLiveAt);
         return {
-          startedAt: new Date(s.startedAt).toISOString(),
-          endedAt: isOngoing ? null : new Date(end).toISOString(),
+          startedAt: isoTime(s.startedAt),
+          endedAt: isOngoing ? null : isoTime(end),
           seconds: Math.round((end - s.startedAt) / 1000),
         };
       }),
@@ -154,8 +155,8 @@ export class PresenceBoard {
         path: v.page.path,
         title: v.page.title,
         app: v.page.app ?? null,
-        startedAt: new Date(v.startedAt).toISOString(),
-        endedAt: v.endedAt === null ? null : new Date(v.endedAt).toISOString(),
+        startedAt: isoTime(v.startedAt),
+        endedAt: nullableIsoTime(v.endedAt),
       })),
     };
   }

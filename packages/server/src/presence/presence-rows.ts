@@ -1,6 +1,7 @@
 // Builds the Connected users rows and summary from the directory and the engine's views.
 import type { PresenceSummary, PresenceUser, UserStatus } from "@rollcall/protocol";
 import type { UserRecord } from "../storage/storage.js";
+import { nullableIsoTime } from "../storage/stored-time.js";
 import type { UserPresenceView } from "./types.js";
 
 export function toPresenceUser(
@@ -20,10 +21,10 @@ export function toPresenceUser(
     role: record.role,
     status,
     currentPage: page ? { path: page.path, title: page.title, app: page.app ?? null } : null,
-    sessionStartedAt: sessionStartedAt === null ? null : new Date(sessionStartedAt).toISOString(),
+    sessionStartedAt: nullableIsoTime(sessionStartedAt),
     activeForSeconds:
       sessionStartedAt === null ? null : Math.max(0, Math.floor((now - sessionStartedAt) / 1000)),
-    lastSeenAt: lastSeen === null ? null : new Date(lastSeen).toISOString(),
+    lastSeenAt: nullableIsoTime(lastSeen),
     connections: isLive ? (view?.connections.filter((c) => c.isLive).length ?? 0) : 0,
   };
 }

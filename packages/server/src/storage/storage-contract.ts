@@ -1,6 +1,13 @@
 // The behaviour every Storage adapter must show; each adapter's test runs it on a fresh store.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EXPORT_COLUMNS, emptyFactBatch, type FactBatch, type Storage } from "./storage.js";
+import { userTableQuery } from "../testing/user-table-query.js";
+import {
+  EXPORT_COLUMNS,
+  emptyFactBatch,
+  type FactBatch,
+  SLOT_MS,
+  type Storage,
+} from "./storage.js";
 
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
@@ -162,6 +169,51 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       // The ids are free again: the same events are stored anew.
       await storage.writeFacts(batch({ events: [event("u1", "u1-0", T0)] }));
       expect(await storage.countEvents("p1")).toBe(times.length + 1);
+    });
+
+    it("answers every read and erases the user whatever time their events were stored at", async () => {
+      // Stored as a file written before event times were bounded could hold them.
+      const hostile = [9e15, -9e15, 8.64e15 + 1, Date.UTC(2200, 0, 1), Date.UTC(1990, 0, 1)];
+      const event = (user: string, id: string, ts: number) => ({
+        platform: "p1",
+        user,
+        id,
+        name: "message",
+        app: "math",
+        ts,
+        props: null,
+      });
+      await storage.writeFacts(
+        batch({
+          users: ["u1", "u2"].map((id) => ({ platform: "p1", id, name: id, email: "", role: "" })),
+          events: [
+            ...hostile.map((ts, i) => event("u1", `bad-${i}`, ts)),
+            event("u1", "good-1", T0),
+            event("u2", "good-2", T0),
+          ],
+        }),
+      );
+      const apps = await storage.listApps("p1");
+      expect(apps).toEqual([{ id: "math", users: 2, lastActivityAt: expect.any(Number) }]);
+      const slot = Math.floor(T0 / SLOT_MS);
+      const window = { start: slot, end: slot + 1 };
+      const table = await storage.userTable(userTableQuery(window));
+      expect(table.rows.map((r) => [r.id, r.messagesSent])).toEqual([
+        ["u1", 1],
+        ["u2", 1],
+      ]);
+      expect(await storage.countActiveUsers({ platform: "p1", app: "math" }, [window])).toEqual([
+        2,
+      ]);
+      const exported = [];
+      for await (const row of storage.exportRows("p1", "events")) exported.push(row.id);
+      expect(exported).toHaveLength(hostile.length + 2);
+
+      await storage.deleteUser("p1", "u1");
+      expect(await storage.countEvents("p1")).toBe(1);
+      expect(await storage.listApps("p1")).toEqual([{ id: "math", users: 1, lastActivityAt: T0 }]);
+      const after = await storage.userTable(userTableQuery(window));
+      expect(after.rows.map((r) => r.id)).toEqual(["u2"]);
     });
 
     it("exports every row of a platform, in key order, with the documented columns", async () => {

@@ -4,6 +4,7 @@ import type { UsersAnalytics } from "../../analytics/users-analytics.js";
 import { usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { Storage } from "../../storage/storage.js";
+import { nullableIsoTime } from "../../storage/stored-time.js";
 import { sendJson } from "../http-io.js";
 import { acceptsMediaType } from "../media-type.js";
 import type { RequestContext, Router } from "../router.js";
@@ -36,7 +37,7 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
         id: a.id,
         name: a.id,
         users: a.users,
-        lastActivityAt: a.lastActivityAt === null ? null : new Date(a.lastActivityAt).toISOString(),
+        lastActivityAt: nullableIsoTime(a.lastActivityAt),
       })),
       canSeeAll: viewer.apps === null,
     });

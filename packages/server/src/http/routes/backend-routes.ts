@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { BackendAuth } from "../../auth/backend-auth.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceService } from "../../presence/presence-service.js";
+import { EventTimeBounds } from "../../storage/event-time-bounds.js";
 import type { FactWriter } from "../../storage/fact-writer.js";
 import type { Storage } from "../../storage/storage.js";
 import type { UserDirectory } from "../../users/user-directory.js";
@@ -29,8 +30,7 @@ export const MAX_USERS_PER_BATCH = 1_000;
 export const EVENTS_BODY_BYTES = 4 * 1_048_576;
 /** Largest body of POST /users (a bulk import). */
 export const USERS_BODY_BYTES = 2 * 1_048_576;
-/** Clock skew allowed for a client's future timestamps. */
-export const FUTURE_SKEW_MS = 5 * 60_000;
+export { FUTURE_SKEW_MS } from "../../storage/event-time-bounds.js";
 
 export const userIdSchema = z.string().min(1).max(256);
 export const profileSchema = z.object({
@@ -65,6 +65,7 @@ function parseUserId(raw: string | undefined): string {
 }
 
 export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void {
+  const eventTimes = new EventTimeBounds(deps.clock, deps.eventHorizon);
   router.on("PUT", "/api/v1/users/:id", async ({ req, res, params }) => {
     const platform = await deps.backendAuth.platformOf(req);
     const id = parseUserId(params.id);
@@ -116,16 +117,8 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
     const now = deps.clock();
     const events = parsed.data.events.map((e, i) => {
       const ts = e.ts === undefined ? now : Date.parse(e.ts);
-      if (ts > now + FUTURE_SKEW_MS) {
-        throw new AppError("unprocessable", `events[${i}].ts: in the future`);
-      }
-      const horizon = deps.eventHorizon();
-      if (horizon !== null && ts < horizon) {
-        throw new AppError(
-          "unprocessable",
-          `events[${i}].ts: older than the event retention window (ROLLCALL_EVENT_RETENTION_DAYS)`,
-        );
-      }
+      const refusal = eventTimes.refusal(ts);
+      if (refusal !== null) throw new AppError("unprocessable", `events[${i}].ts: ${refusal}`);
       return {
         platform,
         id: e.id,

@@ -1,7 +1,12 @@
 // POST /api/v1/track: the tracker's HTTP transport, for networks that block WebSockets.
-import { type TrackBatchResponse, trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
+import {
+  type RefusedEvent,
+  type TrackBatchResponse,
+  trackBatchSchema,
+  WIRE_LIMITS,
+} from "@rollcall/protocol";
 import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
-import type { TrackerGateway } from "../../ingest/tracker-gateway.js";
+import { RefusedEventError, type TrackerGateway } from "../../ingest/tracker-gateway.js";
 import type { UserTabLimit } from "../../ingest/user-tab-limit.js";
 import { AppError, describeIssues } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
@@ -52,10 +57,23 @@ export function addTrackRoutes(
       }
     });
     // Applied in order; the batch's events then share one commit instead of waiting one each.
-    const handled = parsed.data.messages
-      .filter((message) => message.t !== "hello" && message.t !== "identify")
-      .map((message) => gateway.handle(key, message));
-    const response: TrackBatchResponse = { welcome, acks: (await Promise.all(handled)).flat() };
+    // An event refused for its timestamp is reported by id; the rest of the batch goes on.
+    const refusals: Array<RefusedEvent | undefined> = [];
+    const handled = parsed.data.messages.map((message, i) => {
+      if (message.t === "hello" || message.t === "identify") return [];
+      return gateway.handle(key, message).catch((error: unknown) => {
+        if (!(error instanceof RefusedEventError)) throw error;
+        refusals[i] = {
+          id: error.eventId,
+          code: error.code,
+          message: `messages[${i}].${error.message}`,
+        };
+        return [];
+      });
+    });
+    const acks = (await Promise.all(handled)).flat();
+    const refused = refusals.filter((r): r is RefusedEvent => r !== undefined);
+    const response: TrackBatchResponse = { welcome, acks, refused };
     sendJson(res, 200, response);
   });
 

@@ -49,6 +49,13 @@ export class ActivityIndex {
     found.users.unregister(id);
   }
 
+  /** The slots a user was active in, any app (what erasing them must reach). */
+  slotsOf(platform: string, id: string): number[] {
+    const found = this.platforms.get(platform);
+    const user = found?.users.numberOf(id);
+    return !found || user === undefined ? [] : found.all.slotsOf(user);
+  }
+
   markSlot(platform: string, app: string, user: string, slot: number): void {
     const found = this.platform(platform);
     const number = found.users.number(user);

@@ -212,6 +212,24 @@ export class ScopeActivity {
     }
   }
 
+  /** The slots `user` was active in, in no particular order: one lookup per day held. */
+  slotsOf(user: number): number[] {
+    const slots: number[] = [];
+    for (const [dayNumber, day] of this.days) {
+      const row = day.users.find(user);
+      if (row < 0) continue;
+      for (let word = 0; word < 3; word++) {
+        let rest = day.users.get(row, word);
+        while (rest !== 0) {
+          const bit = rest & -rest;
+          slots.push(dayNumber * SLOTS_PER_DAY + word * 32 + 31 - Math.clz32(bit));
+          rest ^= bit;
+        }
+      }
+    }
+    return slots;
+  }
+
   /** Forgets a user: their slots leave the hour counts, their rows and last activity go. */
   erase(user: number): void {
     for (const [dayNumber, day] of this.days) {

@@ -1,5 +1,11 @@
 // PostgreSQL schema migrations: the SQLite schema's tables and keys in PostgreSQL types, in order.
 import type pg from "pg";
+import { EVENT_TIME_FLOOR_MS } from "../event-time-bounds.js";
+import { SLOT_MS } from "../storage.js";
+
+/** The repair's upper bound: a day after the moment it runs (as SQLite's, sqlite-time-repair.ts). */
+const REPAIR_CEILING = "((extract(epoch FROM clock_timestamp()) * 1000)::bigint + 86400000)";
+const FLOOR_SLOT = Math.floor(EVENT_TIME_FLOOR_MS / SLOT_MS);
 
 export interface PostgresMigration {
   version: number;
@@ -127,6 +133,37 @@ export const postgresMigrations: PostgresMigration[] = [
     version: 3,
     name: "events by time, for retention",
     sql: "CREATE INDEX events_ts ON events (ts)",
+  },
+  {
+    version: 4,
+    name: "event times within bounds",
+    // As SQLite's migration 7: events before 2000 or more than a day after now go, with the
+    // rollup rows of slots outside that window; user_apps rows touched by them are recomputed
+    // from the slots left (their last activity: the start of the latest), or go if none is left.
+    sql: `
+      CREATE TEMPORARY TABLE repair_window ON COMMIT DROP AS
+        SELECT ${EVENT_TIME_FLOOR_MS}::bigint AS floor, ${REPAIR_CEILING} AS ceiling;
+      DELETE FROM events USING repair_window w WHERE ts < w.floor OR ts > w.ceiling;
+      DELETE FROM activity_slots USING repair_window w
+        WHERE slot < ${FLOOR_SLOT} OR slot > floor(w.ceiling / ${SLOT_MS}::numeric);
+      DELETE FROM event_counts USING repair_window w
+        WHERE slot < ${FLOOR_SLOT} OR slot > floor(w.ceiling / ${SLOT_MS}::numeric);
+      DELETE FROM user_apps u USING repair_window w
+        WHERE (u.first_active_at < w.floor OR u.last_active_at > w.ceiling)
+          AND NOT EXISTS (
+            SELECT 1 FROM activity_slots a
+            WHERE a.platform_id = u.platform_id AND a.user_id = u.user_id AND a.app = u.app
+          );
+      UPDATE user_apps u SET
+        last_active_at = CASE WHEN u.last_active_at > w.ceiling THEN (
+            SELECT max(a.slot) * ${SLOT_MS} FROM activity_slots a
+            WHERE a.platform_id = u.platform_id AND a.user_id = u.user_id AND a.app = u.app
+          ) ELSE u.last_active_at END
+        FROM repair_window w
+        WHERE u.first_active_at < w.floor OR u.last_active_at > w.ceiling;
+      UPDATE user_apps SET first_active_at = least(greatest(first_active_at, ${EVENT_TIME_FLOOR_MS}), last_active_at)
+        WHERE first_active_at < ${EVENT_TIME_FLOOR_MS};
+    `,
   },
 ];
 

@@ -1,4 +1,5 @@
 // Runs the Storage and analytics contracts against a real PostgreSQL, one fresh database per test.
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { userTableQuery } from "../../testing/user-table-query.js";
 import { runAnalyticsContract } from "../analytics-contract.js";
@@ -26,6 +27,75 @@ describe.skipIf(isSkipped)(
     const makeStorage = async () => openPostgresStorage(await databases.create());
     runStorageContract("PostgreSQL", makeStorage);
     runAnalyticsContract("PostgreSQL", makeStorage);
+
+    it("migration 4 drops events out of bounds and their rollups; reads and erasure agree", async () => {
+      const url = await databases.create();
+      const storage = openPostgresStorage(url);
+      const DAY = 86_400_000;
+      const good = Math.floor((Date.now() - 2 * DAY) / SLOT_MS) * SLOT_MS + 60_000;
+      const event = (user: string, id: string, ts: number, app = "math") => ({
+        platform: "p1",
+        id,
+        user,
+        name: "message",
+        app,
+        ts,
+        props: null,
+      });
+      try {
+        await storage.migrate();
+        await storage.writeFacts({
+          ...emptyFactBatch(),
+          users: ["ana", "ben", "cy"].map((id) => ({
+            platform: "p1",
+            id,
+            name: id,
+            email: "",
+            role: "",
+          })),
+          events: [
+            event("ana", "a-good", good),
+            event("ana", "a-future", 9e15),
+            event("ana", "a-1990", Date.UTC(1990, 0, 1)),
+            event("ben", "b-good", good + SLOT_MS),
+            event("cy", "c-good", good),
+            event("cy", "c-essay", 9e15, "essay"),
+          ],
+        });
+        // As a database written before the bounds: migration 4 not applied yet.
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query("DELETE FROM schema_migrations WHERE version = 4");
+        await client.end();
+        expect((await storage.migrate()).applied).toEqual([4]);
+
+        expect(await storage.countEvents("p1")).toBe(3);
+        expect(await storage.listApps("p1")).toEqual([
+          { id: "math", users: 3, lastActivityAt: good + SLOT_MS },
+        ]);
+        expect(await storage.countKnownUsers({ platform: "p1", app: "essay" })).toBe(0);
+        const slot = Math.floor(good / SLOT_MS);
+        const table = await storage.userTable(
+          userTableQuery(
+            { start: slot - 96, end: slot + 96 },
+            { scope: { platform: "p1", app: "math" } },
+          ),
+        );
+        expect(table.rows.map((r) => [r.id, r.messagesSent, r.lastActiveAt])).toEqual([
+          ["ana", 1, good - 60_000],
+          ["ben", 1, good + SLOT_MS],
+          ["cy", 1, good],
+        ]);
+        const everything = { start: 0, end: slot + 96 };
+        expect(await storage.countActiveUsers({ platform: "p1", app: null }, [everything])).toEqual(
+          [3],
+        );
+        await storage.deleteUser("p1", "ana");
+        expect(await storage.countEvents("p1")).toBe(2);
+      } finally {
+        await storage.close();
+      }
+    });
 
     describe("several nodes sharing one database", () => {
       const T0 = Date.UTC(2026, 10, 2, 0, 0, 0);

@@ -1,9 +1,13 @@
 // SQLite schema migrations, applied in order and recorded in schema_migrations.
+import type Database from "better-sqlite3";
+import { repairEventTimes } from "./sqlite-time-repair.js";
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work SQL text alone cannot do, run after `sql` in the same transaction. */
+  run?: (db: Database.Database, now: number) => void;
 }
 
 export const sqliteMigrations: Migration[] = [
@@ -150,5 +154,13 @@ export const sqliteMigrations: Migration[] = [
       DROP INDEX activity_slots_user;
       DROP INDEX event_counts_user;
     `,
+  },
+  {
+    version: 7,
+    name: "event times within bounds",
+    // Before the tracker's ts was bounded an event could be dated anywhere (9e15 broke every
+    // date conversion and made erasure walk millions of slots): sqlite-time-repair.ts.
+    sql: "",
+    run: repairEventTimes,
   },
 ];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { emptyFactBatch, type FactBatch, SLOT_MS } from "../storage.js";
-import { openSqliteStorage } from "./sqlite-storage.js";
+import { ERASE_CHUNK_SLOTS, openSqliteStorage } from "./sqlite-storage.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rollcall-erasure-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,4 +103,89 @@ describe("erasing a user from SQLite", () => {
       await storage.close();
     });
   }
+});
+
+describe("erasing a user with a long history from SQLite", () => {
+  for (const writerThread of [false, true]) {
+    it(`lets other writes commit between its chunks${writerThread ? " (writer thread)" : ""}`, async () => {
+      const file = join(dir, `erase-chunks-${writerThread}.sqlite`);
+      const storage = openSqliteStorage(file, { writerThread });
+      await storage.migrate();
+      await storage.warmUp(["message"]);
+      // Active without a break for 3 chunks' worth of slots, with an event in each of them.
+      const batch = history("long", 1);
+      const slots = 3 * ERASE_CHUNK_SLOTS + 17;
+      batch.activeEnded.push({
+        platform: "p1",
+        user: "long",
+        app: "math",
+        startedAt: T0,
+        endedAt: T0 + slots * SLOT_MS,
+      });
+      for (let i = 0; i < slots; i++) {
+        batch.events.push({
+          platform: "p1",
+          id: `long-${i}`,
+          user: "long",
+          name: "message",
+          app: "math",
+          ts: T0 + i * SLOT_MS,
+          props: null,
+        });
+      }
+      await storage.writeFacts(batch);
+      await storage.writeFacts(history("ben", 9));
+
+      const order: string[] = [];
+      const erasing = storage.deleteUser("p1", "long").then(() => order.push("erased"));
+      await new Promise((resolve) => setImmediate(resolve));
+      const other = history("cy", 3);
+      const writing = storage.writeFacts(other).then(() => order.push("written"));
+      await Promise.all([erasing, writing]);
+
+      expect(order).toEqual(["written", "erased"]);
+      expect(rowsOf(file, "long")).toEqual(Object.fromEntries(USER_COLUMNS.map(([t]) => [t, 0])));
+      expect(rowsOf(file, "cy").events).toBe(other.events.length);
+      expect(
+        await storage.countActiveUsers({ platform: "p1", app: "math" }, [
+          { start: Math.floor(T0 / SLOT_MS) - 1, end: Math.floor(T0 / SLOT_MS) + slots + 96 },
+        ]),
+      ).toEqual([2]);
+      await storage.close();
+    });
+  }
+
+  it("erases what was written for the user while the erasure ran", async () => {
+    const file = join(dir, "erase-during.sqlite");
+    const storage = openSqliteStorage(file, { writerThread: true });
+    await storage.migrate();
+    await storage.warmUp(["message"]);
+    const batch = history("dee", 1);
+    batch.activeEnded.push({
+      platform: "p1",
+      user: "dee",
+      app: "math",
+      startedAt: T0,
+      endedAt: T0 + 2 * ERASE_CHUNK_SLOTS * SLOT_MS,
+    });
+    await storage.writeFacts(batch);
+    const erasing = storage.deleteUser("p1", "dee");
+    await new Promise((resolve) => setImmediate(resolve));
+    // A late event in a slot already erased, and one in a slot not reached yet.
+    const late = emptyFactBatch();
+    for (const [i, ts] of [T0 + SLOT_MS, T0 + (2 * ERASE_CHUNK_SLOTS - 1) * SLOT_MS].entries()) {
+      late.events.push({
+        platform: "p1",
+        id: `late-${i}`,
+        user: "dee",
+        name: "message",
+        app: "math",
+        ts,
+        props: null,
+      });
+    }
+    await Promise.all([erasing, storage.writeFacts(late)]);
+    expect(rowsOf(file, "dee")).toEqual(Object.fromEntries(USER_COLUMNS.map(([t]) => [t, 0])));
+    await storage.close();
+  });
 });

@@ -30,7 +30,7 @@ export const WRITER_CHECKPOINT_PAGES = 16_000;
 
 export type ThreadRequest =
   | { type: "write"; batch: FactBatch; record: boolean }
-  | { type: "erase"; platform: string; user: string }
+  | { type: "erase"; platform: string; user: string; slots: number[]; isLast: boolean }
   | { type: "close" };
 
 /** What a committed batch means for the index (IndexWrites' ops), and the user-write count. */
@@ -70,9 +70,9 @@ export class SqliteFactThread {
     return this.send({ type: "write", batch, record });
   }
 
-  /** Deletes everything about a user (eraseSqliteUser), in turn with the batches. */
-  async erase(platform: string, user: string): Promise<void> {
-    await this.send({ type: "erase", platform, user });
+  /** Deletes a user's rows in these slots, and with `isLast` the rest (eraseSqliteUser). */
+  async erase(platform: string, user: string, slots: number[], isLast: boolean): Promise<void> {
+    await this.send({ type: "erase", platform, user, slots, isLast });
   }
 
   private send(request: ThreadRequest): Promise<FactsWritten> {

@@ -36,7 +36,7 @@ port.on("message", (request: ThreadRequest) => {
   let reply: ThreadReply;
   try {
     if (request.type === "erase") {
-      erase(statement, request.platform, request.user);
+      erase(statement, request.platform, request.user, request.slots, request.isLast);
       reply = { ok: true, ops: null, userWrites: null };
     } else {
       const indexed = request.record ? new IndexWrites() : null;

@@ -207,30 +207,29 @@ const USER_TABLES = [
 ] as const;
 
 /**
- * Deletes everything about a user; runs inside the caller's transaction. Neither the events nor
- * the rollups are indexed by user (migrations 5 and 6: such an index puts each write on one of as
- * many pages as there are users). The user's slots are found from their apps' first and last
- * activity, one seek per slot between; every event and event count of theirs is in one of those
- * slots, so the cost follows their span of activity and the events of their slots, not the table.
+ * Deletes a user's rows in these slots (rollups and events), and with `isLast` every row naming
+ * them; runs inside the caller's transaction. Neither the events nor the rollups are indexed by
+ * user (migrations 5 and 6: such an index puts each write on one of as many pages as there are
+ * users): the caller gives the slots the user was active in, which the activity index holds
+ * exactly (every event marks its slot), so the cost follows the user's slots and the events in
+ * them, never the span between their first and last activity nor the table.
  */
-export function eraseSqliteUser(stmt: StatementCache, platform: string, user: string): void {
-  const apps = stmt(
-    `SELECT app, first_active_at AS first, last_active_at AS last FROM user_apps
-     WHERE platform_id = ? AND user_id = ?`,
-  ).all(platform, user) as Array<{ app: string; first: number; last: number }>;
-  if (apps.length > 0) {
-    const first = Math.floor(Math.min(...apps.map((a) => a.first)) / SLOT_MS);
-    const last = Math.floor(Math.max(...apps.map((a) => a.last)) / SLOT_MS);
-    const slots = stmt(
-      `WITH RECURSIVE span(slot) AS (SELECT ? UNION ALL SELECT slot + 1 FROM span WHERE slot < ?)
-       SELECT DISTINCT a.slot FROM span CROSS JOIN activity_slots a INDEXED BY activity_slots_time
-         ON a.platform_id = ? AND a.slot = span.slot AND a.user_id = ?`,
-    )
-      .pluck()
-      .all(first, last, platform, user) as number[];
+export function eraseSqliteUser(
+  stmt: StatementCache,
+  platform: string,
+  user: string,
+  slots: number[],
+  isLast: boolean,
+): void {
+  if (slots.length > 0) {
+    const apps = stmt("SELECT app FROM user_apps WHERE platform_id = ? AND user_id = ?").all(
+      platform,
+      user,
+    ) as Array<{ app: string }>;
     eraseSlotRows(stmt, platform, user, apps, slots);
     eraseEvents(stmt, platform, user, slots);
   }
+  if (!isLast) return;
   for (const [table, column] of USER_TABLES) {
     stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(platform, user);
   }
@@ -268,7 +267,13 @@ function eraseSlotRows(
 }
 
 /** The user's events, found by time (index events_time) in the runs of their active slots. */
-function eraseEvents(stmt: StatementCache, platform: string, user: string, slots: number[]): void {
+function eraseEvents(
+  stmt: StatementCache,
+  platform: string,
+  user: string,
+  unsorted: number[],
+): void {
+  const slots = [...unsorted].sort((a, b) => a - b);
   // Without INDEXED BY the planner prefers the primary key's platform prefix: the whole platform.
   const deleteEvents = stmt(
     `DELETE FROM events INDEXED BY events_time
