@@ -116,15 +116,17 @@ describe("SQLite writer thread", () => {
     const users = Array.from({ length: 2_000 }, (_, i) => person(`u${i}`));
     const events = users.map((user, i) => message(`e${i}`, user.id, T0 + i * 60_000));
     await server.writeFacts(batch({ users, events }));
-    // The writer itself copies only past 16,000 pages; the checkpoint thread does it meanwhile.
-    const deadline = Date.now() + 10_000;
+    // The writer itself copies only past 16,000 pages; the checkpoint thread does it meanwhile,
+    // every 100 ms once no reader holds an older snapshot. A generous bound: on two busy cores
+    // the thread may wait its turn for seconds.
+    const deadline = Date.now() + 60_000;
     while (statSync(file).size === before && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(statSync(file).size).toBeGreaterThan(before);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
     expect(await server.countEvents("p1")).toBe(2_000);
-  });
+  }, 90_000);
 
   it("erases a user in turn with the batches before and after", async () => {
     const file = join(dir, `db-${count++}.sqlite`);
