@@ -2,13 +2,16 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "./app-error.js";
+import { BodyBudget } from "./body-budget.js";
 import { readJson } from "./http-io.js";
+import { HTTP_LIMITS } from "./http-limits.js";
 
 /** A server answering each body read by readJson (limit 64 bytes) with what it read or refused. */
 async function echoServer(outcomes: string[]): Promise<{ server: Server; port: number }> {
+  const bodies = new BodyBudget(HTTP_LIMITS, (req) => req.socket.remoteAddress ?? "unknown");
   const server = createServer(async (req, res) => {
     try {
-      const value = await readJson(req, 64);
+      const value = await readJson({ req, res, bodies }, 64);
       outcomes.push(`read ${JSON.stringify(value)}`);
       res.end(JSON.stringify(value));
     } catch (error) {

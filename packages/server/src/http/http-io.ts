@@ -1,13 +1,25 @@
 // Reading bounded JSON bodies and writing JSON, errors and security headers.
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import { AppError } from "./app-error.js";
+import { BODY_RETRY_AFTER_SECONDS, type BodyBudget, CHUNK_COST_BYTES } from "./body-budget.js";
 import { mediaTypeOf } from "./media-type.js";
 import { findNulCharacterInJson } from "./nul-characters.js";
 
 export const MAX_BODY_BYTES = 1_048_576;
 
-/** Reads and parses a JSON body of at most `limit` bytes. */
-export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+/** What reading a body needs: the request, its response (a refusal's headers) and the budget. */
+export interface BodyContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  bodies: BodyBudget;
+}
+
+/**
+ * Reads and parses a JSON body of at most `limit` bytes, its bytes charged to `ctx.bodies`
+ * while it is read (429 or 503 with Retry-After when they do not fit, then the connection closes).
+ */
+export async function readJson(ctx: BodyContext, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const { req } = ctx;
   const type = mediaTypeOf(req.headers["content-type"]);
   // sendBeacon can only post text/plain.
   if (type !== "application/json" && type !== "text/plain") {
@@ -15,7 +27,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) throw new AppError("payload_too_large", `body is over ${limit} bytes`);
-  const text = await readBody(req, limit);
+  const text = await readBody(ctx, limit, declared);
   if (text.length === 0) throw new AppError("bad_request", "body is empty; send JSON");
   let value: unknown;
   try {
@@ -33,20 +45,33 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
  * ~4 % of a one-event request's CPU). Over `limit`, reading stops and it fails with
  * `payload_too_large`: the 413 goes out with `connection: close` (http-server.ts), and the
  * connection closes once it has been sent. Destroying the request here would reset the
- * connection before the client could read why.
+ * connection before the client could read why. The `declared` length is charged to the budget
+ * before a byte is read (refused at once if it does not fit); a chunked body's bytes, and what
+ * each chunk costs beyond them, as they arrive; all of it is given back when the read settles.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(ctx: BodyContext, limit: number, declared: number): Promise<string> {
+  const { req, bodies } = ctx;
   // Listeners added after the end would wait forever.
   if (req.readableEnded) return Promise.resolve("");
   if (req.destroyed) return Promise.reject(closedEarly());
+  const hold = bodies.open(bodies.addressOf(req));
+  const refusal = bodies.take(hold, declared);
+  if (refusal) {
+    bodies.close(hold, 0);
+    return Promise.reject(refuse(ctx, refusal));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Charged to the budget so far, and what the chunks read cost.
+    let reserved = declared;
+    let cost = 0;
     const settle = (error: Error | null) => {
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", settle);
       req.off("close", onClose);
+      bodies.close(hold, reserved);
       if (error) reject(error);
       else resolve(Buffer.concat(chunks, size).toString("utf8"));
     };
@@ -57,6 +82,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
         req.pause();
         return;
       }
+      cost += chunk.length + CHUNK_COST_BYTES;
+      if (cost > reserved) {
+        const over = bodies.take(hold, cost - reserved);
+        if (over) {
+          settle(refuse(ctx, over));
+          req.pause();
+          return;
+        }
+        reserved = cost;
+      }
       chunks.push(chunk);
     };
     const onEnd = () => settle(null);
@@ -66,6 +101,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on("error", settle);
     req.on("close", onClose);
   });
+}
+
+/** A body the budget has no room for: answered with Retry-After, then the connection closes. */
+function refuse(ctx: BodyContext, refusal: AppError): AppError {
+  ctx.res.setHeader("retry-after", String(BODY_RETRY_AFTER_SECONDS));
+  // The rest of the body is not read, as after a 413.
+  ctx.res.setHeader("connection", "close");
+  return refusal;
 }
 
 const closedEarly = () => new Error("the request closed before its body was read");

@@ -1,4 +1,4 @@
-// What one HTTP client may hold: connections per address, time to send a request, idle keep-alive.
+// What HTTP clients may hold: connections and body bytes per address, time to send a request, idle keep-alive.
 
 export interface HttpLimits {
   /**
@@ -15,6 +15,13 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** How often the two timeouts above are checked: a slow sender is cut up to this much late. */
   timeoutCheckEveryMs: number;
+  /**
+   * Bytes of request bodies being read at once from one client address (body-budget.ts): the
+   * TCP peer, or behind a trusted proxy the address it forwards (each client has its own share).
+   */
+  bodyBytesPerAddress: number;
+  /** Bytes of request bodies being read at once, all clients together. */
+  bodyBytesInFlight: number;
 }
 
 export const HTTP_LIMITS: HttpLimits = {
@@ -25,4 +32,10 @@ export const HTTP_LIMITS: HttpLimits = {
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 65_000,
   timeoutCheckEveryMs: 5_000,
+  // Four of the largest body (a backend's 4 MB event batch) at once, or ten full tracker batches;
+  // the bench's backend posts 32 batches of ~8 KB at a time (256 KB), a NAT of tabs a few KB each.
+  bodyBytesPerAddress: 16 * 1_048_576,
+  // What an attack may add to the process's memory (with the copies a parse makes of one body at
+  // a time, within the ~100 MB promised); four addresses at their share fill it, a fifth gets 503.
+  bodyBytesInFlight: 64 * 1_048_576,
 };

@@ -25,8 +25,8 @@ afterEach(async () => {
 /** The HTTP server over a router with `POST /echo` (a JSON body of at most 64 bytes) and `GET /`. */
 async function start(limits: Partial<HttpLimits> = {}): Promise<number> {
   const router = new Router();
-  router.on("POST", "/echo", async ({ req, res }) => {
-    sendJson(res, 200, await readJson(req, BODY_LIMIT));
+  router.on("POST", "/echo", async (ctx) => {
+    sendJson(ctx.res, 200, await readJson(ctx, BODY_LIMIT));
   });
   router.on("GET", "/", ({ res }) => sendJson(res, 200, { ok: true }));
   server = createHttpServer(router, pino({ level: "silent" }), { limits });

@@ -5,6 +5,8 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { limitConnectionsPerAddress } from "./address-connections.js";
 import { AppError, toAppError } from "./app-error.js";
+import { BodyBudget } from "./body-budget.js";
+import { clientOrigin } from "./client-origin.js";
 import { rawErrorResponse, sendError, setSecurityHeaders } from "./http-io.js";
 import { HTTP_LIMITS, type HttpLimits } from "./http-limits.js";
 import type { Router } from "./router.js";
@@ -16,8 +18,8 @@ export interface HttpServerOptions {
   limits?: Partial<HttpLimits>;
   /**
    * Behind a trusted proxy every connection comes from the proxy: the per-address connection
-   * cap is not applied (the proxy bounds its clients' connections; per-address request limits
-   * still read X-Forwarded-For).
+   * cap is not applied (the proxy bounds its clients' connections; per-address request limits,
+   * and the share of the body budget, still read X-Forwarded-For).
    */
   trustProxy?: boolean;
 }
@@ -32,6 +34,8 @@ export function createHttpServer(
 ): Server {
   const isDraining = options.isDraining ?? (() => false);
   const limits = { ...HTTP_LIMITS, ...options.limits };
+  const origin = clientOrigin(options.trustProxy === true);
+  const bodies = new BodyBudget(limits, (req) => origin.addressOf(req));
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -50,7 +54,7 @@ export function createHttpServer(
         const url = new URL(req.url ?? "/", "http://localhost");
         const found = router.match(req.method ?? "GET", url.pathname);
         if (!found) throw new AppError("not_found", `nothing at ${url.pathname.slice(0, 200)}`);
-        await found.handler({ req, res, url, params: found.params });
+        await found.handler({ req, res, url, params: found.params, bodies });
       } catch (error) {
         const expected = toAppError(error);
         if (expected) {

@@ -1,5 +1,6 @@
 // Error responses for the OpenAPI document, each naming its limit from the constant the code enforces.
 import { ERROR_STATUS, type ErrorCode } from "@rollcall/protocol";
+import { HTTP_LIMITS } from "./http-limits.js";
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
 
@@ -63,5 +64,14 @@ export const noPlatformSecret = errorResponse(
 /** Every route may answer 503: while the server drains, or when storage or Redis is unreachable. */
 export const unavailable = errorResponse(
   "shutting down, or the database or Redis is unreachable; nothing was accepted, retry as is",
+  "unavailable",
+);
+
+/** The share of the body budget (body-budget.ts) one client address has: a 429 beside others. */
+export const BODIES_PER_ADDRESS = `${formatBytes(HTTP_LIMITS.bodyBytesPerAddress)} of request bodies being read at once from one client address`;
+
+/** A route that reads a body: it may also get 503 when the server reads its whole body budget. */
+export const unavailableReadingBodies = errorResponse(
+  `shutting down, the database or Redis is unreachable, or the server is already reading ${formatBytes(HTTP_LIMITS.bodyBytesInFlight)} of request bodies; nothing was accepted, retry as is`,
   "unavailable",
 );

@@ -67,10 +67,10 @@ const ERRORS: Record<string, number[]> = {
   "GET /api/v1/apps/{app}/analytics/users/active-over-time": analytics,
   "GET /api/v1/apps/{app}/analytics/users/heatmap": analytics,
   "GET /api/v1/apps/{app}/analytics/users/table": analytics,
-  "PUT /api/v1/users/{id}": [400, 401, 413, 503],
+  "PUT /api/v1/users/{id}": [400, 401, 413, 429, 503],
   "DELETE /api/v1/users/{id}": [400, 401, 404, 503],
-  "POST /api/v1/users": [400, 401, 413, 503],
-  "POST /api/v1/events": [400, 401, 413, 422, 503],
+  "POST /api/v1/users": [400, 401, 413, 429, 503],
+  "POST /api/v1/events": [400, 401, 413, 422, 429, 503],
   "GET /healthz": [503],
 };
 

@@ -10,6 +10,7 @@ import { STREAMS_PER_VIEWER } from "../live/presence-feed.js";
 import { presenceQuerySchema } from "../presence/presence-query.js";
 import { MAX_BODY_BYTES } from "./http-io.js";
 import {
+  BODIES_PER_ADDRESS,
   errorResponse,
   formatBytes,
   invalidBody,
@@ -18,6 +19,7 @@ import {
   rateLimited,
   tooLarge,
   unavailable,
+  unavailableReadingBodies,
 } from "./openapi-errors.js";
 import {
   analyticsParameters,
@@ -180,9 +182,9 @@ export const openApiDocument = {
           "403": errorResponse(`no ${CSRF_HEADER} header`, "csrf"),
           "413": tooLarge(LOGIN_BODY_BYTES),
           "429": rateLimited(
-            `${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s`,
+            `${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s, or ${BODIES_PER_ADDRESS}`,
           ),
-          "503": unavailable,
+          "503": unavailableReadingBodies,
         },
       },
     },
@@ -236,9 +238,9 @@ export const openApiDocument = {
           "401": errorResponse("invalid or expired user token", "token_invalid", "token_expired"),
           "413": tooLarge(TRACK_BODY_BYTES),
           "429": rateLimited(
-            `${TRACK_REQUESTS_PER_SECOND} requests/s per client address (burst ${TRACK_REQUEST_BURST}); or a new tab of a user who already has ${TRACKER_LIMITS.connectionsPerUser} open (WebSocket and HTTP together)`,
+            `${TRACK_REQUESTS_PER_SECOND} requests/s per client address (burst ${TRACK_REQUEST_BURST}); or a new tab of a user who already has ${TRACKER_LIMITS.connectionsPerUser} open (WebSocket and HTTP together); or ${BODIES_PER_ADDRESS}`,
           ),
-          "503": unavailable,
+          "503": unavailableReadingBodies,
         },
       },
     },
@@ -309,7 +311,8 @@ export const openApiDocument = {
           "400": invalidBody("a profile field is missing or too long, or the id is"),
           "401": noPlatformSecret,
           "413": tooLarge(MAX_BODY_BYTES),
-          "503": unavailable,
+          "429": rateLimited(BODIES_PER_ADDRESS),
+          "503": unavailableReadingBodies,
         },
       },
       delete: {
@@ -337,7 +340,8 @@ export const openApiDocument = {
           "400": invalidBody("empty or too long a batch, or a bad user"),
           "401": noPlatformSecret,
           "413": tooLarge(USERS_BODY_BYTES),
-          "503": unavailable,
+          "429": rateLimited(BODIES_PER_ADDRESS),
+          "503": unavailableReadingBodies,
         },
       },
     },
@@ -356,7 +360,8 @@ export const openApiDocument = {
             `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, before 2000-01-01, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
             "unprocessable",
           ),
-          "503": unavailable,
+          "429": rateLimited(BODIES_PER_ADDRESS),
+          "503": unavailableReadingBodies,
         },
       },
     },

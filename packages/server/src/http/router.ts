@@ -1,12 +1,15 @@
 // A small method + path router: `/api/v1/presence/users/:id` patterns, params decoded.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "./app-error.js";
+import type { BodyBudget } from "./body-budget.js";
 
 export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
+  /** The server's budget for bodies being read: pass the context to readJson. */
+  bodies: BodyBudget;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;

@@ -47,7 +47,8 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
     redirect(res, safeNext(url.searchParams.get("next") ?? fallback));
   });
 
-  router.on("POST", "/api/v1/auth/login", async ({ req, res }) => {
+  router.on("POST", "/api/v1/auth/login", async (ctx) => {
+    const { req, res } = ctx;
     if (!req.headers[CSRF_HEADER]) {
       throw new AppError("csrf", `login requests must send the ${CSRF_HEADER} header`);
     }
@@ -56,7 +57,7 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
       res.setHeader("retry-after", String(wait));
       throw new AppError("rate_limited", `too many sign-in attempts; try again in ${wait} s`);
     }
-    const parsed = loginSchema.safeParse(await readJson(req, LOGIN_BODY_BYTES));
+    const parsed = loginSchema.safeParse(await readJson(ctx, LOGIN_BODY_BYTES));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const viewer = await deps.auth.login(parsed.data.email, parsed.data.password);
     res.setHeader("set-cookie", await deps.auth.startSession(viewer, deps.origin.isHttps(req)));

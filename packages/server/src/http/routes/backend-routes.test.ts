@@ -1,5 +1,7 @@
+import { connect } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestRollcall, TEST_SECRET, type TestRollcall } from "../../testing/test-rollcall.js";
+import { EVENTS_BODY_BYTES, USERS_BODY_BYTES } from "./backend-routes.js";
 
 let rollcall: TestRollcall;
 beforeEach(async () => {
@@ -43,6 +45,21 @@ describe("backend API", () => {
     expect((await backend("/api/v1/users/u1", "PUT", { name: "A" }, viewer)).status).toBe(401);
     const bare = await fetch(`${rollcall.url}/api/v1/users/u1`, { method: "PUT", body: "{}" });
     expect(bare.status).toBe(401);
+  });
+
+  it("answers 401 to a large body without the platform secret before any of the body is sent", async () => {
+    for (const [path, bytes, authorization] of [
+      ["/api/v1/events", EVENTS_BODY_BYTES, ""],
+      ["/api/v1/events", EVENTS_BODY_BYTES, "authorization: Bearer wrong-secret\r\n"],
+      ["/api/v1/users", USERS_BODY_BYTES, ""],
+    ] as const) {
+      const head = `POST ${path} HTTP/1.1\r\nhost: rollcall.test\r\ncontent-type: application/json\r\n${authorization}content-length: ${bytes}\r\n\r\n`;
+      expect([path, authorization, await statusLineBeforeBody(rollcall.port, head)]).toEqual([
+        path,
+        authorization,
+        "HTTP/1.1 401 Unauthorized",
+      ]);
+    }
   });
 
   it("names the field of a bad body", async () => {
@@ -142,3 +159,22 @@ describe("event retention", () => {
     expect(recent.status).toBe(200);
   });
 });
+
+/** Sends only `head` (a request whose body never follows) and resolves with the status line. */
+function statusLineBeforeBody(port: number, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      const end = text.indexOf("\r\n");
+      if (end < 0) return;
+      socket.destroy();
+      resolve(text.slice(0, end));
+    });
+    socket.on("error", reject);
+    socket.on("close", () => reject(new Error(`closed without an answer: ${text}`)));
+    socket.write(head);
+  });
+}

@@ -66,10 +66,11 @@ function parseUserId(raw: string | undefined): string {
 
 export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void {
   const eventTimes = new EventTimeBounds(deps.clock, deps.eventHorizon);
-  router.on("PUT", "/api/v1/users/:id", async ({ req, res, params }) => {
+  router.on("PUT", "/api/v1/users/:id", async (ctx) => {
+    const { req, res, params } = ctx;
     const platform = await deps.backendAuth.platformOf(req);
     const id = parseUserId(params.id);
-    const parsed = profileSchema.safeParse(await readJson(req));
+    const parsed = profileSchema.safeParse(await readJson(ctx));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const profile = { id, ...parsed.data };
     const isNew = deps.directory.get(platform, id) === undefined;
@@ -81,9 +82,10 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
   });
 
   // Bulk upsert (rollcall user import): up to 1,000 users, durable before the answer.
-  router.on("POST", "/api/v1/users", async ({ req, res }) => {
+  router.on("POST", "/api/v1/users", async (ctx) => {
+    const { req, res } = ctx;
     const platform = await deps.backendAuth.platformOf(req);
-    const parsed = userBatchSchema.safeParse(await readJson(req, USERS_BODY_BYTES));
+    const parsed = userBatchSchema.safeParse(await readJson(ctx, USERS_BODY_BYTES));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const now = deps.clock();
     const writes: Promise<void>[] = [];
@@ -110,9 +112,10 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
     res.writeHead(204).end();
   });
 
-  router.on("POST", "/api/v1/events", async ({ req, res }) => {
+  router.on("POST", "/api/v1/events", async (ctx) => {
+    const { req, res } = ctx;
     const platform = await deps.backendAuth.platformOf(req);
-    const parsed = eventBatchSchema.safeParse(await readJson(req, EVENTS_BODY_BYTES));
+    const parsed = eventBatchSchema.safeParse(await readJson(ctx, EVENTS_BODY_BYTES));
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const now = deps.clock();
     const events = parsed.data.events.map((e, i) => {

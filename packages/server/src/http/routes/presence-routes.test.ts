@@ -5,7 +5,13 @@ import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcal
 
 let rollcall: TestRollcall | null = null;
 const streams: AbortController[] = [];
+/**
+ * Every open stream's response, kept until the test ends: fetch cancels the body of a response
+ * that is garbage-collected unread, which would close a stream the test means to hold open.
+ */
+const held: Response[] = [];
 afterEach(async () => {
+  held.length = 0;
   for (const stream of streams.splice(0)) stream.abort();
   await rollcall?.stop();
   rollcall = null;
@@ -19,6 +25,7 @@ async function openStream(server: TestRollcall, token: string) {
     headers: { authorization: `Bearer ${token}` },
     signal: stream.signal,
   });
+  held.push(response);
   const body =
     response.status === 200
       ? null

@@ -33,7 +33,8 @@ export function addTrackRoutes(
   clock: () => number = Date.now,
 ): void {
   const limiter = new KeyedRateLimiter(TRACK_REQUESTS_PER_SECOND, TRACK_REQUEST_BURST, clock);
-  router.on("POST", "/api/v1/track", async ({ req, res }) => {
+  router.on("POST", "/api/v1/track", async (ctx) => {
+    const { req, res } = ctx;
     res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
     const wait = limiter.hit(origin.addressOf(req));
     if (wait > 0) {
@@ -44,7 +45,7 @@ export function addTrackRoutes(
       );
     }
     // sendBeacon posts text/plain; readJson accepts it.
-    const body = await readJson(req, TRACK_BODY_BYTES);
+    const body = await readJson(ctx, TRACK_BODY_BYTES);
     const parsed = trackBatchSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
     const { key, welcome } = await gateway.hello(parsed.data.hello, "http", (tab) => {
