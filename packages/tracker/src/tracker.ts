@@ -36,9 +36,6 @@ const PAGE_SETTLE_MS = 100;
 /** The token hook is not asked again within this while an answer may still be coming. */
 const TOKEN_ASK_MS = 10_000;
 
-/** `TrackBatchResponse`, with the events the server refuses for good (servers that send them). */
-type BatchAnswer = TrackBatchResponse & { refused?: { id: string }[] };
-
 type Timer = ReturnType<typeof setTimeout> | undefined;
 
 function sessionStore(): KeyValueStore | undefined {
@@ -229,11 +226,12 @@ export function createTracker(options: InitOptions): Rollcall {
       hello: hello(),
       messages: queue.list().slice(0, BATCH_MESSAGES),
     }).then(
-      guard((response: BatchAnswer) => {
+      guard((response: TrackBatchResponse) => {
         isPosting = false;
         isHttpWorking = true;
         configure(response.welcome);
-        // Refused for good (e.g. a timestamp out of bounds): dropped like acknowledged ones.
+        // Refused for good (e.g. a timestamp out of bounds): dropped like acknowledged ones
+        // (an older server sends no list).
         const done = response.acks.concat((response.refused || []).map((r) => r.id));
         queue.ack(done);
         // More queued than one batch holds: keep going while the server keeps acknowledging.

@@ -16,12 +16,19 @@ export function limitConnectionsPerAddress(
   max: number,
 ): { count: (address: string) => number } {
   const counter = new ConnectionCounter(max);
+  // One listener for every socket, no closure or `once` wrapper each: tracker sockets stay
+  // counted for their whole life, and every byte per tab counts at 100,000 tabs. The address
+  // read at accept is kept by the socket (Node caches its peer name), so it reads the same here.
+  function release(this: Socket): void {
+    const address = this.remoteAddress;
+    if (address !== undefined) counter.remove(address);
+  }
   server.on("connection", (socket: Socket) => {
     const address = socket.remoteAddress;
     // Already gone (reset before it was accepted): nothing to count.
     if (address === undefined) return;
     if (counter.tryAdd(address)) {
-      socket.once("close", () => counter.remove(address));
+      socket.on("close", release);
       return;
     }
     // Nothing of it is read: the HTTP parser would take a request from it otherwise.

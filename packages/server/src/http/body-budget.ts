@@ -6,7 +6,7 @@ import type { HttpLimits } from "./http-limits.js";
 /**
  * What one chunk of a body costs beyond its bytes: its Buffer view, the ArrayBuffer and the
  * native record of its backing store. Measured at ~200 B of heap per chunk plus the native part
- * (Node 22, a body sent a byte at a time); rounded up. Without it a body trickled a byte a packet
+ * (Node 20, a body sent a byte at a time); rounded up. Without it a body trickled a byte a packet
  * would hold some 300 times the bytes it is charged for.
  */
 export const CHUNK_COST_BYTES = 512;

@@ -1,7 +1,7 @@
 // Runs the Storage and analytics contracts against a real PostgreSQL, one fresh database per test.
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { expectRepairedHistory } from "../../testing/repaired-history.js";
+import { expectRepairedHistory, historyBeforeRepair } from "../../testing/repaired-history.js";
 import { userTableQuery } from "../../testing/user-table-query.js";
 import { runAnalyticsContract } from "../analytics-contract.js";
 import { emptyFactBatch, SLOT_MS, type Storage } from "../storage.js";
@@ -34,35 +34,9 @@ describe.skipIf(isSkipped)(
       const storage = openPostgresStorage(url);
       const DAY = 86_400_000;
       const good = Math.floor((Date.now() - 2 * DAY) / SLOT_MS) * SLOT_MS + 60_000;
-      const event = (user: string, id: string, ts: number, app = "math") => ({
-        platform: "p1",
-        id,
-        user,
-        name: "message",
-        app,
-        ts,
-        props: null,
-      });
       try {
         await storage.migrate();
-        await storage.writeFacts({
-          ...emptyFactBatch(),
-          users: ["ana", "ben", "cy"].map((id) => ({
-            platform: "p1",
-            id,
-            name: id,
-            email: "",
-            role: "",
-          })),
-          events: [
-            event("ana", "a-good", good),
-            event("ana", "a-future", 9e15),
-            event("ana", "a-1990", Date.UTC(1990, 0, 1)),
-            event("ben", "b-good", good + SLOT_MS),
-            event("cy", "c-good", good),
-            event("cy", "c-essay", 9e15, "essay"),
-          ],
-        });
+        await storage.writeFacts(historyBeforeRepair(good));
         // As a database written before the bounds: migration 4 not applied yet.
         const client = new pg.Client({ connectionString: url });
         await client.connect();

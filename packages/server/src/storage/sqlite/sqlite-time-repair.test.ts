@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { expectRepairedHistory } from "../../testing/repaired-history.js";
+import { expectRepairedHistory, historyBeforeRepair } from "../../testing/repaired-history.js";
 import { EVENT_TIME_FLOOR_MS } from "../event-time-bounds.js";
-import { emptyFactBatch, SLOT_MS } from "../storage.js";
+import { SLOT_MS } from "../storage.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
 import { REPAIR_CEILING_SLACK_MS } from "./sqlite-time-repair.js";
 
@@ -20,29 +20,7 @@ const DAY = 86_400_000;
 async function fileFromBefore(file: string, good: number): Promise<void> {
   const storage = openSqliteStorage(file);
   await storage.migrate();
-  const batch = emptyFactBatch();
-  for (const id of ["ana", "ben", "cy"]) {
-    batch.users.push({ platform: "p1", id, name: id, email: `${id}@x.test`, role: "" });
-  }
-  const event = (user: string, id: string, ts: number, app = "math") => ({
-    platform: "p1",
-    id,
-    user,
-    name: "message",
-    app,
-    ts,
-    props: null,
-  });
-  batch.events.push(
-    event("ana", "a-good", good),
-    event("ana", "a-future", 9e15),
-    event("ana", "a-1990", Date.UTC(1990, 0, 1)),
-    event("ben", "b-good", good + SLOT_MS),
-    // Cy's only activity in essay is the bad event: she is no longer known to it afterwards.
-    event("cy", "c-good", good, "math"),
-    event("cy", "c-essay", 9e15, "essay"),
-  );
-  await storage.writeFacts(batch);
+  await storage.writeFacts(historyBeforeRepair(good));
   await storage.close();
   const db = new Database(file);
   db.prepare("DELETE FROM schema_migrations WHERE version = 7").run();
