@@ -5,11 +5,18 @@ import { openPostgresStorage } from "./postgres/postgres-storage.js";
 import { openSqliteStorage } from "./sqlite/sqlite-storage.js";
 import type { Storage } from "./storage.js";
 
-/** `writerThread`: the server's SQLite commits run off its event loop (see openSqliteStorage). */
+/**
+ * `writerThread`: the server's SQLite commits run off its event loop (see openSqliteStorage).
+ * `onBackgroundError`: what fails in the analytics' background work (PostgreSQL following the
+ * index log), which tries again by itself.
+ */
 export async function openStorage(
   config: Config,
-  { writerThread = false }: { writerThread?: boolean } = {},
+  {
+    writerThread = false,
+    onBackgroundError,
+  }: { writerThread?: boolean; onBackgroundError?: (error: unknown) => void } = {},
 ): Promise<Storage> {
-  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl);
+  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl, { onBackgroundError });
   return openSqliteStorage(join(config.dataDir, "rollcall.sqlite"), { writerThread });
 }

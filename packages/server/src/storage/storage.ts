@@ -7,6 +7,13 @@ import type { Page, Viewer } from "@rollcall/protocol";
  */
 export const SLOT_MS = 900_000;
 
+/** Slots an activity from `start` to `end` touches: [start, end), or the start slot if empty. */
+export function slotsBetween(start: number, end: number): [first: number, last: number] {
+  const first = Math.floor(start / SLOT_MS);
+  const last = end > start ? Math.ceil(end / SLOT_MS) - 1 : first;
+  return [first, last];
+}
+
 /** A platform, or one app of it (`app: null` is the whole platform, `_all` in the API). */
 export interface AppScope {
   platform: string;

@@ -198,6 +198,7 @@ const SET_USER = 0;
 const MARK_SLOT = 1;
 const TOUCH_APP = 2;
 const COUNT_EVENT = 3;
+const ERASE_USER = 4;
 
 /**
  * What one transaction wrote, for the index: applied after the commit, so a rolled-back batch
@@ -221,6 +222,10 @@ export class IndexWrites {
 
   countEvent(platform: string, app: string, name: string, user: string, slot: number): void {
     this.ops.push(COUNT_EVENT, platform, app, name, user, slot);
+  }
+
+  eraseUser(platform: string, id: string): void {
+    this.ops.push(ERASE_USER, platform, id);
   }
 
   apply(index: ActivityIndex): void {
@@ -249,6 +254,10 @@ export class IndexWrites {
             ops[at + 5] as number,
           );
           at += 6;
+          break;
+        case ERASE_USER:
+          index.eraseUser(text(at + 1), text(at + 2));
+          at += 3;
           break;
         default:
           throw new Error(`unknown index write ${String(ops[at])} at ${at}`);

@@ -1,7 +1,12 @@
 // Turns one FactBatch into a few set-based PostgreSQL statements: facts, events and their rollups.
 import { type FactBatch, SLOT_MS } from "../storage.js";
-
 import { NO_APP } from "../storage-rows.js";
+import {
+  batchIndexWrites,
+  INDEX_LOG_RESULT,
+  logEntryCtes,
+  NEW_EVENTS_JSON,
+} from "./postgres-index-log.js";
 
 export interface Statement {
   text: string;
@@ -13,9 +18,12 @@ export interface Statement {
  * arrays (unnest), so a batch costs at most eight statements whatever its size; kinds of fact the
  * batch lacks cost none. Later statements see earlier ones' rows: a session started and ended in
  * the same batch ends. Inserts go in key order, so nodes writing at once take row locks in the
- * same order rather than deadlock.
+ * same order rather than deadlock. A batch that changes what the analytics read appends an entry
+ * to the index log in its last statement, which returns it (postgres-index-log.ts).
  */
 export function factStatements(batch: FactBatch, now: number): Statement[] {
+  const ops = JSON.stringify(batchIndexWrites(batch).ops);
+  const rollups = eventsAndRollups(batch, ops, now);
   return [
     upsertUsers(batch, now),
     startSessions(batch),
@@ -24,8 +32,16 @@ export function factStatements(batch: FactBatch, now: number): Statement[] {
     endVisits(batch),
     startActive(batch),
     endActive(batch),
-    eventsAndRollups(batch),
+    rollups ?? (batch.users.length > 0 ? logOnly(ops, now) : null),
   ].filter((statement): statement is Statement => statement !== null);
+}
+
+/** An index log entry for a batch whose only index writes are known beforehand (users). */
+function logOnly(ops: string, now: number): Statement {
+  return {
+    text: `WITH ${logEntryCtes("$1", "'[]'", "$2")} ${INDEX_LOG_RESULT}`,
+    values: [ops, now],
+  };
 }
 
 function upsertUsers(batch: FactBatch, now: number): Statement | null {
@@ -217,9 +233,10 @@ const slotOf = (ms: string) => `floor(${ms} / ${SLOT_MS}::numeric)::bigint`;
  * Events, and the rollups that activity feeds, in one statement. Only events this statement
  * inserts (RETURNING) are counted and marked, so a retried id changes no count. Active intervals
  * and marks mark the slots from start to end ([start, end), or the start slot if empty) and move
- * the user's first and last activity in the app.
+ * the user's first and last activity in the app. Ends with the batch's index log entry: `ops`, and
+ * the events it inserted.
  */
-function eventsAndRollups(batch: FactBatch): Statement | null {
+function eventsAndRollups(batch: FactBatch, ops: string, now: number): Statement | null {
   // A repeated id in the batch keeps its first occurrence, as in order.
   const events = firstByKey(batch.events, (e) => [e.platform, e.id]);
   const marks = [
@@ -262,14 +279,18 @@ function eventsAndRollups(batch: FactBatch): Statement | null {
         FROM marks
         ORDER BY platform_id, app, slot, user_id
         ON CONFLICT DO NOTHING
-      )
-      INSERT INTO user_apps (platform_id, app, user_id, first_active_at, last_active_at)
-      SELECT platform_id, app, user_id, min(first_at), max(greatest(first_at, last_at))
-      FROM marks GROUP BY platform_id, app, user_id
-      ORDER BY platform_id, app, user_id
-      ON CONFLICT (platform_id, app, user_id) DO UPDATE SET
-        first_active_at = least(user_apps.first_active_at, excluded.first_active_at),
-        last_active_at = greatest(user_apps.last_active_at, excluded.last_active_at)`,
+      ),
+      touched AS (
+        INSERT INTO user_apps (platform_id, app, user_id, first_active_at, last_active_at)
+        SELECT platform_id, app, user_id, min(first_at), max(greatest(first_at, last_at))
+        FROM marks GROUP BY platform_id, app, user_id
+        ORDER BY platform_id, app, user_id
+        ON CONFLICT (platform_id, app, user_id) DO UPDATE SET
+          first_active_at = least(user_apps.first_active_at, excluded.first_active_at),
+          last_active_at = greatest(user_apps.last_active_at, excluded.last_active_at)
+      ),
+      ${logEntryCtes("$13", NEW_EVENTS_JSON, "$14")}
+      ${INDEX_LOG_RESULT}`,
     values: [
       events.map((e) => e.platform),
       events.map((e) => e.id),
@@ -283,6 +304,8 @@ function eventsAndRollups(batch: FactBatch): Statement | null {
       marks.map((m) => m.app ?? NO_APP),
       marks.map((m) => m.from),
       marks.map((m) => m.to),
+      ops,
+      now,
     ],
   };
 }

@@ -165,6 +165,28 @@ export const postgresMigrations: PostgresMigration[] = [
         WHERE first_active_at < ${EVENT_TIME_FLOOR_MS};
     `,
   },
+  {
+    version: 5,
+    name: "the activity index's change log",
+    // Every node keeps the analytics in memory and follows this log (postgres-index-log.ts). The
+    // head row is updated by each logging transaction, so their sequence numbers follow commit
+    // order without gaps: a reader that has seen n has seen every change before it.
+    sql: `
+      CREATE TABLE index_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq BIGINT NOT NULL,
+        source TEXT NOT NULL
+      );
+      INSERT INTO index_head (id, seq, source) VALUES (1, 0, gen_random_uuid()::text);
+      CREATE TABLE index_log (
+        seq BIGINT PRIMARY KEY,
+        written_at BIGINT NOT NULL,
+        ops TEXT NOT NULL,
+        events TEXT NOT NULL
+      );
+      CREATE INDEX index_log_written ON index_log (written_at);
+    `,
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../testing/seeded-random.js";
 import { openSqliteStorage } from "../sqlite/sqlite-storage.js";
@@ -15,6 +16,8 @@ import {
   type Storage,
   type UserTableQuery,
 } from "../storage.js";
+import { factStatements } from "./postgres-facts.js";
+import { LISTENER_NAME } from "./postgres-index-keeper.js";
 import { openPostgresStorage } from "./postgres-storage.js";
 import {
   IS_POSTGRES_REQUIRED,
@@ -318,3 +321,140 @@ describe.skipIf(isSkipped)(
     });
   },
 );
+
+/** Every analytics answer of `node` equals SQLite's, field for field. */
+async function expectSameAnalytics(node: Storage, sqlite: Storage): Promise<void> {
+  const all = windows();
+  for (const scope of SCOPES) {
+    expect({ scope, counts: await node.countActiveUsers(scope, all) }).toEqual({
+      scope,
+      counts: await sqlite.countActiveUsers(scope, all),
+    });
+  }
+  for (const query of tableQueries()) {
+    expect({ query, table: await node.userTable(query) }).toEqual({
+      query,
+      table: await sqlite.userTable(query),
+    });
+  }
+}
+
+/** Runs SQL on its own connection. */
+async function sql(url: string, text: string, values: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(isSkipped)(
+  isSkipped
+    ? "several PostgreSQL nodes and SQLite (skipped: no PostgreSQL; see above)"
+    : "several PostgreSQL nodes and SQLite",
+  () => {
+    let dir: string;
+    let sqlite: Storage;
+    let url: string;
+    const nodes: Storage[] = [];
+    const node = (options: Parameters<typeof openPostgresStorage>[1] = {}) => {
+      const opened = openPostgresStorage(url, options);
+      nodes.push(opened);
+      return opened;
+    };
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), "rollcall-nodes-"));
+      sqlite = openSqliteStorage(join(dir, "nodes.sqlite"));
+      await sqlite.migrate();
+      url = await databases.create();
+      await node().migrate();
+    });
+    afterAll(async () => {
+      await sqlite?.close();
+      for (const opened of nodes) await opened.close();
+      await databases.dropAll();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("answers as SQLite on every node, whichever node wrote, whenever each started", async () => {
+      const a = node();
+      const b = node();
+      // c follows the log from the start; b loads half way; d starts after every write.
+      const c = node();
+      await c.warmUp(["message"]);
+      const batches = facts();
+      const half = Math.floor(batches.length / 2);
+      for (const [i, batch] of batches.entries()) {
+        if (i === half) await b.warmUp(["message"]);
+        await sqlite.writeFacts(batch);
+        await (i % 2 === 0 ? a : b).writeFacts(batch);
+        // A node that dies mid-write: its transaction never commits, and nothing of it is logged.
+        if (i % 25 === 0) await diesMidWrite(url, batch);
+        // The listening connections drop now and then: the next read catches up anyway.
+        if (i % 40 === 0) {
+          await sql(
+            url,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            [LISTENER_NAME],
+          );
+        }
+      }
+      await sqlite.deleteUser("p1", "ben");
+      await b.deleteUser("p1", "ben");
+      const d = node();
+      for (const each of [a, b, c, d]) await expectSameAnalytics(each, sqlite);
+    });
+
+    it("loads again when log entries it had not read are gone", async () => {
+      // Reads the log only when asked: no poll in the hour this test takes at most.
+      const behind = node({ pollMs: 3_600_000 });
+      await behind.warmUp(["message"]);
+      const writer = node();
+      await sql(
+        url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [LISTENER_NAME],
+      );
+      const extra: FactBatch = {
+        ...emptyFactBatch(),
+        events: [
+          {
+            platform: "p1",
+            id: "late-1",
+            user: "ana",
+            name: "message",
+            app: "math",
+            ts: T0 + 7,
+            props: null,
+          },
+        ],
+      };
+      await sqlite.writeFacts(extra);
+      await writer.writeFacts(extra);
+      await sql(url, "DELETE FROM index_log");
+      const last: FactBatch = {
+        ...emptyFactBatch(),
+        events: [{ ...extra.events[0]!, id: "late-2", user: "cy", ts: T0 + 2 * DAY * SLOT_MS }],
+      };
+      await sqlite.writeFacts(last);
+      await writer.writeFacts(last);
+      await expectSameAnalytics(behind, sqlite);
+    });
+  },
+);
+
+/**
+ * Writes a batch's statements in a transaction and ends the connection before the commit, as a
+ * node that dies mid-write: PostgreSQL rolls it back.
+ */
+async function diesMidWrite(url: string, batch: FactBatch): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  client.on("error", () => undefined);
+  await client.query("BEGIN");
+  for (const statement of factStatements(batch, Date.now())) await client.query(statement);
+  await client.end();
+}

@@ -1,6 +1,7 @@
 // PostgreSQL adapter of Storage (node-postgres pool): for several Rollcall nodes sharing one database.
 import type { Viewer } from "@rollcall/protocol";
 import pg from "pg";
+import { IndexWrites } from "../activity-index/activity-index.js";
 import type {
   AppRecord,
   AppScope,
@@ -27,14 +28,15 @@ import {
   toSession,
   toUser,
 } from "../storage-rows.js";
-import {
-  countActiveUsers,
-  countKnownUsers,
-  listApps,
-  type Run,
-  userTable,
-} from "./postgres-analytics.js";
+import { countKnownUsers, listApps, type Run } from "./postgres-analytics.js";
 import { factStatements } from "./postgres-facts.js";
+import { PostgresIndexKeeper, type PostgresIndexKeeperOptions } from "./postgres-index-keeper.js";
+import {
+  INDEX_LOG_RESULT,
+  type IndexLogEntry,
+  logEntryCtes,
+  loggedEntry,
+} from "./postgres-index-log.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
 
 const INT8_OID = 20;
@@ -52,11 +54,16 @@ const numericTypes: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
 
+export interface PostgresStorageOptions extends Omit<PostgresIndexKeeperOptions, "url"> {
+  /** Failures of the analytics' background work (following the log); it tries again. */
+  onBackgroundError?: (error: unknown) => void;
+}
+
 /**
  * Connects lazily to the database at `url` (a pool of up to 10 connections). Choose it to run
  * several nodes or to keep data on a managed database; SQLite is simpler for one node.
  */
-export function openPostgresStorage(url: string): Storage {
+export function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Storage {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -71,11 +78,17 @@ export function openPostgresStorage(url: string): Storage {
   // A connection that breaks while idle is dropped by the pool and replaced on the next query,
   // where errors surface; without a listener the error would end the process.
   pool.on("error", () => undefined);
-  return new PostgresStorage(pool);
+  const { onBackgroundError, ...keeperOptions } = options;
+  const index = new PostgresIndexKeeper(pool, { ...keeperOptions, url }, onBackgroundError);
+  return new PostgresStorage(pool, index);
 }
 
 class PostgresStorage implements Storage {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** The analytics, in memory, as SQLite's (postgres-index-keeper.ts). */
+    private readonly index: PostgresIndexKeeper,
+  ) {}
 
   private readonly run: Run = async (text, values) =>
     (await this.pool.query<Row>(text, values)).rows;
@@ -90,11 +103,14 @@ class PostgresStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.index.close();
     await this.pool.end();
   }
 
-  /** Analytics read PostgreSQL's rollups directly; nothing to load. */
-  async warmUp(_messageNames: string[]): Promise<void> {}
+  /** Loads the analytics' index from the rollups, then follows the log. */
+  async warmUp(messageNames: string[]): Promise<void> {
+    await this.index.trackMessages(await this.index.get(messageNames), messageNames);
+  }
 
   async ping(): Promise<void> {
     await this.run("SELECT 1", []);
@@ -141,28 +157,41 @@ class PostgresStorage implements Storage {
     const deletes = tables.map(
       (table) => `d_${table} AS (DELETE FROM ${table} WHERE platform_id = $1 AND user_id = $2)`,
     );
-    await this.run(
-      `WITH ${deletes.join(", ")} DELETE FROM users WHERE platform_id = $1 AND id = $2`,
-      [platform, user],
+    const erase = new IndexWrites();
+    erase.eraseUser(platform, user);
+    const entry = loggedEntry(
+      await this.run(
+        `WITH ${deletes.join(", ")},
+         d_users AS (DELETE FROM users WHERE platform_id = $1 AND id = $2),
+         ${logEntryCtes("$3", "'[]'", "$4")}
+         ${INDEX_LOG_RESULT}`,
+        [platform, user, JSON.stringify(erase.ops), Date.now()],
+      ),
     );
+    if (entry) await this.index.committed(entry);
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
+    const entry = await this.commitFacts(batch);
+    if (entry) await this.index.committed(entry);
+  }
+
+  /** Runs a batch's statements in one transaction; returns the index log entry it wrote. */
+  private async commitFacts(batch: FactBatch): Promise<IndexLogEntry | null> {
     const statements = factStatements(batch, Date.now());
     const [only] = statements;
-    if (!only) return;
+    if (!only) return null;
     // A single statement is atomic by itself: skip the two round trips of a transaction.
-    if (statements.length === 1) {
-      await this.pool.query(only);
-      return;
-    }
+    if (statements.length === 1) return loggedEntry((await this.pool.query(only)).rows);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       try {
-        for (const statement of statements) await client.query(statement);
+        let last: Row[] = [];
+        for (const statement of statements) last = (await client.query(statement)).rows;
         await client.query("COMMIT");
+        return loggedEntry(last);
       } catch (error) {
         await client.query("ROLLBACK").catch((rollbackError: Error) => {
           broken = rollbackError;
@@ -290,7 +319,7 @@ class PostgresStorage implements Storage {
   }
 
   async countActiveUsers(scope: AppScope, windows: SlotWindow[]): Promise<number[]> {
-    return countActiveUsers(this.run, scope, windows);
+    return (await this.index.get()).countActiveUsers(scope, windows);
   }
 
   async countKnownUsers(scope: AppScope): Promise<number> {
@@ -298,7 +327,9 @@ class PostgresStorage implements Storage {
   }
 
   async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
-    return userTable(this.run, query);
+    const index = await this.index.get();
+    await this.index.trackMessages(index, query.messageNames);
+    return index.userTable(query);
   }
 
   async listApps(platform: string): Promise<AppRecord[]> {

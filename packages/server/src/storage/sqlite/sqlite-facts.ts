@@ -2,17 +2,10 @@
 // FactBatch (facts, events and the rollups they feed), and the erasure of a user.
 import Database from "better-sqlite3";
 import type { IndexWrites } from "../activity-index/activity-index.js";
-import { type FactBatch, SLOT_MS } from "../storage.js";
+import { type FactBatch, SLOT_MS, slotsBetween } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
 
 export type StatementCache = (sql: string) => Database.Statement;
-
-/** Slots an activity from `start` to `end` touches: [start, end), or the start slot if empty. */
-export function slotsBetween(start: number, end: number): [first: number, last: number] {
-  const first = Math.floor(start / SLOT_MS);
-  const last = end > start ? Math.ceil(end / SLOT_MS) - 1 : first;
-  return [first, last];
-}
 
 /**
  * Opens the file as every connection to it does: WAL (its file cut back to 128 MiB when it starts

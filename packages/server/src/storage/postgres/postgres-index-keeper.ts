@@ -1,0 +1,380 @@
+// Each PostgreSQL node's in-memory activity index: loaded from one snapshot of the rollups, then
+// kept current by following the index log that every node's writes append to.
+import { setImmediate as nextTurn } from "node:timers/promises";
+import pg from "pg";
+import { ActivityIndex } from "../activity-index/activity-index.js";
+import { applyLogEntry, INDEX_CHANNEL, type IndexLogEntry } from "./postgres-index-log.js";
+
+/** Rows per FETCH of a load, and log entries per catch-up query. */
+const LOAD_FETCH_ROWS = 20_000;
+const CATCH_UP_ENTRIES = 1_000;
+/** The listening connection's application_name (pg_stat_activity shows it). */
+export const LISTENER_NAME = "rollcall index listener";
+
+export interface PostgresIndexKeeperOptions {
+  /** The database, for the connection that listens for other nodes' commits. */
+  url: string;
+  /**
+   * How often the log is read even without a notification (one indexed query): what a lost
+   * notification costs at most.
+   */
+  pollMs?: number;
+  /**
+   * Log entries older than this are deleted (by any node, hourly). A node that falls further
+   * behind (down, or cut off from the database that long) loads its index again.
+   */
+  logRetentionMs?: number;
+  /** Rows per FETCH of a load (tests make them small). */
+  fetchRows?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The log numbers entries without gaps in commit order, so an index that has applied entry n has
+ * everything committed up to it, whichever node wrote it. Entries are applied one at a time, in
+ * order, on one promise chain; a gap (entries deleted before this node read them) means a load.
+ */
+export class PostgresIndexKeeper {
+  private index: ActivityIndex | null = null;
+  private loading: Promise<ActivityIndex> | null = null;
+  /** The last log entry the index holds. */
+  private applied = 0;
+  /** The message names the index counts; what a reload loads again. */
+  private messageNames: string[] | null = null;
+  /** Log reads and message loads, one after the other. */
+  private chain: Promise<void> = Promise.resolve();
+  private catchUpQueued = false;
+  private listener: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastPrune = 0;
+  private isClosed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresIndexKeeperOptions,
+    /** Where failures of the background work go (the next poll tries again). */
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  /**
+   * The index, loaded first if need be (counting these message names, if given), holding every
+   * change committed before the call, by any node: the log's head is read (one tiny query) and
+   * what the index lacks of it applied first. While the database cannot be reached, the index
+   * answers with what it holds.
+   */
+  async get(messageNames: string[] | null = null): Promise<ActivityIndex> {
+    for (;;) {
+      const index = this.index ?? (await this.loaded(messageNames));
+      let head: number;
+      try {
+        head = await this.head(this.pool);
+      } catch (error) {
+        this.onError(error);
+        return index;
+      }
+      if (head > this.applied) {
+        await this.inTurn(async () => {
+          if (head > this.applied) await this.catchUp();
+        });
+      }
+      if (this.index === index) return index;
+    }
+  }
+
+  private loaded(messageNames: string[] | null): Promise<ActivityIndex> {
+    if (messageNames && !this.messageNames) this.messageNames = [...messageNames];
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async head(client: pg.Pool | pg.PoolClient): Promise<number> {
+    const { rows } = await client.query<{ seq: number }>("SELECT seq FROM index_head");
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  /** Makes the index count these names as messages, loading their counts if it does not yet. */
+  trackMessages(index: ActivityIndex, names: string[]): Promise<void> {
+    if (index.tracksMessages(names)) return Promise.resolve();
+    return this.inTurn(async () => {
+      if (this.index !== index || index.tracksMessages(names)) return;
+      await this.loadMessages(index, names);
+      this.messageNames = [...names];
+    });
+  }
+
+  /**
+   * This node committed a log entry: applied at once when it is the next one, else after reading
+   * the entries before it. Resolves when the index holds it, so a node reads its own writes.
+   */
+  committed(entry: IndexLogEntry): Promise<void> {
+    if (!this.index) return Promise.resolve(); // the load, or the catch-up after it, reads it
+    return this.inTurn(async () => {
+      const index = this.index;
+      if (!index || this.applied >= entry.seq) return;
+      if (this.applied === entry.seq - 1) {
+        applyLogEntry(index, entry);
+        this.applied = entry.seq;
+        return;
+      }
+      await this.catchUp();
+    });
+  }
+
+  /** Stops following the log; a load in progress stops at its next fetch. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+    await this.chain;
+  }
+
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const done = this.chain.then(work);
+    this.chain = done.catch((error: unknown) => this.onError(error));
+    return done;
+  }
+
+  /** Reads the log once more soon (at most one read waits at a time). */
+  private scheduleCatchUp(): void {
+    if (this.catchUpQueued || !this.index || this.isClosed) return;
+    this.catchUpQueued = true;
+    void this.inTurn(async () => {
+      this.catchUpQueued = false;
+      await this.catchUp();
+    }).catch(() => undefined);
+  }
+
+  /** Applies every entry after the last applied one; on a gap, loads the index again. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const index = this.index;
+      if (!index || this.isClosed) return;
+      const { rows } = await this.pool.query<{ seq: number; ops: string; events: string }>(
+        "SELECT seq, ops, events FROM index_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        [this.applied, CATCH_UP_ENTRIES],
+      );
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== this.applied + 1) {
+          // Entries this node never read were deleted: what it holds can no longer be completed.
+          this.onError(new Error(`index log entries ${this.applied + 1}–${seq - 1} are gone`));
+          this.index = null;
+          return;
+        }
+        applyLogEntry(index, { seq, ops: row.ops, events: row.events });
+        this.applied = seq;
+      }
+      if (rows.length < CATCH_UP_ENTRIES) return;
+      await nextTurn();
+    }
+  }
+
+  /**
+   * Reads the rollups in one snapshot (REPEATABLE READ) with the log's head in it, then the
+   * entries after that head: nothing committed meanwhile is missed or applied twice.
+   */
+  private async load(): Promise<ActivityIndex> {
+    for (;;) {
+      const { index, head } = await this.readSnapshot();
+      this.index = index;
+      this.applied = head;
+      this.follow();
+      await this.inTurn(() => this.catchUp());
+      // Null again only if the log moved past the snapshot while it loaded: load once more.
+      if (this.index === index) return index;
+    }
+  }
+
+  private async readSnapshot(): Promise<{ index: ActivityIndex; head: number }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      try {
+        const head = await this.head(client);
+        const index = await this.readRollups(client);
+        await client.query("COMMIT");
+        return { index, head };
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async readRollups(client: pg.PoolClient): Promise<ActivityIndex> {
+    const index = new ActivityIndex();
+    // Numbers follow id order, as SQLite's load gives them.
+    for await (const [platform, id, name, email] of this.fetch(
+      client,
+      `SELECT platform_id, id, name, email FROM users ORDER BY platform_id COLLATE "C", id COLLATE "C"`,
+    )) {
+      index.setUser(String(platform), String(id), String(name), String(email));
+    }
+    // In time order per platform on activity_slots_time: the index files each day as it ends.
+    let bulk: ReturnType<ActivityIndex["bulkSlots"]> | null = null;
+    let bulkPlatform = "";
+    const finish = async () => {
+      if (!bulk) return;
+      for (const _ of bulk.done()) await nextTurn();
+    };
+    for await (const [platform, slot, user, app] of this.fetch(
+      client,
+      "SELECT platform_id, slot, user_id, app FROM activity_slots ORDER BY platform_id, slot",
+    )) {
+      if (!bulk || platform !== bulkPlatform) {
+        await finish();
+        bulkPlatform = String(platform);
+        bulk = index.bulkSlots(bulkPlatform);
+      }
+      bulk.mark(String(app), String(user), Number(slot));
+    }
+    await finish();
+    for await (const [platform, app, user, last] of this.fetch(
+      client,
+      "SELECT platform_id, app, user_id, last_active_at FROM user_apps",
+    )) {
+      index.touchApp(String(platform), String(app), String(user), Number(last));
+    }
+    if (this.messageNames) await this.readMessages(client, index, this.messageNames);
+    return index;
+  }
+
+  /**
+   * Loads the counts of other message names: their rollups and the log's head from one snapshot,
+   * the entries before that head applied first, so the counts are neither short nor doubled.
+   */
+  private async loadMessages(index: ActivityIndex, names: string[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      try {
+        const head = await this.head(client);
+        const { rows } = await client.query<{ seq: number; ops: string; events: string }>(
+          "SELECT seq, ops, events FROM index_log WHERE seq > $1 AND seq <= $2 ORDER BY seq",
+          [this.applied, head],
+        );
+        if (rows.length !== head - this.applied) {
+          throw new Error("index log entries are gone; the analytics load again");
+        }
+        for (const row of rows) applyLogEntry(index, { ...row, seq: Number(row.seq) });
+        this.applied = head;
+        await this.readMessages(client, index, names);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async readMessages(
+    client: pg.PoolClient,
+    index: ActivityIndex,
+    names: string[],
+  ): Promise<void> {
+    index.trackMessages(names);
+    const bulks = new Map<string, ReturnType<ActivityIndex["bulkMessages"]>>();
+    for await (const [platform, app, user, slot, count] of this.fetch(
+      client,
+      "SELECT platform_id, app, user_id, slot, count FROM event_counts WHERE name = ANY($1::text[])",
+      [names],
+    )) {
+      let bulk = bulks.get(String(platform));
+      if (!bulk) {
+        bulk = index.bulkMessages(String(platform));
+        bulks.set(String(platform), bulk);
+      }
+      bulk.add(String(app), String(user), Number(slot), Number(count));
+    }
+    for (const bulk of bulks.values()) {
+      for (const _ of bulk.done()) await nextTurn();
+    }
+  }
+
+  /** Rows of one query through a cursor of the client's open transaction, as arrays. */
+  private async *fetch(
+    client: pg.PoolClient,
+    sql: string,
+    values: unknown[] = [],
+  ): AsyncGenerator<unknown[]> {
+    await client.query(`DECLARE index_load NO SCROLL CURSOR FOR ${sql}`, values);
+    const size = this.options.fetchRows ?? LOAD_FETCH_ROWS;
+    try {
+      for (;;) {
+        if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
+        const { rows } = await client.query<unknown[]>({
+          text: `FETCH ${size} FROM index_load`,
+          rowMode: "array",
+        });
+        yield* rows;
+        if (rows.length < size) return;
+      }
+    } finally {
+      await client.query("CLOSE index_load");
+    }
+  }
+
+  /**
+   * Starts following other nodes' commits: a notification on INDEX_CHANNEL reads the log at
+   * once; a poll reads it anyway (a notification is lost while the listening connection is down,
+   * and the poll catches up after any gap), and now and then deletes old entries.
+   */
+  private follow(): void {
+    if (this.timer || this.isClosed) return;
+    this.listen();
+    this.timer = setInterval(() => {
+      if (!this.index && !this.loading) {
+        void this.loaded(null).catch((error: unknown) => this.onError(error));
+        return;
+      }
+      if (!this.listener) this.listen();
+      this.scheduleCatchUp();
+      this.pruneNowAndThen();
+    }, this.options.pollMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  private listen(): void {
+    if (this.listener || this.isClosed) return;
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      application_name: LISTENER_NAME,
+    });
+    this.listener = client;
+    const drop = () => {
+      if (this.listener === client) this.listener = null;
+      void client.end().catch(() => undefined);
+    };
+    client.on("error", drop);
+    client.on("end", drop);
+    client.on("notification", () => this.scheduleCatchUp());
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${INDEX_CHANNEL}`))
+      .then(() => this.scheduleCatchUp()) // what was committed before it listened
+      .catch((error: unknown) => {
+        this.onError(error);
+        drop();
+      });
+  }
+
+  private pruneNowAndThen(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < 3_600_000) return;
+    this.lastPrune = now;
+    const before = now - (this.options.logRetentionMs ?? DAY_MS);
+    this.pool
+      .query("DELETE FROM index_log WHERE written_at < $1", [before])
+      .catch((error: unknown) => this.onError(error));
+  }
+}
