@@ -1,12 +1,6 @@
 // Turns one FactBatch into a few set-based PostgreSQL statements: facts, events and their rollups.
 import { type FactBatch, SLOT_MS } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
-import {
-  batchIndexWrites,
-  INDEX_LOG_RESULT,
-  logEntryCtes,
-  NEW_EVENTS_JSON,
-} from "./postgres-index-log.js";
 
 export interface Statement {
   text: string;
@@ -18,12 +12,10 @@ export interface Statement {
  * arrays (unnest), so a batch costs at most eight statements whatever its size; kinds of fact the
  * batch lacks cost none. Later statements see earlier ones' rows: a session started and ended in
  * the same batch ends. Inserts go in key order, so nodes writing at once take row locks in the
- * same order rather than deadlock. A batch that changes what the analytics read appends an entry
- * to the index log in its last statement, which returns it (postgres-index-log.ts).
+ * same order rather than deadlock. The events statement returns the events it inserted, as the
+ * JSON the index log keeps (postgres-index-log.ts): the transaction then logs its entry.
  */
 export function factStatements(batch: FactBatch, now: number): Statement[] {
-  const ops = JSON.stringify(batchIndexWrites(batch).ops);
-  const rollups = eventsAndRollups(batch, ops, now);
   return [
     upsertUsers(batch, now),
     startSessions(batch),
@@ -32,16 +24,8 @@ export function factStatements(batch: FactBatch, now: number): Statement[] {
     endVisits(batch),
     startActive(batch),
     endActive(batch),
-    rollups ?? (batch.users.length > 0 ? logOnly(ops, now) : null),
+    eventsAndRollups(batch),
   ].filter((statement): statement is Statement => statement !== null);
-}
-
-/** An index log entry for a batch whose only index writes are known beforehand (users). */
-function logOnly(ops: string, now: number): Statement {
-  return {
-    text: `WITH ${logEntryCtes("$1", "'[]'", "$2")} ${INDEX_LOG_RESULT}`,
-    values: [ops, now],
-  };
 }
 
 function upsertUsers(batch: FactBatch, now: number): Statement | null {
@@ -226,6 +210,10 @@ function endActive(batch: FactBatch): Statement | null {
   };
 }
 
+/** The rows a `new_events` CTE inserted, as JSON the index log keeps (postgres-index-log.ts). */
+const NEW_EVENTS_JSON = `(SELECT coalesce(json_agg(json_build_array(
+        platform_id, app, name, user_id, ts)), '[]')::text FROM new_events)`;
+
 /** floor(ms / SLOT_MS) in exact numeric arithmetic (integer division truncates towards zero). */
 const slotOf = (ms: string) => `floor(${ms} / ${SLOT_MS}::numeric)::bigint`;
 
@@ -233,10 +221,9 @@ const slotOf = (ms: string) => `floor(${ms} / ${SLOT_MS}::numeric)::bigint`;
  * Events, and the rollups that activity feeds, in one statement. Only events this statement
  * inserts (RETURNING) are counted and marked, so a retried id changes no count. Active intervals
  * and marks mark the slots from start to end ([start, end), or the start slot if empty) and move
- * the user's first and last activity in the app. Ends with the batch's index log entry: `ops`, and
- * the events it inserted.
+ * the user's first and last activity in the app. Returns the events it inserted (`new_events`).
  */
-function eventsAndRollups(batch: FactBatch, ops: string, now: number): Statement | null {
+function eventsAndRollups(batch: FactBatch): Statement | null {
   // A repeated id in the batch keeps its first occurrence, as in order.
   const events = firstByKey(batch.events, (e) => [e.platform, e.id]);
   const marks = [
@@ -288,9 +275,8 @@ function eventsAndRollups(batch: FactBatch, ops: string, now: number): Statement
         ON CONFLICT (platform_id, app, user_id) DO UPDATE SET
           first_active_at = least(user_apps.first_active_at, excluded.first_active_at),
           last_active_at = greatest(user_apps.last_active_at, excluded.last_active_at)
-      ),
-      ${logEntryCtes("$13", NEW_EVENTS_JSON, "$14")}
-      ${INDEX_LOG_RESULT}`,
+      )
+      SELECT ${NEW_EVENTS_JSON} AS new_events`,
     values: [
       events.map((e) => e.platform),
       events.map((e) => e.id),
@@ -304,8 +290,6 @@ function eventsAndRollups(batch: FactBatch, ops: string, now: number): Statement
       marks.map((m) => m.app ?? NO_APP),
       marks.map((m) => m.from),
       marks.map((m) => m.to),
-      ops,
-      now,
     ],
   };
 }

@@ -3,6 +3,7 @@
 import { type ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
 import { type FactBatch, SLOT_MS, slotsBetween } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
+import type { Statement } from "./postgres-facts.js";
 
 /** The channel a logging transaction notifies on commit, with its sequence number. */
 export const INDEX_CHANNEL = "rollcall_index";
@@ -37,27 +38,26 @@ export function batchIndexWrites(batch: FactBatch): IndexWrites {
 }
 
 /**
- * CTEs that append one entry to the log, for the end of a statement's WITH list: `head` takes
- * the next number (its row lock is held to the commit, so numbers follow commit order), `logged`
- * writes the entry. `events` is an SQL expression giving the events' JSON text. The statement then
- * ends with INDEX_LOG_RESULT.
+ * Appends one entry to the log, numbered by the head row: its lock is held to the commit, so
+ * numbers follow commit order. The last statement of its transaction, so the lock is taken after
+ * every row lock the transaction needs (taken earlier, two writers could wait for each other).
+ * Notifies INDEX_CHANNEL at the commit.
  */
-export function logEntryCtes(ops: string, events: string, at: string): string {
-  return `head AS (UPDATE index_head SET seq = seq + 1 WHERE id = 1 RETURNING seq),
+export function logStatement(ops: string, events: string, now: number): Statement {
+  return {
+    text: `WITH head AS (UPDATE index_head SET seq = seq + 1 WHERE id = 1 RETURNING seq),
       logged AS (
         INSERT INTO index_log (seq, written_at, ops, events)
-        SELECT seq, ${at}, ${ops}, ${events} FROM head
-        RETURNING seq, ops, events
-      )`;
+        SELECT seq, $3, $1, $2 FROM head
+        RETURNING seq
+      )
+      SELECT seq, pg_notify('${INDEX_CHANNEL}', seq::text) FROM logged`,
+    values: [ops, events, now],
+  };
 }
 
-/** The final SELECT of a logging statement: the entry, and a notification sent at commit. */
-export const INDEX_LOG_RESULT = `SELECT seq, ops, events, pg_notify('${INDEX_CHANNEL}', seq::text)
-      FROM logged`;
-
-/** The events JSON of the rows a `new_events` CTE inserted. */
-export const NEW_EVENTS_JSON = `(SELECT coalesce(json_agg(json_build_array(
-        platform_id, app, name, user_id, ts)), '[]')::text FROM new_events)`;
+/** No events: the log entry of a batch without any, or of an erasure. */
+export const NO_EVENTS = "[]";
 
 /** Applies one entry to an index: the same changes SQLite's writer reports for its batch. */
 export function applyLogEntry(index: ActivityIndex, entry: IndexLogEntry): void {
@@ -69,11 +69,4 @@ export function applyLogEntry(index: ActivityIndex, entry: IndexLogEntry): void 
     index.markSlot(platform, app, user, slot);
     index.touchApp(platform, app, user, ts);
   }
-}
-
-/** The entry of a statement that ended with INDEX_LOG_RESULT, if it logged one. */
-export function loggedEntry(rows: Array<Record<string, unknown>>): IndexLogEntry | null {
-  const [row] = rows;
-  if (!row || row.seq === undefined) return null;
-  return { seq: Number(row.seq), ops: String(row.ops), events: String(row.events) };
 }

@@ -32,10 +32,10 @@ import { countKnownUsers, listApps, type Run } from "./postgres-analytics.js";
 import { factStatements } from "./postgres-facts.js";
 import { PostgresIndexKeeper, type PostgresIndexKeeperOptions } from "./postgres-index-keeper.js";
 import {
-  INDEX_LOG_RESULT,
+  batchIndexWrites,
   type IndexLogEntry,
-  logEntryCtes,
-  loggedEntry,
+  logStatement,
+  NO_EVENTS,
 } from "./postgres-index-log.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
 
@@ -144,7 +144,6 @@ class PostgresStorage implements Storage {
   }
 
   async deleteUser(platform: string, user: string): Promise<void> {
-    // One statement, so atomic without a transaction of its own.
     const tables = [
       "sessions",
       "page_visits",
@@ -159,16 +158,14 @@ class PostgresStorage implements Storage {
     );
     const erase = new IndexWrites();
     erase.eraseUser(platform, user);
-    const entry = loggedEntry(
-      await this.run(
-        `WITH ${deletes.join(", ")},
-         d_users AS (DELETE FROM users WHERE platform_id = $1 AND id = $2),
-         ${logEntryCtes("$3", "'[]'", "$4")}
-         ${INDEX_LOG_RESULT}`,
-        [platform, user, JSON.stringify(erase.ops), Date.now()],
-      ),
-    );
-    if (entry) await this.index.committed(entry);
+    const entry = await this.inTransaction(async (client) => {
+      await client.query(
+        `WITH ${deletes.join(", ")} DELETE FROM users WHERE platform_id = $1 AND id = $2`,
+        [platform, user],
+      );
+      return this.log(client, JSON.stringify(erase.ops), NO_EVENTS, Date.now());
+    });
+    await this.index.committed(entry);
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
@@ -176,22 +173,52 @@ class PostgresStorage implements Storage {
     if (entry) await this.index.committed(entry);
   }
 
-  /** Runs a batch's statements in one transaction; returns the index log entry it wrote. */
+  /**
+   * Runs a batch's statements in one transaction, then its index log entry if it changes what
+   * the analytics read; returns that entry.
+   */
   private async commitFacts(batch: FactBatch): Promise<IndexLogEntry | null> {
-    const statements = factStatements(batch, Date.now());
+    const now = Date.now();
+    const statements = factStatements(batch, now);
+    const ops = batchIndexWrites(batch).ops;
     const [only] = statements;
     if (!only) return null;
-    // A single statement is atomic by itself: skip the two round trips of a transaction.
-    if (statements.length === 1) return loggedEntry((await this.pool.query(only)).rows);
+    // A single statement without index changes is atomic by itself: no transaction's round trips.
+    if (statements.length === 1 && ops.length === 0 && batch.events.length === 0) {
+      await this.pool.query(only);
+      return null;
+    }
+    return this.inTransaction(async (client) => {
+      let events = NO_EVENTS;
+      for (const statement of statements) {
+        const { rows } = await client.query<Row>(statement);
+        if (rows[0]?.new_events !== undefined) events = String(rows[0].new_events);
+      }
+      if (ops.length === 0 && events === NO_EVENTS) return null;
+      return this.log(client, JSON.stringify(ops), events, now);
+    });
+  }
+
+  /** Appends an index log entry: the last statement of the caller's transaction. */
+  private async log(
+    client: pg.PoolClient,
+    ops: string,
+    events: string,
+    now: number,
+  ): Promise<IndexLogEntry> {
+    const { rows } = await client.query<Row>(logStatement(ops, events, now));
+    return { seq: Number(rows[0]?.seq), ops, events };
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       try {
-        let last: Row[] = [];
-        for (const statement of statements) last = (await client.query(statement)).rows;
+        const result = await work(client);
         await client.query("COMMIT");
-        return loggedEntry(last);
+        return result;
       } catch (error) {
         await client.query("ROLLBACK").catch((rollbackError: Error) => {
           broken = rollbackError;
