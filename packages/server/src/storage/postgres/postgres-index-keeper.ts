@@ -212,11 +212,13 @@ export class PostgresIndexKeeper {
   private async readRollups(client: pg.PoolClient): Promise<ActivityIndex> {
     const index = new ActivityIndex();
     // Numbers follow id order, as SQLite's load gives them.
-    for await (const [platform, id, name, email] of this.fetch(
+    for await (const rows of this.fetch(
       client,
       `SELECT platform_id, id, name, email FROM users ORDER BY platform_id COLLATE "C", id COLLATE "C"`,
     )) {
-      index.setUser(String(platform), String(id), String(name), String(email));
+      for (const [platform, id, name, email] of rows) {
+        index.setUser(String(platform), String(id), String(name), String(email));
+      }
     }
     // In time order per platform on activity_slots_time: the index files each day as it ends.
     let bulk: ReturnType<ActivityIndex["bulkSlots"]> | null = null;
@@ -225,23 +227,27 @@ export class PostgresIndexKeeper {
       if (!bulk) return;
       for (const _ of bulk.done()) await nextTurn();
     };
-    for await (const [platform, slot, user, app] of this.fetch(
+    for await (const rows of this.fetch(
       client,
       "SELECT platform_id, slot, user_id, app FROM activity_slots ORDER BY platform_id, slot",
     )) {
-      if (!bulk || platform !== bulkPlatform) {
-        await finish();
-        bulkPlatform = String(platform);
-        bulk = index.bulkSlots(bulkPlatform);
+      for (const [platform, slot, user, app] of rows) {
+        if (!bulk || platform !== bulkPlatform) {
+          await finish();
+          bulkPlatform = String(platform);
+          bulk = index.bulkSlots(bulkPlatform);
+        }
+        bulk.mark(String(app), String(user), Number(slot));
       }
-      bulk.mark(String(app), String(user), Number(slot));
     }
     await finish();
-    for await (const [platform, app, user, last] of this.fetch(
+    for await (const rows of this.fetch(
       client,
       "SELECT platform_id, app, user_id, last_active_at FROM user_apps",
     )) {
-      index.touchApp(String(platform), String(app), String(user), Number(last));
+      for (const [platform, app, user, last] of rows) {
+        index.touchApp(String(platform), String(app), String(user), Number(last));
+      }
     }
     if (this.messageNames) await this.readMessages(client, index, this.messageNames);
     return index;
@@ -284,42 +290,49 @@ export class PostgresIndexKeeper {
   ): Promise<void> {
     index.trackMessages(names);
     const bulks = new Map<string, ReturnType<ActivityIndex["bulkMessages"]>>();
-    for await (const [platform, app, user, slot, count] of this.fetch(
+    for await (const rows of this.fetch(
       client,
       "SELECT platform_id, app, user_id, slot, count FROM event_counts WHERE name = ANY($1::text[])",
       [names],
     )) {
-      let bulk = bulks.get(String(platform));
-      if (!bulk) {
-        bulk = index.bulkMessages(String(platform));
-        bulks.set(String(platform), bulk);
+      for (const [platform, app, user, slot, count] of rows) {
+        let bulk = bulks.get(String(platform));
+        if (!bulk) {
+          bulk = index.bulkMessages(String(platform));
+          bulks.set(String(platform), bulk);
+        }
+        bulk.add(String(app), String(user), Number(slot), Number(count));
       }
-      bulk.add(String(app), String(user), Number(slot), Number(count));
     }
     for (const bulk of bulks.values()) {
       for (const _ of bulk.done()) await nextTurn();
     }
   }
 
-  /** Rows of one query through a cursor of the client's open transaction, as arrays. */
+  /**
+   * Rows of one query through a cursor of the client's open transaction, as arrays, a FETCH at a
+   * time; the next FETCH is on its way while the caller files the rows of this one.
+   */
   private async *fetch(
     client: pg.PoolClient,
     sql: string,
     values: unknown[] = [],
-  ): AsyncGenerator<unknown[]> {
+  ): AsyncGenerator<unknown[][]> {
     await client.query(`DECLARE index_load NO SCROLL CURSOR FOR ${sql}`, values);
     const size = this.options.fetchRows ?? LOAD_FETCH_ROWS;
+    const fetchNext = () => {
+      if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
+      return client.query<unknown[]>({ text: `FETCH ${size} FROM index_load`, rowMode: "array" });
+    };
+    let next: Promise<pg.QueryResult<unknown[]>> | null = fetchNext();
     try {
-      for (;;) {
-        if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
-        const { rows } = await client.query<unknown[]>({
-          text: `FETCH ${size} FROM index_load`,
-          rowMode: "array",
-        });
-        yield* rows;
-        if (rows.length < size) return;
+      while (next) {
+        const rows: unknown[][] = (await next).rows;
+        next = rows.length < size ? null : fetchNext();
+        yield rows;
       }
     } finally {
+      await next?.catch(() => undefined);
       await client.query("CLOSE index_load");
     }
   }
