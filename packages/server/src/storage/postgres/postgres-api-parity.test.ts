@@ -1,0 +1,378 @@
+// Random histories posted through the HTTP API into Rollcall on SQLite and on PostgreSQL: every
+// Users-analytics view, in every zone and range asked, answers the same, field for field.
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  APPS,
+  type ApiHistory,
+  apiHistory,
+  HISTORY_NOW,
+  type Profile,
+} from "../../testing/api-history.js";
+import {
+  eventually,
+  startTestRollcall,
+  TEST_SECRET,
+  type TestRollcall,
+  TestTab,
+} from "../../testing/test-rollcall.js";
+import {
+  IS_POSTGRES_REQUIRED,
+  isPostgresReachable,
+  TestDatabases,
+  testServerName,
+} from "./postgres-test-database.js";
+
+const SEEDS = [20_260_329, 20_261_025, 5_45];
+const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kathmandu"];
+/** Apps with events, one only a tracker tab visits, one never seen; and the whole platform. */
+const VIEWED_APPS = ["_all", ...APPS, "kiosk", "nope"];
+const RANGES = [
+  "range=today",
+  "range=7d",
+  "range=30d",
+  "range=custom&from=2026-03-08&to=2026-03-08", // New York springs forward: 23 hours
+  "range=custom&from=2026-03-29&to=2026-03-30", // Berlin springs forward, hour buckets
+  "range=custom&from=2026-03-27&to=2026-04-02", // day buckets across it
+  "range=custom&from=2026-10-24&to=2026-10-25", // Berlin falls back: 02:00 twice, 25 hours
+  "range=custom&from=2026-10-31&to=2026-11-01", // New York falls back
+  "range=custom&from=2026-10-20&to=2026-11-10", // days, the last ones in the future
+  "range=custom&from=2026-03-01&to=2026-11-04", // week buckets
+];
+/** The whole history in any zone, for the conditions waited for. */
+const EVERYTHING = "range=custom&from=2026-02-27&to=2026-11-05&tz=UTC";
+
+/**
+ * Table pages, asked in every sort and order, and filters, each in one (questions()).
+ * Left out, a known difference: a `q` that lower-cases to a final sigma ("ΟΔΥΣΣΕΥΣ", "ς") finds
+ * "ΟΔΥΣΣΕΥΣ" on SQLite (JavaScript lowers its last Σ to ς) and nothing on PostgreSQL (lower()
+ * maps every Σ to σ). Its name sorts the same on both as long as no other name shares its stem.
+ */
+const TABLE_PAGES = ["limit=1000", "limit=5&offset=5"];
+const TABLE_MORE_PAGES = ["limit=5", "limit=7&offset=1000", "minMessages=4&limit=3&offset=1"];
+const TABLE_FILTERS = [
+  "q=%C3%A9", // é
+  "q=%C3%89MILE", // ÉMILE
+  "q=straße",
+  "q=%C4%B0stanbul", // İstanbul
+  "q=istanbul",
+  "q=%C3%98rsted", // Ørsted
+  "q=%CF%83", // σ: a query ending in a final sigma is left out (see the note above)
+  "q=%F0%9F%9A%80", // 🚀
+  "q=%E5%B1%B1%E7%94%B0", // 山田
+  "q=%25", // %
+  "q=_",
+  "q=school.example",
+  "inactiveDays=0",
+  "inactiveDays=3",
+  "inactiveDays=40",
+  "minMessages=1",
+  "q=a&minMessages=1&inactiveDays=10&limit=4&offset=1",
+];
+const TABLE_WHERE = [
+  "range=30d&tz=Europe/Berlin",
+  "range=custom&from=2026-10-24&to=2026-11-01&tz=Asia/Kathmandu",
+];
+const SORTS = ["name", "messagesSent", "lastActiveAt"].flatMap((sort) =>
+  ["asc", "desc"].map((order) => `sort=${sort}&order=${order}`),
+);
+
+/** Tracker tabs held open on both servers while they are asked: user, tab id, app of the page. */
+const TABS: Array<[user: string, tab: string, app: string | null]> = [
+  ["jose", "tab-jose-1", "math"],
+  ["yamada", "tab-yamada-1", "kiosk"],
+  ["istanbul", "tab-istanbul-1", null],
+];
+
+interface Answer {
+  status: number;
+  type: string | null;
+  disposition: string | null;
+  body: unknown;
+}
+
+interface TableRow {
+  id: string;
+  name: string;
+  messagesSent: number;
+  lastActiveAt: string | null;
+}
+
+interface Difference {
+  path: string;
+  field: string;
+  sqlite: unknown;
+  postgres: unknown;
+}
+
+const isSkipped = !IS_POSTGRES_REQUIRED && !(await isPostgresReachable());
+const databases = new TestDatabases("api_parity");
+afterAll(async () => {
+  await databases.dropAll();
+});
+
+describe.skipIf(isSkipped)(
+  isSkipped
+    ? `Users analytics through the API on SQLite and PostgreSQL (skipped: no PostgreSQL server answers at ${testServerName()}; set ROLLCALL_TEST_DATABASE_URL, and CI=true makes it required)`
+    : "Users analytics through the API on SQLite and PostgreSQL",
+  () => {
+    it.each(SEEDS)(
+      "answer every view the same for the history of seed %i",
+      async (seed) => {
+        const history = apiHistory(seed);
+        // Both servers stand at one moment: what depends on it (today, 7d and 30d, the heatmap's
+        // running hour, currentlyOnline) is then the same on both, and no field is left out.
+        const clock = () => HISTORY_NOW;
+        const servers: TestRollcall[] = [];
+        const tabs: TestTab[] = [];
+        try {
+          servers.push(await startTestRollcall({}, undefined, clock));
+          servers.push(
+            await startTestRollcall(
+              { ROLLCALL_DATABASE_URL: await databases.create() },
+              undefined,
+              clock,
+            ),
+          );
+          const [sqlite, postgres] = servers as [TestRollcall, TestRollcall];
+          await Promise.all(servers.map((server) => post(server, history)));
+          for (const server of servers) {
+            for (const [user, tab, app] of TABS) {
+              const profile = profileOf(history, user);
+              const tracker = new TestTab(server.url, tab);
+              tabs.push(tracker);
+              const welcome = await tracker.open(await server.userToken(user, profile), {
+                path: `/${app ?? "home"}`,
+                title: "Ünïcode title",
+                app,
+              });
+              expect(welcome.t).toBe("welcome");
+            }
+          }
+          for (const server of servers) await settled(server, history, seed);
+
+          const differences = await compareViews(sqlite, postgres, questions(SEEDS.indexOf(seed)));
+          expect(differences, `seed ${seed}: ${differences.length} answers differ`).toEqual([]);
+        } finally {
+          for (const tab of tabs) tab.close();
+          for (const server of servers) await server.stop();
+        }
+      },
+      120_000,
+    );
+  },
+);
+
+/** Profiles before, events in order (with their repeats), then profiles after. */
+async function post(server: TestRollcall, history: ApiHistory): Promise<void> {
+  const backend = { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" };
+  const put = async (profile: Profile) => {
+    const { id, ...body } = profile;
+    const response = await fetch(`${server.url}/api/v1/users/${encodeURIComponent(id)}`, {
+      method: "PUT",
+      headers: backend,
+      body: JSON.stringify(body),
+    });
+    expect(response.status, await response.text()).toBeLessThan(300);
+  };
+  for (const profile of history.profilesBefore) await put(profile);
+  for (const events of history.batches) {
+    const response = await fetch(`${server.url}/api/v1/events`, {
+      method: "POST",
+      headers: backend,
+      body: JSON.stringify({ events }),
+    });
+    expect(response.status, await response.text()).toBe(200);
+  }
+  for (const profile of history.profilesAfter) await put(profile);
+}
+
+function profileOf(history: ApiHistory, user: string): Omit<Profile, "id"> {
+  const profile = [...history.profilesAfter, ...history.profilesBefore].find((p) => p.id === user);
+  if (!profile) throw new Error(`no profile for ${user}`);
+  return { name: profile.name, email: profile.email, role: profile.role };
+}
+
+/**
+ * Waits until the server counts what the history holds: each event id once, every user it named,
+ * the open tabs online and their activity written. The same expectations on both servers, so a
+ * server still writing is waited for and one that counts wrong fails here, with the numbers.
+ */
+async function settled(server: TestRollcall, history: ApiHistory, seed: number): Promise<void> {
+  const users = new Set(history.accepted.map((e) => e.user));
+  for (const [user] of TABS) users.add(user);
+  const registered = new Set([
+    ...history.profilesBefore.map((p) => p.id),
+    ...history.profilesAfter.map((p) => p.id),
+    ...users,
+  ]);
+  const dayStart = HISTORY_NOW - (HISTORY_NOW % 86_400_000);
+  const today = new Set(history.accepted.filter((e) => e.ts >= dayStart).map((e) => e.user));
+  for (const [user] of TABS) today.add(user);
+  const expected = {
+    activeInRange: users.size,
+    totalRegistered: registered.size,
+    messages: history.accepted.filter((e) => e.name === "message").length,
+    todayActive: today.size,
+    currentlyOnline: TABS.length,
+    lastName: profileOf(history, "strasse").name,
+    // Each tab's user was active now in its page's app: the tab's interval is written.
+    tabsActiveAt: TABS.map(() => new Date(HISTORY_NOW).toISOString()),
+  };
+  const token = await server.viewerToken("owner");
+  let seen: unknown;
+  await eventually(async () => {
+    const base = `/api/v1/apps/_all/analytics/users`;
+    const [summary, table, todaySummary] = (await Promise.all([
+      ask(server, token, `${base}/summary?${EVERYTHING}`),
+      ask(server, token, `${base}/table?${EVERYTHING}&limit=1000`),
+      ask(server, token, `${base}/summary?range=today&tz=UTC`),
+    ])) as Array<{ body: Record<string, unknown> }>;
+    const rows = (table!.body.users ?? []) as TableRow[];
+    const tabsActiveAt = await Promise.all(
+      TABS.map(async ([user, , app]) => {
+        const path = `/api/v1/apps/${app ?? "_all"}/analytics/users/table?range=today&limit=1000`;
+        const { body } = (await ask(server, token, path)) as { body: { users?: TableRow[] } };
+        return body.users?.find((row) => row.id === user)?.lastActiveAt;
+      }),
+    );
+    seen = {
+      activeInRange: summary!.body.activeInRange,
+      totalRegistered: summary!.body.totalRegistered,
+      messages: rows.reduce((sum, row) => sum + row.messagesSent, 0),
+      todayActive: todaySummary!.body.activeInRange,
+      currentlyOnline: todaySummary!.body.currentlyOnline,
+      lastName: rows.find((row) => row.id === "strasse")?.name,
+      tabsActiveAt,
+    };
+    return JSON.stringify(seen) === JSON.stringify(expected) ? true : undefined;
+  }, 45_000).catch(() => {
+    expect(seen, `seed ${seed}: ${server.url} never counted the history`).toEqual(expected);
+  });
+}
+
+/**
+ * The paths asked of both servers for the seed at `turn`. Each seed takes its share of the
+ * app × range × zone grid (the seeds together ask all of it), every app's table in every sort and
+ * order, whole and paged, and each other page and filter in one sort and order, in one of two
+ * (range, zone)s.
+ */
+function questions(turn: number): Array<{ path: string; accept?: string }> {
+  const paths: Array<{ path: string; accept?: string }> = [{ path: "/api/v1/apps" }];
+  VIEWED_APPS.forEach((app, a) => {
+    const base = `/api/v1/apps/${encodeURIComponent(app)}/analytics/users`;
+    RANGES.forEach((range, r) => {
+      ZONES.forEach((tz, z) => {
+        if ((a + r + z) % SEEDS.length !== turn) return;
+        const where = `${range}&tz=${encodeURIComponent(tz)}`;
+        paths.push(
+          { path: `${base}/summary?${where}` },
+          { path: `${base}/active-over-time?${where}` },
+          { path: `${base}/heatmap?${where}` },
+        );
+        // The table follows the range (its messages) and the zone (the range's bounds) only.
+        if (z === r % ZONES.length) {
+          paths.push(
+            { path: `${base}/table?${where}&limit=1000` },
+            { path: `${base}/table?${where}&format=csv` },
+          );
+        }
+      });
+    });
+    paths.push({ path: `${base}/table?range=7d&tz=America/New_York`, accept: "text/csv" });
+    if (app === "nope") return;
+    const where = TABLE_WHERE[turn % TABLE_WHERE.length]!;
+    for (const sort of SORTS) {
+      for (const page of TABLE_PAGES)
+        paths.push({ path: `${base}/table?${where}&${sort}&${page}` });
+    }
+    [...TABLE_MORE_PAGES, ...TABLE_FILTERS].forEach((filter, f) => {
+      const sort = SORTS[(f + turn) % SORTS.length]!;
+      paths.push({ path: `${base}/table?${where}&${sort}&${filter}` });
+    });
+  });
+  return paths;
+}
+
+async function ask(
+  server: TestRollcall,
+  token: string,
+  path: string,
+  accept = "application/json",
+): Promise<Answer> {
+  const response = await fetch(`${server.url}${path}`, {
+    headers: { authorization: `Bearer ${token}`, accept },
+  });
+  const type = response.headers.get("content-type");
+  const text = await response.text();
+  return {
+    status: response.status,
+    type,
+    disposition: response.headers.get("content-disposition"),
+    body: type?.startsWith("application/json") ? JSON.parse(text) : text,
+  };
+}
+
+/** Asks both servers every question, four at a time, and lists where their answers differ. */
+async function compareViews(
+  sqlite: TestRollcall,
+  postgres: TestRollcall,
+  asked: Array<{ path: string; accept?: string }>,
+): Promise<Difference[]> {
+  const [sqliteToken, postgresToken] = await Promise.all([
+    sqlite.viewerToken("owner"),
+    postgres.viewerToken("owner"),
+  ]);
+  const differences: Difference[] = [];
+  let statusOk = 0;
+  const queue = [...asked];
+  const work = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const { path, accept } = next;
+      const [a, b] = await Promise.all([
+        ask(sqlite, sqliteToken, path, accept),
+        ask(postgres, postgresToken, path, accept),
+      ]);
+      if (a.status === 200) statusOk++;
+      const field = firstDifference(a, b, "");
+      if (field !== null) differences.push({ path, ...field });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, work));
+  // The questions must be answered, not refused alike.
+  expect(statusOk).toBeGreaterThan(asked.length * 0.9);
+  return differences;
+}
+
+/** The first field, by path, where two JSON values differ; null when they are equal. */
+function firstDifference(
+  a: unknown,
+  b: unknown,
+  field: string,
+): { field: string; sqlite: unknown; postgres: unknown } | null {
+  if (Object.is(a, b)) return null;
+  if (typeof a === "object" && typeof b === "object" && a !== null && b !== null) {
+    if (Array.isArray(a) !== Array.isArray(b)) return { field, sqlite: a, postgres: b };
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    if (Array.isArray(a) && a.length !== (b as unknown[]).length) {
+      return { field: `${field}.length`, sqlite: a.length, postgres: (b as unknown[]).length };
+    }
+    for (const key of keys) {
+      const found = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        Array.isArray(a) ? `${field}[${key}]` : `${field}.${key}`,
+      );
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof a === "string" && typeof b === "string" && a.includes("\n")) {
+    // CSV: the first line that differs.
+    const x = a.split("\n");
+    const y = b.split("\n");
+    const line = x.findIndex((row, i) => row !== y[i]);
+    const at = line === -1 ? x.length : line;
+    return { field: `${field} line ${at + 1}`, sqlite: x[at], postgres: y[at] };
+  }
+  return { field, sqlite: a, postgres: b };
+}
