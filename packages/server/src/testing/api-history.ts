@@ -89,7 +89,7 @@ const LATE_PROFILES: Profile[] = [
 /** Users only events name, never PUT: their name is their id. */
 const GHOSTS = ["ghost-1", "gäst-Ümit", "ghost 3"];
 
-export function apiHistory(seed: number, eventCount = 700): ApiHistory {
+export function apiHistory(seed: number, eventCount = 500): ApiHistory {
   const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const extras: Profile[] = Array.from({ length: 12 }, (_, i) => ({

@@ -174,7 +174,7 @@ async function post(server: TestRollcall, history: ApiHistory): Promise<void> {
     });
     expect(response.status, await response.text()).toBeLessThan(300);
   };
-  for (const profile of history.profilesBefore) await put(profile);
+  await Promise.all(history.profilesBefore.map(put));
   for (const events of history.batches) {
     const response = await fetch(`${server.url}/api/v1/events`, {
       method: "POST",
@@ -183,7 +183,7 @@ async function post(server: TestRollcall, history: ApiHistory): Promise<void> {
     });
     expect(response.status, await response.text()).toBe(200);
   }
-  for (const profile of history.profilesAfter) await put(profile);
+  await Promise.all(history.profilesAfter.map(put));
 }
 
 function profileOf(history: ApiHistory, user: string): Omit<Profile, "id"> {
@@ -252,9 +252,9 @@ async function settled(server: TestRollcall, history: ApiHistory, seed: number):
 
 /**
  * The paths asked of both servers for the seed at `turn`. Each seed takes its share of the
- * app × range × zone grid (the seeds together ask all of it), every app's table in every sort and
- * order, whole and paged, and each other page and filter in one sort and order, in one of two
- * (range, zone)s.
+ * app × range × zone grid (the seeds together ask all of it); the table of `_all` and of one app
+ * in every sort and order, whole and paged, and each other page and filter in one sort and order
+ * for every app, in one of two (range, zone)s.
  */
 function questions(turn: number): Array<{ path: string; accept?: string }> {
   const paths: Array<{ path: string; accept?: string }> = [{ path: "/api/v1/apps" }];
@@ -263,6 +263,8 @@ function questions(turn: number): Array<{ path: string; accept?: string }> {
     RANGES.forEach((range, r) => {
       ZONES.forEach((tz, z) => {
         if ((a + r + z) % SEEDS.length !== turn) return;
+        // An app never seen answers zeros (or an error) alike in every range: one range a seed.
+        if (app === "nope" && r % SEEDS.length !== turn) return;
         const where = `${range}&tz=${encodeURIComponent(tz)}`;
         paths.push(
           { path: `${base}/summary?${where}` },
@@ -281,7 +283,8 @@ function questions(turn: number): Array<{ path: string; accept?: string }> {
     paths.push({ path: `${base}/table?range=7d&tz=America/New_York`, accept: "text/csv" });
     if (app === "nope") return;
     const where = TABLE_WHERE[turn % TABLE_WHERE.length]!;
-    for (const sort of SORTS) {
+    const isSortedEveryWay = app === "_all" || app === APPS[turn % APPS.length];
+    for (const sort of isSortedEveryWay ? SORTS : []) {
       for (const page of TABLE_PAGES)
         paths.push({ path: `${base}/table?${where}&${sort}&${page}` });
     }
