@@ -83,6 +83,12 @@ const TABS: Array<[user: string, tab: string, app: string | null]> = [
   ["istanbul", "tab-istanbul-1", null],
 ];
 
+/** A JSON answer with a count above zero, or a CSV with a row. */
+const COUNTED = /"(users|activeInRange|active30d|total|messagesSent)":[1-9]|\n./;
+
+/** When each tab's message happened: 02:30 the second time in Berlin (its fall-back, 2026). */
+const TAB_MESSAGE_AT = Date.UTC(2026, 9, 25, 1, 30);
+
 interface Answer {
   status: number;
   type: string | null;
@@ -146,6 +152,16 @@ describe.skipIf(isSkipped)(
                 app,
               });
               expect(welcome.t).toBe("welcome");
+              // A message through the socket, sent twice, dated in Berlin's repeated hour; it
+              // carries no app, so it counts in the tab's.
+              const id = `${tab}-message`;
+              const event = { t: "event", id, name: "message", ts: TAB_MESSAGE_AT };
+              tracker.send(event);
+              tracker.send(event);
+              await eventually(
+                () => tracker.inbox.some((m) => m.t === "ack" && m.ids.includes(id)) || undefined,
+                30_000,
+              );
             }
           }
           for (const server of servers) await settled(server, history, seed);
@@ -194,7 +210,7 @@ function profileOf(history: ApiHistory, user: string): Omit<Profile, "id"> {
 
 /**
  * Waits until the server counts what the history holds: each event id once, every user it named,
- * the open tabs online and their activity written. The same expectations on both servers, so a
+ * the open tabs online, their messages and their activity written. The same expectations on both servers, so a
  * server still writing is waited for and one that counts wrong fails here, with the numbers.
  */
 async function settled(server: TestRollcall, history: ApiHistory, seed: number): Promise<void> {
@@ -211,7 +227,7 @@ async function settled(server: TestRollcall, history: ApiHistory, seed: number):
   const expected = {
     activeInRange: users.size,
     totalRegistered: registered.size,
-    messages: history.accepted.filter((e) => e.name === "message").length,
+    messages: history.accepted.filter((e) => e.name === "message").length + TABS.length,
     todayActive: today.size,
     currentlyOnline: TABS.length,
     lastName: profileOf(history, "strasse").name,
@@ -327,6 +343,7 @@ async function compareViews(
   ]);
   const differences: Difference[] = [];
   let statusOk = 0;
+  let counted = 0;
   const queue = [...asked];
   const work = async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -336,13 +353,17 @@ async function compareViews(
         ask(postgres, postgresToken, path, accept),
       ]);
       if (a.status === 200) statusOk++;
+      if (COUNTED.test(typeof a.body === "string" ? a.body : JSON.stringify(a.body))) counted++;
       const field = firstDifference(a, b, "");
       if (field !== null) differences.push({ path, ...field });
     }
   };
   await Promise.all(Array.from({ length: 4 }, work));
-  // The questions must be answered, not refused alike.
+  // The questions must be answered, not refused alike, and most answers count someone.
   expect(statusOk).toBeGreaterThan(asked.length * 0.9);
+  expect(counted, `answers counting someone, of ${asked.length}`).toBeGreaterThan(
+    asked.length * 0.7,
+  );
   return differences;
 }
 
