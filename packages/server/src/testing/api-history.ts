@@ -49,7 +49,9 @@ export interface ApiHistory {
   batches: ApiEvent[][];
   /** PUT after the events: users first seen through an event, and renames. */
   profilesAfter: Profile[];
-  /** What the events must leave behind: the first event of each id, its time in ms. */
+  /** DELETE last: their profiles and activity leave every count. */
+  erased: string[];
+  /** What the events must leave behind: the first event of each id, its time in ms (erased users' too). */
   accepted: Array<{ user: string; name: string; app: string | null; ts: number }>;
 }
 
@@ -163,6 +165,7 @@ export function apiHistory(seed: number, eventCount = 500): ApiHistory {
     ],
     batches,
     profilesAfter: [...LATE_PROFILES, renamed],
+    erased: [GHOSTS[2]!, LATE_PROFILES[1]!.id, extras[3]!.id],
     accepted,
   };
 }

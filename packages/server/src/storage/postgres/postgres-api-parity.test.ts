@@ -178,7 +178,7 @@ describe.skipIf(isSkipped)(
   },
 );
 
-/** Profiles before, events in order (with their repeats), then profiles after. */
+/** Profiles before, events in order (with their repeats), profiles after, then erasures. */
 async function post(server: TestRollcall, history: ApiHistory): Promise<void> {
   const backend = { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" };
   const put = async (profile: Profile) => {
@@ -200,6 +200,13 @@ async function post(server: TestRollcall, history: ApiHistory): Promise<void> {
     expect(response.status, await response.text()).toBe(200);
   }
   await Promise.all(history.profilesAfter.map(put));
+  for (const id of history.erased) {
+    const response = await fetch(`${server.url}/api/v1/users/${encodeURIComponent(id)}`, {
+      method: "DELETE",
+      headers: backend,
+    });
+    expect(response.status, await response.text()).toBe(204);
+  }
 }
 
 function profileOf(history: ApiHistory, user: string): Omit<Profile, "id"> {
@@ -209,25 +216,28 @@ function profileOf(history: ApiHistory, user: string): Omit<Profile, "id"> {
 }
 
 /**
- * Waits until the server counts what the history holds: each event id once, every user it named,
- * the open tabs online, their messages and their activity written. The same expectations on both servers, so a
+ * Waits until the server counts what the history holds: each event id once, every user it named
+ * but the erased, the open tabs online, their messages and their activity written. The same expectations on both servers, so a
  * server still writing is waited for and one that counts wrong fails here, with the numbers.
  */
 async function settled(server: TestRollcall, history: ApiHistory, seed: number): Promise<void> {
-  const users = new Set(history.accepted.map((e) => e.user));
+  const erased = new Set(history.erased);
+  const accepted = history.accepted.filter((e) => !erased.has(e.user));
+  const users = new Set(accepted.map((e) => e.user));
   for (const [user] of TABS) users.add(user);
   const registered = new Set([
     ...history.profilesBefore.map((p) => p.id),
     ...history.profilesAfter.map((p) => p.id),
     ...users,
   ]);
+  for (const id of erased) registered.delete(id);
   const dayStart = HISTORY_NOW - (HISTORY_NOW % 86_400_000);
-  const today = new Set(history.accepted.filter((e) => e.ts >= dayStart).map((e) => e.user));
+  const today = new Set(accepted.filter((e) => e.ts >= dayStart).map((e) => e.user));
   for (const [user] of TABS) today.add(user);
   const expected = {
     activeInRange: users.size,
     totalRegistered: registered.size,
-    messages: history.accepted.filter((e) => e.name === "message").length + TABS.length,
+    messages: accepted.filter((e) => e.name === "message").length + TABS.length,
     todayActive: today.size,
     currentlyOnline: TABS.length,
     lastName: profileOf(history, "strasse").name,
