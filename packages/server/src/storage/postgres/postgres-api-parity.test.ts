@@ -1,5 +1,6 @@
 // Random histories posted through the HTTP API into Rollcall on SQLite and on PostgreSQL: every
 // Users-analytics view, in every zone and range asked, answers the same, field for field.
+import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   APPS,
@@ -23,6 +24,8 @@ import {
 } from "./postgres-test-database.js";
 
 const SEEDS = [20_260_329, 20_261_025, 5_45];
+/** The seed whose servers are then restarted and asked again. */
+const RESTARTED_SEED = SEEDS[SEEDS.length - 1];
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kathmandu"];
 /** Apps with events, one only a tracker tab visits, one never seen; and the whole platform. */
 const VIEWED_APPS = ["_all", ...APPS, "kiosk", "nope"];
@@ -121,23 +124,21 @@ describe.skipIf(isSkipped)(
     ? `Users analytics through the API on SQLite and PostgreSQL (skipped: no PostgreSQL server answers at ${testServerName()}; set ROLLCALL_TEST_DATABASE_URL, and CI=true makes it required)`
     : "Users analytics through the API on SQLite and PostgreSQL",
   () => {
-    it.each(SEEDS)(
-      "answer every view the same for the history of seed %i",
-      async (seed) => {
+    for (const seed of SEEDS) {
+      const restarted = seed === RESTARTED_SEED ? ", and again after a restart" : "";
+      it(`answer every view the same for the history of seed ${seed}${restarted}`, async () => {
         const history = apiHistory(seed);
         // Both servers stand at one moment: what depends on it (today, 7d and 30d, the heatmap's
         // running hour, currentlyOnline) is then the same on both, and no field is left out.
         const clock = () => HISTORY_NOW;
         const servers: TestRollcall[] = [];
         const tabs: TestTab[] = [];
+        const databaseUrl = await databases.create();
+        const kept: string[] = [];
         try {
           servers.push(await startTestRollcall({}, undefined, clock));
           servers.push(
-            await startTestRollcall(
-              { ROLLCALL_DATABASE_URL: await databases.create() },
-              undefined,
-              clock,
-            ),
+            await startTestRollcall({ ROLLCALL_DATABASE_URL: databaseUrl }, undefined, clock),
           );
           const [sqlite, postgres] = servers as [TestRollcall, TestRollcall];
           await Promise.all(servers.map((server) => post(server, history)));
@@ -166,15 +167,33 @@ describe.skipIf(isSkipped)(
           }
           for (const server of servers) await settled(server, history, seed);
 
-          const differences = await compareViews(sqlite, postgres, questions(SEEDS.indexOf(seed)));
+          const asked = questions(SEEDS.indexOf(seed));
+          const differences = await compareViews(sqlite, postgres, asked);
           expect(differences, `seed ${seed}: ${differences.length} answers differ`).toEqual([]);
+          if (seed !== RESTARTED_SEED) return;
+
+          // Restarted, each reads its analytics back from its storage; the tabs are gone.
+          for (const tab of tabs.splice(0)) tab.close();
+          for (const server of servers.splice(0)) {
+            await server.stop(false);
+            kept.push(server.dataDir);
+          }
+          servers.push(await startTestRollcall({}, kept[0], clock));
+          servers.push(
+            await startTestRollcall({ ROLLCALL_DATABASE_URL: databaseUrl }, kept[1], clock),
+          );
+          kept.length = 0;
+          for (const server of servers) await settled(server, history, seed, 0);
+          const [sqliteAgain, postgresAgain] = servers as [TestRollcall, TestRollcall];
+          const again = await compareViews(sqliteAgain, postgresAgain, asked);
+          expect(again, `seed ${seed}, restarted: ${again.length} answers differ`).toEqual([]);
         } finally {
           for (const tab of tabs) tab.close();
           for (const server of servers) await server.stop();
+          for (const dir of kept) rmSync(dir, { recursive: true, force: true });
         }
-      },
-      120_000,
-    );
+      }, 120_000);
+    }
   },
 );
 
@@ -217,10 +236,15 @@ function profileOf(history: ApiHistory, user: string): Omit<Profile, "id"> {
 
 /**
  * Waits until the server counts what the history holds: each event id once, every user it named
- * but the erased, the open tabs online, their messages and their activity written. The same expectations on both servers, so a
+ * but the erased, `online` users online (the open tabs), the tabs' messages and activity written. The same expectations on both servers, so a
  * server still writing is waited for and one that counts wrong fails here, with the numbers.
  */
-async function settled(server: TestRollcall, history: ApiHistory, seed: number): Promise<void> {
+async function settled(
+  server: TestRollcall,
+  history: ApiHistory,
+  seed: number,
+  online = TABS.length,
+): Promise<void> {
   const erased = new Set(history.erased);
   const accepted = history.accepted.filter((e) => !erased.has(e.user));
   const users = new Set(accepted.map((e) => e.user));
@@ -239,7 +263,7 @@ async function settled(server: TestRollcall, history: ApiHistory, seed: number):
     totalRegistered: registered.size,
     messages: accepted.filter((e) => e.name === "message").length + TABS.length,
     todayActive: today.size,
-    currentlyOnline: TABS.length,
+    currentlyOnline: online,
     lastName: profileOf(history, "strasse").name,
     // Each tab's user was active now in its page's app: the tab's interval is written.
     tabsActiveAt: TABS.map(() => new Date(HISTORY_NOW).toISOString()),
