@@ -185,7 +185,9 @@ describe.skipIf(isSkipped)(
           kept.length = 0;
           for (const server of servers) await settled(server, history, seed, 0);
           const [sqliteAgain, postgresAgain] = servers as [TestRollcall, TestRollcall];
-          const again = await compareViews(sqliteAgain, postgresAgain, asked);
+          // The grid again; the table's sorts and filters do not depend on how activity was read.
+          const grid = asked.filter((q) => !q.path.includes("sort="));
+          const again = await compareViews(sqliteAgain, postgresAgain, grid);
           expect(again, `seed ${seed}, restarted: ${again.length} answers differ`).toEqual([]);
         } finally {
           for (const tab of tabs) tab.close();
@@ -303,8 +305,8 @@ async function settled(
 /**
  * The paths asked of both servers for the seed at `turn`. Each seed takes its share of the
  * app × range × zone grid (the seeds together ask all of it); the table of `_all` and of one app
- * in every sort and order, whole and paged, and each other page and filter in one sort and order
- * for every app, in one of two (range, zone)s.
+ * in every sort and order, whole and paged, and each other page and filter in one sort and order,
+ * in one of two (range, zone)s.
  */
 function questions(turn: number): Array<{ path: string; accept?: string }> {
   const paths: Array<{ path: string; accept?: string }> = [{ path: "/api/v1/apps" }];
@@ -313,8 +315,8 @@ function questions(turn: number): Array<{ path: string; accept?: string }> {
     RANGES.forEach((range, r) => {
       ZONES.forEach((tz, z) => {
         if ((a + r + z) % SEEDS.length !== turn) return;
-        // An app never seen answers zeros (or an error) alike in every range: one range a seed.
-        if (app === "nope" && r % SEEDS.length !== turn) return;
+        // Apps only a tab or nothing touched answer alike in most ranges: one range in three.
+        if ((app === "nope" || app === "kiosk") && r % SEEDS.length !== turn) return;
         const where = `${range}&tz=${encodeURIComponent(tz)}`;
         paths.push(
           { path: `${base}/summary?${where}` },
@@ -331,10 +333,9 @@ function questions(turn: number): Array<{ path: string; accept?: string }> {
       });
     });
     paths.push({ path: `${base}/table?range=7d&tz=America/New_York`, accept: "text/csv" });
-    if (app === "nope") return;
+    if (app !== "_all" && app !== APPS[turn % APPS.length]) return;
     const where = TABLE_WHERE[turn % TABLE_WHERE.length]!;
-    const isSortedEveryWay = app === "_all" || app === APPS[turn % APPS.length];
-    for (const sort of isSortedEveryWay ? SORTS : []) {
+    for (const sort of SORTS) {
       for (const page of TABLE_PAGES)
         paths.push({ path: `${base}/table?${where}&${sort}&${page}` });
     }
