@@ -2,6 +2,7 @@
 // Users-analytics view, in every zone and range asked, answers the same, field for field.
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { ask, firstDifference } from "../../testing/api-answer.js";
 import {
   APPS,
   type ApiHistory,
@@ -91,13 +92,6 @@ const COUNTED = /"(users|activeInRange|active30d|total|messagesSent)":[1-9]|\n./
 
 /** When each tab's message happened: 02:30 the second time in Berlin (its fall-back, 2026). */
 const TAB_MESSAGE_AT = Date.UTC(2026, 9, 25, 1, 30);
-
-interface Answer {
-  status: number;
-  type: string | null;
-  disposition: string | null;
-  body: unknown;
-}
 
 interface TableRow {
   id: string;
@@ -347,25 +341,6 @@ function questions(turn: number): Array<{ path: string; accept?: string }> {
   return paths;
 }
 
-async function ask(
-  server: TestRollcall,
-  token: string,
-  path: string,
-  accept = "application/json",
-): Promise<Answer> {
-  const response = await fetch(`${server.url}${path}`, {
-    headers: { authorization: `Bearer ${token}`, accept },
-  });
-  const type = response.headers.get("content-type");
-  const text = await response.text();
-  return {
-    status: response.status,
-    type,
-    disposition: response.headers.get("content-disposition"),
-    body: type?.startsWith("application/json") ? JSON.parse(text) : text,
-  };
-}
-
 /** Asks both servers every question, four at a time, and lists where their answers differ. */
 async function compareViews(
   sqlite: TestRollcall,
@@ -389,8 +364,10 @@ async function compareViews(
       ]);
       if (a.status === 200) statusOk++;
       if (COUNTED.test(typeof a.body === "string" ? a.body : JSON.stringify(a.body))) counted++;
-      const field = firstDifference(a, b, "");
-      if (field !== null) differences.push({ path, ...field });
+      const found = firstDifference(a, b, "");
+      if (found !== null) {
+        differences.push({ path, field: found.field, sqlite: found.first, postgres: found.second });
+      }
     }
   };
   await Promise.all(Array.from({ length: 4 }, work));
@@ -400,38 +377,4 @@ async function compareViews(
     asked.length * 0.7,
   );
   return differences;
-}
-
-/** The first field, by path, where two JSON values differ; null when they are equal. */
-function firstDifference(
-  a: unknown,
-  b: unknown,
-  field: string,
-): { field: string; sqlite: unknown; postgres: unknown } | null {
-  if (Object.is(a, b)) return null;
-  if (typeof a === "object" && typeof b === "object" && a !== null && b !== null) {
-    if (Array.isArray(a) !== Array.isArray(b)) return { field, sqlite: a, postgres: b };
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    if (Array.isArray(a) && a.length !== (b as unknown[]).length) {
-      return { field: `${field}.length`, sqlite: a.length, postgres: (b as unknown[]).length };
-    }
-    for (const key of keys) {
-      const found = firstDifference(
-        (a as Record<string, unknown>)[key],
-        (b as Record<string, unknown>)[key],
-        Array.isArray(a) ? `${field}[${key}]` : `${field}.${key}`,
-      );
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (typeof a === "string" && typeof b === "string" && a.includes("\n")) {
-    // CSV: the first line that differs.
-    const x = a.split("\n");
-    const y = b.split("\n");
-    const line = x.findIndex((row, i) => row !== y[i]);
-    const at = line === -1 ? x.length : line;
-    return { field: `${field} line ${at + 1}`, sqlite: x[at], postgres: y[at] };
-  }
-  return { field, sqlite: a, postgres: b };
 }
