@@ -1,15 +1,20 @@
-// Fills a fresh data directory with analytics history, before the server starts, by writing
-// through the server's own storage module (its SQLite adapter, rollups included) in big batches.
-// Run with `node --import tsx` (the server's TypeScript source); the orchestrator does this.
-import { randomBytes } from "node:crypto";
+// Fills a fresh data directory (or, given databaseUrl, a fresh PostgreSQL database) with analytics
+// history, before the server starts, by writing through the server's own storage module (the
+// adapter the server would open, rollups included) in big batches. The same seed, runId and `now`
+// write the same history into either. Run with `node --import tsx` (the server's TypeScript
+// source); the orchestrator does this.
 import { loadConfig } from "../../packages/server/src/config/config.ts";
 import { openStorage } from "../../packages/server/src/storage/open-storage.ts";
 import { emptyFactBatch } from "../../packages/server/src/storage/storage.ts";
 import { readConfig, reply } from "../harness/child-runtime.mjs";
 
 /**
- * @typedef {{ dataDir: string, secret: string, users: number, events: number, apps: number,
- *   days: number, now: number, batch: number }} BackfillConfig
+ * `databaseUrl`: write into PostgreSQL rather than the SQLite file under `dataDir`;
+ * `messageShare`: the share of events named `message` (the others are `view`);
+ * `runId`: in every event id, so that two backfills of one run write the same ids.
+ * @typedef {{ dataDir: string, databaseUrl?: string, secret: string, users: number,
+ *   events: number, apps: number, days: number, messageShare: number, runId: string, now: number,
+ *   batch: number }} BackfillConfig
  */
 const config = /** @type {BackfillConfig} */ (readConfig());
 const DAY_MS = 86_400_000;
@@ -56,7 +61,11 @@ function historyHours(now, days) {
 
 async function main() {
   const storage = await openStorage(
-    loadConfig({ ROLLCALL_DATA_DIR: config.dataDir, ROLLCALL_PLATFORM_SECRET: config.secret }),
+    loadConfig({
+      ROLLCALL_DATA_DIR: config.dataDir,
+      ROLLCALL_DATABASE_URL: config.databaseUrl,
+      ROLLCALL_PLATFORM_SECRET: config.secret,
+    }),
   );
   await storage.migrate();
   await storage.createPlatform({
@@ -80,7 +89,7 @@ async function main() {
     await storage.writeFacts(batch);
   }
   const random = prng();
-  const runId = randomBytes(4).toString("hex");
+  const runId = config.runId;
   // History in time order, an hour at a time, as a backend replays its records: the events of
   // one transaction land at the end of the time-ordered indexes, where a backfill in random time
   // order touched a page of each index per event (10 M events: 1,005 s that way). Within a
@@ -118,7 +127,7 @@ async function main() {
         platform: "default",
         id: `bf-${runId}-${made}`,
         user: `u${user}`,
-        name: random() < 0.7 ? "message" : "view",
+        name: random() < config.messageShare ? "message" : "view",
         app: `app-${app}`,
         ts: hour.start + Math.floor(random() * (hour.end - hour.start)),
         props: null,

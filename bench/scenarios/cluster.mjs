@@ -4,18 +4,15 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { ask, forkChild, nextMessage, stopChild } from "../harness/children.mjs";
 import { SOCKETS_PER_GENERATOR, slices, startFleet } from "../harness/fleet.mjs";
 import { log, sleep } from "../harness/log.mjs";
+import { admin, databaseUrl, dropDatabase } from "../harness/postgres-database.mjs";
 import { cpuSeconds, rssKb } from "../harness/proc-stats.mjs";
 import { BENCH_SECRET, ROOT, startRollcall } from "../harness/servers.mjs";
 import { round } from "../harness/stats.mjs";
 import { signViewerToken } from "../harness/tokens.mjs";
 
-/** An existing database to create and drop the run's own database from (trust auth). */
-const ADMIN_DATABASE_URL =
-  process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const NODES = 3;
@@ -30,27 +27,6 @@ const CONNECT_CONCURRENCY = 32;
  *   first: number, count: number,
  *   fleet: Awaited<ReturnType<typeof startFleet>> | null, parts: Array<{ first: number, count: number }> }} ClusterNode
  */
-
-/** @param {string} sql */
-async function admin(sql) {
-  const client = new pg.Client({
-    connectionString: ADMIN_DATABASE_URL,
-    connectionTimeoutMillis: 5_000,
-  });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** @param {string} name */
-function databaseUrl(name) {
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /**
  * Deletes every key under `prefix`; returns how many there were.
@@ -358,7 +334,7 @@ export async function run(context) {
     /** @type {string[]} */
     const cleanup = [];
     if (isDatabaseCreated) {
-      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).then(
+      await dropDatabase(database).then(
         () => cleanup.push(`database ${database} dropped`),
         (error) => cleanup.push(`could not drop database ${database}: ${error.message}`),
       );
