@@ -181,6 +181,17 @@ export class ActivityIndex {
     return windows.map((window) => countWindow(platform, activity, window));
   }
 
+  /**
+   * `countKnownUsers` of the SQL adapters: users ever active in the app (its `user_apps` rows),
+   * or for the whole platform its registered users.
+   */
+  countKnownUsers(scope: AppScope): number {
+    const platform = this.platforms.get(scope.platform);
+    if (!platform) return 0;
+    if (scope.app === null) return platform.users.registeredCount();
+    return platform.apps.get(scope.app)?.knownUsers() ?? 0;
+  }
+
   /** The user table; the caller makes sure the query's message names are tracked. */
   userTable(query: UserTableQuery): { total: number; rows: UserTableRow[] } {
     const platform = this.platforms.get(query.scope.platform);

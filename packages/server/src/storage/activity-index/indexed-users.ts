@@ -57,6 +57,12 @@ export class IndexedUsers {
     this.byName = null;
   }
 
+  registeredCount(): number {
+    let count = 0;
+    for (let user = 0; user < this.ids.length; user++) if (this.isRegistered(user)) count++;
+    return count;
+  }
+
   isRegistered(user: number): boolean {
     return this.names[user] !== undefined;
   }

@@ -63,6 +63,13 @@ export class ScopeActivity {
     if (Number.isNaN(last) || at > last) this.lastActive[user] = at;
   }
 
+  /** How many users were ever active in the scope. */
+  knownUsers(): number {
+    let users = 0;
+    for (const at of this.lastActive) if (!Number.isNaN(at)) users++;
+    return users;
+  }
+
   /** Whether `user` was active in slot `slot`. */
   has(user: number, slot: number): boolean {
     return (this.around(user, slot, 0, 1) & 1) !== 0;

@@ -28,7 +28,7 @@ import {
   toSession,
   toUser,
 } from "../storage-rows.js";
-import { countKnownUsers, listApps, type Run } from "./postgres-analytics.js";
+import { listApps, type Run } from "./postgres-analytics.js";
 import { factStatements } from "./postgres-facts.js";
 import { PostgresIndexKeeper, type PostgresIndexKeeperOptions } from "./postgres-index-keeper.js";
 import {
@@ -350,7 +350,7 @@ class PostgresStorage implements Storage {
   }
 
   async countKnownUsers(scope: AppScope): Promise<number> {
-    return countKnownUsers(this.run, scope);
+    return (await this.index.get()).countKnownUsers(scope);
   }
 
   async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {

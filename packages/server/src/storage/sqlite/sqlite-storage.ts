@@ -293,15 +293,7 @@ class SqliteStorage implements Storage {
   }
 
   async countKnownUsers(scope: AppScope): Promise<number> {
-    const row = (
-      scope.app === null
-        ? this.stmt("SELECT count(*) AS n FROM users WHERE platform_id = ?").get(scope.platform)
-        : this.stmt("SELECT count(*) AS n FROM user_apps WHERE platform_id = ? AND app = ?").get(
-            scope.platform,
-            scope.app,
-          )
-    ) as Row;
-    return Number(row.n);
+    return (await this.index.get()).countKnownUsers(scope);
   }
 
   async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
