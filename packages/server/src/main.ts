@@ -12,6 +12,7 @@ import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
 import type { Config } from "./config/config.js";
+import { loadAppPage } from "./http/app-page.js";
 import { clientOrigin } from "./http/client-origin.js";
 import type { HttpLimits } from "./http/http-limits.js";
 import { createHttpServer } from "./http/http-server.js";
@@ -199,11 +200,13 @@ export async function startRollcall(
     { ...TRACKER_LIMITS, ...options.limits }.connectionsPerUser,
   );
   addTrackRoutes(router, gateway, origin, tabs, clock);
+  const dashboardDir = options.dashboardDir ?? join(here, "../../dashboard/dist");
   addAuthRoutes(router, {
     auth,
     verifier,
     limiter: new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock),
     origin,
+    sendAppPage: loadAppPage(dashboardDir),
   });
   addPresenceRoutes(router, {
     auth,
@@ -231,7 +234,7 @@ export async function startRollcall(
   let sockets: ReturnType<typeof attachTrackerSockets> | null = null;
   addPageRoutes(router, {
     auth,
-    dashboardDir: options.dashboardDir ?? join(here, "../../dashboard/dist"),
+    dashboardDir,
     trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
     health: () => {
       const presenceState = presence.health().presence;
