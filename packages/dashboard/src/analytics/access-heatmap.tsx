@@ -21,6 +21,8 @@ interface AccessHeatmapProps {
   data: HeatmapResponse | null;
   status: PanelStatus;
   tz: string;
+  /** The range reaches now: the current weekday-hour is outlined. */
+  isCurrent: boolean;
   exportTitle: string;
   exportSubtitle: string;
   fileName: string;
@@ -38,6 +40,7 @@ export function AccessHeatmap({
   data,
   status,
   tz,
+  isCurrent,
   exportTitle,
   exportSubtitle,
   fileName,
@@ -58,10 +61,13 @@ export function AccessHeatmap({
   };
 
   const showCell = (cell: HeatmapCell, event: MouseEvent<HTMLElement>) => {
-    const wrap = wrapRef.current?.getBoundingClientRect();
+    const element = wrapRef.current;
+    const wrap = element?.getBoundingClientRect();
     const box = event.currentTarget.getBoundingClientRect();
-    if (!wrap) return;
-    setHover({ cell, left: box.left - wrap.left + box.width / 2, top: box.top - wrap.top });
+    if (!element || !wrap) return;
+    // The wrap scrolls sideways on narrow screens: place the tooltip in its content's coordinates.
+    const left = box.left - wrap.left + element.scrollLeft + box.width / 2;
+    setHover({ cell, left, top: box.top - wrap.top });
   };
 
   return (
@@ -110,7 +116,8 @@ export function AccessHeatmap({
                         {WEEKDAY_NAMES[dayIndex]}
                       </th>
                       {row.map((cell) => {
-                        const isNow = cell.weekday === now.weekday && cell.hour === now.hour;
+                        const isNow =
+                          isCurrent && cell.weekday === now.weekday && cell.hour === now.hour;
                         return (
                           <td
                             key={cell.hour}
@@ -145,13 +152,15 @@ export function AccessHeatmap({
             </div>
           ) : null}
         </PanelBody>
-        {grid && max > 0 && !status.error ? <HeatmapLegend max={max} /> : null}
+        {grid && max > 0 && !status.error ? (
+          <HeatmapLegend max={max} isCurrent={isCurrent} />
+        ) : null}
       </div>
     </section>
   );
 }
 
-function HeatmapLegend({ max }: { max: number }) {
+function HeatmapLegend({ max, isCurrent }: { max: number; isCurrent: boolean }) {
   return (
     <div className="heatmap-legend" data-testid="heatmap-legend">
       <span className="muted">Average users</span>
@@ -166,10 +175,12 @@ function HeatmapLegend({ max }: { max: number }) {
       <span className="muted heatmap-scale-note">
         square-root scale, so one busy hour can't wash out the rest
       </span>
-      <span className="heatmap-now-key">
-        <span className="heatmap-swatch is-now" aria-hidden="true" />
-        now
-      </span>
+      {isCurrent ? (
+        <span className="heatmap-now-key">
+          <span className="heatmap-swatch is-now" aria-hidden="true" />
+          now
+        </span>
+      ) : null}
     </div>
   );
 }
