@@ -42,6 +42,9 @@ import { StorageHealth } from "./storage/storage-health.js";
 import { RedisDirectorySync } from "./users/redis-directory-sync.js";
 import { UserDirectory } from "./users/user-directory.js";
 
+/** An analytics load longer than this is logged at info (shorter ones at debug). */
+const SLOW_ANALYTICS_LOAD_MS = 10_000;
+
 export interface RollcallOptions {
   clock?: Clock;
   logger?: Logger;
@@ -91,7 +94,10 @@ export async function startRollcall(
   const analyticsLoaded = storage.warmUp(config.messageEvents).then(
     () => {
       analyticsState = "ready";
-      logger.info({ ms: Math.round(performance.now() - warming) }, "analytics ready");
+      // A quick load is a detail (at info it was the one JSON line among `npm start`'s text); a
+      // long one (a big file) is news to whoever waits for it.
+      const ms = Math.round(performance.now() - warming);
+      logger[ms < SLOW_ANALYTICS_LOAD_MS ? "debug" : "info"]({ ms }, "analytics ready");
     },
     (error: unknown) => {
       analyticsState = "failed";

@@ -16,9 +16,12 @@ export function loadAppPage(dashboardDir: string): SendAppPage {
   const html = existsSync(indexFile) ? readFileSync(indexFile, "utf8") : NOT_BUILT;
   return (res, status = 200, failure) => {
     // The code is one of a fixed set of identifiers ([a-z_]), so it needs no escaping.
-    const body = failure
-      ? html.replace("</head>", `<meta name="rollcall-failure" content="${failure}" />\n</head>`)
-      : html;
+    const meta = failure ? `<meta name="rollcall-failure" content="${failure}" />\n` : "";
+    const body = !meta
+      ? html
+      : html.includes("</head>")
+        ? html.replace("</head>", `${meta}</head>`)
+        : meta + html;
     res.writeHead(status, {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
