@@ -1,5 +1,6 @@
 // "Access times": average active users per weekday and hour, 7 × 24 cells, with legend and hover.
 import { type MouseEvent, useMemo, useRef, useState } from "react";
+import { useIsDark } from "../ui/theme";
 import { useNow } from "../ui/use-now";
 import type { HeatmapResponse } from "./analytics-api";
 import { drawHeatmap } from "./heatmap-canvas";
@@ -49,6 +50,7 @@ export function AccessHeatmap({
   const max = useMemo(() => (data ? maxAverage(data.cells) : 0), [data]);
   const now = readZoned(useNow(60_000), tz);
   const [hover, setHover] = useState<HoverState | null>(null);
+  const theme = useIsDark() ? "dark" : "light";
   const wrapRef = useRef<HTMLDivElement | null>(null);
 
   const exportPng = async () => {
@@ -122,7 +124,7 @@ export function AccessHeatmap({
                           <td
                             key={cell.hour}
                             className={isNow ? "heatmap-cell is-now" : "heatmap-cell"}
-                            style={{ background: cellColor(cell.average, max) }}
+                            style={{ background: cellColor(cell.average, max, theme) }}
                             aria-label={describeCell(cell) + (isNow ? " (now)" : "")}
                             onMouseEnter={(event) => showCell(cell, event)}
                             data-testid="heatmap-cell"
@@ -153,19 +155,27 @@ export function AccessHeatmap({
           ) : null}
         </PanelBody>
         {grid && max > 0 && !status.error ? (
-          <HeatmapLegend max={max} isCurrent={isCurrent} />
+          <HeatmapLegend max={max} isCurrent={isCurrent} theme={theme} />
         ) : null}
       </div>
     </section>
   );
 }
 
-function HeatmapLegend({ max, isCurrent }: { max: number; isCurrent: boolean }) {
+function HeatmapLegend({
+  max,
+  isCurrent,
+  theme,
+}: {
+  max: number;
+  isCurrent: boolean;
+  theme: "light" | "dark";
+}) {
   return (
     <div className="heatmap-legend" data-testid="heatmap-legend">
       <span className="muted">Average users</span>
       <span className="heatmap-scale">
-        {legendStops(max).map((stop) => (
+        {legendStops(max, 5, theme).map((stop) => (
           <span key={stop.value} className="heatmap-stop">
             <span className="heatmap-swatch" style={{ background: stop.color }} />
             <span className="numeric">{formatAverage(stop.value)}</span>
