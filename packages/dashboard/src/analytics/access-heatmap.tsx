@@ -51,7 +51,7 @@ export function AccessHeatmap({
   const now = readZoned(useNow(60_000), tz);
   const [hover, setHover] = useState<HoverState | null>(null);
   const theme = useIsDark() ? "dark" : "light";
-  const wrapRef = useRef<HTMLDivElement | null>(null);
+  const wrapRef = useRef<HTMLElement | null>(null);
 
   const exportPng = async () => {
     if (!grid) return;
@@ -94,7 +94,15 @@ export function AccessHeatmap({
       >
         <PanelBody status={status} hasData={grid !== null} isEmpty={max === 0} skeletonHeight={220}>
           {grid ? (
-            <div className="heatmap-wrap" ref={wrapRef} onMouseLeave={() => setHover(null)}>
+            <section
+              className="heatmap-wrap"
+              ref={wrapRef}
+              onMouseLeave={() => setHover(null)}
+              // Focusable, so a keyboard can scroll it sideways where it is wider than the screen.
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll region needs focus to scroll.
+              tabIndex={0}
+              aria-label="Access times by weekday and hour"
+            >
               <table className="heatmap-table">
                 <caption className="visually-hidden">
                   Average active users by weekday (rows) and hour (columns), {tz}
@@ -151,7 +159,7 @@ export function AccessHeatmap({
                   {describeCell(hover.cell)}
                 </div>
               ) : null}
-            </div>
+            </section>
           ) : null}
         </PanelBody>
         {grid && max > 0 && !status.error ? (

@@ -146,7 +146,11 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
         </div>
       ) : null}
 
-      <div className={rangeProblem ? "analytics-body is-stale" : "analytics-body"}>
+      {/* Inert while stale: the previous range's numbers are out of reach and out of the reading. */}
+      <div
+        className={rangeProblem ? "analytics-body is-stale" : "analytics-body"}
+        inert={rangeProblem !== null}
+      >
         <ToplineCards
           summary={summary.data}
           rangeLabel={rangeText}

@@ -33,8 +33,9 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
       if (event.key === "Escape") onClose();
       else if (event.key === "Tab" && panelRef.current) keepFocusInside(panelRef.current, event);
     };
-    window.addEventListener("keydown", handleKey);
-    return () => window.removeEventListener("keydown", handleKey);
+    // Capture: links inside the drawer stop their keydown from bubbling (so rows don't open).
+    window.addEventListener("keydown", handleKey, true);
+    return () => window.removeEventListener("keydown", handleKey, true);
   }, [onClose]);
 
   // Focus moves into the dialog, and back to what opened it (the user's row) when it closes.
