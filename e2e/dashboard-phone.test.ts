@@ -114,8 +114,13 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard on a phone and 
         async () => expect(await drawer.textContent()).toContain("Open tabs and devices"),
         READY_MS,
       );
+      // Measured once its slide-in has finished (it starts 24 px to the right).
+      await drawer.evaluate((element) =>
+        Promise.all(element.getAnimations().map((animation) => animation.finished)),
+      );
       const box = await drawer.boundingBox();
-      expect(box?.width, "drawer width").toBe(PHONE_VIEWPORT.width);
+      expect(box?.x, "drawer left edge").toBeCloseTo(0, 0);
+      expect(box?.width, "drawer width").toBeCloseTo(PHONE_VIEWPORT.width, 0);
       expect(await isInViewport(page.getByTestId("drawer-close")), "close button on screen").toBe(
         true,
       );
