@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   csrf: 403,
   not_found: 404,
+  unknown_app: 404,
   method_not_allowed: 405,
   conflict: 409,
   request_timeout: 408,

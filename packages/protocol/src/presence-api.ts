@@ -32,6 +32,11 @@ export interface PresenceSummary {
   offline: number;
   /** Mean duration of sessions overlapping the last 24 hours, ongoing ones counted up to now. */
   avgSessionSeconds: number;
+  /**
+   * Seconds `avgSessionSeconds` gains per second while nobody comes or goes (ongoing sessions ÷
+   * sessions counted), so a dashboard can keep the number current between updates.
+   */
+  avgSessionGrowth?: number;
 }
 
 export type PresenceSort = "status" | "name" | "email" | "role" | "page" | "activeFor";

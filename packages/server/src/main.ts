@@ -12,6 +12,7 @@ import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
 import type { Config } from "./config/config.js";
+import { loadAppPage } from "./http/app-page.js";
 import { clientOrigin } from "./http/client-origin.js";
 import type { HttpLimits } from "./http/http-limits.js";
 import { createHttpServer } from "./http/http-server.js";
@@ -40,6 +41,9 @@ import type { Storage } from "./storage/storage.js";
 import { StorageHealth } from "./storage/storage-health.js";
 import { RedisDirectorySync } from "./users/redis-directory-sync.js";
 import { UserDirectory } from "./users/user-directory.js";
+
+/** An analytics load longer than this is logged at info (shorter ones at debug). */
+const SLOW_ANALYTICS_LOAD_MS = 10_000;
 
 export interface RollcallOptions {
   clock?: Clock;
@@ -94,7 +98,10 @@ export async function startRollcall(
   const analyticsLoaded = storage.warmUp(config.messageEvents).then(
     () => {
       analyticsState = "ready";
-      logger.info({ ms: Math.round(performance.now() - warming) }, "analytics ready");
+      // A quick load is a detail (at info it was the one JSON line among `npm start`'s text); a
+      // long one (a big file) is news to whoever waits for it.
+      const ms = Math.round(performance.now() - warming);
+      logger[ms < SLOW_ANALYTICS_LOAD_MS ? "debug" : "info"]({ ms }, "analytics ready");
     },
     (error: unknown) => {
       analyticsState = "failed";
@@ -203,11 +210,13 @@ export async function startRollcall(
     { ...TRACKER_LIMITS, ...options.limits }.connectionsPerUser,
   );
   addTrackRoutes(router, gateway, origin, tabs, clock);
+  const dashboardDir = options.dashboardDir ?? join(here, "../../dashboard/dist");
   addAuthRoutes(router, {
     auth,
     verifier,
     limiter: new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock),
     origin,
+    sendAppPage: loadAppPage(dashboardDir),
   });
   addPresenceRoutes(router, {
     auth,
@@ -235,7 +244,7 @@ export async function startRollcall(
   let sockets: ReturnType<typeof attachTrackerSockets> | null = null;
   addPageRoutes(router, {
     auth,
-    dashboardDir: options.dashboardDir ?? join(here, "../../dashboard/dist"),
+    dashboardDir,
     trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
     health: () => {
       const presenceState = presence.health().presence;

@@ -1,5 +1,6 @@
 // "Access times": average active users per weekday and hour, 7 × 24 cells, with legend and hover.
 import { type MouseEvent, useMemo, useRef, useState } from "react";
+import { useIsDark } from "../ui/theme";
 import { useNow } from "../ui/use-now";
 import type { HeatmapResponse } from "./analytics-api";
 import { drawHeatmap } from "./heatmap-canvas";
@@ -21,6 +22,8 @@ interface AccessHeatmapProps {
   data: HeatmapResponse | null;
   status: PanelStatus;
   tz: string;
+  /** The range reaches now: the current weekday-hour is outlined. */
+  isCurrent: boolean;
   exportTitle: string;
   exportSubtitle: string;
   fileName: string;
@@ -38,6 +41,7 @@ export function AccessHeatmap({
   data,
   status,
   tz,
+  isCurrent,
   exportTitle,
   exportSubtitle,
   fileName,
@@ -46,7 +50,8 @@ export function AccessHeatmap({
   const max = useMemo(() => (data ? maxAverage(data.cells) : 0), [data]);
   const now = readZoned(useNow(60_000), tz);
   const [hover, setHover] = useState<HoverState | null>(null);
-  const wrapRef = useRef<HTMLDivElement | null>(null);
+  const theme = useIsDark() ? "dark" : "light";
+  const wrapRef = useRef<HTMLElement | null>(null);
 
   const exportPng = async () => {
     if (!grid) return;
@@ -58,10 +63,13 @@ export function AccessHeatmap({
   };
 
   const showCell = (cell: HeatmapCell, event: MouseEvent<HTMLElement>) => {
-    const wrap = wrapRef.current?.getBoundingClientRect();
+    const element = wrapRef.current;
+    const wrap = element?.getBoundingClientRect();
     const box = event.currentTarget.getBoundingClientRect();
-    if (!wrap) return;
-    setHover({ cell, left: box.left - wrap.left + box.width / 2, top: box.top - wrap.top });
+    if (!element || !wrap) return;
+    // The wrap scrolls sideways on narrow screens: place the tooltip in its content's coordinates.
+    const left = box.left - wrap.left + element.scrollLeft + box.width / 2;
+    setHover({ cell, left, top: box.top - wrap.top });
   };
 
   return (
@@ -86,7 +94,15 @@ export function AccessHeatmap({
       >
         <PanelBody status={status} hasData={grid !== null} isEmpty={max === 0} skeletonHeight={220}>
           {grid ? (
-            <div className="heatmap-wrap" ref={wrapRef} onMouseLeave={() => setHover(null)}>
+            <section
+              className="heatmap-wrap"
+              ref={wrapRef}
+              onMouseLeave={() => setHover(null)}
+              // Focusable, so a keyboard can scroll it sideways where it is wider than the screen.
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll region needs focus to scroll.
+              tabIndex={0}
+              aria-label="Access times by weekday and hour"
+            >
               <table className="heatmap-table">
                 <caption className="visually-hidden">
                   Average active users by weekday (rows) and hour (columns), {tz}
@@ -110,12 +126,13 @@ export function AccessHeatmap({
                         {WEEKDAY_NAMES[dayIndex]}
                       </th>
                       {row.map((cell) => {
-                        const isNow = cell.weekday === now.weekday && cell.hour === now.hour;
+                        const isNow =
+                          isCurrent && cell.weekday === now.weekday && cell.hour === now.hour;
                         return (
                           <td
                             key={cell.hour}
                             className={isNow ? "heatmap-cell is-now" : "heatmap-cell"}
-                            style={{ background: cellColor(cell.average, max) }}
+                            style={{ background: cellColor(cell.average, max, theme) }}
                             aria-label={describeCell(cell) + (isNow ? " (now)" : "")}
                             onMouseEnter={(event) => showCell(cell, event)}
                             data-testid="heatmap-cell"
@@ -142,21 +159,31 @@ export function AccessHeatmap({
                   {describeCell(hover.cell)}
                 </div>
               ) : null}
-            </div>
+            </section>
           ) : null}
         </PanelBody>
-        {grid && max > 0 && !status.error ? <HeatmapLegend max={max} /> : null}
+        {grid && max > 0 && !status.error ? (
+          <HeatmapLegend max={max} isCurrent={isCurrent} theme={theme} />
+        ) : null}
       </div>
     </section>
   );
 }
 
-function HeatmapLegend({ max }: { max: number }) {
+function HeatmapLegend({
+  max,
+  isCurrent,
+  theme,
+}: {
+  max: number;
+  isCurrent: boolean;
+  theme: "light" | "dark";
+}) {
   return (
     <div className="heatmap-legend" data-testid="heatmap-legend">
       <span className="muted">Average users</span>
       <span className="heatmap-scale">
-        {legendStops(max).map((stop) => (
+        {legendStops(max, 5, theme).map((stop) => (
           <span key={stop.value} className="heatmap-stop">
             <span className="heatmap-swatch" style={{ background: stop.color }} />
             <span className="numeric">{formatAverage(stop.value)}</span>
@@ -166,10 +193,12 @@ function HeatmapLegend({ max }: { max: number }) {
       <span className="muted heatmap-scale-note">
         square-root scale, so one busy hour can't wash out the rest
       </span>
-      <span className="heatmap-now-key">
-        <span className="heatmap-swatch is-now" aria-hidden="true" />
-        now
-      </span>
+      {isCurrent ? (
+        <span className="heatmap-now-key">
+          <span className="heatmap-swatch is-now" aria-hidden="true" />
+          now
+        </span>
+      ) : null}
     </div>
   );
 }

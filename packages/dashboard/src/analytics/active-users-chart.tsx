@@ -3,6 +3,7 @@ import { type RefObject, useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatCount } from "../ui/count-format";
+import { useIsDark } from "../ui/theme";
 import type { ActiveOverTime } from "./analytics-api";
 import { axisLabel, bucketCaption, labelIndexes, tooltipLabel } from "./bucket-labels";
 import { Y_INCREMENTS, yAxisTop } from "./chart-scale";
@@ -10,7 +11,24 @@ import { ExportButton, PanelBody, type PanelStatus } from "./panel-parts";
 import { CHART_FONT, downloadPng, withTitle } from "./png-export";
 
 const HEIGHT = 260;
-const ACCENT = "#4f46e5";
+
+/** Canvas colours per theme (a canvas cannot read CSS variables); the PNG export keeps light. */
+const CHART_COLORS = {
+  light: {
+    bar: "rgb(79 70 229 / 0.78)",
+    stroke: "#4f46e5",
+    axis: "#6b6b74",
+    tick: "#e4e4e7",
+    grid: "#f1f1f3",
+  },
+  dark: {
+    bar: "rgb(129 140 248 / 0.85)",
+    stroke: "#818cf8",
+    axis: "#a1a1aa",
+    tick: "#3a4150",
+    grid: "#242a36",
+  },
+} as const;
 
 interface ActiveUsersChartProps {
   data: ActiveOverTime | null;
@@ -85,8 +103,10 @@ interface Tooltip {
 function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<uPlot | null> }) {
   const containerRef = useRef<HTMLDivElement | null>(null);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
+  const isDark = useIsDark();
 
   useEffect(() => {
+    const colors = CHART_COLORS[isDark ? "dark" : "light"];
     const container = containerRef.current;
     if (!container) return;
     const { bucket, points } = data;
@@ -115,9 +135,9 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
       axes: [
         {
           font: `11.5px ${CHART_FONT}`,
-          stroke: "#71717a",
+          stroke: colors.axis,
           grid: { show: false },
-          ticks: { show: true, stroke: "#e4e4e7", size: 4 },
+          ticks: { show: true, stroke: colors.tick, size: 4 },
           splits: (u) => labelIndexes(points.length, bucket, u.bbox.width / uPlot.pxRatio / 72),
           values: (_u, splits) =>
             splits.map((index) => {
@@ -129,8 +149,8 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
         },
         {
           font: `11.5px ${CHART_FONT}`,
-          stroke: "#71717a",
-          grid: { stroke: "#f1f1f3", width: 1 },
+          stroke: colors.axis,
+          grid: { stroke: colors.grid, width: 1 },
           ticks: { show: false },
           incrs: Y_INCREMENTS,
           values: (_u, splits) => splits.map((value) => formatCount(value)),
@@ -142,8 +162,8 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
         {},
         {
           label: "Active users",
-          stroke: ACCENT,
-          fill: "rgb(79 70 229 / 0.78)",
+          stroke: colors.stroke,
+          fill: colors.bar,
           width: 0,
           paths: uPlot.paths.bars!({ size: [0.72, 56], radius: [0.18, 0], gap: 1 }),
           points: { show: false },
@@ -184,7 +204,7 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
       if (plotRef.current === plot) plotRef.current = null;
       setTooltip(null);
     };
-  }, [data, plotRef]);
+  }, [data, plotRef, isDark]);
 
   return (
     <div className="bar-chart" ref={containerRef} onMouseLeave={() => setTooltip(null)}>

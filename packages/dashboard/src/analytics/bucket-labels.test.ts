@@ -35,8 +35,14 @@ describe("labelIndexes", () => {
 
   it("steps by readable amounts when they do not", () => {
     expect(labelIndexes(24, "hour", 10)).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
-    expect(labelIndexes(30, "day", 12)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
+    expect(labelIndexes(30, "day", 12)).toEqual([2, 5, 8, 11, 14, 17, 20, 23, 26, 29]);
     expect(labelIndexes(48, "hour", 10)).toEqual([0, 6, 12, 18, 24, 30, 36, 42]);
+  });
+
+  it("always labels the last day or week (today's bar on a month chart)", () => {
+    expect(labelIndexes(30, "day", 5).at(-1)).toBe(29);
+    expect(labelIndexes(31, "day", 8).at(-1)).toBe(30);
+    expect(labelIndexes(53, "week", 6).at(-1)).toBe(52);
   });
 
   it("has nothing to label without buckets", () => {

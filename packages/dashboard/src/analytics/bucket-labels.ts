@@ -48,7 +48,8 @@ const STEPS: Record<BucketSize, readonly number[]> = {
 
 /**
  * Which bucket indexes get an axis label so that at most `maxLabels` fit: the smallest readable
- * step, counted from the first bucket.
+ * step. Hours count from the first bucket (round hours: 00:00, 03:00…); days and weeks count back
+ * from the last, so the current day or week is always labelled.
  */
 export function labelIndexes(count: number, bucket: BucketSize, maxLabels: number): number[] {
   if (count <= 0) return [];
@@ -56,7 +57,11 @@ export function labelIndexes(count: number, bucket: BucketSize, maxLabels: numbe
   const steps = STEPS[bucket];
   const step = steps.find((s) => Math.ceil(count / s) <= fit) ?? Math.ceil(count / fit);
   const indexes: number[] = [];
-  for (let index = 0; index < count; index += step) indexes.push(index);
+  if (bucket === "hour") {
+    for (let index = 0; index < count; index += step) indexes.push(index);
+  } else {
+    for (let index = count - 1; index >= 0; index -= step) indexes.unshift(index);
+  }
   return indexes;
 }
 

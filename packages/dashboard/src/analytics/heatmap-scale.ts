@@ -11,13 +11,21 @@ export interface HeatmapCell {
   occurrences: number;
 }
 
-/** Cells with no one at all get this neutral tint, so "nobody" never looks like "a few". */
-export const EMPTY_COLOR = "#f4f4f5";
-/** Light to dark, the accent's family; the scale runs between them. */
-const LIGHT: Rgb = [224, 231, 255];
-const DARK: Rgb = [49, 46, 129];
-
 type Rgb = [number, number, number];
+
+export type HeatmapTheme = "light" | "dark";
+
+/**
+ * Per theme: the neutral tint of cells with no one at all (so "nobody" never looks like "a few"),
+ * and the ends of the scale in the accent's family. On the light page more is darker; on the dark
+ * page more is brighter, so the busiest hours stand out from the background in both.
+ */
+const PALETTES: Record<HeatmapTheme, { empty: string; low: Rgb; high: Rgb }> = {
+  light: { empty: "#f4f4f5", low: [224, 231, 255], high: [49, 46, 129] },
+  dark: { empty: "#222733", low: [46, 48, 104], high: [199, 210, 254] },
+};
+
+export const EMPTY_COLOR = PALETTES.light.empty;
 
 /**
  * Position 0..1 of `value` on a square-root scale up to `max`: one busy outlier compresses the
@@ -29,10 +37,11 @@ export function scaleLevel(value: number, max: number): number {
 }
 
 /** The fill for `value`; anything above zero is at least faintly tinted. */
-export function cellColor(value: number, max: number): string {
-  if (!(value > 0)) return EMPTY_COLOR;
+export function cellColor(value: number, max: number, theme: HeatmapTheme = "light"): string {
+  const { empty, low, high } = PALETTES[theme];
+  if (!(value > 0)) return empty;
   const level = 0.08 + 0.92 * scaleLevel(value, max);
-  const rgb = LIGHT.map((channel, index) => Math.round(channel + (DARK[index]! - channel) * level));
+  const rgb = low.map((channel, index) => Math.round(channel + (high[index]! - channel) * level));
   return `rgb(${rgb[0]} ${rgb[1]} ${rgb[2]})`;
 }
 
@@ -51,12 +60,12 @@ export interface LegendStop {
 }
 
 /** `count` swatches evenly spaced on the scale (so their values grow as squares), 0 to max. */
-export function legendStops(max: number, count = 5): LegendStop[] {
-  if (!(max > 0)) return [{ value: 0, color: EMPTY_COLOR }];
+export function legendStops(max: number, count = 5, theme: HeatmapTheme = "light"): LegendStop[] {
+  if (!(max > 0)) return [{ value: 0, color: PALETTES[theme].empty }];
   return Array.from({ length: count }, (_, index) => {
     const level = index / (count - 1);
     const value = max * level * level;
-    return { value, color: cellColor(value, max) };
+    return { value, color: cellColor(value, max, theme) };
   });
 }
 

@@ -6,6 +6,8 @@ export interface PanelStatus {
   isLoading: boolean;
   error: ApiError | null;
   onRetry: () => void;
+  /** Why nothing can be asked for now (an impossible custom range), or null. */
+  blockedBy?: string | null;
 }
 
 interface PanelBodyProps {
@@ -27,6 +29,18 @@ export function PanelBody({
   children,
 }: PanelBodyProps) {
   if (status.error) return <PanelError error={status.error} onRetry={status.onRetry} />;
+  if (!hasData && status.blockedBy) {
+    return (
+      <div
+        className="panel-empty"
+        style={{ minHeight: skeletonHeight }}
+        data-testid="range-blocked"
+      >
+        <p className="panel-empty-title">Nothing to show for this range</p>
+        <p className="muted">{status.blockedBy} Pick other dates above.</p>
+      </div>
+    );
+  }
   if (!hasData) {
     return (
       <div

@@ -1,8 +1,9 @@
 // The time filter: Today / Past 7 days / Past month / Custom (two dates), and the time zone.
 import { useMemo } from "react";
 import { type AnalyticsView, customRangeProblem, RANGES, type RangeName } from "./analytics-view";
+import { describeRange } from "./range-label";
 import { listTimeZones } from "./zone-names";
-import { offsetLabel } from "./zoned-date";
+import { daysInclusive, offsetLabel } from "./zoned-date";
 
 interface RangeControlsProps {
   view: AnalyticsView;
@@ -42,6 +43,7 @@ export function RangeControls({ view, onChange }: RangeControlsProps) {
             className="input date-input"
             type="date"
             aria-label="From (inclusive)"
+            aria-invalid={problem ? true : undefined}
             value={view.from}
             max={view.to || undefined}
             onChange={(event) => setDates(event.target.value, view.to)}
@@ -54,16 +56,19 @@ export function RangeControls({ view, onChange }: RangeControlsProps) {
             className="input date-input"
             type="date"
             aria-label="To (inclusive)"
+            aria-invalid={problem ? true : undefined}
             value={view.to}
             min={view.from || undefined}
             onChange={(event) => setDates(view.from, event.target.value)}
             data-testid="custom-to"
           />
-          {problem ? (
-            <span className="range-problem" role="alert" data-testid="range-problem">
-              {problem}
+          {/* The inputs write dates the browser's way; this says the range the page's way. */}
+          {problem ? null : (
+            <span className="range-words" data-testid="range-words">
+              {describeRange(view)} · {daysInclusive(view.from, view.to)}{" "}
+              {daysInclusive(view.from, view.to) === 1 ? "day" : "days"}
             </span>
-          ) : null}
+          )}
         </div>
       ) : null}
       <TimeZoneSelect tz={view.tz} onChange={(tz) => onChange({ ...view, tz })} />

@@ -6,6 +6,8 @@ interface ToplineCardsProps {
   summary: UsersSummary | null;
   rangeLabel: string;
   isLoading: boolean;
+  /** The range cannot be asked: show dashes instead of loading placeholders. */
+  isBlocked?: boolean;
   isWholePlatform: boolean;
 }
 
@@ -13,6 +15,7 @@ export function ToplineCards({
   summary,
   rangeLabel,
   isLoading,
+  isBlocked = false,
   isWholePlatform,
 }: ToplineCardsProps) {
   const share = (value: number) =>
@@ -27,6 +30,7 @@ export function ToplineCards({
       <MetricCard
         label="Currently logged in"
         testId="card-currently-online"
+        isBlocked={isBlocked}
         value={summary?.currentlyOnline ?? null}
         detail={isWholePlatform ? "online or idle now" : "online or idle in this app now"}
         isLive
@@ -34,12 +38,14 @@ export function ToplineCards({
       <MetricCard
         label="Active in last 30 days"
         testId="card-active-30d"
+        isBlocked={isBlocked}
         value={summary?.active30d ?? null}
         detail={summary ? share(summary.active30d) : ""}
       />
       <MetricCard
         label="Total registered"
         testId="card-total-registered"
+        isBlocked={isBlocked}
         value={summary?.totalRegistered ?? null}
         detail={
           isWholePlatform ? "registered platform users" : "users with any activity here, ever"
@@ -48,6 +54,7 @@ export function ToplineCards({
       <MetricCard
         label="Active in range"
         testId="card-active-in-range"
+        isBlocked={isBlocked}
         value={summary?.activeInRange ?? null}
         detail={rangeLabel}
         isAccent
@@ -63,9 +70,18 @@ interface MetricCardProps {
   detail: string;
   isLive?: boolean;
   isAccent?: boolean;
+  isBlocked: boolean;
 }
 
-function MetricCard({ label, testId, value, detail, isLive, isAccent }: MetricCardProps) {
+function MetricCard({
+  label,
+  testId,
+  value,
+  detail,
+  isLive,
+  isAccent,
+  isBlocked,
+}: MetricCardProps) {
   return (
     <div
       className={isAccent ? "metric-card metric-card-accent" : "metric-card"}
@@ -76,7 +92,9 @@ function MetricCard({ label, testId, value, detail, isLive, isAccent }: MetricCa
         {isLive ? <span className="metric-live-dot" aria-hidden="true" /> : null}
         {label}
       </div>
-      {value === null ? (
+      {value === null && isBlocked ? (
+        <div className="metric-value muted">—</div>
+      ) : value === null ? (
         <div className="skeleton metric-skeleton" aria-hidden="true" />
       ) : (
         <div className="metric-value">{formatCount(value)}</div>

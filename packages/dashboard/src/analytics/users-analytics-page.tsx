@@ -16,10 +16,8 @@ import {
   type UsersTableResponse,
 } from "./analytics-api";
 import {
-  type AnalyticsView,
   customRangeProblem,
   nextTableSort,
-  RANGES,
   type TableSort,
   type TableView,
   viewToSearch,
@@ -29,17 +27,19 @@ import { CopyLinkButton } from "./copy-link-button";
 import { DownloadIcon, type PanelStatus } from "./panel-parts";
 import { pngFileName } from "./png-export";
 import { RangeControls } from "./range-controls";
+import { describeRange, includesToday } from "./range-label";
 import { TableFilters } from "./table-filters";
 import { ToplineCards } from "./topline-cards";
 import { useAnalyticsView } from "./use-analytics-view";
 import { type ApiData, useApiData } from "./use-api-data";
 import { UsersTable } from "./users-table";
-import { formatDate } from "./zoned-date";
+import { readZoned } from "./zoned-date";
 import "./analytics.css";
 
 export function UsersAnalyticsPage({ app }: { app: string }) {
   const [view, setView] = useAnalyticsView();
-  const isAskable = view.range !== "custom" || customRangeProblem(view.from, view.to) === null;
+  const rangeProblem = view.range === "custom" ? customRangeProblem(view.from, view.to) : null;
+  const isAskable = rangeProblem === null;
   const paths = analyticsPaths(app, view);
   const summary = useApiData<UsersSummary>(isAskable ? paths.summary : null);
   const activity = useApiData<ActiveOverTime>(isAskable ? paths.activeOverTime : null);
@@ -68,7 +68,33 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
   const name = apps.data?.apps.find((candidate) => candidate.id === app)?.name;
   const title = appTitle(app, name);
   const rangeText = describeRange(view);
+  const isCurrent = includesToday(view, readZoned(Date.now(), view.tz).date);
+  // Numbers on screen while the range cannot be asked are the previous range's: dimmed, and said so.
+  const statusOf = (data: ApiData<unknown>): PanelStatus => ({
+    isLoading: data.isLoading,
+    error: data.error,
+    onRetry: data.retry,
+    blockedBy: rangeProblem,
+  });
   const exportSubtitle = `${title} · ${rangeText} · ${view.tz}`;
+
+  if (summary.error?.code === "unknown_app") {
+    return (
+      <div className="analytics-page">
+        <PageMessage
+          tone="error"
+          title="No such app"
+          action={<Link to="/analytics">See the apps with activity</Link>}
+        >
+          <span data-testid="unknown-app">
+            Rollcall has never seen any activity in an app called <code>{app}</code> on this
+            platform. Check the address, or pick an app from the list. An app appears once a page or
+            an event tagged with it comes in.
+          </span>
+        </PageMessage>
+      </div>
+    );
+  }
 
   if (summary.error?.status === 403) {
     return (
@@ -109,91 +135,98 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
         <RangeControls view={view} onChange={setView} />
       </div>
 
-      <ToplineCards
-        summary={summary.data}
-        rangeLabel={rangeText}
-        isLoading={summary.isLoading}
-        isWholePlatform={app === ALL_APPS}
-      />
-      {summary.error ? (
-        <div className="alert alert-error" role="alert">
+      {rangeProblem ? (
+        <div className="alert alert-error range-alert" role="alert" data-testid="range-error">
           <span>
-            <strong>Couldn't load the counts.</strong> {summary.error.message}
+            <strong>This range can't be shown.</strong> {rangeProblem}{" "}
+            {summary.data
+              ? "The dimmed numbers below are from the range shown before."
+              : "Fix the dates above to see the numbers."}
           </span>
-          <button type="button" className="button button-small" onClick={summary.retry}>
-            Try again
-          </button>
         </div>
       ) : null}
 
-      <ActiveUsersChart
-        data={activity.data}
-        status={statusOf(activity)}
-        scopeText={app === ALL_APPS ? "on the platform" : "in this app"}
-        exportTitle={`Active users over time — ${title}`}
-        exportSubtitle={exportSubtitle}
-        fileName={pngFileName("active-users", app, view.range)}
-      />
-
-      <AccessHeatmap
-        data={heatmap.data}
-        status={statusOf(heatmap)}
-        tz={view.tz}
-        exportTitle={`Access times — ${title}`}
-        exportSubtitle={`${exportSubtitle} · average distinct active users per weekday-hour`}
-        fileName={pngFileName("access-times", app, view.range)}
-      />
-
-      <section className="panel table-section" aria-labelledby="users-table-title">
-        <div className="panel-head">
-          <div>
-            <h2 id="users-table-title">User details</h2>
-            <p className="panel-lead">
-              Everyone known to {app === ALL_APPS ? "the platform" : "this app"}; messages count
-              within the range, last active is their latest activity{" "}
-              {app === ALL_APPS ? "anywhere" : "here"}, ever
-            </p>
-          </div>
-          <a
-            className="button button-small"
-            href={isAskable ? paths.csv : undefined}
-            aria-disabled={!isAskable}
-            download
-            title="Download the whole filtered table as CSV"
-            data-testid="csv-download"
-          >
-            <DownloadIcon />
-            CSV
-          </a>
-        </div>
-        <div className="users-toolbar">
-          <TableFilters key={filtersKey} table={view.table} onChange={changeTable} />
-        </div>
-        <UsersTable
-          data={table.data}
-          status={statusOf(table)}
-          table={view.table}
-          tz={view.tz}
-          isFiltering={isFiltering}
-          onSort={sortBy}
-          onPage={goToPage}
-          onClearFilters={clearFilters}
+      {/* Inert while stale: the previous range's numbers are out of reach and out of the reading. */}
+      <div
+        className={rangeProblem ? "analytics-body is-stale" : "analytics-body"}
+        inert={rangeProblem !== null}
+      >
+        <ToplineCards
+          summary={summary.data}
+          rangeLabel={rangeText}
+          isLoading={summary.isLoading}
+          isBlocked={rangeProblem !== null}
+          isWholePlatform={app === ALL_APPS}
         />
-      </section>
+        {summary.error ? (
+          <div className="alert alert-error" role="alert">
+            <span>
+              <strong>Couldn't load the counts.</strong> {summary.error.message}
+            </span>
+            <button type="button" className="button button-small" onClick={summary.retry}>
+              Try again
+            </button>
+          </div>
+        ) : null}
+
+        <ActiveUsersChart
+          data={activity.data}
+          status={statusOf(activity)}
+          scopeText={app === ALL_APPS ? "on the platform" : "in this app"}
+          exportTitle={`Active users over time — ${title}`}
+          exportSubtitle={exportSubtitle}
+          fileName={pngFileName("active-users", app, view.range)}
+        />
+
+        <AccessHeatmap
+          data={heatmap.data}
+          status={statusOf(heatmap)}
+          tz={view.tz}
+          isCurrent={isCurrent}
+          exportTitle={`Access times — ${title}`}
+          exportSubtitle={`${exportSubtitle} · average distinct active users per weekday-hour`}
+          fileName={pngFileName("access-times", app, view.range)}
+        />
+
+        <section className="panel table-section" aria-labelledby="users-table-title">
+          <div className="panel-head">
+            <div>
+              <h2 id="users-table-title">User details</h2>
+              <p className="panel-lead">
+                Everyone known to {app === ALL_APPS ? "the platform" : "this app"}; messages count
+                within the range, last active is their latest activity{" "}
+                {app === ALL_APPS ? "anywhere" : "here"}, ever
+              </p>
+            </div>
+            <a
+              className="button button-small"
+              href={isAskable ? paths.csv : undefined}
+              aria-disabled={!isAskable}
+              download
+              title="Download the whole filtered table as CSV"
+              data-testid="csv-download"
+            >
+              <DownloadIcon />
+              CSV
+            </a>
+          </div>
+          <div className="users-toolbar">
+            <TableFilters key={filtersKey} table={view.table} onChange={changeTable} />
+          </div>
+          <UsersTable
+            data={table.data}
+            status={statusOf(table)}
+            table={view.table}
+            tz={view.tz}
+            isFiltering={isFiltering}
+            onSort={sortBy}
+            onPage={goToPage}
+            onClearFilters={clearFilters}
+          />
+        </section>
+      </div>
     </div>
   );
-}
-
-function statusOf(data: ApiData<unknown>): PanelStatus {
-  return { isLoading: data.isLoading, error: data.error, onRetry: data.retry };
-}
-
-/** "Past 7 days", or for a custom range "1 Oct – 31 Oct 2026". */
-function describeRange(view: AnalyticsView): string {
-  if (view.range !== "custom") return RANGES.find((range) => range.value === view.range)!.label;
-  if (customRangeProblem(view.from, view.to)) return "Custom range";
-  if (view.from === view.to) return formatDate(view.from, { weekday: true, year: true });
-  return `${formatDate(view.from)} – ${formatDate(view.to, { year: true })}`;
 }
 
 /** A menu of the viewer's other apps; the view (range, zone, filters) carries over. */

@@ -49,6 +49,14 @@ export function UsersTable({
         <PanelError error={status.error} onRetry={status.onRetry} />
       </TableMessage>
     );
+  } else if (!data && status.blockedBy) {
+    body = (
+      <TableMessage>
+        <p className="muted" data-testid="range-blocked">
+          {status.blockedBy} Pick other dates above.
+        </p>
+      </TableMessage>
+    );
   } else if (!data) {
     body = Array.from({ length: 8 }, (_, index) => (
       // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have nothing else to key on.

@@ -2,6 +2,7 @@
 import type { Viewer } from "@rollcall/protocol";
 import { useState } from "react";
 import { signOut } from "../auth/auth-api";
+import { ThemeButton } from "../ui/theme-button";
 import { Link, navigate } from "./router";
 
 const ROLE_LABEL: Record<Viewer["role"], string> = {
@@ -20,8 +21,7 @@ export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
     setIsSigningOut(true);
     setError(null);
     try {
-      await signOut();
-      navigate("/login");
+      navigate(await signOut());
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : "Sign-out failed.");
       setIsSigningOut(false);
@@ -34,7 +34,7 @@ export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
         <span className="brand-mark" aria-hidden="true" />
         Rollcall
       </Link>
-      <span className="platform-tag" title="Platform">
+      <span className="platform-tag truncate" title={`Platform: ${viewer.platform}`}>
         {viewer.platform}
       </span>
       <nav className="app-nav" aria-label="Pages">
@@ -64,9 +64,12 @@ export function AppHeader({ viewer, path }: { viewer: Viewer; path: string }) {
           </span>
         ) : null}
         <span className="viewer" data-testid="viewer">
-          <span className="viewer-name">{viewer.name || viewer.id}</span>
-          <span className="badge">{ROLE_LABEL[viewer.role]}</span>
+          <span className="viewer-name truncate" title={viewer.name || viewer.id}>
+            {viewer.name || viewer.id}
+          </span>
+          <span className="badge viewer-role">{ROLE_LABEL[viewer.role]}</span>
         </span>
+        <ThemeButton />
         <button
           type="button"
           className="button button-ghost"

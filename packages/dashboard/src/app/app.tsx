@@ -3,7 +3,9 @@ import type { Viewer } from "@rollcall/protocol";
 import { AppsPage } from "../analytics/apps-page";
 import { UsersAnalyticsPage } from "../analytics/users-analytics-page";
 import { safeNextPath } from "../auth/auth-api";
+import { EmbedFailedPage, pageFailure } from "../auth/embed-failed-page";
 import { LoginPage } from "../auth/login-page";
+import { SignedOutPage } from "../auth/signed-out-page";
 import { useViewer } from "../auth/use-viewer";
 import { ConnectedUsersPage } from "../connected-users/connected-users-page";
 import { PageMessage } from "../ui/page-message";
@@ -17,6 +19,11 @@ export function App() {
   if (location.pathname === "/login") {
     return <LoginPage next={safeNextPath(location.searchParams.get("next"))} />;
   }
+  if (location.pathname === "/signed-out") {
+    return <SignedOutPage reason={location.searchParams.get("reason")} />;
+  }
+  // The server answers a browser's failed /embed link with this app and the failure's code.
+  if (location.pathname === "/embed") return <EmbedFailedPage failure={pageFailure()} />;
   return <SignedInApp path={location.pathname} />;
 }
 

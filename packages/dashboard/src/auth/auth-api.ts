@@ -7,12 +7,41 @@ export async function fetchViewer(signal?: AbortSignal): Promise<Viewer> {
   return body.viewer;
 }
 
-export function signIn(email: string, password: string): Promise<void> {
-  return apiPost("/api/v1/auth/login", { email, password });
+export async function signIn(email: string, password: string): Promise<void> {
+  await apiPost("/api/v1/auth/login", { email, password });
+  rememberSignIn("password");
 }
 
-export function signOut(): Promise<void> {
-  return apiPost("/api/v1/auth/logout");
+/** Ends the session; resolves to where the viewer goes next (see signOutPath). */
+export async function signOut(): Promise<string> {
+  await apiPost("/api/v1/auth/logout");
+  const path = signOutPath();
+  rememberSignIn(null);
+  return path;
+}
+
+const SIGN_IN_KEY = "rollcall:sign-in";
+
+function rememberSignIn(kind: "password" | null): void {
+  try {
+    if (kind) window.localStorage.setItem(SIGN_IN_KEY, kind);
+    else window.localStorage.removeItem(SIGN_IN_KEY);
+  } catch {
+    // Storage blocked: signing out then shows the signed-out page, which links to both ways in.
+  }
+}
+
+/**
+ * Operators who signed in with a password here go back to the sign-in form; everyone else came
+ * through their platform's /embed link and cannot use that form, so they get a page that says
+ * how to come back.
+ */
+export function signOutPath(): string {
+  try {
+    return window.localStorage.getItem(SIGN_IN_KEY) === "password" ? "/login" : "/signed-out";
+  } catch {
+    return "/signed-out";
+  }
 }
 
 /** Where the login page sends someone after they sign in, kept to same-site paths. */

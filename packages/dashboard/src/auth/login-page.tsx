@@ -2,6 +2,7 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/api-client";
 import { navigate } from "../app/router";
+import { ThemeButton } from "../ui/theme-button";
 import { signIn } from "./auth-api";
 import "./login.css";
 
@@ -28,7 +29,10 @@ export function LoginPage({ next }: { next: string }) {
   };
 
   return (
-    <div className="login">
+    <main className="login">
+      <div className="login-corner">
+        <ThemeButton />
+      </div>
       <form className="login-card" onSubmit={handleSubmit} noValidate={false}>
         <div className="login-brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -81,7 +85,7 @@ export function LoginPage({ next }: { next: string }) {
           open Rollcall from their platform's admin pages instead.
         </p>
       </form>
-    </div>
+    </main>
   );
 }
 

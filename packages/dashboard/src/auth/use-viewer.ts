@@ -3,7 +3,7 @@ import type { Viewer } from "@rollcall/protocol";
 import { useCallback, useEffect, useState } from "react";
 import { ApiError } from "../api/api-client";
 import { navigate } from "../app/router";
-import { fetchViewer, loginPath } from "./auth-api";
+import { fetchViewer, loginPath, signOutPath } from "./auth-api";
 
 export type ViewerState =
   | { kind: "loading" }
@@ -23,7 +23,7 @@ export function useViewer(): { state: ViewerState; retry: () => void } {
       (error: unknown) => {
         if (controller.signal.aborted) return;
         if (error instanceof ApiError && error.status === 401) {
-          navigate(loginPath(window.location.pathname), { replace: true });
+          sessionEnded();
           return;
         }
         const message = error instanceof Error ? error.message : "Could not load your account.";
@@ -40,8 +40,12 @@ export function useViewer(): { state: ViewerState; retry: () => void } {
 /** After a live stream fails: if the session has expired, go to the login page. */
 export function checkSession(): void {
   fetchViewer().catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 401) {
-      navigate(loginPath(window.location.pathname), { replace: true });
-    }
+    if (error instanceof ApiError && error.status === 401) sessionEnded();
   });
+}
+
+/** Operators go to the sign-in form; viewers from their platform to a page saying how to return. */
+function sessionEnded(): void {
+  if (signOutPath() === "/login") navigate(loginPath(window.location.pathname), { replace: true });
+  else navigate("/signed-out?reason=expired", { replace: true });
 }

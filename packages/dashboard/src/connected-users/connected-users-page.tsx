@@ -79,7 +79,10 @@ export function ConnectedUsersPage() {
 
       {live.status === "interrupted" ? <StreamBanner onRefresh={live.refreshNow} /> : null}
 
-      <SummaryCards summary={state.summary} />
+      <SummaryCards
+        summary={state.summary}
+        asOf={state.updatedAt === null ? null : Date.parse(state.updatedAt)}
+      />
 
       {hasNoUsers ? (
         <NoUsersYet />

@@ -3,11 +3,30 @@ import type { PresenceSummary } from "@rollcall/protocol";
 import type { ReactNode } from "react";
 import { formatCount } from "../ui/count-format";
 import { formatDuration } from "../ui/time-format";
+import { useNow } from "../ui/use-now";
 
 export const AVG_SESSION_TOOLTIP =
   "Mean duration of the sessions that overlap the last 24 hours, ongoing ones counted up to now";
 
-export function SummaryCards({ summary }: { summary: PresenceSummary | null }) {
+/**
+ * The average session `now`: the server's figure as of `asOf`, grown since by its ongoing
+ * sessions (`avgSessionGrowth`), so the card ticks beside the table's Active for.
+ */
+export function avgSessionNow(summary: PresenceSummary, asOf: number | null, now: number): number {
+  const growth = summary.avgSessionGrowth ?? 0;
+  if (asOf === null || !(growth > 0)) return summary.avgSessionSeconds;
+  return summary.avgSessionSeconds + Math.floor((Math.max(0, now - asOf) / 1000) * growth);
+}
+
+interface SummaryCardsProps {
+  summary: PresenceSummary | null;
+  /** The server's time of `summary` (ms), to carry the average session forward from. */
+  asOf: number | null;
+}
+
+export function SummaryCards({ summary, asOf }: SummaryCardsProps) {
+  const now = useNow();
+  const avgSession = summary ? avgSessionNow(summary, asOf, now) : null;
   const onlineNow = summary ? summary.online + summary.idle : null;
   const offlineShare =
     summary && summary.totalUsers > 0
@@ -55,8 +74,8 @@ export function SummaryCards({ summary }: { summary: PresenceSummary | null }) {
       <SummaryCard
         label="Avg session"
         testId="summary-avg-session"
-        value={summary?.avgSessionSeconds ?? null}
-        display={summary ? formatDuration(summary.avgSessionSeconds) : null}
+        value={avgSession}
+        display={avgSession === null ? null : formatDuration(avgSession)}
         detail="sessions in the last 24 h"
         tooltip={AVG_SESSION_TOOLTIP}
       />

@@ -31,13 +31,20 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
   useEffect(() => {
     const handleKey = (event: globalThis.KeyboardEvent) => {
       if (event.key === "Escape") onClose();
+      else if (event.key === "Tab" && panelRef.current) keepFocusInside(panelRef.current, event);
     };
-    window.addEventListener("keydown", handleKey);
-    return () => window.removeEventListener("keydown", handleKey);
+    // Capture: links inside the drawer stop their keydown from bubbling (so rows don't open).
+    window.addEventListener("keydown", handleKey, true);
+    return () => window.removeEventListener("keydown", handleKey, true);
   }, [onClose]);
 
+  // Focus moves into the dialog, and back to what opened it (the user's row) when it closes.
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     panelRef.current?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
 
   const user = state.kind === "ready" ? state.detail.user : row;
@@ -49,7 +56,7 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
         ref={panelRef}
         className="drawer"
         role="dialog"
-        aria-modal="false"
+        aria-modal="true"
         aria-label={user ? `Details of ${user.name}` : "User details"}
         tabIndex={-1}
         data-testid="user-drawer"
@@ -61,8 +68,10 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
               <Avatar id={user.id} name={user.name} size="lg" />
               <div className="drawer-title">
                 <h2 className="truncate">{user.name || user.id}</h2>
-                <div className="drawer-subtitle truncate">
-                  {user.email}
+                <div className="drawer-subtitle">
+                  <span className="drawer-email truncate" title={user.email}>
+                    {user.email}
+                  </span>
                   {user.role ? <span className="role">{user.role}</span> : null}
                 </div>
               </div>
@@ -72,7 +81,14 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
               <h2>User</h2>
             </div>
           )}
-          <button type="button" className="icon-button" onClick={onClose} aria-label="Close">
+          <button
+            type="button"
+            className="icon-button"
+            onClick={onClose}
+            aria-label="Close"
+            title="Close (Esc)"
+            data-testid="drawer-close"
+          >
             ×
           </button>
         </header>
@@ -97,6 +113,32 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
   );
 }
 
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Tab and Shift+Tab cycle within the dialog instead of leaving it for the page behind. */
+function keepFocusInside(panel: HTMLElement, event: globalThis.KeyboardEvent): void {
+  const focusable = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  if (!first || !last) {
+    event.preventDefault();
+    panel.focus();
+    return;
+  }
+  const active = document.activeElement;
+  if (!panel.contains(active)) {
+    event.preventDefault();
+    first.focus();
+  } else if (event.shiftKey && (active === first || active === panel)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 function Facts({ user, now }: { user: PresenceUser; now: number }) {
   const isInSession = user.status !== "offline" && user.sessionStartedAt;
   return (
@@ -114,10 +156,6 @@ function Facts({ user, now }: { user: PresenceUser; now: number }) {
             ? formatDuration(secondsSince(user.sessionStartedAt, now))
             : formatLastSeen(user.lastSeenAt, now).replace(/^last seen /, "")}
         </dd>
-      </div>
-      <div>
-        <dt>Open tabs</dt>
-        <dd className="numeric">{user.connections}</dd>
       </div>
     </dl>
   );

@@ -3,11 +3,24 @@ import type { CSSProperties } from "react";
 
 const HUES = [210, 250, 280, 320, 15, 35, 160, 190];
 
-function initialsOf(name: string): string {
+/** First letters of the first and last words, whole characters (an emoji, an accented letter). */
+export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = words[0]?.[0] ?? "?";
-  const last = words.length > 1 ? (words[words.length - 1]?.[0] ?? "") : "";
+  const first = firstCharacter(words[0] ?? "") || "?";
+  const last = words.length > 1 ? firstCharacter(words[words.length - 1] ?? "") : "";
   return (first + last).toUpperCase();
+}
+
+const graphemes =
+  typeof Intl.Segmenter === "function"
+    ? new Intl.Segmenter(undefined, { granularity: "grapheme" })
+    : null;
+
+/** The first user-perceived character: a flag or a family emoji stays whole, never half a pair. */
+function firstCharacter(word: string): string {
+  if (!word) return "";
+  if (graphemes) return graphemes.segment(word)[Symbol.iterator]().next().value?.segment ?? "";
+  return Array.from(word)[0] ?? "";
 }
 
 function hueOf(id: string): number {

@@ -38,7 +38,7 @@ export function VirtualRows<T>({
   label,
   empty,
 }: VirtualRowsProps<T>) {
-  const boxRef = useRef<HTMLDivElement>(null);
+  const boxRef = useRef<HTMLElement>(null);
   const headerRef = useRef<HTMLTableSectionElement>(null);
   const frameRef = useRef<number | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -71,7 +71,7 @@ export function VirtualRows<T>({
     [],
   );
 
-  const handleScroll = (event: UIEvent<HTMLDivElement>) => {
+  const handleScroll = (event: UIEvent<HTMLElement>) => {
     const box = event.currentTarget;
     if (frameRef.current !== null) return;
     frameRef.current = requestAnimationFrame(() => {
@@ -104,10 +104,14 @@ export function VirtualRows<T>({
   }
 
   return (
-    <div
+    <section
       ref={boxRef}
       className={className ? `virtual-rows ${className}` : "virtual-rows"}
       onScroll={handleScroll}
+      // Focusable, so the keyboard can scroll it (the wall's rows have nothing else to focus).
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll region needs focus to scroll.
+      tabIndex={0}
+      aria-label={`${label}, scrollable`}
     >
       <table className="virtual-rows-table" aria-label={label} aria-rowcount={items.length + 1}>
         <thead ref={headerRef} className="virtual-rows-header">
@@ -125,6 +129,6 @@ export function VirtualRows<T>({
           </tbody>
         )}
       </table>
-    </div>
+    </section>
   );
 }

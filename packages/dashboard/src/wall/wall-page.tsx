@@ -57,7 +57,10 @@ export function WallPage() {
         </div>
       </header>
       {live.status === "interrupted" ? <StreamBanner onRefresh={live.refreshNow} /> : null}
-      <SummaryCards summary={state.summary} />
+      <SummaryCards
+        summary={state.summary}
+        asOf={state.updatedAt === null ? null : Date.parse(state.updatedAt)}
+      />
       {state.hasSnapshot && state.users.size === 0 ? (
         <NoUsersYet />
       ) : (

@@ -84,6 +84,11 @@ export const presenceSummary = {
       description:
         "Mean duration of the sessions that overlap the last 24 hours, ongoing ones counted up to now",
     },
+    avgSessionGrowth: {
+      type: "number",
+      description:
+        "Seconds avgSessionSeconds gains per second while nobody comes or goes (ongoing sessions ÷ sessions counted): dashboards tick with it between updates",
+    },
   },
 };
 

@@ -40,6 +40,7 @@ const NOT_IN_THE_API = [
   "GET /",
   "GET /wall",
   "GET /login",
+  "GET /signed-out",
   "GET /analytics",
   "GET /analytics/{app}",
   "GET /assets/{file}",
@@ -50,7 +51,7 @@ const NOT_IN_THE_API = [
   "OPTIONS /api/v1/track",
 ];
 
-const analytics = [400, 401, 403, 503];
+const analytics = [400, 401, 403, 404, 503];
 /** The error statuses each operation can answer with (every request may get 503 while draining). */
 const ERRORS: Record<string, number[]> = {
   "GET /api/v1/presence": [400, 401, 403, 503],

@@ -82,6 +82,10 @@ const analyticsResponses = {
   "400": errorResponse("invalid range, dates or time zone", "invalid_query"),
   ...viewerResponses,
   "403": errorResponse("not one of the viewer's apps, or `_all` for an instructor", "forbidden"),
+  "404": errorResponse(
+    "no page view or event of this app has ever been seen on the platform (`_all` always answers)",
+    "unknown_app",
+  ),
 };
 
 /** The WebSocket upgrade is answered before any HTTP handler: no Retry-After there. */

@@ -16,13 +16,14 @@ import { isGroupable, queryPresenceByGroups } from "./presence-page.js";
 import { type PresenceEntry, type PresenceQuery, queryPresence } from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import type { PresenceService } from "./presence-service.js";
+import { type SessionAverageSnapshot, sessionAverageAt } from "./session-average.js";
 import type { ConnectionView } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const AVG_FRESH_MS = 5_000;
 
 export class PresenceBoard {
-  private readonly avgCache = new Map<string, { value: number; at: number }>();
+  private readonly avgCache = new Map<string, SessionAverageSnapshot>();
   private readonly avgLoading = new Map<string, Promise<void>>();
   private readonly entryCache = new WeakMap<UserRecord, PresenceEntry>();
   private readonly nameOrder: NameOrder;
@@ -110,11 +111,16 @@ export class PresenceBoard {
     const cached = this.avgCache.get(platform);
     if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
       void this.refreshAverage(platform);
-    // Kept counted as users change: the live feed asks every 250 ms.
+    // Kept counted as users change: the live feed asks every 250 ms. The average is carried to
+    // now (ongoing sessions keep growing between reads), and says how fast it grows.
+    const average = cached
+      ? sessionAverageAt(cached, this.presence.now())
+      : { seconds: 0, growth: 0 };
     return summarize(
       this.directory.count(platform),
       this.briefs.counts(platform),
-      cached?.value ?? 0,
+      average.seconds,
+      average.growth,
     );
   }
 
@@ -170,6 +176,7 @@ export class PresenceBoard {
       .then((ended) => {
         let total = 0;
         let count = 0;
+        let growing = 0;
         for (const s of ended) {
           total += (s.endedAt ?? s.lastLiveAt) - s.startedAt;
           count++;
@@ -185,15 +192,19 @@ export class PresenceBoard {
               : now;
           total += end - brief.sessionStartedAt;
           count++;
+          if (brief.status !== "offline") growing++;
         }
-        this.avgCache.set(platform, {
-          value: count === 0 ? 0 : Math.round(total / count / 1000),
-          at: now,
-        });
+        this.avgCache.set(platform, { totalMs: total, count, growing, at: now });
       })
       // Storage down: the live board goes on with the last average, tried again when it is stale.
       .catch(() => {
-        this.avgCache.set(platform, { value: this.avgCache.get(platform)?.value ?? 0, at: now });
+        const last = this.avgCache.get(platform);
+        this.avgCache.set(
+          platform,
+          last
+            ? { ...last, totalMs: last.totalMs + last.growing * (now - last.at), at: now }
+            : { totalMs: 0, count: 0, growing: 0, at: now },
+        );
       })
       .finally(() => this.avgLoading.delete(platform));
     this.avgLoading.set(platform, job);

@@ -33,6 +33,7 @@ export function summarize(
   totalUsers: number,
   { online, idle }: { online: number; idle: number },
   avgSessionSeconds: number,
+  avgSessionGrowth = 0,
 ): PresenceSummary {
   return {
     totalUsers,
@@ -40,5 +41,6 @@ export function summarize(
     idle,
     offline: Math.max(0, totalUsers - online - idle),
     avgSessionSeconds,
+    avgSessionGrowth,
   };
 }

@@ -29,6 +29,17 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
     body: JSON.stringify({ name: "U" }),
   });
+  // Activity in two apps: analytics of an app never seen is a 404 (unknown_app).
+  await fetch(`${rollcall.url}/api/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      events: [
+        { id: "seen-math", user: "u1", name: "message", app: "math" },
+        { id: "seen-essay", user: "u1", name: "message", app: "essay" },
+      ],
+    }),
+  });
 });
 afterAll(async () => {
   await rollcall.stop();
@@ -78,6 +89,20 @@ const routes: Array<{ method: string; path: string; body?: unknown; expect: Expe
     expect: backendOnly(200),
   },
 ];
+
+describe("analytics of an app", () => {
+  it("is a 404 unknown_app for an app never seen; _all and seen apps answer", async () => {
+    const ask = async (app: string) =>
+      fetch(`${rollcall.url}/api/v1/apps/${app}/analytics/users/summary?range=7d`, {
+        headers: { authorization: `Bearer ${callers.owner}` },
+      });
+    const unknown = await ask("never-seen");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("unknown_app");
+    expect((await ask("_all")).status).toBe(200);
+    expect((await ask("math")).status).toBe(200);
+  });
+});
 
 describe("route access", () => {
   for (const route of routes) {

@@ -5,6 +5,7 @@ import { usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { Storage } from "../../storage/storage.js";
 import { nullableIsoTime } from "../../storage/stored-time.js";
+import { AppError } from "../app-error.js";
 import { sendJson } from "../http-io.js";
 import { acceptsMediaType } from "../media-type.js";
 import type { RequestContext, Router } from "../router.js";
@@ -19,7 +20,15 @@ export interface AnalyticsRoutesDeps {
 export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): void {
   const query = async ({ req, url, params }: RequestContext) => {
     const viewer = await deps.auth.require(req);
-    return buildAnalyticsQuery(viewer, params.app!, url.searchParams, deps.clock());
+    const built = buildAnalyticsQuery(viewer, params.app!, url.searchParams, deps.clock());
+    // An app is known once someone was active in it: a mistyped id is a 404, not a page of zeros.
+    if (built.scope.app !== null && (await deps.storage.countKnownUsers(built.scope)) === 0) {
+      throw new AppError(
+        "unknown_app",
+        `no activity was ever seen in app "${built.scope.app.slice(0, 128)}"`,
+      );
+    }
+    return built;
   };
   const base = "/api/v1/apps/:app/analytics/users";
 

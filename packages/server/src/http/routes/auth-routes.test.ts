@@ -32,6 +32,26 @@ describe("session cookie, default settings (lax)", () => {
     expect(setCookie).not.toMatch(/Secure|Partitioned/);
   });
 
+  it("/embed answers a browser whose link expired with the dashboard page naming the failure", async () => {
+    const token = await signViewerToken(
+      { sub: "late", role: "admin" },
+      { secret: TEST_SECRET, ttlSeconds: 60, now: Date.now() - 120_000 },
+    );
+    const response = await fetch(`${rollcall.url}/embed?token=${token}`, {
+      redirect: "manual",
+      headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(await response.text()).toContain(
+      '<meta name="rollcall-failure" content="token_expired" />',
+    );
+    // Without text/html in Accept (a script, curl's */*): the JSON error.
+    const api = await fetch(`${rollcall.url}/embed?token=${token}`, { redirect: "manual" });
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("token_expired");
+  });
+
   it("/embed refuses a token over the token length limit, naming the field", async () => {
     const token = "a".repeat(WIRE_LIMITS.tokenLength + 1);
     const response = await fetch(`${rollcall.url}/embed?token=${token}`, { redirect: "manual" });

@@ -4,16 +4,23 @@ import { z } from "zod";
 import type { LoginLimiter } from "../../auth/login-limiter.js";
 import type { TokenVerifier } from "../../auth/token-verifier.js";
 import { CSRF_HEADER, type ViewerAuth } from "../../auth/viewer-auth.js";
-import { AppError, describeIssues } from "../app-error.js";
+import { AppError, describeIssues, toAppError } from "../app-error.js";
+import type { SendAppPage } from "../app-page.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { readJson, redirect, sendJson } from "../http-io.js";
-import type { Router } from "../router.js";
+import { acceptsMediaType } from "../media-type.js";
+import type { RequestContext, Router } from "../router.js";
 
 export interface AuthRoutesDeps {
   auth: ViewerAuth;
   verifier: TokenVerifier;
   limiter: LoginLimiter;
   origin: ClientOrigin;
+  /**
+   * The dashboard page: a browser whose /embed link fails (expired, invalid) gets it with the
+   * error's status and code, and the page explains what happened; API clients keep the JSON.
+   */
+  sendAppPage?: SendAppPage;
 }
 
 /** Largest sign-in body. */
@@ -31,7 +38,19 @@ function safeNext(value: string | null): string {
 }
 
 export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
-  router.on("GET", "/embed", async ({ req, res, url }) => {
+  router.on("GET", "/embed", async (ctx) => {
+    try {
+      await embed(ctx);
+    } catch (error) {
+      const failure = toAppError(error);
+      if (!failure || !deps.sendAppPage || !acceptsMediaType(ctx.req.headers.accept, "text/html")) {
+        throw error;
+      }
+      deps.sendAppPage(ctx.res, failure.status, failure.code);
+    }
+  });
+
+  const embed = async ({ req, res, url }: RequestContext) => {
     const token = url.searchParams.get("token");
     if (!token) throw new AppError("bad_request", "query.token: required (a viewer token)");
     if (token.length > WIRE_LIMITS.tokenLength) {
@@ -45,7 +64,7 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
     res.setHeader("set-cookie", cookie);
     const fallback = viewer.role === "instructor" ? "/analytics" : "/";
     redirect(res, safeNext(url.searchParams.get("next") ?? fallback));
-  });
+  };
 
   router.on("POST", "/api/v1/auth/login", async (ctx) => {
     const { req, res } = ctx;

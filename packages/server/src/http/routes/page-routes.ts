@@ -1,8 +1,8 @@
 // Pages and files: the dashboard app (viewers only), /tracker.js, health and API docs.
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
-import { PAGE_CSP, redirect, sendJson } from "../http-io.js";
+import { loadAppPage } from "../app-page.js";
+import { redirect, sendJson } from "../http-io.js";
 import { openApiDocument, renderApiDocsPage } from "../openapi.js";
 import type { RequestContext, Router } from "../router.js";
 import { sendFile } from "../static-files.js";
@@ -14,27 +14,21 @@ export interface PageRoutesDeps {
   health: () => Record<string, unknown>;
 }
 
-/** Paths of the single-page app; all but /login need a signed-in viewer. */
-const APP_PAGES = ["/", "/wall", "/login", "/analytics", "/analytics/:app"];
+/** Paths of the single-page app; all but the public ones need a signed-in viewer. */
+const APP_PAGES = ["/", "/wall", "/login", "/signed-out", "/analytics", "/analytics/:app"];
+/** The sign-in page, and the page that tells a viewer who signed out how to come back. */
+const PUBLIC_PAGES = new Set(["/login", "/signed-out"]);
 
 export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
-  const indexFile = join(deps.dashboardDir, "index.html");
-  const indexHtml = existsSync(indexFile)
-    ? readFileSync(indexFile, "utf8")
-    : "<!doctype html><title>Rollcall</title><p>The dashboard is not built yet: run <code>npm run build</code>.</p>";
+  const sendAppPage = loadAppPage(deps.dashboardDir);
 
   const sendApp = async (ctx: RequestContext) => {
     const { req, res, url } = ctx;
-    if (url.pathname !== "/login" && !(await deps.auth.identify(req).catch(() => null))) {
+    if (!PUBLIC_PAGES.has(url.pathname) && !(await deps.auth.identify(req).catch(() => null))) {
       redirect(res, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
       return;
     }
-    res.writeHead(200, {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": PAGE_CSP,
-    });
-    res.end(indexHtml);
+    sendAppPage(res);
   };
   for (const page of APP_PAGES) router.on("GET", page, sendApp);
 

@@ -1,0 +1,19 @@
+// The words for a view's range: "Past 7 days", "1 Oct – 31 Oct 2026", "7 Dec 2025 – 6 Dec 2026".
+import { type AnalyticsView, customRangeProblem, RANGES } from "./analytics-view";
+import { formatDate } from "./zoned-date";
+
+/** A custom range names the year once, or on both ends when it spans two years. */
+export function describeRange(view: Pick<AnalyticsView, "range" | "from" | "to">): string {
+  if (view.range !== "custom") {
+    return RANGES.find((range) => range.value === view.range)?.label ?? view.range;
+  }
+  if (customRangeProblem(view.from, view.to)) return "Custom range";
+  if (view.from === view.to) return formatDate(view.from, { weekday: true, year: true });
+  const isOneYear = view.from.slice(0, 4) === view.to.slice(0, 4);
+  return `${formatDate(view.from, { year: !isOneYear })} – ${formatDate(view.to, { year: true })}`;
+}
+
+/** True when the range reaches today (`today` is `YYYY-MM-DD` in the page's zone). */
+export function includesToday(view: Pick<AnalyticsView, "range" | "to">, today: string): boolean {
+  return view.range !== "custom" || view.to >= today;
+}
