@@ -23,6 +23,16 @@ export class ActivityIndex {
     return found;
   }
 
+  /** The platforms held, in the order first seen (what a snapshot saves). */
+  platformEntries(): IterableIterator<[string, PlatformActivity]> {
+    return this.platforms.entries();
+  }
+
+  /** The event names counted as messages, or null (what a snapshot saves). */
+  get trackedMessages(): readonly string[] | null {
+    return this.messageNames;
+  }
+
   tracksMessages(names: string[]): boolean {
     return this.messageNames !== null && sameNames(this.messageNames, names);
   }
@@ -198,6 +208,7 @@ const SET_USER = 0;
 const MARK_SLOT = 1;
 const TOUCH_APP = 2;
 const COUNT_EVENT = 3;
+const ERASE_USER = 4;
 
 /**
  * What one transaction wrote, for the index: applied after the commit, so a rolled-back batch
@@ -221,6 +232,11 @@ export class IndexWrites {
 
   countEvent(platform: string, app: string, name: string, user: string, slot: number): void {
     this.ops.push(COUNT_EVENT, platform, app, name, user, slot);
+  }
+
+  /** A user erased (the index's log replays it where the live index erased them). */
+  eraseUser(platform: string, id: string): void {
+    this.ops.push(ERASE_USER, platform, id);
   }
 
   apply(index: ActivityIndex): void {
@@ -249,6 +265,10 @@ export class IndexWrites {
             ops[at + 5] as number,
           );
           at += 6;
+          break;
+        case ERASE_USER:
+          index.eraseUser(text(at + 1), text(at + 2));
+          at += 3;
           break;
         default:
           throw new Error(`unknown index write ${String(ops[at])} at ${at}`);
