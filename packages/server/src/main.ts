@@ -80,7 +80,7 @@ export async function startRollcall(
 ): Promise<Rollcall> {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const storage = await openStorage(config, { writerThread: true });
+  const storage = await openStorage(config, { writerThread: true, logger });
   await storage.migrate();
   // The analytics load beside everything else (minutes for a file of 100 M events): presence,
   // ingest and the dashboard are served meanwhile, and an analytics request waits for the load.
