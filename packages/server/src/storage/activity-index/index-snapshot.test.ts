@@ -136,6 +136,14 @@ describe("index snapshots", () => {
     });
   }
 
+  it("the change log's text of a batch's writes gives the same writes back", () => {
+    const writes = randomWrites(seededRandom(8), 50, 2_000);
+    const text = writes.toLogText();
+    expect(IndexWrites.fromLogText(text).ops).toEqual(writes.ops);
+    expect(text.length).toBeLessThan(JSON.stringify(writes.ops).length);
+    expect(() => IndexWrites.fromLogText(text.replace('"v":1', '"v":2'))).toThrow(/version/);
+  });
+
   it("saves an empty index, and an index that never tracked messages", async () => {
     const file = join(dir, "empty.index");
     await saveIndexSnapshot(new ActivityIndex(), file, stamp);

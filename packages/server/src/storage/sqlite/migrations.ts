@@ -171,7 +171,8 @@ export const sqliteMigrations: Migration[] = [
     // the index saved beside the file plus the rows after it rebuild the index exactly
     // (sqlite-index-keeper.ts). The source is the identity of this file's data: a snapshot of
     // another file is never loaded. A migration that rewrites the rollups must set a new one.
-    // AUTOINCREMENT: seqs never go back, even after the log is trimmed to nothing.
+    // AUTOINCREMENT: seqs never go back, even after the log is trimmed to nothing. A row's ops
+    // are IndexWrites.toLogText (versioned JSON, each string once).
     sql: `
       CREATE TABLE index_meta (id INTEGER PRIMARY KEY CHECK (id = 1), source TEXT NOT NULL);
       CREATE TABLE index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, ops TEXT NOT NULL);

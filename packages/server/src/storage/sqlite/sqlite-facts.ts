@@ -213,7 +213,7 @@ const USER_TABLES = [
  */
 export function logIndexWrites(stmt: StatementCache, indexed: IndexWrites): void {
   if (indexed.ops.length === 0) return;
-  stmt("INSERT INTO index_log (ops) VALUES (?)").run(JSON.stringify(indexed.ops));
+  stmt("INSERT INTO index_log (ops) VALUES (?)").run(indexed.toLogText());
 }
 
 /**

@@ -340,7 +340,7 @@ export class SqliteIndexKeeper {
         .iterate(stamp.seq) as IterableIterator<string>;
       let count = 0;
       for (const ops of rows) {
-        new IndexWrites(JSON.parse(ops) as Array<string | number>).apply(index);
+        IndexWrites.fromLogText(ops).apply(index);
         if (++count % REPLAY_SLICE_ROWS === 0) {
           await nextTurn();
           if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
