@@ -285,17 +285,24 @@ export class SqliteIndexKeeper {
     const snapshot = this.options.snapshot ?? null;
     if (snapshot !== null) {
       const started = performance.now();
-      const index = await this.loadSnapshot(file, snapshot).catch((error: unknown) => {
+      const loaded = await this.loadSnapshot(file, snapshot).catch((error: unknown) => {
         if (this.isClosed) throw error;
         this.options.log?.warn({ err: error }, "the analytics index snapshot was not used");
         return null;
       });
-      if (index) {
+      if (loaded) {
         this.options.log?.info(
-          { ms: Math.round(performance.now() - started), seq: this.savedSeq },
+          {
+            ms: Math.round(performance.now() - started),
+            seq: this.savedSeq,
+            replayed: loaded.replayed,
+          },
           "analytics index loaded from its snapshot",
         );
-        return this.held(index);
+        const index = this.held(loaded.index);
+        // After a kill: the file on disk misses what was replayed (an erasure, maybe).
+        if (loaded.replayed > 0) void this.save();
+        return index;
       }
     }
     const index = this.held(await this.loadInSlices(file, messageNames));
@@ -308,7 +315,10 @@ export class SqliteIndexKeeper {
    * after its seq still in the file; those rows are then applied, as a load in slices applies
    * the batches committed meanwhile. Null if there is no snapshot; throws why one does not fit.
    */
-  private async loadSnapshot(file: string, snapshot: string): Promise<ActivityIndex | null> {
+  private async loadSnapshot(
+    file: string,
+    snapshot: string,
+  ): Promise<{ index: ActivityIndex; replayed: number } | null> {
     const loaded = await loadIndexSnapshot(snapshot);
     if (!loaded) return null;
     if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
@@ -349,7 +359,7 @@ export class SqliteIndexKeeper {
       reader.exec("COMMIT");
       for (const change of this.pending ?? []) change(index);
       this.savedSeq = stamp.seq;
-      return index;
+      return { index, replayed: count };
     } finally {
       this.pending = null;
       reader.close();
