@@ -128,11 +128,16 @@ export class SqliteIndexKeeper {
 
   /** Makes the index count these names as messages, loading their counts if it does not yet. */
   async trackMessages(index: ActivityIndex, names: string[]): Promise<void> {
-    if (index.tracksMessages(names)) return;
-    while (this.saving) await this.saving; // a snapshot being written holds the index as it is
-    await this.exclusive(() => {
-      if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
-    });
+    // A snapshot being written holds the index as it is: wait until none is (frozen is set and
+    // cleared around the save's first step, which runs exclusively too).
+    for (let isDone = index.tracksMessages(names); !isDone; ) {
+      while (this.saving) await this.saving;
+      isDone = await this.exclusive(() => {
+        if (this.frozen) return false;
+        if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
+        return true;
+      });
+    }
   }
 
   /** A batch with users is on its way to the writer thread (until `written`). */
