@@ -195,6 +195,27 @@ describe("the SQLite index snapshot", () => {
     await second.close();
   });
 
+  it("is saved again each period while the change log grows, and not when it does not", async () => {
+    const { file, random, seq } = await history("period", 7);
+    const said = new Said();
+    const storage = openSqliteStorage(file, {
+      writerThread: true,
+      indexSnapshot: `${file}.index`,
+      indexSnapshotEveryMs: 50,
+      log: said,
+    });
+    await storage.warmUp(["message"]);
+    await said.until(SAVED);
+    await storage.writeFacts(randomBatch(random, 60, 100, seq));
+    await said.until(SAVED, 2);
+    for (let waited = 0; logRows(file) > 0 && waited < 60_000; waited += 20) await sleep(20);
+    expect(logRows(file)).toBe(0);
+    await sleep(500); // ten periods with nothing new
+    expect(said.count(SAVED)).toBe(2);
+    await storage.close();
+    expect(said.count(SAVED)).toBe(2); // nothing new at close either
+  });
+
   it("users another process writes reach the index, while it runs and after a restart", async () => {
     const { file } = await history("import", 6);
     const said = new Said();
