@@ -144,6 +144,24 @@ describe("index snapshots", () => {
     expect(() => IndexWrites.fromLogText(text.replace('"v":1', '"v":2'))).toThrow(/version/);
   });
 
+  it("writes arrays bigger than its buffer in their place among the small sections", async () => {
+    const index = new ActivityIndex();
+    randomWrites(seededRandom(4), 100, 1_000).apply(index);
+    const platform = index.platform("p1");
+    // 375,000 users' last activity: 3 MB, more than half the 4 MB chunk (written straight to
+    // the file) though it would fit beside the sections still buffered.
+    platform.all.lastActive = Float64Array.from({ length: 375_000 }, (_, i) => i * 1.5);
+    const file = join(dir, "big.index");
+    await saveIndexSnapshot(index, file, stamp);
+    const loaded = (await loadIndexSnapshot(file))?.index as ActivityIndex;
+    const bytes = (array: Float64Array) =>
+      Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+    expect(bytes(loaded.platform("p1").all.lastActive).equals(bytes(platform.all.lastActive))).toBe(
+      true,
+    );
+    expectSameAnswers(loaded, index, 3);
+  });
+
   it("saves an empty index, and an index that never tracked messages", async () => {
     const file = join(dir, "empty.index");
     await saveIndexSnapshot(new ActivityIndex(), file, stamp);

@@ -350,19 +350,28 @@ class SectionWriter {
   }
 
   async raw(piece: Uint8Array): Promise<void> {
-    if (this.used + piece.length > this.buffer.length) await this.flush();
     if (piece.length > this.buffer.length / 2) {
-      await this.handle.write(piece);
+      await this.flush();
+      await this.write(piece);
       return;
     }
+    if (this.used + piece.length > this.buffer.length) await this.flush();
     this.buffer.set(piece, this.used);
     this.used += piece.length;
   }
 
   async flush(): Promise<void> {
     if (this.used === 0) return;
-    await this.handle.write(this.buffer, 0, this.used);
+    await this.write(this.buffer.subarray(0, this.used));
     this.used = 0;
+  }
+
+  /** All of `bytes`, however many writes it takes. */
+  private async write(bytes: Uint8Array): Promise<void> {
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesWritten } = await this.handle.write(bytes, at, bytes.length - at);
+      at += bytesWritten;
+    }
   }
 }
 
