@@ -1,11 +1,9 @@
 // An ActivityIndex saved to a file and loaded back exactly: its typed arrays as they are in
 // memory, its strings as JSON, in sections that each carry a CRC-32.
-
 import type { FileHandle } from "node:fs/promises";
 import { open, rename, rm } from "node:fs/promises";
 import { endianness } from "node:os";
 import { dirname } from "node:path";
-import { crc32 } from "node:zlib";
 import { ActivityIndex } from "./activity-index.js";
 import { KeyedColumns } from "./keyed-columns.js";
 import {
@@ -14,6 +12,9 @@ import {
   type ScopeActivity,
   SLOTS_PER_DAY,
 } from "./scope-activity.js";
+import { IndexSnapshotError, SectionReader, SectionWriter } from "./snapshot-sections.js";
+
+export { IndexSnapshotError };
 
 /** The layout below; a file of another version is refused (the caller loads in full). */
 export const INDEX_SNAPSHOT_FORMAT = 1;
@@ -33,17 +34,6 @@ export interface IndexSnapshotStamp {
   savedAt: number;
 }
 
-/** Why a snapshot file was refused: the caller loads the index in full instead. */
-export class IndexSnapshotError extends Error {
-  constructor(
-    readonly reason: "truncated" | "corrupt" | "format",
-    message: string,
-  ) {
-    super(`index snapshot ${reason}: ${message}`);
-    this.name = "IndexSnapshotError";
-  }
-}
-
 const MAGIC = Buffer.from("RCINDEX\n", "latin1");
 /** Section kinds, in the order they come (see saveIndexSnapshot). */
 const HEAD = 1;
@@ -53,15 +43,11 @@ const SCOPE = 4;
 const LAST_ACTIVE = 5;
 const DAY = 6;
 const END = 7;
-/** A section: kind (u32), payload length (u32), the payload, CRC-32 of all that (u32). */
-const SECTION_HEADER = 8;
 /** Users per USERS section: a JSON text of a few MB. */
 const USERS_PER_SECTION = 50_000;
 /** Ints before a day's arrays: day, users' rows, sorted, messages' rows, sorted. */
 const DAY_HEADER = 5;
 const USER_COLUMNS = 4;
-/** Bytes buffered before a write, and read at once. */
-const CHUNK = 4 * 1024 * 1024;
 
 interface Head {
   stamp: IndexSnapshotStamp;
@@ -317,142 +303,5 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-/** Writes sections through a buffer of CHUNK bytes; a bigger piece goes straight to the file. */
-class SectionWriter {
-  private readonly buffer = Buffer.allocUnsafe(CHUNK);
-  private used = 0;
-
-  constructor(private readonly handle: FileHandle) {}
-
-  async json(kind: number, value: unknown): Promise<1> {
-    return this.section(kind, [Buffer.from(JSON.stringify(value), "utf8")]);
-  }
-
-  /** One section from these pieces; resolves to 1 (a count of sections). */
-  async section(kind: number, pieces: Uint8Array[]): Promise<1> {
-    const header = Buffer.allocUnsafe(SECTION_HEADER);
-    header.writeUInt32LE(kind, 0);
-    header.writeUInt32LE(
-      pieces.reduce((sum, piece) => sum + piece.length, 0),
-      4,
-    );
-    let crc = crc32(header);
-    for (const piece of pieces) crc = crc32(piece, crc);
-    const trailer = Buffer.allocUnsafe(4);
-    trailer.writeUInt32LE(crc, 0);
-    await this.raw(header);
-    for (const piece of pieces) await this.raw(piece);
-    await this.raw(trailer);
-    return 1;
-  }
-
-  async raw(piece: Uint8Array): Promise<void> {
-    if (piece.length > this.buffer.length / 2) {
-      await this.flush();
-      await this.write(piece);
-      return;
-    }
-    if (this.used + piece.length > this.buffer.length) await this.flush();
-    this.buffer.set(piece, this.used);
-    this.used += piece.length;
-  }
-
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    await this.write(this.buffer.subarray(0, this.used));
-    this.used = 0;
-  }
-
-  /** All of `bytes`, however many writes it takes. */
-  private async write(bytes: Uint8Array): Promise<void> {
-    for (let at = 0; at < bytes.length; ) {
-      const { bytesWritten } = await this.handle.write(bytes, at, bytes.length - at);
-      at += bytesWritten;
-    }
-  }
-}
-
-/** Reads sections through a buffer refilled CHUNK bytes at a time. */
-class SectionReader {
-  private buffer = Buffer.allocUnsafe(CHUNK);
-  private start = 0;
-  private end = 0;
-  private isEnded = false;
-  /** Bytes of the file read into the buffer so far. */
-  private readSoFar = 0;
-
-  constructor(
-    private readonly handle: FileHandle,
-    private readonly fileSize: number,
-  ) {}
-
-  async json(kind: number): Promise<unknown> {
-    const payload = await this.section(kind);
-    try {
-      return JSON.parse(payload.toString("utf8"));
-    } catch {
-      throw new IndexSnapshotError("corrupt", `section ${kind} is not JSON`);
-    }
-  }
-
-  /** The next section's payload, checked: valid until the next read. */
-  async section(kind: number): Promise<Buffer> {
-    const header = await this.raw(SECTION_HEADER);
-    const found = header.readUInt32LE(0);
-    const length = header.readUInt32LE(4);
-    if (found !== kind) {
-      throw new IndexSnapshotError("corrupt", `section ${found} where ${kind} was due`);
-    }
-    const left = this.fileSize - this.readSoFar + (this.end - this.start);
-    if (length + 4 > left) {
-      throw new IndexSnapshotError("truncated", `section ${kind} ends past the end of the file`);
-    }
-    await this.fill(length + 4);
-    const payload = this.buffer.subarray(this.start, this.start + length);
-    const saved = this.buffer.readUInt32LE(this.start + length);
-    if (crc32(payload, crc32(header)) !== saved) {
-      throw new IndexSnapshotError("corrupt", `section ${kind} fails its checksum`);
-    }
-    this.start += length + 4;
-    return payload;
-  }
-
-  /** The next `length` bytes: valid until the next read. */
-  async raw(length: number): Promise<Buffer> {
-    await this.fill(length);
-    const bytes = this.buffer.subarray(this.start, this.start + length);
-    this.start += length;
-    return Buffer.from(bytes);
-  }
-
-  /** Makes `length` bytes available from `start`. */
-  private async fill(length: number): Promise<void> {
-    if (this.end - this.start >= length) return;
-    if (length > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(length, this.buffer.length * 2));
-      this.buffer.copy(bigger, 0, this.start, this.end);
-      this.buffer = bigger;
-    } else {
-      this.buffer.copy(this.buffer, 0, this.start, this.end);
-    }
-    this.end -= this.start;
-    this.start = 0;
-    while (this.end < length) {
-      if (this.isEnded) {
-        throw new IndexSnapshotError("truncated", `the file ends ${length - this.end} bytes short`);
-      }
-      const { bytesRead } = await this.handle.read(
-        this.buffer,
-        this.end,
-        this.buffer.length - this.end,
-        null,
-      );
-      if (bytesRead === 0) this.isEnded = true;
-      this.end += bytesRead;
-      this.readSoFar += bytesRead;
-    }
   }
 }

@@ -12,9 +12,9 @@ import {
   eraseSqliteUser,
   openSqliteDatabase,
   statementCache,
-  trimIndexLog,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
+import { trimIndexLog } from "./sqlite-index-log.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-fact-worker runs as a worker thread");

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { IndexWrites } from "../activity-index/activity-index.js";
 import { type FactBatch, SLOT_MS } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
+import { logIndexWrites } from "./sqlite-index-log.js";
 
 export type StatementCache = (sql: string) => Database.Statement;
 
@@ -206,25 +207,6 @@ const USER_TABLES = [
   ["active_intervals", "user_id"],
   ["user_apps", "user_id"],
 ] as const;
-
-/**
- * Appends what a transaction did to the activity index to its change log, in that transaction:
- * a snapshot of the index plus the rows after its seq make the index again.
- */
-export function logIndexWrites(stmt: StatementCache, indexed: IndexWrites): void {
-  if (indexed.ops.length === 0) return;
-  stmt("INSERT INTO index_log (ops) VALUES (?)").run(indexed.toLogText());
-}
-
-/**
- * Deletes change-log rows up to `through` (those a saved snapshot holds), at most `limit` of
- * them: the caller repeats it, with other writes between. Returns how many went.
- */
-export function trimIndexLog(stmt: StatementCache, through: number, limit: number): number {
-  return stmt(
-    "DELETE FROM index_log WHERE seq IN (SELECT seq FROM index_log WHERE seq <= ? ORDER BY seq LIMIT ?)",
-  ).run(through, limit).changes;
-}
 
 /**
  * Deletes a user's rows in these slots (rollups and events), and with `isLast` every row naming

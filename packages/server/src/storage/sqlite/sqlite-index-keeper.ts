@@ -5,7 +5,7 @@ import { open, stat } from "node:fs/promises";
 import { totalmem } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
-import { type ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
+import type { ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
 import {
   INDEX_SNAPSHOT_FORMAT,
   type IndexSnapshotStamp,
@@ -20,6 +20,7 @@ import {
   loadUsers,
 } from "./sqlite-activity-index.js";
 import type { StatementCache } from "./sqlite-facts.js";
+import { checkLogFollows, lastLogSeq, loggedAfter, logSource } from "./sqlite-index-log.js";
 
 /** The user-write count of an index that must read the users again. */
 const STALE = -1;
@@ -333,29 +334,13 @@ export class SqliteIndexKeeper {
       await this.exclusive(() => {
         reader.exec("BEGIN");
         const stmt = (sql: string) => reader.prepare(sql);
-        const source = logSource(stmt);
-        if (source !== stamp.source) {
-          throw new Error(`the snapshot is of other data (${stamp.source}, the file: ${source})`);
-        }
-        const last = lastLogSeq(stmt);
-        const after = Number(
-          stmt("SELECT count(*) FROM index_log WHERE seq > ?").pluck().get(stamp.seq),
-        );
-        if (stamp.seq > last || after !== last - stamp.seq) {
-          throw new Error(
-            `the change log does not follow the snapshot (seq ${stamp.seq}; the log: ${after} rows to ${last})`,
-          );
-        }
+        checkLogFollows(stmt, stamp);
         this.userWritesSeen = userWrites(stmt);
         this.pending = [];
       });
-      const rows = reader
-        .prepare("SELECT ops FROM index_log WHERE seq > ? ORDER BY seq")
-        .pluck()
-        .iterate(stamp.seq) as IterableIterator<string>;
       let count = 0;
-      for (const ops of rows) {
-        IndexWrites.fromLogText(ops).apply(index);
+      for (const writes of loggedAfter(reader, stamp.seq)) {
+        writes.apply(index);
         if (++count % REPLAY_SLICE_ROWS === 0) {
           await nextTurn();
           if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
@@ -429,16 +414,4 @@ async function readAhead(file: string, stopped: () => boolean): Promise<void> {
 /** The count of user writes (migration 4). */
 function userWrites(stmt: StatementCache): number {
   return Number(stmt("SELECT count FROM user_writes WHERE id = 1").pluck().get() ?? 0);
-}
-
-/** The last seq the change log gave, trimmed or not (0: none yet). */
-function lastLogSeq(stmt: StatementCache): number {
-  return Number(
-    stmt("SELECT seq FROM sqlite_sequence WHERE name = 'index_log'").pluck().get() ?? 0,
-  );
-}
-
-/** The identity of the file's data (migration 8). */
-function logSource(stmt: StatementCache): string {
-  return String(stmt("SELECT source FROM index_meta WHERE id = 1").pluck().get());
 }

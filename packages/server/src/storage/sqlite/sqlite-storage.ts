@@ -38,10 +38,10 @@ import {
   openSqliteDatabase,
   type StatementCache,
   statementCache,
-  trimIndexLog,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
 import { type SnapshotLog, SqliteIndexKeeper } from "./sqlite-index-keeper.js";
+import { trimIndexLog } from "./sqlite-index-log.js";
 
 /**
  * Active slots of a user erased per transaction. Each costs a few seeks per event name of their
