@@ -86,6 +86,7 @@ export async function startRollcall(
   const logger = options.logger ?? pino({ level: config.logLevel });
   const storage = await openStorage(config, {
     writerThread: true,
+    logger,
     onBackgroundError: (error) =>
       logger.warn({ err: error }, "following the analytics' index log failed; trying again"),
   });

@@ -1,12 +1,14 @@
 // Chooses the storage adapter from config, once, at start.
 import { join } from "node:path";
+import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { openPostgresStorage } from "./postgres/postgres-storage.js";
 import { openSqliteStorage } from "./sqlite/sqlite-storage.js";
 import type { Storage } from "./storage.js";
 
 /**
- * `writerThread`: the server's SQLite commits run off its event loop (see openSqliteStorage).
+ * `writerThread`: the server's SQLite commits run off its event loop (see openSqliteStorage), and
+ * its activity index is saved beside the file (`rollcall.index`) to start from next time.
  * `onBackgroundError`: what fails in the analytics' background work (PostgreSQL following the
  * index log), which tries again by itself.
  */
@@ -14,9 +16,18 @@ export async function openStorage(
   config: Config,
   {
     writerThread = false,
+    logger,
     onBackgroundError,
-  }: { writerThread?: boolean; onBackgroundError?: (error: unknown) => void } = {},
+  }: {
+    writerThread?: boolean;
+    logger?: Logger;
+    onBackgroundError?: (error: unknown) => void;
+  } = {},
 ): Promise<Storage> {
   if (config.databaseUrl) return openPostgresStorage(config.databaseUrl, { onBackgroundError });
-  return openSqliteStorage(join(config.dataDir, "rollcall.sqlite"), { writerThread });
+  return openSqliteStorage(join(config.dataDir, "rollcall.sqlite"), {
+    writerThread,
+    ...(writerThread ? { indexSnapshot: join(config.dataDir, "rollcall.index") } : {}),
+    ...(logger ? { log: logger } : {}),
+  });
 }

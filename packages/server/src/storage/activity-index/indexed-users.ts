@@ -63,6 +63,27 @@ export class IndexedUsers {
     return count;
   }
 
+  /**
+   * Adds users as a snapshot saved them, the next numbers in order: ids, and name and email (null
+   * for users never registered, or erased).
+   */
+  restore(ids: string[], names: Array<string | null>, emails: Array<string | null>): void {
+    for (let at = 0; at < ids.length; at++) {
+      const id = ids[at] as string;
+      if (this.numbers.has(id)) throw new Error(`user ${JSON.stringify(id)} restored twice`);
+      this.numbers.set(id, this.ids.length);
+      this.ids.push(id);
+      const name = names[at] ?? undefined;
+      const email = name === undefined ? undefined : (emails[at] ?? "");
+      this.names.push(name);
+      this.emails.push(email);
+      this.lowerNames.push(name?.toLowerCase());
+      this.lowerEmails.push(email?.toLowerCase());
+    }
+    this.byName = null;
+    this.idRanks = null;
+  }
+
   isRegistered(user: number): boolean {
     return this.names[user] !== undefined;
   }

@@ -25,6 +25,29 @@ export class KeyedColumns {
     return this.count;
   }
 
+  /** Rows 0 … sortedSize − 1 are in key order; the rest is the tail (what a snapshot saves). */
+  get sortedSize(): number {
+    return this.sorted;
+  }
+
+  /**
+   * A table from its arrays as a snapshot saved them (`columns()`, `size`, `sortedSize`): taken
+   * as they are, no copy; each array holds at least `size` rows.
+   */
+  static restore(
+    keys: Int32Array<ArrayBuffer>,
+    values: Array<Int32Array<ArrayBuffer>>,
+    size: number,
+    sorted: number,
+  ): KeyedColumns {
+    const table = new KeyedColumns(values.length);
+    table.keys = keys.length > 0 ? keys : new Int32Array(8);
+    table.values = keys.length > 0 ? values : values.map(() => new Int32Array(8));
+    table.count = size;
+    table.sorted = sorted;
+    return table;
+  }
+
   keyAt(row: number): number {
     return this.keys[row] as number;
   }

@@ -10,7 +10,8 @@ export const INDEX_CHANNEL = "rollcall_index";
 
 /**
  * One entry of the log: `ops` are IndexWrites' operations known before the batch is written
- * (users, activity marks: repeating them changes nothing), `events` what only the database knows,
+ * (users, activity marks: repeating them changes nothing; as `toLogText` writes them), `events`
+ * what only the database knows,
  * the events the batch inserted (a retried id is not among them), as JSON
  * `[platform, app, name, user, ts]` rows.
  */
@@ -61,7 +62,7 @@ export const NO_EVENTS = "[]";
 
 /** Applies one entry to an index: the same changes SQLite's writer reports for its batch. */
 export function applyLogEntry(index: ActivityIndex, entry: IndexLogEntry): void {
-  new IndexWrites(JSON.parse(entry.ops) as Array<string | number>).apply(index);
+  IndexWrites.fromLogText(entry.ops).apply(index);
   const events = JSON.parse(entry.events) as Array<[string, string, string, string, number]>;
   for (const [platform, app, name, user, ts] of events) {
     const slot = Math.floor(ts / SLOT_MS);

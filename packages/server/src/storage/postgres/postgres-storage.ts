@@ -163,7 +163,7 @@ class PostgresStorage implements Storage {
         `WITH ${deletes.join(", ")} DELETE FROM users WHERE platform_id = $1 AND id = $2`,
         [platform, user],
       );
-      return this.log(client, JSON.stringify(erase.ops), NO_EVENTS, Date.now());
+      return this.log(client, erase.toLogText(), NO_EVENTS, Date.now());
     });
     await this.index.committed(entry);
   }
@@ -180,11 +180,11 @@ class PostgresStorage implements Storage {
   private async commitFacts(batch: FactBatch): Promise<IndexLogEntry | null> {
     const now = Date.now();
     const statements = factStatements(batch, now);
-    const ops = batchIndexWrites(batch).ops;
+    const writes = batchIndexWrites(batch);
     const [only] = statements;
     if (!only) return null;
     // A single statement without index changes is atomic by itself: no transaction's round trips.
-    if (statements.length === 1 && ops.length === 0 && batch.events.length === 0) {
+    if (statements.length === 1 && writes.ops.length === 0 && batch.events.length === 0) {
       await this.pool.query(only);
       return null;
     }
@@ -194,8 +194,8 @@ class PostgresStorage implements Storage {
         const { rows } = await client.query<Row>(statement);
         if (rows[0]?.new_events !== undefined) events = String(rows[0].new_events);
       }
-      if (ops.length === 0 && events === NO_EVENTS) return null;
-      return this.log(client, JSON.stringify(ops), events, now);
+      if (writes.ops.length === 0 && events === NO_EVENTS) return null;
+      return this.log(client, writes.toLogText(), events, now);
     });
   }
 

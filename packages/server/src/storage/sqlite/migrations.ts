@@ -1,4 +1,5 @@
 // SQLite schema migrations, applied in order and recorded in schema_migrations.
+import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { repairEventTimes } from "./sqlite-time-repair.js";
 
@@ -162,5 +163,22 @@ export const sqliteMigrations: Migration[] = [
     // date conversion and made erasure walk millions of slots): sqlite-time-repair.ts.
     sql: "",
     run: repairEventTimes,
+  },
+  {
+    version: 8,
+    name: "the activity index's change log",
+    // What each committed batch (and erasure) did to the activity index, so that a snapshot of
+    // the index saved beside the file plus the rows after it rebuild the index exactly
+    // (sqlite-index-keeper.ts). The source is the identity of this file's data: a snapshot of
+    // another file is never loaded. A migration that rewrites the rollups must set a new one.
+    // AUTOINCREMENT: seqs never go back, even after the log is trimmed to nothing. A row's ops
+    // are IndexWrites.toLogText (versioned JSON, each string once).
+    sql: `
+      CREATE TABLE index_meta (id INTEGER PRIMARY KEY CHECK (id = 1), source TEXT NOT NULL);
+      CREATE TABLE index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, ops TEXT NOT NULL);
+    `,
+    run: (db) => {
+      db.prepare("INSERT INTO index_meta (id, source) VALUES (1, ?)").run(randomUUID());
+    },
   },
 ];

@@ -30,13 +30,25 @@ export const WRITER_CHECKPOINT_PAGES = 16_000;
 
 export type ThreadRequest =
   | { type: "write"; batch: FactBatch; record: boolean }
-  | { type: "erase"; platform: string; user: string; slots: number[]; isLast: boolean }
+  | {
+      type: "erase";
+      platform: string;
+      user: string;
+      slots: number[];
+      isLast: boolean;
+      isLogged: boolean;
+    }
+  | { type: "trim"; through: number; limit: number }
   | { type: "close" };
 
-/** What a committed batch means for the index (IndexWrites' ops), and the user-write count. */
+/**
+ * What a committed batch means for the index (IndexWrites' ops), and the user-write count; for a
+ * trim of the index's change log, the rows deleted.
+ */
 export interface FactsWritten {
   ops: Array<string | number> | null;
   userWrites: number | null;
+  rows?: number;
 }
 
 export type ThreadReply =
@@ -65,14 +77,30 @@ export class SqliteFactThread {
     this.start();
   }
 
+  /** Until closed (with the storage). */
+  get isOpen(): boolean {
+    return !this.isClosed;
+  }
+
   /** `record`: answer with the batch's index writes (the caller holds an index). */
   write(batch: FactBatch, record: boolean): Promise<FactsWritten> {
     return this.send({ type: "write", batch, record });
   }
 
   /** Deletes a user's rows in these slots, and with `isLast` the rest (eraseSqliteUser). */
-  async erase(platform: string, user: string, slots: number[], isLast: boolean): Promise<void> {
-    await this.send({ type: "erase", platform, user, slots, isLast });
+  async erase(
+    platform: string,
+    user: string,
+    slots: number[],
+    isLast: boolean,
+    isLogged: boolean,
+  ): Promise<void> {
+    await this.send({ type: "erase", platform, user, slots, isLast, isLogged });
+  }
+
+  /** Deletes up to `limit` rows of the index's change log up to `through`; resolves to how many. */
+  async trimIndexLog(through: number, limit: number): Promise<number> {
+    return (await this.send({ type: "trim", through, limit })).rows ?? 0;
   }
 
   private send(request: ThreadRequest): Promise<FactsWritten> {
@@ -100,7 +128,7 @@ export class SqliteFactThread {
       if (this.waiting.length === 0) worker.unref();
       if (!waiter) return;
       if (reply.ok) {
-        waiter.resolve({ ops: reply.ops, userWrites: reply.userWrites });
+        waiter.resolve(reply);
       } else {
         waiter.reject(
           Object.assign(new Error(reply.error.message), {

@@ -14,6 +14,7 @@ import {
   statementCache,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
+import { trimIndexLog } from "./sqlite-index-log.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-fact-worker runs as a worker thread");
@@ -36,12 +37,17 @@ port.on("message", (request: ThreadRequest) => {
   let reply: ThreadReply;
   try {
     if (request.type === "erase") {
-      erase(statement, request.platform, request.user, request.slots, request.isLast);
+      const { platform, user, slots, isLast, isLogged } = request;
+      erase(statement, platform, user, slots, isLast, isLogged);
       reply = { ok: true, ops: null, userWrites: null };
+    } else if (request.type === "trim") {
+      const rows = trimIndexLog(statement, request.through, request.limit);
+      reply = { ok: true, ops: null, userWrites: null, rows };
     } else {
-      const indexed = request.record ? new IndexWrites() : null;
+      // Always recorded: the index's change log takes them even when no index is held.
+      const indexed = new IndexWrites();
       const userWrites = write(statement, request.batch, Date.now(), indexed);
-      reply = { ok: true, ops: indexed?.ops ?? null, userWrites };
+      reply = { ok: true, ops: request.record ? indexed.ops : null, userWrites };
     }
   } catch (error) {
     const { message, name, code } = error as { message?: unknown; name?: unknown; code?: unknown };

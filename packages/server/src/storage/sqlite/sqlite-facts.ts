@@ -1,9 +1,10 @@
 // SQLite writes shared by the storage and its writer thread: how a connection is opened, a
 // FactBatch (facts, events and the rollups they feed), and the erasure of a user.
 import Database from "better-sqlite3";
-import type { IndexWrites } from "../activity-index/activity-index.js";
+import { IndexWrites } from "../activity-index/activity-index.js";
 import { type FactBatch, SLOT_MS, slotsBetween } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
+import { logIndexWrites } from "./sqlite-index-log.js";
 
 export type StatementCache = (sql: string) => Database.Statement;
 
@@ -44,16 +45,16 @@ export function statementCache(db: Database.Database): StatementCache {
 }
 
 /**
- * Runs inside the caller's transaction; what feeds the analytics also goes to `indexed`.
- * Returns the count of user writes after this one when the batch holds users (migration 4),
- * else null: a count that moved by more than this batch's one means another process wrote
- * users meanwhile.
+ * Runs inside the caller's transaction; what feeds the analytics also goes to `indexed`, and
+ * into the index's change log (migration 8) as one row. Returns the count of user writes after
+ * this one when the batch holds users (migration 4), else null: a count that moved by more than
+ * this batch's one means another process wrote users meanwhile.
  */
 export function writeSqliteFacts(
   stmt: StatementCache,
   batch: FactBatch,
   now: number,
-  indexed: IndexWrites | null,
+  indexed: IndexWrites,
 ): number | null {
   const upsertUser = stmt(
     `INSERT INTO users (platform_id, id, name, email, role, created_at, last_seen_at)
@@ -63,7 +64,7 @@ export function writeSqliteFacts(
   );
   for (const u of batch.users) {
     upsertUser.run(u.platform, u.id, u.name, u.email, u.role, now);
-    indexed?.setUser(u.platform, u.id, u.name, u.email);
+    indexed.setUser(u.platform, u.id, u.name, u.email);
   }
 
   writeSessions(stmt, batch);
@@ -84,11 +85,11 @@ export function writeSqliteFacts(
     const [first, last] = slotsBetween(start, end);
     for (let slot = first; slot <= last; slot++) {
       if (markSlot.run(platform, app, slot, user).changes > 0) {
-        indexed?.markSlot(platform, app, user, slot);
+        indexed.markSlot(platform, app, user, slot);
       }
     }
     touchUserApp.run(platform, app, user, start, Math.max(start, end));
-    indexed?.touchApp(platform, app, user, Math.max(start, end));
+    indexed.touchApp(platform, app, user, Math.max(start, end));
   };
 
   const startActive = stmt(
@@ -126,10 +127,11 @@ export function writeSqliteFacts(
     if (inserted.changes === 0) continue;
     const app = e.app ?? NO_APP;
     countEvent.run(e.platform, app, e.name, e.user, Math.floor(e.ts / SLOT_MS));
-    indexed?.countEvent(e.platform, app, e.name, e.user, Math.floor(e.ts / SLOT_MS));
+    indexed.countEvent(e.platform, app, e.name, e.user, Math.floor(e.ts / SLOT_MS));
     markActive(e.platform, e.user, app, e.ts, e.ts);
   }
 
+  logIndexWrites(stmt, indexed);
   if (batch.users.length === 0) return null;
   const counted = stmt("UPDATE user_writes SET count = count + 1 RETURNING count").get() as {
     count: number;
@@ -205,7 +207,8 @@ const USER_TABLES = [
  * user (migrations 5 and 6: such an index puts each write on one of as many pages as there are
  * users): the caller gives the slots the user was active in, which the activity index holds
  * exactly (every event marks its slot), so the cost follows the user's slots and the events in
- * them, never the span between their first and last activity nor the table.
+ * them, never the span between their first and last activity nor the table. With `isLogged`,
+ * the index's change log records that the user was erased (the first and the last chunk).
  */
 export function eraseSqliteUser(
   stmt: StatementCache,
@@ -213,7 +216,13 @@ export function eraseSqliteUser(
   user: string,
   slots: number[],
   isLast: boolean,
+  isLogged: boolean,
 ): void {
+  if (isLogged) {
+    const erased = new IndexWrites();
+    erased.eraseUser(platform, user);
+    logIndexWrites(stmt, erased);
+  }
   if (slots.length > 0) {
     const apps = stmt("SELECT app FROM user_apps WHERE platform_id = ? AND user_id = ?").all(
       platform,

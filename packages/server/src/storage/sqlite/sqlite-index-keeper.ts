@@ -1,10 +1,17 @@
 // The SQLite storage's activity index: loaded from one snapshot of the file, in slices so the
-// server goes on serving while a big file loads, and kept current by what each batch committed.
+// server goes on serving while a big file loads, or from an index snapshot saved beside the file
+// and the change log after it; kept current by what each batch committed, and saved again.
 import { open, stat } from "node:fs/promises";
 import { totalmem } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import type { ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
+import {
+  INDEX_SNAPSHOT_FORMAT,
+  type IndexSnapshotStamp,
+  loadIndexSnapshot,
+  saveIndexSnapshot,
+} from "../activity-index/index-snapshot.js";
 import {
   LOAD_SLICE_ROWS,
   loadActivityIndex,
@@ -13,9 +20,22 @@ import {
   loadUsers,
 } from "./sqlite-activity-index.js";
 import type { StatementCache } from "./sqlite-facts.js";
+import { checkLogFollows, lastLogSeq, loggedAfter, logSource } from "./sqlite-index-log.js";
 
 /** The user-write count of an index that must read the users again. */
 const STALE = -1;
+/** A held index is saved this often if its change log grew (and at close, and after erasures). */
+const SNAPSHOT_EVERY_MS = 10 * 60_000;
+/** Change-log rows deleted per transaction after a save, other writes between. */
+const TRIM_ROWS = 256;
+/** Change-log rows applied between pauses of a load. */
+const REPLAY_SLICE_ROWS = 64;
+
+/** What the keeper says about its snapshots; pino's logger fits. */
+export interface SnapshotLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
 
 export interface IndexKeeperOptions {
   /**
@@ -25,6 +45,16 @@ export interface IndexKeeperOptions {
   file: string | null;
   /** Rows per slice of a load (tests make them small). */
   sliceRows?: number;
+  /**
+   * Where the index is saved (beside the file), to start from on the next load; null: never.
+   * Only with `file` (the server): the CLI never saves one.
+   */
+  snapshot?: string | null;
+  /** How often a held index is saved if its change log grew (SNAPSHOT_EVERY_MS). */
+  snapshotEveryMs?: number;
+  /** Deletes change-log rows up to a seq, at most `limit`; resolves to how many went. */
+  trimLog?: (through: number, limit: number) => Promise<number>;
+  log?: SnapshotLog;
 }
 
 export class SqliteIndexKeeper {
@@ -44,6 +74,15 @@ export class SqliteIndexKeeper {
   /** The writer thread's work and what must not overlap it (see exclusive). */
   private queue: Promise<unknown> = Promise.resolve();
   private isClosed = false;
+  /** While a snapshot is written: the changes that wait, so it saves one moment of the index. */
+  private frozen: Array<(index: ActivityIndex) => void> | null = null;
+  /** The save being written, if any. */
+  private saving: Promise<void> | null = null;
+  /** Another save is due as soon as the one being written is done (an erasure came). */
+  private isSaveDue = false;
+  /** The change-log seq of the last snapshot saved or loaded (-1: none). */
+  private savedSeq = -1;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -78,7 +117,7 @@ export class SqliteIndexKeeper {
       });
       return this.loading;
     }
-    if (this.userWritesInFlight === 0) {
+    if (this.userWritesInFlight === 0 && this.frozen === null) {
       const count = userWrites(this.stmt);
       if (count !== this.userWritesSeen) {
         this.userWritesSeen = count;
@@ -90,10 +129,16 @@ export class SqliteIndexKeeper {
 
   /** Makes the index count these names as messages, loading their counts if it does not yet. */
   async trackMessages(index: ActivityIndex, names: string[]): Promise<void> {
-    if (index.tracksMessages(names)) return;
-    await this.exclusive(() => {
-      if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
-    });
+    // A snapshot being written holds the index as it is: wait until none is (frozen is set and
+    // cleared around the save's first step, which runs exclusively too).
+    for (let isDone = index.tracksMessages(names); !isDone; ) {
+      while (this.saving) await this.saving;
+      isDone = await this.exclusive(() => {
+        if (this.frozen) return false;
+        if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
+        return true;
+      });
+    }
   }
 
   /** A batch with users is on its way to the writer thread (until `written`). */
@@ -115,14 +160,112 @@ export class SqliteIndexKeeper {
     this.apply((index) => index.eraseUser(platform, user));
   }
 
-  /** A load in progress stops at its next slice. */
+  /**
+   * An erasure is done: the snapshot on disk (and the change log, until trimmed) still holds the
+   * user's activity, so the index is saved again now rather than at the next period.
+   */
+  erasureDone(): void {
+    if (this.saving) this.isSaveDue = true;
+    else void this.save();
+  }
+
+  /** A load in progress stops at its next slice; no more periodic saves. */
   close(): void {
     this.isClosed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * The last save, once the writes have stopped (the storage closes): the next start loads it
+   * with nothing to replay. Waits for a save being written first.
+   */
+  async saveAtClose(): Promise<void> {
+    while (this.saving) await this.saving;
+    await this.save(true);
+  }
+
+  /**
+   * Saves the index as of now, if a snapshot file is set and the change log grew since the last
+   * save, then deletes the log rows it holds. The changes committed meanwhile wait (the
+   * analytics read the index as it was when the save began: seconds at most), then apply.
+   * Failures are logged: the log keeps its rows, and the next save tries again.
+   */
+  save(isClosing = false): Promise<void> {
+    const snapshot = this.options.snapshot ?? null;
+    const index = this.index;
+    if (snapshot === null || !index || this.saving || (this.isClosed && !isClosing)) {
+      return this.saving ?? Promise.resolve();
+    }
+    const saving = this.saveNow(index, snapshot).catch((error: unknown) => {
+      this.options.log?.warn({ err: error }, "saving the analytics index failed");
+    });
+    this.saving = saving.finally(() => {
+      this.saving = null;
+      if (this.isSaveDue && !this.isClosed) {
+        this.isSaveDue = false;
+        void this.save();
+      }
+    });
+    return this.saving;
+  }
+
+  private async saveNow(index: ActivityIndex, snapshot: string): Promise<void> {
+    const stamp = await this.exclusive(() =>
+      // One read of the file: the users as they are (another process may have written some)
+      // and the log's last seq, which the index holds all of (no batch is on its way).
+      this.db.transaction((): IndexSnapshotStamp | null => {
+        const count = userWrites(this.stmt);
+        if (count !== this.userWritesSeen) {
+          this.userWritesSeen = count;
+          loadUsers(this.db, index);
+        }
+        const seq = lastLogSeq(this.stmt);
+        if (seq === this.savedSeq) return null;
+        this.frozen = [];
+        return {
+          format: INDEX_SNAPSHOT_FORMAT,
+          source: logSource(this.stmt),
+          seq,
+          savedAt: Date.now(),
+        };
+      })(),
+    );
+    if (!stamp) return;
+    const started = performance.now();
+    try {
+      await saveIndexSnapshot(index, snapshot, stamp);
+    } finally {
+      const waiting = this.frozen ?? [];
+      this.frozen = null;
+      for (const change of waiting) change(index);
+    }
+    this.savedSeq = stamp.seq;
+    this.options.log?.info(
+      { seq: stamp.seq, ms: Math.round(performance.now() - started) },
+      "analytics index saved",
+    );
+    const trim = this.options.trimLog;
+    if (!trim) return;
+    while ((await this.exclusive(() => trim(stamp.seq, TRIM_ROWS))) > 0) await nextTurn();
   }
 
   private apply(change: (index: ActivityIndex) => void): void {
-    if (this.index) change(this.index);
+    if (this.frozen) this.frozen.push(change);
+    else if (this.index) change(this.index);
     else this.pending?.push(change);
+  }
+
+  /** Saves the index every period while it is held (only if its log grew). */
+  private held(index: ActivityIndex): ActivityIndex {
+    this.index = index;
+    if (this.options.snapshot && !this.timer && !this.isClosed) {
+      this.timer = setInterval(() => {
+        void this.save();
+      }, this.options.snapshotEveryMs ?? SNAPSHOT_EVERY_MS);
+      this.timer.unref();
+    }
+    return index;
   }
 
   private load(messageNames: string[] | null): Promise<ActivityIndex> {
@@ -137,7 +280,80 @@ export class SqliteIndexKeeper {
         return this.index;
       });
     }
-    return this.loadInSlices(file, messageNames);
+    return this.loadAndSave(file, messageNames);
+  }
+
+  /**
+   * From the snapshot and the change log after it when they fit the file, else in full; a full
+   * load is saved at once, for the next start.
+   */
+  private async loadAndSave(file: string, messageNames: string[] | null): Promise<ActivityIndex> {
+    const snapshot = this.options.snapshot ?? null;
+    if (snapshot !== null) {
+      const started = performance.now();
+      const loaded = await this.loadSnapshot(file, snapshot).catch((error: unknown) => {
+        if (this.isClosed) throw error;
+        this.options.log?.warn({ err: error }, "the analytics index snapshot was not used");
+        return null;
+      });
+      if (loaded) {
+        this.options.log?.info(
+          {
+            ms: Math.round(performance.now() - started),
+            seq: this.savedSeq,
+            replayed: loaded.replayed,
+          },
+          "analytics index loaded from its snapshot",
+        );
+        const index = this.held(loaded.index);
+        // After a kill: the file on disk misses what was replayed (an erasure, maybe).
+        if (loaded.replayed > 0) void this.save();
+        return index;
+      }
+    }
+    const index = this.held(await this.loadInSlices(file, messageNames));
+    void this.save();
+    return index;
+  }
+
+  /**
+   * The snapshot, if there is one, of this file's data (its source), with every change-log row
+   * after its seq still in the file; those rows are then applied, as a load in slices applies
+   * the batches committed meanwhile. Null if there is no snapshot; throws why one does not fit.
+   */
+  private async loadSnapshot(
+    file: string,
+    snapshot: string,
+  ): Promise<{ index: ActivityIndex; replayed: number } | null> {
+    const loaded = await loadIndexSnapshot(snapshot);
+    if (!loaded) return null;
+    if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
+    const { index, stamp } = loaded;
+    const reader = new Database(file, { readonly: true });
+    try {
+      await this.exclusive(() => {
+        reader.exec("BEGIN");
+        const stmt = (sql: string) => reader.prepare(sql);
+        checkLogFollows(stmt, stamp);
+        this.userWritesSeen = userWrites(stmt);
+        this.pending = [];
+      });
+      let count = 0;
+      for (const writes of loggedAfter(reader, stamp.seq)) {
+        writes.apply(index);
+        if (++count % REPLAY_SLICE_ROWS === 0) {
+          await nextTurn();
+          if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
+        }
+      }
+      reader.exec("COMMIT");
+      for (const change of this.pending ?? []) change(index);
+      this.savedSeq = stamp.seq;
+      return { index, replayed: count };
+    } finally {
+      this.pending = null;
+      reader.close();
+    }
   }
 
   /**

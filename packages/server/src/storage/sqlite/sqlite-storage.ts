@@ -40,7 +40,8 @@ import {
   statementCache,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
-import { SqliteIndexKeeper } from "./sqlite-index-keeper.js";
+import { type SnapshotLog, SqliteIndexKeeper } from "./sqlite-index-keeper.js";
+import { trimIndexLog } from "./sqlite-index-log.js";
 
 /**
  * Active slots of a user erased per transaction. Each costs a few seeks per event name of their
@@ -56,6 +57,15 @@ export interface SqliteOptions {
   writerThread?: boolean;
   /** Rows per slice when the analytics load beside the writer thread (tests make it small). */
   loadSliceRows?: number;
+  /**
+   * With the writer thread: where the activity index is saved, to load from at the next start
+   * with the change log after it instead of reading every rollup (see SqliteIndexKeeper).
+   */
+  indexSnapshot?: string;
+  /** How often the index is saved if it changed (default 10 minutes). */
+  indexSnapshotEveryMs?: number;
+  /** Where the keeper says what it did with snapshots. */
+  log?: SnapshotLog;
 }
 
 /**
@@ -71,6 +81,14 @@ export function openSqliteStorage(file: string, options: SqliteOptions = {}): St
   const index = new SqliteIndexKeeper(db, statement, {
     file: thread ? file : null,
     ...(options.loadSliceRows ? { sliceRows: options.loadSliceRows } : {}),
+    snapshot: thread ? (options.indexSnapshot ?? null) : null,
+    ...(options.indexSnapshotEveryMs ? { snapshotEveryMs: options.indexSnapshotEveryMs } : {}),
+    // On the writer thread while it runs; here once it has stopped (the storage closes).
+    trimLog: (through, limit) =>
+      thread?.isOpen
+        ? thread.trimIndexLog(through, limit)
+        : Promise.resolve(trimIndexLog(statement, through, limit)),
+    ...(options.log ? { log: options.log } : {}),
   });
   return new SqliteStorage(db, statement, thread, index);
 }
@@ -121,6 +139,7 @@ class SqliteStorage implements Storage {
   async close(): Promise<void> {
     this.index.close();
     await this.index.exclusive(() => this.thread?.close());
+    await this.index.saveAtClose();
     this.db.close();
   }
 
@@ -163,24 +182,29 @@ class SqliteStorage implements Storage {
    * with other batches committed between: a user with years of activity never holds up the
    * writes of everyone else. The user leaves the index (the analytics) first; what is written
    * for them meanwhile is marked there afresh and goes with the last chunk, with the rows naming
-   * them. Cut short (a crash), the rest stays until the erasure is asked again.
+   * them. Cut short (a crash), the rest stays until the erasure is asked again. The index's
+   * change log records the erasure where the index makes it (first and last), so a snapshot and
+   * the log after it erase the user where the index did; the index is saved again once done, so
+   * the snapshot file stops holding the user (SECURITY.md).
    */
   async deleteUser(platform: string, user: string): Promise<void> {
     const index = await this.index.get();
-    const slots = await this.index.exclusive(() => {
+    const slots = await this.index.exclusive(async () => {
       const found = index.slotsOf(platform, user);
+      await this.eraseRows(platform, user, [], false, true);
       this.index.erased(platform, user);
       return found;
     });
     for (let at = 0; at < slots.length; at += ERASE_CHUNK_SLOTS) {
       const chunk = slots.slice(at, at + ERASE_CHUNK_SLOTS);
-      await this.index.exclusive(() => this.eraseRows(platform, user, chunk, false));
+      await this.index.exclusive(() => this.eraseRows(platform, user, chunk, false, false));
       await nextTurn();
     }
     await this.index.exclusive(async () => {
-      await this.eraseRows(platform, user, index.slotsOf(platform, user), true);
+      await this.eraseRows(platform, user, index.slotsOf(platform, user), true, true);
       this.index.erased(platform, user);
     });
+    this.index.erasureDone();
   }
 
   private async eraseRows(
@@ -188,20 +212,19 @@ class SqliteStorage implements Storage {
     user: string,
     slots: number[],
     isLast: boolean,
+    isLogged: boolean,
   ): Promise<void> {
-    if (this.thread) await this.thread.erase(platform, user, slots, isLast);
-    else this.eraseHere(this.statement, platform, user, slots, isLast);
+    if (this.thread) await this.thread.erase(platform, user, slots, isLast, isLogged);
+    else this.eraseHere(this.statement, platform, user, slots, isLast, isLogged);
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
     const thread = this.thread;
     if (!thread) {
-      const indexed = this.index.recording ? new IndexWrites() : null;
-      this.index.written(
-        indexed,
-        this.writeHere(this.statement, batch, Date.now(), indexed),
-        false,
-      );
+      // Recorded whether or not an index is held: the index's change log takes them.
+      const indexed = new IndexWrites();
+      const userWrites = this.writeHere(this.statement, batch, Date.now(), indexed);
+      this.index.written(this.index.recording ? indexed : null, userWrites, false);
       return;
     }
     await this.index.exclusive(async () => {
