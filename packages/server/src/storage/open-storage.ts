@@ -8,7 +8,8 @@ import type { Storage } from "./storage.js";
 
 /**
  * `writerThread`: the server's SQLite commits run off its event loop (see openSqliteStorage), and
- * its activity index is saved beside the file (`rollcall.index`) to start from next time.
+ * its activity index is saved beside the file (`rollcall.index`) to start from next time; on
+ * PostgreSQL the server's index is saved in the data directory (`rollcall-postgres.index`).
  * `onBackgroundError`: what fails in the analytics' background work (PostgreSQL following the
  * index log), which tries again by itself.
  */
@@ -24,7 +25,12 @@ export async function openStorage(
     onBackgroundError?: (error: unknown) => void;
   } = {},
 ): Promise<Storage> {
-  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl, { onBackgroundError });
+  if (config.databaseUrl) {
+    return openPostgresStorage(config.databaseUrl, {
+      onBackgroundError,
+      ...(writerThread ? { snapshot: join(config.dataDir, "rollcall-postgres.index") } : {}),
+    });
+  }
   return openSqliteStorage(join(config.dataDir, "rollcall.sqlite"), {
     writerThread,
     ...(writerThread ? { indexSnapshot: join(config.dataDir, "rollcall.index") } : {}),

@@ -1,8 +1,15 @@
 // Each PostgreSQL node's in-memory activity index: loaded from one snapshot of the rollups, then
 // kept current by following the index log that every node's writes append to.
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import pg from "pg";
 import { ActivityIndex } from "../activity-index/activity-index.js";
+import {
+  INDEX_SNAPSHOT_FORMAT,
+  loadIndexSnapshot,
+  saveIndexSnapshot,
+} from "../activity-index/index-snapshot.js";
 import { applyLogEntry, INDEX_CHANNEL, type IndexLogEntry } from "./postgres-index-log.js";
 
 /** Rows per FETCH of a load, and log entries per catch-up query. */
@@ -26,7 +33,15 @@ export interface PostgresIndexKeeperOptions {
   logRetentionMs?: number;
   /** Rows per FETCH of a load (tests make them small). */
   fetchRows?: number;
+  /**
+   * Where the node saves its index, to start from next time instead of reading every rollup
+   * (index-snapshot.ts); null or absent: not saved.
+   */
+  snapshot?: string | null;
 }
+
+/** How often a changed index is saved to the snapshot file. */
+const SNAPSHOT_EVERY_MS = 10 * 60_000;
 
 const DAY_MS = 86_400_000;
 
@@ -48,6 +63,11 @@ export class PostgresIndexKeeper {
   private listener: pg.Client | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
+  private lastSave = Date.now();
+  /** The database's identity (index_head.source), the snapshot's stamp. */
+  private source = "";
+  /** The log entry the snapshot file holds the index up to (-1: none saved). */
+  private savedSeq = -1;
   private isClosed = false;
 
   constructor(
@@ -91,8 +111,14 @@ export class PostgresIndexKeeper {
   }
 
   private async head(client: pg.Pool | pg.PoolClient): Promise<number> {
-    const { rows } = await client.query<{ seq: number }>("SELECT seq FROM index_head");
-    return Number(rows[0]?.seq ?? 0);
+    return (await this.headRow(client)).seq;
+  }
+
+  private async headRow(client: pg.Pool | pg.PoolClient): Promise<{ seq: number; source: string }> {
+    const { rows } = await client.query<{ seq: number; source: string }>(
+      "SELECT seq, source FROM index_head",
+    );
+    return { seq: Number(rows[0]?.seq ?? 0), source: String(rows[0]?.source ?? "") };
   }
 
   /** Makes the index count these names as messages, loading their counts if it does not yet. */
@@ -124,7 +150,13 @@ export class PostgresIndexKeeper {
   }
 
   /** Stops following the log; a load in progress stops at its next fetch. */
+  /** This node erased a user: the snapshot on disk soon stops holding them. */
+  erased(): void {
+    void this.save();
+  }
+
   async close(): Promise<void> {
+    await this.save();
     this.isClosed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -179,16 +211,75 @@ export class PostgresIndexKeeper {
    * Reads the rollups in one snapshot (REPEATABLE READ) with the log's head in it, then the
    * entries after that head: nothing committed meanwhile is missed or applied twice.
    */
+  /**
+   * From the saved snapshot and the log after it when they fit the database, else in full (and
+   * then saved). Loads in full again if the log moved past what was loaded meanwhile.
+   */
   private async load(): Promise<ActivityIndex> {
+    let saved = await this.savedSnapshot().catch((error: unknown) => {
+      this.onError(error);
+      return null;
+    });
     for (;;) {
-      const { index, head } = await this.readSnapshot();
+      const { index, head } = saved ?? (await this.readSnapshot());
       this.index = index;
       this.applied = head;
       this.follow();
       await this.inTurn(() => this.catchUp());
-      // Null again only if the log moved past the snapshot while it loaded: load once more.
-      if (this.index === index) return index;
+      if (this.index === index) {
+        if (!saved) void this.save();
+        return index;
+      }
+      saved = null;
     }
+  }
+
+  /**
+   * The index saved in the snapshot file, if it was made from this database (its source) and
+   * the log still holds every entry after it; null otherwise.
+   */
+  private async savedSnapshot(): Promise<{ index: ActivityIndex; head: number } | null> {
+    const file = this.options.snapshot;
+    if (!file) return null;
+    const loaded = await loadIndexSnapshot(file);
+    if (!loaded) return null;
+    const { seq, source } = await this.headRow(this.pool);
+    this.source = source;
+    const { stamp } = loaded;
+    if (stamp.source !== source) throw new Error("the index snapshot is of another database");
+    if (stamp.seq > seq) throw new Error("the index snapshot is ahead of the database's log");
+    const { rows } = await this.pool.query<{ first: number | null }>(
+      "SELECT min(seq) AS first FROM index_log",
+    );
+    const first = rows[0]?.first ?? null;
+    if (seq > stamp.seq && (first === null || Number(first) > stamp.seq + 1)) {
+      throw new Error("the index log no longer holds every change after the index snapshot");
+    }
+    this.savedSeq = stamp.seq;
+    return { index: loaded.index, head: stamp.seq };
+  }
+
+  /**
+   * Saves the index to the snapshot file if it changed since the last save: after a full load,
+   * every SNAPSHOT_EVERY_MS, after this node erased a user, and at close. The index does not
+   * change meanwhile (the log waits; answers go on).
+   */
+  private save(): Promise<void> {
+    const file = this.options.snapshot;
+    if (!file) return Promise.resolve();
+    return this.inTurn(async () => {
+      const index = this.index;
+      if (!index || this.applied === this.savedSeq || !this.source) return;
+      await mkdir(dirname(file), { recursive: true });
+      const seq = this.applied;
+      await saveIndexSnapshot(index, file, {
+        format: INDEX_SNAPSHOT_FORMAT,
+        source: this.source,
+        seq,
+        savedAt: Date.now(),
+      });
+      this.savedSeq = seq;
+    }).catch((error: unknown) => this.onError(error));
   }
 
   private async readSnapshot(): Promise<{ index: ActivityIndex; head: number }> {
@@ -196,7 +287,8 @@ export class PostgresIndexKeeper {
     try {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       try {
-        const head = await this.head(client);
+        const { seq: head, source } = await this.headRow(client);
+        this.source = source;
         const index = await this.readRollups(client);
         await client.query("COMMIT");
         return { index, head };
@@ -353,6 +445,10 @@ export class PostgresIndexKeeper {
       if (!this.listener) this.listen();
       this.scheduleCatchUp();
       this.pruneNowAndThen();
+      if (Date.now() - this.lastSave >= SNAPSHOT_EVERY_MS) {
+        this.lastSave = Date.now();
+        void this.save();
+      }
     }, this.options.pollMs ?? 1_000);
     this.timer.unref();
   }

@@ -430,6 +430,32 @@ describe.skipIf(isSkipped)(
       for (const writer of writers) await expectSameAnalytics(writer, fresh);
     });
 
+    it("starts from its saved index, only when the index was made from this database", async () => {
+      const own = await databases.create();
+      const file = join(dir, "postgres.index");
+      const first = openPostgresStorage(own, { snapshot: file });
+      await first.migrate();
+      await first.warmUp(["message"]);
+      for (const batch of facts()) await first.writeFacts(batch);
+      const scope = { platform: "p1", app: null };
+      const expected = await first.countActiveUsers(scope, windows());
+      expect(expected.some((n) => n > 0)).toBe(true);
+      await first.close(); // saves the index
+      // The rollups lose their slots behind Rollcall's back: only a node that starts from the
+      // saved index still counts them.
+      await sql(own, "DELETE FROM activity_slots");
+      const restarted = node({ snapshot: file }, own);
+      await restarted.warmUp(["message"]);
+      expect(await restarted.countActiveUsers(scope, windows())).toEqual(expected);
+      const inFull = node({}, own);
+      expect((await inFull.countActiveUsers(scope, windows())).every((n) => n === 0)).toBe(true);
+      // The same file for another database is not used: that node reads its own rollups.
+      const other = await databases.create();
+      const elsewhere = node({ snapshot: file }, other);
+      await elsewhere.migrate();
+      expect((await elsewhere.countActiveUsers(scope, windows())).every((n) => n === 0)).toBe(true);
+    });
+
     it("loads again when log entries it had not read are gone", async () => {
       // Reads the log only when asked: no poll in the hour this test takes at most.
       const behind = node({ pollMs: 3_600_000 });

@@ -166,6 +166,7 @@ class PostgresStorage implements Storage {
       return this.log(client, erase.toLogText(), NO_EVENTS, Date.now());
     });
     await this.index.committed(entry);
+    this.index.erased();
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
