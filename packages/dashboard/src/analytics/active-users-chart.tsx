@@ -121,7 +121,8 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
     const options: uPlot.Options = {
       width: container.clientWidth,
       height: HEIGHT,
-      padding: [12, 8, 0, 0],
+      // Room on the right for half of the last label (today's bar is always labelled).
+      padding: [12, 20, 0, 0],
       legend: { show: false },
       cursor: {
         y: false,

@@ -129,15 +129,25 @@ export class SqliteIndexKeeper {
 
   /** Makes the index count these names as messages, loading their counts if it does not yet. */
   async trackMessages(index: ActivityIndex, names: string[]): Promise<void> {
-    // A snapshot being written holds the index as it is: wait until none is (frozen is set and
-    // cleared around the save's first step, which runs exclusively too).
-    for (let isDone = index.tracksMessages(names); !isDone; ) {
+    if (index.tracksMessages(names)) return;
+    await this.exclusiveSteady(() => {
+      if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
+    });
+  }
+
+  /**
+   * `exclusive`, at a moment the index holds every committed batch: a snapshot being written
+   * holds the index as it is (the batches meanwhile wait in `frozen`), so work that reads it to
+   * change the file (erasing a user by their slots) or the index waits until none is. `frozen`
+   * is set and cleared around the save's first step, which runs exclusively too.
+   */
+  async exclusiveSteady<T>(work: () => T | Promise<T>): Promise<T> {
+    for (;;) {
       while (this.saving) await this.saving;
-      isDone = await this.exclusive(() => {
-        if (this.frozen) return false;
-        if (!index.tracksMessages(names)) loadMessages(this.db, index, names);
-        return true;
-      });
+      const done = await this.exclusive(async () =>
+        this.frozen ? { isDone: false as const } : { isDone: true as const, value: await work() },
+      );
+      if (done.isDone) return done.value;
     }
   }
 

@@ -189,7 +189,7 @@ class SqliteStorage implements Storage {
    */
   async deleteUser(platform: string, user: string): Promise<void> {
     const index = await this.index.get();
-    const slots = await this.index.exclusive(async () => {
+    const slots = await this.index.exclusiveSteady(async () => {
       const found = index.slotsOf(platform, user);
       await this.eraseRows(platform, user, [], false, true);
       this.index.erased(platform, user);
@@ -200,7 +200,7 @@ class SqliteStorage implements Storage {
       await this.index.exclusive(() => this.eraseRows(platform, user, chunk, false, false));
       await nextTurn();
     }
-    await this.index.exclusive(async () => {
+    await this.index.exclusiveSteady(async () => {
       await this.eraseRows(platform, user, index.slotsOf(platform, user), true, true);
       this.index.erased(platform, user);
     });
