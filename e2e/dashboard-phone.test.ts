@@ -166,4 +166,28 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard on a phone and 
     await page.keyboard.press("Enter");
     await drawer.waitFor({ state: "detached", timeout: READY_MS });
   }, 120_000);
+
+  it("remembers the theme picked in the header across a reload, over the system's", async () => {
+    const { rollcall } = env();
+    const { page } = await signedIn(PHONE_VIEWPORT, "light");
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const background = () =>
+      page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(await theme()).toBe("light");
+    const lightBackground = await background();
+    const button = page.getByTestId("theme-button");
+    // System → Light → Dark.
+    await button.click();
+    await eventually(
+      async () => expect(await button.getAttribute("data-theme-choice")).toBe("light"),
+      READY_MS,
+    );
+    await button.click();
+    await eventually(async () => expect(await theme()).toBe("dark"), READY_MS);
+    await page.goto(`${rollcall.origin}/analytics`);
+    await page.getByTestId("viewer").waitFor({ timeout: READY_MS });
+    expect(await theme()).toBe("dark");
+    expect(await button.getAttribute("data-theme-choice")).toBe("dark");
+    expect(await background()).not.toBe(lightBackground);
+  }, 120_000);
 });
