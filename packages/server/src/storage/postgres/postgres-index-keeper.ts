@@ -1,6 +1,6 @@
 // Each PostgreSQL node's in-memory activity index: loaded from one snapshot of the rollups, then
 // kept current by following the index log that every node's writes append to.
-import { mkdir } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import pg from "pg";
@@ -11,6 +11,11 @@ import {
   saveIndexSnapshot,
 } from "../activity-index/index-snapshot.js";
 import { applyLogEntry, INDEX_CHANNEL, type IndexLogEntry } from "./postgres-index-log.js";
+import {
+  fetchSharedSnapshot,
+  sharedSnapshotSavedAt,
+  shareSnapshot,
+} from "./postgres-shared-snapshot.js";
 
 /** Rows per FETCH of a load, and log entries per catch-up query. */
 const LOAD_FETCH_ROWS = 20_000;
@@ -38,10 +43,16 @@ export interface PostgresIndexKeeperOptions {
    * (index-snapshot.ts); null or absent: not saved.
    */
   snapshot?: string | null;
+  /**
+   * How often a node that saved its snapshot also copies it into the database, for nodes that
+   * have none (joining, or on a fresh disk); an hour unless told.
+   */
+  shareEveryMs?: number;
 }
 
 /** How often a changed index is saved to the snapshot file. */
 const SNAPSHOT_EVERY_MS = 10 * 60_000;
+const HOUR_MS = 3_600_000;
 
 const DAY_MS = 86_400_000;
 
@@ -150,9 +161,9 @@ export class PostgresIndexKeeper {
   }
 
   /** Stops following the log; a load in progress stops at its next fetch. */
-  /** This node erased a user: the snapshot on disk soon stops holding them. */
+  /** This node erased a user: its snapshot file and the shared one stop holding them. */
   erased(): void {
-    void this.save();
+    void this.save(true);
   }
 
   async close(): Promise<void> {
@@ -235,12 +246,28 @@ export class PostgresIndexKeeper {
   }
 
   /**
-   * The index saved in the snapshot file, if it was made from this database (its source) and
-   * the log still holds every entry after it; null otherwise.
+   * The index saved in the snapshot file, or else the one shared in the database, if it was made
+   * from this database (its source) and the log still holds every entry after it; null if there
+   * is none. Throws why one does not fit.
    */
   private async savedSnapshot(): Promise<{ index: ActivityIndex; head: number } | null> {
     const file = this.options.snapshot;
     if (!file) return null;
+    const own = await this.fitting(file).catch((error: unknown) => {
+      this.onError(error);
+      return null;
+    });
+    if (own) return own;
+    const shared = `${file}.shared`;
+    await mkdir(dirname(file), { recursive: true });
+    try {
+      return (await fetchSharedSnapshot(this.pool, shared)) ? await this.fitting(shared) : null;
+    } finally {
+      await rm(shared, { force: true });
+    }
+  }
+
+  private async fitting(file: string): Promise<{ index: ActivityIndex; head: number } | null> {
     const loaded = await loadIndexSnapshot(file);
     if (!loaded) return null;
     const { seq, source } = await this.headRow(this.pool);
@@ -264,9 +291,10 @@ export class PostgresIndexKeeper {
    * every SNAPSHOT_EVERY_MS, after this node erased a user, and at close. The index does not
    * change meanwhile (the log waits; answers go on).
    */
-  private save(): Promise<void> {
+  private save(shareNow = false): Promise<void> {
     const file = this.options.snapshot;
     if (!file) return Promise.resolve();
+    let shared: { handle: FileHandle; seq: number } | null = null;
     return this.inTurn(async () => {
       const index = this.index;
       if (!index || this.applied === this.savedSeq || !this.source) return;
@@ -279,7 +307,18 @@ export class PostgresIndexKeeper {
         savedAt: Date.now(),
       });
       this.savedSeq = seq;
-    }).catch((error: unknown) => this.onError(error));
+      // Shared with nodes that have none of their own, now and then (it is the whole index),
+      // after the log goes on: the open file stays this one whatever the next save renames.
+      const sharedAt = shareNow ? null : await sharedSnapshotSavedAt(this.pool);
+      if (sharedAt === null || Date.now() - sharedAt >= (this.options.shareEveryMs ?? HOUR_MS)) {
+        shared = { handle: await open(file, "r"), seq };
+      }
+    })
+      .then(async () => {
+        const share = shared as { handle: FileHandle; seq: number } | null;
+        if (share) await shareSnapshot(this.pool, share.handle, share.seq, Date.now());
+      })
+      .catch((error: unknown) => this.onError(error));
   }
 
   private async readSnapshot(): Promise<{ index: ActivityIndex; head: number }> {

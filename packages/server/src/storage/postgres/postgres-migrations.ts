@@ -187,6 +187,24 @@ export const postgresMigrations: PostgresMigration[] = [
       CREATE INDEX index_log_written ON index_log (written_at);
     `,
   },
+  {
+    version: 6,
+    name: "a shared snapshot of the activity index",
+    // What a node without a snapshot of its own starts from (postgres-shared-snapshot.ts).
+    sql: `
+      CREATE TABLE index_snapshots (
+        seq BIGINT PRIMARY KEY,
+        parts INTEGER NOT NULL,
+        saved_at BIGINT NOT NULL
+      );
+      CREATE TABLE index_snapshot_parts (
+        seq BIGINT NOT NULL,
+        part INTEGER NOT NULL,
+        data BYTEA NOT NULL,
+        PRIMARY KEY (seq, part)
+      );
+    `,
+  },
 ];
 
 /**

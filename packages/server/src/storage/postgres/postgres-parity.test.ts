@@ -430,7 +430,7 @@ describe.skipIf(isSkipped)(
       for (const writer of writers) await expectSameAnalytics(writer, fresh);
     });
 
-    it("starts from its saved index, only when the index was made from this database", async () => {
+    it("starts from its saved index or the one shared in the database, only when made from this database", async () => {
       const own = await databases.create();
       const file = join(dir, "postgres.index");
       const first = openPostgresStorage(own, { snapshot: file });
@@ -447,6 +447,11 @@ describe.skipIf(isSkipped)(
       const restarted = node({ snapshot: file }, own);
       await restarted.warmUp(["message"]);
       expect(await restarted.countActiveUsers(scope, windows())).toEqual(expected);
+      // A node without a file of its own (joining, a fresh disk) starts from the one the first
+      // node shared in the database.
+      const joining = node({ snapshot: join(dir, "joining", "postgres.index") }, own);
+      await joining.warmUp(["message"]);
+      expect(await joining.countActiveUsers(scope, windows())).toEqual(expected);
       const inFull = node({}, own);
       expect((await inFull.countActiveUsers(scope, windows())).every((n) => n === 0)).toBe(true);
       // The same file for another database is not used: that node reads its own rollups.
