@@ -4,12 +4,13 @@ import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import pg from "pg";
-import { ActivityIndex } from "../activity-index/activity-index.js";
+import type { ActivityIndex } from "../activity-index/activity-index.js";
 import {
   INDEX_SNAPSHOT_FORMAT,
   loadIndexSnapshot,
   saveIndexSnapshot,
 } from "../activity-index/index-snapshot.js";
+import { type CursorOptions, readMessages, readRollups } from "./postgres-index-load.js";
 import { applyLogEntry, INDEX_CHANNEL, type IndexLogEntry } from "./postgres-index-log.js";
 import {
   fetchSharedSnapshot,
@@ -17,8 +18,7 @@ import {
   shareSnapshot,
 } from "./postgres-shared-snapshot.js";
 
-/** Rows per FETCH of a load, and log entries per catch-up query. */
-const LOAD_FETCH_ROWS = 20_000;
+/** Log entries per catch-up query. */
 const CATCH_UP_ENTRIES = 1_000;
 /** The listening connection's application_name (pg_stat_activity shows it). */
 export const LISTENER_NAME = "rollcall index listener";
@@ -87,6 +87,11 @@ export class PostgresIndexKeeper {
     /** Where failures of the background work go (the next poll tries again). */
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
+
+  /** How loads read (postgres-index-load.ts). */
+  private get cursor(): CursorOptions {
+    return { rows: this.options.fetchRows, isStopped: () => this.isClosed };
+  }
 
   /**
    * The index, loaded first if need be (counting these message names, if given), holding every
@@ -160,11 +165,12 @@ export class PostgresIndexKeeper {
     });
   }
 
-  /** Stops following the log; a load in progress stops at its next fetch. */
   /** This node erased a user: its snapshot file and the shared one stop holding them. */
   erased(): void {
     void this.save(true);
   }
+
+  /** Stops following the log; a load in progress stops at its next fetch. */
 
   async close(): Promise<void> {
     await this.save();
@@ -328,7 +334,7 @@ export class PostgresIndexKeeper {
       try {
         const { seq: head, source } = await this.headRow(client);
         this.source = source;
-        const index = await this.readRollups(client);
+        const index = await readRollups(client, this.messageNames, this.cursor);
         await client.query("COMMIT");
         return { index, head };
       } catch (error) {
@@ -338,50 +344,6 @@ export class PostgresIndexKeeper {
     } finally {
       client.release();
     }
-  }
-
-  private async readRollups(client: pg.PoolClient): Promise<ActivityIndex> {
-    const index = new ActivityIndex();
-    // Numbers follow id order, as SQLite's load gives them.
-    for await (const rows of this.fetch(
-      client,
-      `SELECT platform_id, id, name, email FROM users ORDER BY platform_id COLLATE "C", id COLLATE "C"`,
-    )) {
-      for (const [platform, id, name, email] of rows) {
-        index.setUser(String(platform), String(id), String(name), String(email));
-      }
-    }
-    // In time order per platform on activity_slots_time: the index files each day as it ends.
-    let bulk: ReturnType<ActivityIndex["bulkSlots"]> | null = null;
-    let bulkPlatform = "";
-    const finish = async () => {
-      if (!bulk) return;
-      for (const _ of bulk.done()) await nextTurn();
-    };
-    for await (const rows of this.fetch(
-      client,
-      "SELECT platform_id, slot, user_id, app FROM activity_slots ORDER BY platform_id, slot",
-    )) {
-      for (const [platform, slot, user, app] of rows) {
-        if (!bulk || platform !== bulkPlatform) {
-          await finish();
-          bulkPlatform = String(platform);
-          bulk = index.bulkSlots(bulkPlatform);
-        }
-        bulk.mark(String(app), String(user), Number(slot));
-      }
-    }
-    await finish();
-    for await (const rows of this.fetch(
-      client,
-      "SELECT platform_id, app, user_id, last_active_at FROM user_apps",
-    )) {
-      for (const [platform, app, user, last] of rows) {
-        index.touchApp(String(platform), String(app), String(user), Number(last));
-      }
-    }
-    if (this.messageNames) await this.readMessages(client, index, this.messageNames);
-    return index;
   }
 
   /**
@@ -403,7 +365,7 @@ export class PostgresIndexKeeper {
         }
         for (const row of rows) applyLogEntry(index, { ...row, seq: Number(row.seq) });
         this.applied = head;
-        await this.readMessages(client, index, names);
+        await readMessages(client, index, names, this.cursor);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK").catch(() => undefined);
@@ -411,60 +373,6 @@ export class PostgresIndexKeeper {
       }
     } finally {
       client.release();
-    }
-  }
-
-  private async readMessages(
-    client: pg.PoolClient,
-    index: ActivityIndex,
-    names: string[],
-  ): Promise<void> {
-    index.trackMessages(names);
-    const bulks = new Map<string, ReturnType<ActivityIndex["bulkMessages"]>>();
-    for await (const rows of this.fetch(
-      client,
-      "SELECT platform_id, app, user_id, slot, count FROM event_counts WHERE name = ANY($1::text[])",
-      [names],
-    )) {
-      for (const [platform, app, user, slot, count] of rows) {
-        let bulk = bulks.get(String(platform));
-        if (!bulk) {
-          bulk = index.bulkMessages(String(platform));
-          bulks.set(String(platform), bulk);
-        }
-        bulk.add(String(app), String(user), Number(slot), Number(count));
-      }
-    }
-    for (const bulk of bulks.values()) {
-      for (const _ of bulk.done()) await nextTurn();
-    }
-  }
-
-  /**
-   * Rows of one query through a cursor of the client's open transaction, as arrays, a FETCH at a
-   * time; the next FETCH is on its way while the caller files the rows of this one.
-   */
-  private async *fetch(
-    client: pg.PoolClient,
-    sql: string,
-    values: unknown[] = [],
-  ): AsyncGenerator<unknown[][]> {
-    await client.query(`DECLARE index_load NO SCROLL CURSOR FOR ${sql}`, values);
-    const size = this.options.fetchRows ?? LOAD_FETCH_ROWS;
-    const fetchNext = () => {
-      if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
-      return client.query<unknown[]>({ text: `FETCH ${size} FROM index_load`, rowMode: "array" });
-    };
-    let next: Promise<pg.QueryResult<unknown[]>> | null = fetchNext();
-    try {
-      while (next) {
-        const rows: unknown[][] = (await next).rows;
-        next = rows.length < size ? null : fetchNext();
-        yield rows;
-      }
-    } finally {
-      await next?.catch(() => undefined);
-      await client.query("CLOSE index_load");
     }
   }
 
