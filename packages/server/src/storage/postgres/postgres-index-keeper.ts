@@ -17,6 +17,7 @@ import {
   sharedSnapshotSavedAt,
   shareSnapshot,
 } from "./postgres-shared-snapshot.js";
+import { inTransaction } from "./postgres-transaction.js";
 
 /** Log entries per catch-up query. */
 const CATCH_UP_ENTRIES = 1_000;
@@ -53,6 +54,8 @@ export interface PostgresIndexKeeperOptions {
 /** How often a changed index is saved to the snapshot file. */
 const SNAPSHOT_EVERY_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;
+/** Reads of the rollups and the log's head that must see one moment of the database. */
+const SNAPSHOT_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 const DAY_MS = 86_400_000;
 
@@ -327,34 +330,26 @@ export class PostgresIndexKeeper {
       .catch((error: unknown) => this.onError(error));
   }
 
-  private async readSnapshot(): Promise<{ index: ActivityIndex; head: number }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      try {
+  private readSnapshot(): Promise<{ index: ActivityIndex; head: number }> {
+    return inTransaction(
+      this.pool,
+      async (client) => {
         const { seq: head, source } = await this.headRow(client);
         this.source = source;
-        const index = await readRollups(client, this.messageNames, this.cursor);
-        await client.query("COMMIT");
-        return { index, head };
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
+        return { index: await readRollups(client, this.messageNames, this.cursor), head };
+      },
+      SNAPSHOT_READ,
+    );
   }
 
   /**
    * Loads the counts of other message names: their rollups and the log's head from one snapshot,
    * the entries before that head applied first, so the counts are neither short nor doubled.
    */
-  private async loadMessages(index: ActivityIndex, names: string[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      try {
+  private loadMessages(index: ActivityIndex, names: string[]): Promise<void> {
+    return inTransaction(
+      this.pool,
+      async (client) => {
         const head = await this.head(client);
         const { rows } = await client.query<{ seq: number; ops: string; events: string }>(
           "SELECT seq, ops, events FROM index_log WHERE seq > $1 AND seq <= $2 ORDER BY seq",
@@ -366,14 +361,9 @@ export class PostgresIndexKeeper {
         for (const row of rows) applyLogEntry(index, { ...row, seq: Number(row.seq) });
         this.applied = head;
         await readMessages(client, index, names, this.cursor);
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
+      },
+      SNAPSHOT_READ,
+    );
   }
 
   /**

@@ -2,6 +2,7 @@
 // the cluster, or on a fresh disk) starts from instead of reading every rollup.
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import type pg from "pg";
+import { inTransaction } from "./postgres-transaction.js";
 
 /** Bytes per row of a shared snapshot. */
 const PART_BYTES = 8 * 1024 * 1024;
@@ -25,14 +26,8 @@ export async function shareSnapshot(
   seq: number,
   now: number,
 ): Promise<void> {
-  const client = await pool.connect().catch(async (error: unknown) => {
-    await handle.close();
-    throw error;
-  });
-  let broken: Error | undefined;
   try {
-    await client.query("BEGIN");
-    try {
+    await inTransaction(pool, async (client) => {
       await client.query("DELETE FROM index_snapshot_parts WHERE seq = $1", [seq]);
       await client.query("DELETE FROM index_snapshots WHERE seq = $1", [seq]);
       let part = 0;
@@ -53,15 +48,8 @@ export async function shareSnapshot(
       ]);
       await client.query("DELETE FROM index_snapshot_parts WHERE seq < $1", [seq]);
       await client.query("DELETE FROM index_snapshots WHERE seq < $1", [seq]);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    }
+    });
   } finally {
-    client.release(broken);
     await handle.close();
   }
 }

@@ -38,6 +38,7 @@ import {
   NO_EVENTS,
 } from "./postgres-index-log.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
+import { inTransaction } from "./postgres-transaction.js";
 
 const INT8_OID = 20;
 const EXPORT_PAGE = 5_000;
@@ -211,25 +212,8 @@ class PostgresStorage implements Storage {
     return { seq: Number(rows[0]?.seq), ops, events };
   }
 
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
-      try {
-        const result = await work(client);
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw error;
-      }
-    } finally {
-      // A connection that cannot roll back is discarded rather than reused mid-transaction.
-      client.release(broken);
-    }
+  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async openSessions(): Promise<SessionRecord[]> {
