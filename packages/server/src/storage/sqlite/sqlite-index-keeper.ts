@@ -108,8 +108,14 @@ export class SqliteIndexKeeper {
     return done;
   }
 
-  /** The index, loaded first if need be (with these message names' counts, if given). */
+  /**
+   * The index, loaded first if need be (with these message names' counts, if given), holding
+   * every batch committed before the call: while a snapshot is written, batches committed
+   * meanwhile wait to be applied, and so does a read that comes after one (a caller reads its
+   * own writes; reads with nothing waiting answer at once).
+   */
   async get(messageNames: string[] | null = null): Promise<ActivityIndex> {
+    while (this.frozen?.length && this.saving) await this.saving;
     const index = this.index;
     if (!index) {
       this.loading ??= this.load(messageNames).finally(() => {

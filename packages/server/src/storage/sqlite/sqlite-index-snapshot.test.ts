@@ -216,6 +216,34 @@ describe("the SQLite index snapshot", () => {
     expect(said.count(SAVED)).toBe(2); // nothing new at close either
   });
 
+  it("a batch committed while a snapshot is written is in the very next read", async () => {
+    const { file, random, seq } = await history("read-own-writes", 8);
+    const said = new Said();
+    // Saved every millisecond: nearly every batch below commits while a save is writing.
+    const storage = openSqliteStorage(file, {
+      writerThread: true,
+      indexSnapshot: `${file}.index`,
+      indexSnapshotEveryMs: 1,
+      log: said,
+    });
+    await storage.warmUp(["message"]);
+    for (let i = 0; i < 40; i++) {
+      const batch = randomBatch(random, 60, 200, seq);
+      const at = batch.events[0]?.ts ?? Date.UTC(2026, 0, 1);
+      batch.activeEnded.push({
+        platform: "p1",
+        user: "u1",
+        app: `new-${i}`,
+        startedAt: at,
+        endedAt: at + 60_000,
+      });
+      await storage.writeFacts(batch);
+      expect(await storage.countKnownUsers({ platform: "p1", app: `new-${i}` })).toBe(1);
+    }
+    expect(said.count(SAVED)).toBeGreaterThan(1);
+    await storage.close();
+  });
+
   it("users another process writes reach the index, while it runs and after a restart", async () => {
     const { file } = await history("import", 6);
     const said = new Said();
