@@ -24,7 +24,11 @@ export function parseCommandArgs(
   try {
     const { values } = parseArgs({
       args,
-      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      options: {
+        ...command.options,
+        help: { type: "boolean", short: "h" },
+        "data-dir": { type: "string" },
+      },
       allowPositionals: false,
       strict: true,
     });

@@ -17,7 +17,7 @@ export const migrateCommand: CliCommand = {
         process.stdout.write(`${done}\n`);
         return 0;
       },
-      { migrate: false },
+      { migrate: false, creates: true },
     );
   },
 };

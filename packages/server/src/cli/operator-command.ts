@@ -19,10 +19,14 @@ export const operatorCreateCommand: CliCommand = {
     }
     const name = typeof values.name === "string" ? values.name : email.split("@")[0]!;
     const passwordHash = await hashPassword(password);
-    return withStorage(env, async (storage) => {
-      await storage.createOperator({ email, name, passwordHash, createdAt: Date.now() });
-      process.stdout.write(`operator ${email} can now sign in at /login\n`);
-      return 0;
-    });
+    return withStorage(
+      env,
+      async (storage) => {
+        await storage.createOperator({ email, name, passwordHash, createdAt: Date.now() });
+        process.stdout.write(`operator ${email} can now sign in at /login\n`);
+        return 0;
+      },
+      { creates: true },
+    );
   },
 };

@@ -91,7 +91,9 @@ describe("rollcall platform rotate-secret", () => {
     expect(await secretsOf("acme")).toEqual([NEW]);
   });
 
-  it("refuses an unknown platform and a short secret", async () => {
+  it("refuses an unknown platform and a short secret, and creates no database to say so", async () => {
+    await expect(rotate({ secret: NEW })).rejects.toThrow(/no Rollcall database in /);
+    expect(await platformCreateCommand.run({ id: "other", secret: OLD }, env)).toBe(0);
     expect(await rotate({ secret: NEW })).toBe(1);
     expect(output).toContain('no platform "acme"');
     await expect(rotate({ secret: "short" })).rejects.toThrow(/at least 16 characters/);

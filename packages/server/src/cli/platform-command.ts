@@ -22,16 +22,20 @@ export const platformCreateCommand: CliCommand = {
     const secret =
       typeof values.secret === "string" ? values.secret : randomBytes(32).toString("base64url");
     if (secret.length < 16) throw new UsageError("--secret: at least 16 characters");
-    return withStorage(env, async (storage) => {
-      if (await storage.getPlatform(id)) {
-        process.stderr.write(`platform "${id}" already exists\n`);
-        return 1;
-      }
-      const name = typeof values.name === "string" ? values.name : id;
-      await storage.createPlatform({ id, name, secrets: [secret], createdAt: Date.now() });
-      process.stdout.write(`created platform "${id}"\nsigning secret: ${secret}\n`);
-      return 0;
-    });
+    return withStorage(
+      env,
+      async (storage) => {
+        if (await storage.getPlatform(id)) {
+          process.stderr.write(`platform "${id}" already exists\n`);
+          return 1;
+        }
+        const name = typeof values.name === "string" ? values.name : id;
+        await storage.createPlatform({ id, name, secrets: [secret], createdAt: Date.now() });
+        process.stdout.write(`created platform "${id}"\nsigning secret: ${secret}\n`);
+        return 0;
+      },
+      { creates: true },
+    );
   },
 };
 
@@ -89,6 +93,58 @@ export const platformRotateSecretCommand: CliCommand = {
         );
       }
       process.stdout.write(`${out.join("\n")}\n`);
+      return 0;
+    });
+  },
+};
+
+export const platformListCommand: CliCommand = {
+  name: ["platform", "list"],
+  summary: "List the platforms: id, name, created, how many signing secrets are valid",
+  usage: "rollcall platform list",
+  options: {},
+  async run(_values, env) {
+    return withStorage(env, async (storage) => {
+      const rows = (await storage.listPlatforms()).map((p) => [
+        p.id,
+        p.name,
+        new Date(p.createdAt).toISOString().slice(0, 10),
+        p.secrets.length === 2 ? "2 (rotating)" : String(p.secrets.length),
+      ]);
+      const table = [["ID", "NAME", "CREATED", "SECRETS"], ...rows];
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+      const lines = table.map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd(),
+      );
+      process.stdout.write(`${lines.join("\n")}\n`);
+      return 0;
+    });
+  },
+};
+
+export const platformSecretCommand: CliCommand = {
+  name: ["platform", "secret"],
+  summary: "Print a platform's signing secret (the newest; during a rotation the previous too)",
+  usage: 'rollcall platform secret [--id ID]   (default: the platform "default")',
+  options: { id: { type: "string" } },
+  async run(values, env) {
+    const id = typeof values.id === "string" ? values.id : DEFAULT_PLATFORM;
+    return withStorage(env, async (storage) => {
+      const platform = await storage.getPlatform(id);
+      const newest = platform?.secrets.at(-1);
+      if (!platform || !newest) {
+        process.stderr.write(`no platform "${id}"; rollcall platform list shows those there are\n`);
+        return 1;
+      }
+      const previous = platform.secrets.length > 1 ? platform.secrets.at(-2) : undefined;
+      process.stdout.write(
+        previous
+          ? `${newest}\n(previous, still accepted until rotate-secret --drop-old: ${previous})\n`
+          : `${newest}\n`,
+      );
       return 0;
     });
   },

@@ -1,15 +1,18 @@
 // `rollcall start` and `rollcall demo`: run the server, print where it is and how to get in.
+import { resolve } from "node:path";
 import { DEFAULT_PLATFORM } from "@rollcall/protocol";
 import { signViewerToken } from "../auth/token-signer.js";
 import { type Config, loadConfig } from "../config/config.js";
 import { startDemo } from "../demo/demo-simulator.js";
 import { type Rollcall, startRollcall } from "../main.js";
 import type { CliCommand } from "./cli-command.js";
+import { recordServer } from "./server-record.js";
 
 async function printWelcome(rollcall: Rollcall, config: Config): Promise<void> {
   const platform = await rollcall.platforms.get(DEFAULT_PLATFORM);
   const secret = platform?.secrets.at(-1);
-  const lines = [``, `  Rollcall is running at ${rollcall.url}`, ``];
+  const data = config.databaseUrl ? "PostgreSQL (ROLLCALL_DATABASE_URL)" : resolve(config.dataDir);
+  const lines = [``, `  Rollcall is running at ${rollcall.url}`, `  Data: ${data}`, ``];
   if (secret) {
     const ttlSeconds = Math.min(12 * 3600, config.maxTokenSeconds);
     const token = await signViewerToken(
@@ -62,6 +65,7 @@ export const startCommand: CliCommand = {
   async run(_values, env) {
     const config = loadConfig(env);
     const rollcall = await startRollcall(config);
+    recordServer(env, config, rollcall.url);
     await printWelcome(rollcall, config);
     return stopOnSignals(() => rollcall.close());
   },
@@ -76,6 +80,7 @@ export const demoCommand: CliCommand = {
     const users = values.users === undefined ? 36 : Number(values.users);
     const config = loadConfig(env);
     const rollcall = await startRollcall(config);
+    recordServer(env, config, rollcall.url);
     const demo = await startDemo(rollcall, {
       users: Number.isInteger(users) && users > 0 ? Math.min(users, 2000) : 36,
       tokenSeconds: Math.min(3_600, config.maxTokenSeconds),

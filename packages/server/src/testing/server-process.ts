@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/rollcall.js", import.meta.url));
@@ -78,6 +79,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       ROLLCALL_HEARTBEAT_SECONDS: "2",
       ROLLCALL_SESSION_GRACE_SECONDS: "10",
       ROLLCALL_LOG_LEVEL: "warn",
+      // Where `start` records itself for the CLI: the test's own, never the account's.
+      XDG_STATE_HOME: join(options.dataDir, ".state"),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -93,7 +96,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
   );
   const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000; // generous: a busy machine starts slowly
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`server exited with ${child.exitCode}:\n${output}`);
@@ -105,7 +108,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server did not answer /healthz within 20 s:\n${output}`);
+      throw new Error(`server did not answer /healthz within 60 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
