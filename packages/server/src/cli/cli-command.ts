@@ -28,6 +28,8 @@ export function parseCommandArgs(
         ...command.options,
         help: { type: "boolean", short: "h" },
         "data-dir": { type: "string" },
+        "database-url": { type: "string" },
+        create: { type: "boolean" },
       },
       allowPositionals: false,
       strict: true,

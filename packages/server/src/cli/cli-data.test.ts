@@ -82,28 +82,49 @@ describe("the rollcall command beside a running server", () => {
     expect(existsSync(join(elsewhere, "data"))).toBe(false);
   });
 
-  it("takes --data-dir, lists the platforms and prints a platform's secret", async () => {
+  it("takes --data-dir, says which database it opened, lists and shows platforms", async () => {
     const list = await rollcall(["platform", "list", "--data-dir", serverData]);
     expect(list.code).toBe(0);
+    expect(list.stderr).toContain(`SQLite database ${join(serverData, "rollcall.sqlite")}`);
     expect(list.stdout).toMatch(/^ID\s+NAME\s+CREATED\s+SECRETS\ndefault\s+/);
-    const secret = await rollcall(["platform", "secret", "--data-dir", serverData]);
-    expect(secret).toMatchObject({ code: 0, stdout: `${SECRET}\n` });
-    const missing = await rollcall([
+    const show = await rollcall(["platform", "show", "--id", "default", "--data-dir", serverData]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^id: +default\n/);
+    expect(show.stdout).not.toContain(SECRET);
+    const shown = await rollcall([
       "platform",
-      "secret",
+      "show",
       "--id",
-      "nope",
+      "default",
+      "--show-secret",
       "--data-dir",
       serverData,
     ]);
+    expect(shown.stdout).toMatch(new RegExp(`^secret: +${SECRET}$`, "m"));
+    const missing = await rollcall(["platform", "show", "--id", "nope", "--data-dir", serverData]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no platform "nope"');
+  });
+
+  it("makes a new database only when asked with --create", async () => {
+    const fresh = join(root, "fresh");
+    const operator = ["operator", "create", "--email", "a@b.c", "--password", "horse-battery-9"];
+    const refused = await rollcall(operator, { XDG_STATE_HOME: join(root, "no-state") });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--create");
+    const made = await rollcall(["platform", "create", "--id", "acme", "--data-dir", fresh]);
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain(`creating a new database in ${fresh}`);
+    const asked = await rollcall(["migrate", "--create"], { XDG_STATE_HOME: state });
+    expect(asked.code).toBe(0);
+    expect(existsSync(join(elsewhere, "data", "rollcall.sqlite"))).toBe(true);
+    rmSync(join(elsewhere, "data"), { recursive: true, force: true });
   });
 
   it("answers `rollcall platform --help` with the platform commands", async () => {
     const help = await rollcall(["platform", "--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["create", "list", "secret", "rotate-secret"]) {
+    for (const command of ["create", "list", "show", "rotate-secret"]) {
       expect(help.stdout).toContain(`platform ${command}`);
     }
     expect(help.stdout).not.toContain("token viewer");

@@ -8,7 +8,7 @@ import {
   platformCreateCommand,
   platformListCommand,
   platformRotateSecretCommand,
-  platformSecretCommand,
+  platformShowCommand,
 } from "./platform-command.js";
 import { sessionRevokeCommand } from "./session-command.js";
 import { demoCommand, startCommand } from "./start-command.js";
@@ -20,7 +20,7 @@ const commands: CliCommand[] = [
   demoCommand,
   platformCreateCommand,
   platformListCommand,
-  platformSecretCommand,
+  platformShowCommand,
   platformRotateSecretCommand,
   tokenUserCommand,
   tokenViewerCommand,
@@ -41,8 +41,28 @@ function overview(group?: string): string {
     ...listed.map((c) => `  ${c.name.join(" ").padEnd(width)}  ${c.summary}`),
     "",
     "rollcall <command> --help shows a command's options. Every command reads the server's",
-    "settings from the environment (README); --data-dir DIR stands for ROLLCALL_DATA_DIR.",
+    "settings from the environment (README), or from:",
+    SETTING_FLAGS,
   ].join("\n");
+}
+
+const SETTING_FLAGS = [
+  "  --data-dir DIR       the server's ROLLCALL_DATA_DIR (SQLite)",
+  "  --database-url URL   the server's ROLLCALL_DATABASE_URL (PostgreSQL)",
+  "  --create             make a new empty database if none is there",
+].join("\n");
+
+/** The flags every command takes for the server's settings, turned into those settings. */
+function withSettingFlags(
+  parsed: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): { values: Record<string, string | boolean | undefined>; env: NodeJS.ProcessEnv } {
+  const { "data-dir": dataDir, "database-url": databaseUrl, create, ...values } = parsed;
+  const settings = { ...env };
+  if (typeof dataDir === "string") settings.ROLLCALL_DATA_DIR = dataDir;
+  if (typeof databaseUrl === "string") settings.ROLLCALL_DATABASE_URL = databaseUrl;
+  if (create === true) settings.ROLLCALL_CLI_CREATE = "true";
+  return { values, env: settings };
 }
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -64,13 +84,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   const rest = argv.slice(command.name.length);
   try {
-    const { "data-dir": dataDir, ...values } = parseCommandArgs(command, rest);
+    const { values, env: settings } = withSettingFlags(parseCommandArgs(command, rest), env);
     if (values.help) {
-      process.stdout.write(`${command.summary}\n\nusage: ${command.usage} [--data-dir DIR]\n`);
+      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n${SETTING_FLAGS}\n`);
       return 0;
     }
-    if (typeof dataDir === "string") env = { ...env, ROLLCALL_DATA_DIR: dataDir };
-    return await command.run(values, env);
+    return await command.run(values, settings);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(

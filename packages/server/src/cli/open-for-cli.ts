@@ -3,7 +3,7 @@
 // database made by mistake in the wrong directory.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config/config.js";
+import { type Config, ConfigError, loadConfig } from "../config/config.js";
 import { openStorage } from "../storage/open-storage.js";
 import type { Storage } from "../storage/storage.js";
 import { readServerRecord, serverRecordFile } from "./server-record.js";
@@ -11,7 +11,10 @@ import { readServerRecord, serverRecordFile } from "./server-record.js";
 export interface CliStorageOptions {
   /** Bring the schema up to date first (default true). */
   migrate?: boolean;
-  /** The command makes things (a platform, an operator): it may create a new database. */
+  /**
+   * The command makes things (a platform, an operator, the schema): it may create a new database
+   * where the operator named a data directory. Elsewhere only `--create` does.
+   */
   creates?: boolean;
 }
 
@@ -20,7 +23,9 @@ export async function withStorage<T>(
   work: (storage: Storage) => Promise<T>,
   { migrate = true, creates = false }: CliStorageOptions = {},
 ): Promise<T> {
-  const storage = await openStorage(loadConfig(cliEnv(env, creates)));
+  const config = loadConfig(cliEnv(env, creates));
+  const storage = await openStorage(config);
+  process.stderr.write(`rollcall: ${describeDatabase(config)}\n`);
   try {
     if (migrate) await storage.migrate();
     return await work(storage);
@@ -29,23 +34,32 @@ export async function withStorage<T>(
   }
 }
 
+/** Which database a command opened, without its password. */
+export function describeDatabase(config: Config): string {
+  if (!config.databaseUrl) return `SQLite database ${resolve(config.dataDir, "rollcall.sqlite")}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL database ${url.pathname.slice(1) || "(default)"} on ${url.host}`;
+}
+
 /**
  * The settings a CLI command runs with. With SQLite and no database where they point: when
  * ROLLCALL_DATA_DIR was not given, the data directory of the server started last on this account
- * (stderr says so); else a command that makes things creates the database, and any other stops
- * with what to do.
+ * (stderr says so); else a new database only when asked (ROLLCALL_CLI_CREATE, the `--create`
+ * flag) or when a command that makes things was given the directory; otherwise it stops and says
+ * what to do.
  */
 export function cliEnv(env: NodeJS.ProcessEnv, creates: boolean): NodeJS.ProcessEnv {
   if (env.ROLLCALL_DATABASE_URL) return env;
   const given = env.ROLLCALL_DATA_DIR;
   const dir = resolve(given ?? loadConfig(env).dataDir);
   if (existsSync(join(dir, "rollcall.sqlite"))) return env;
-  if (given === undefined) {
+  const isAsked = env.ROLLCALL_CLI_CREATE === "true";
+  if (given === undefined && !isAsked) {
     const record = readServerRecord(env);
     if (record?.database === "postgres") {
       throw new ConfigError(
         `no Rollcall database in ${dir}; the server started last (${record.url}) uses ` +
-          "PostgreSQL: run this command with its ROLLCALL_DATABASE_URL",
+          "PostgreSQL: run this command with its ROLLCALL_DATABASE_URL or --database-url",
       );
     }
     if (record && existsSync(join(record.dataDir, "rollcall.sqlite"))) {
@@ -56,13 +70,13 @@ export function cliEnv(env: NodeJS.ProcessEnv, creates: boolean): NodeJS.Process
       return { ...env, ROLLCALL_DATA_DIR: record.dataDir };
     }
   }
-  if (creates) {
+  if (isAsked || (creates && given !== undefined)) {
     process.stderr.write(`rollcall: creating a new database in ${dir}\n`);
     return env;
   }
   throw new ConfigError(
     `no Rollcall database in ${dir}${given === undefined ? " (the default ./data)" : ""}: run ` +
-      "this command with the server's settings (ROLLCALL_DATA_DIR or --data-dir, or " +
-      "ROLLCALL_DATABASE_URL), or start Rollcall once to create it",
+      "this command with the server's settings (ROLLCALL_DATA_DIR or --data-dir, " +
+      "ROLLCALL_DATABASE_URL or --database-url), or pass --create to start a new one there",
   );
 }

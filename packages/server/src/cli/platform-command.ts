@@ -125,26 +125,32 @@ export const platformListCommand: CliCommand = {
   },
 };
 
-export const platformSecretCommand: CliCommand = {
-  name: ["platform", "secret"],
-  summary: "Print a platform's signing secret (the newest; during a rotation the previous too)",
-  usage: 'rollcall platform secret [--id ID]   (default: the platform "default")',
-  options: { id: { type: "string" } },
+export const platformShowCommand: CliCommand = {
+  name: ["platform", "show"],
+  summary: "Show a platform; its signing secrets only with --show-secret",
+  usage: "rollcall platform show --id ID [--show-secret]",
+  options: { id: { type: "string" }, "show-secret": { type: "boolean" } },
   async run(values, env) {
-    const id = typeof values.id === "string" ? values.id : DEFAULT_PLATFORM;
+    const id = requireString(values, "id");
     return withStorage(env, async (storage) => {
       const platform = await storage.getPlatform(id);
-      const newest = platform?.secrets.at(-1);
-      if (!platform || !newest) {
+      if (!platform) {
         process.stderr.write(`no platform "${id}"; rollcall platform list shows those there are\n`);
         return 1;
       }
-      const previous = platform.secrets.length > 1 ? platform.secrets.at(-2) : undefined;
-      process.stdout.write(
-        previous
-          ? `${newest}\n(previous, still accepted until rotate-secret --drop-old: ${previous})\n`
-          : `${newest}\n`,
-      );
+      const lines = [
+        `id:       ${platform.id}`,
+        `name:     ${platform.name}`,
+        `created:  ${new Date(platform.createdAt).toISOString()}`,
+        `secrets:  ${platform.secrets.length}${platform.secrets.length > 1 ? " (rotating: both accepted until rotate-secret --drop-old)" : ""}`,
+      ];
+      if (values["show-secret"] === true) {
+        // Newest first: the one backends should sign with.
+        for (const [i, secret] of [...platform.secrets].reverse().entries()) {
+          lines.push(`${i === 0 ? "secret:  " : "previous:"} ${secret}`);
+        }
+      }
+      process.stdout.write(`${lines.join("\n")}\n`);
       return 0;
     });
   },
