@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CLOSE_CODES, DEFAULT_PLATFORM } from "@rollcall/protocol";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { UsersAnalytics } from "./analytics/users-analytics.js";
 import { BackendAuth } from "./auth/backend-auth.js";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, LoginLimiter } from "./auth/login-limiter.js";
@@ -12,6 +12,7 @@ import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
 import type { Config } from "./config/config.js";
+import { createLogger } from "./config/logger.js";
 import { loadAppPage } from "./http/app-page.js";
 import { clientOrigin } from "./http/client-origin.js";
 import type { HttpLimits } from "./http/http-limits.js";
@@ -83,7 +84,7 @@ export async function startRollcall(
   options: RollcallOptions = {},
 ): Promise<Rollcall> {
   const clock = options.clock ?? Date.now;
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config);
   const storage = await openStorage(config, {
     writerThread: true,
     logger,

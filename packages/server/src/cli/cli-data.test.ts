@@ -1,7 +1,7 @@
 // The built `rollcall` command run as an operator would, from another directory than the server's:
 // it finds the server's data (or says how to), never makes a stray database, and lists its
 // platform commands.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -131,5 +131,51 @@ describe("the rollcall command beside a running server", () => {
     const bare = await rollcall(["platform"]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain("platform list");
+  });
+});
+
+describe("rollcall start's output", () => {
+  /** Starts a server with these settings, its stdout not a terminal, until it said `until`. */
+  async function startOutput(env: Record<string, string>, until: RegExp): Promise<string> {
+    const child = spawn(process.execPath, [BIN, "start"], {
+      cwd: elsewhere,
+      env: {
+        PATH: process.env.PATH ?? "",
+        PORT: String(await freePort()),
+        ROLLCALL_HOST: "127.0.0.1",
+        ROLLCALL_DATA_DIR: join(root, "out-data"),
+        XDG_STATE_HOME: join(root, "out-state"),
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    try {
+      for (let waited = 0; !until.test(out); waited += 50) {
+        if (waited > 60_000 || child.exitCode !== null) throw new Error(`never said it: ${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return out;
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+  }
+
+  it("is JSON Lines only when not on a terminal, the welcome included", async () => {
+    const out = await startOutput({}, /analytics index/);
+    const lines = out.trim().split("\n");
+    const records = lines.map((line) => JSON.parse(line) as { msg: string; signIn?: string });
+    const welcome = records.find((r) => r.msg === "Rollcall is running");
+    expect(welcome?.signIn).toMatch(/\/embed\?token=/);
+  });
+
+  it("is human lines only when asked for pretty", async () => {
+    const out = await startOutput({ ROLLCALL_LOG_FORMAT: "pretty" }, /INFO: analytics index/);
+    expect(out).toContain("Rollcall is running at http://127.0.0.1:");
+    expect(out.split("\n").filter((line) => line.startsWith("{"))).toEqual([]);
   });
 });

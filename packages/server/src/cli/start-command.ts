@@ -3,25 +3,36 @@ import { resolve } from "node:path";
 import { DEFAULT_PLATFORM } from "@rollcall/protocol";
 import { signViewerToken } from "../auth/token-signer.js";
 import { type Config, loadConfig } from "../config/config.js";
+import { isPrettyLog } from "../config/logger.js";
 import { startDemo } from "../demo/demo-simulator.js";
 import { type Rollcall, startRollcall } from "../main.js";
 import type { CliCommand } from "./cli-command.js";
 import { recordServer } from "./server-record.js";
 
+/**
+ * Where Rollcall runs and how to get in: a few lines for a person at a terminal, or, when the log
+ * is JSON Lines (not a terminal, or asked), one log record, so the output stays one format.
+ */
 async function printWelcome(rollcall: Rollcall, config: Config): Promise<void> {
   const platform = await rollcall.platforms.get(DEFAULT_PLATFORM);
   const secret = platform?.secrets.at(-1);
   const data = config.databaseUrl ? "PostgreSQL (ROLLCALL_DATABASE_URL)" : resolve(config.dataDir);
+  const ttlSeconds = Math.min(12 * 3600, config.maxTokenSeconds);
+  const signIn = secret
+    ? `${rollcall.url}/embed?token=${await signViewerToken(
+        { sub: "local-owner", name: "Local owner", role: "owner" },
+        { secret, ttlSeconds },
+      )}`
+    : null;
+  if (!isPrettyLog(config, process.stdout.isTTY === true)) {
+    rollcall.logger.info({ url: rollcall.url, data, signIn }, "Rollcall is running");
+    return;
+  }
   const lines = [``, `  Rollcall is running at ${rollcall.url}`, `  Data: ${data}`, ``];
-  if (secret) {
-    const ttlSeconds = Math.min(12 * 3600, config.maxTokenSeconds);
-    const token = await signViewerToken(
-      { sub: "local-owner", name: "Local owner", role: "owner" },
-      { secret, ttlSeconds },
-    );
+  if (signIn) {
     lines.push(
       `  Open the dashboard (sign-in link, valid ${formatSeconds(ttlSeconds)}):`,
-      `    ${rollcall.url}/embed?token=${token}`,
+      `    ${signIn}`,
       ``,
     );
   }

@@ -65,6 +65,11 @@ const envSchema = z.object({
   ROLLCALL_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
+  /**
+   * `auto`: human lines when stdout is a terminal, JSON Lines (one object a line) otherwise;
+   * `pretty` or `json` to choose.
+   */
+  ROLLCALL_LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
 });
 
 /** Where presence lives: one Redis server, or a Redis Cluster found through its seed nodes. */
@@ -95,6 +100,7 @@ export interface Config {
   /** null: keep raw events forever. */
   eventRetentionDays: number | null;
   logLevel: z.infer<typeof envSchema>["ROLLCALL_LOG_LEVEL"];
+  logFormat: z.infer<typeof envSchema>["ROLLCALL_LOG_FORMAT"];
 }
 
 export class ConfigError extends Error {
@@ -166,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cookieSameSite: e.ROLLCALL_COOKIE_SAMESITE,
     eventRetentionDays: e.ROLLCALL_EVENT_RETENTION_DAYS ?? null,
     logLevel: e.ROLLCALL_LOG_LEVEL,
+    logFormat: e.ROLLCALL_LOG_FORMAT,
   };
 }
 
