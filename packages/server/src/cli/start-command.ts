@@ -97,9 +97,13 @@ export const demoCommand: CliCommand = {
       tokenSeconds: Math.min(3_600, config.maxTokenSeconds),
     });
     await printWelcome(rollcall, config);
-    process.stdout.write(
-      `  Demo: ${demo.users} simulated users are browsing the demo platform.\n\n`,
-    );
+    if (isPrettyLog(config, process.stdout.isTTY === true)) {
+      process.stdout.write(
+        `  Demo: ${demo.users} simulated users are browsing the demo platform.\n\n`,
+      );
+    } else {
+      rollcall.logger.info({ users: demo.users }, "demo users are browsing the demo platform");
+    }
     return stopOnSignals(async () => {
       demo.stop();
       await rollcall.close();
