@@ -55,11 +55,14 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `node packages/server/bin/rollcall.js start` and waits until /healthz answers. */
-export async function startRollcall(): Promise<RollcallServer> {
+export async function startRollcall(
+  settings: Record<string, string> = {},
+  knownPort?: number,
+): Promise<RollcallServer> {
   if (!existsSync(join(REPO_ROOT, "packages/server/dist/cli.js"))) {
     throw new Error("the server is not built: run `npm run build` first");
   }
-  const port = await freePort();
+  const port = knownPort ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const secret = `e2e-platform-secret-${Math.random().toString(36).slice(2)}`;
   const dataDir = mkdtempSync(join(tmpdir(), "rollcall-e2e-"));
@@ -76,6 +79,9 @@ export async function startRollcall(): Promise<RollcallServer> {
       ROLLCALL_IDLE_SECONDS: String(TEST_RULES.idleSeconds),
       ROLLCALL_SESSION_GRACE_SECONDS: String(TEST_RULES.graceSeconds),
       ROLLCALL_LOG_LEVEL: "warn",
+      // Where `start` records itself for the CLI: the test's own, never the account's.
+      XDG_STATE_HOME: join(dataDir, ".state"),
+      ...settings,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -107,7 +113,7 @@ export async function startRollcall(): Promise<RollcallServer> {
         const res = await fetch(`${origin}/healthz`);
         if (!res.ok) throw new Error(`/healthz answered ${res.status}`);
       },
-      20_000,
+      60_000, // generous: a busy machine starts slowly
       { what: "GET /healthz", intervalMs: 100 },
     );
   } catch (error) {

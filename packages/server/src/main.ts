@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { UsersAnalytics } from "./analytics/users-analytics.js";
 import { BackendAuth } from "./auth/backend-auth.js";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, LoginLimiter } from "./auth/login-limiter.js";
+import { OidcSignIn } from "./auth/oidc-sign-in.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
 import { ViewerAuth } from "./auth/viewer-auth.js";
@@ -21,6 +22,7 @@ import { Router } from "./http/router.js";
 import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
 import { addAuthRoutes } from "./http/routes/auth-routes.js";
 import { addBackendRoutes } from "./http/routes/backend-routes.js";
+import { addOidcRoutes } from "./http/routes/oidc-routes.js";
 import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
@@ -219,6 +221,14 @@ export async function startRollcall(
     limiter: new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock),
     origin,
     sendAppPage: loadAppPage(dashboardDir),
+    isPasswordSignInOn: config.signIn.isPasswordSignInOn,
+  });
+  addOidcRoutes(router, {
+    oidc: config.signIn.oidc ? new OidcSignIn(config.signIn.oidc) : null,
+    isPasswordSignInOn: config.signIn.isPasswordSignInOn,
+    auth,
+    origin,
+    logger,
   });
   addPresenceRoutes(router, {
     auth,

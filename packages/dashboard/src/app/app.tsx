@@ -17,7 +17,12 @@ import "./app.css";
 export function App() {
   const location = useLocation();
   if (location.pathname === "/login") {
-    return <LoginPage next={safeNextPath(location.searchParams.get("next"))} />;
+    return (
+      <LoginPage
+        next={safeNextPath(location.searchParams.get("next"))}
+        sso={location.searchParams.get("sso")}
+      />
+    );
   }
   if (location.pathname === "/signed-out") {
     return <SignedOutPage reason={location.searchParams.get("reason")} />;

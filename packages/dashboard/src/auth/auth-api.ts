@@ -7,6 +7,23 @@ export async function fetchViewer(signal?: AbortSignal): Promise<Viewer> {
   return body.viewer;
 }
 
+/** The ways into Rollcall the server offers operators. */
+export interface SignInMethods {
+  password: boolean;
+  oidc: { name: string; start: string } | null;
+}
+
+export function fetchSignInMethods(signal?: AbortSignal): Promise<SignInMethods> {
+  return apiGet<SignInMethods>("/api/v1/auth/methods", signal);
+}
+
+/** Leaves for the identity provider; it sends the browser back signed in, to `next`. */
+export function startSingleSignOn(methods: SignInMethods, next: string): void {
+  if (!methods.oidc) return;
+  rememberSignIn("password");
+  window.location.assign(`${methods.oidc.start}?next=${encodeURIComponent(next)}`);
+}
+
 export async function signIn(email: string, password: string): Promise<void> {
   await apiPost("/api/v1/auth/login", { email, password });
   rememberSignIn("password");

@@ -3,17 +3,39 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/api-client";
 import { navigate } from "../app/router";
 import { ThemeButton } from "../ui/theme-button";
-import { signIn } from "./auth-api";
+import { fetchSignInMethods, type SignInMethods, signIn, startSingleSignOn } from "./auth-api";
 import "./login.css";
 
-export function LoginPage({ next }: { next: string }) {
+/** What the login page says when single sign-on came back without a session (`?sso=`). */
+const SSO_FAILURES: Record<string, string> = {
+  refused:
+    "Your account at the identity provider is not allowed into Rollcall. Ask whoever runs Rollcall to add your group or email domain.",
+  failed: "Single sign-on could not be completed. Try again.",
+  expired: "That sign-in took too long or was started in another browser. Try again.",
+  cancelled: "Single sign-on was cancelled at the identity provider.",
+  unavailable: "The identity provider cannot be reached right now. Try again in a moment.",
+};
+
+export function LoginPage({ next, sso }: { next: string; sso?: string | null }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(sso ? (SSO_FAILURES[sso] ?? null) : null);
   const [isSubmitting, setIsSubmitting] = useState(false);
+  const [methods, setMethods] = useState<SignInMethods | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => emailRef.current?.focus(), []);
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchSignInMethods(controller.signal).then(
+      (found) => setMethods(found),
+      () => setMethods({ password: true, oidc: null }),
+    );
+    return () => controller.abort();
+  }, []);
+  useEffect(() => {
+    if (methods?.password) emailRef.current?.focus();
+  }, [methods]);
+  const isPasswordOn = methods?.password !== false;
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -33,7 +55,7 @@ export function LoginPage({ next }: { next: string }) {
       <div className="login-corner">
         <ThemeButton />
       </div>
-      <form className="login-card" onSubmit={handleSubmit} noValidate={false}>
+      <form className="login-card" onSubmit={handleSubmit} noValidate={false} aria-busy={!methods}>
         <div className="login-brand">
           <span className="brand-mark" aria-hidden="true" />
           Rollcall
@@ -45,6 +67,36 @@ export function LoginPage({ next }: { next: string }) {
             {error}
           </div>
         ) : null}
+        {methods?.oidc ? (
+          <button
+            type="button"
+            className={`button ${isPasswordOn ? "" : "button-primary "}login-submit`}
+            onClick={() => startSingleSignOn(methods, next)}
+            data-testid="login-sso"
+          >
+            Sign in with {methods.oidc.name}
+          </button>
+        ) : null}
+        {methods?.oidc && isPasswordOn ? (
+          <div className="login-or" aria-hidden="true">
+            or with a Rollcall password
+          </div>
+        ) : null}
+        {isPasswordOn ? passwordFields() : null}
+        <p className="login-note">
+          {isPasswordOn
+            ? "Operator accounts are created with the rollcall command line. "
+            : "Password sign-in is switched off here. "}
+          Platform admins open Rollcall from their platform's admin pages instead.
+        </p>
+      </form>
+    </main>
+  );
+
+  /** The email and password fields (a plain function: the inputs keep focus across renders). */
+  function passwordFields() {
+    return (
+      <>
         <label className="field">
           <span>Email</span>
           <input
@@ -80,13 +132,9 @@ export function LoginPage({ next }: { next: string }) {
         >
           {isSubmitting ? "Signing in…" : "Sign in"}
         </button>
-        <p className="login-note">
-          Operator accounts are created with the <code>rollcall</code> command line. Platform admins
-          open Rollcall from their platform's admin pages instead.
-        </p>
-      </form>
-    </main>
-  );
+      </>
+    );
+  }
 }
 
 function describeLoginError(failure: unknown): string {

@@ -1,5 +1,6 @@
 // Settings: one typed schema with defaults, read from the environment once at start and checked.
 import { z } from "zod";
+import { readSignInConfig, type SignInConfig } from "./oidc-config.js";
 
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -101,6 +102,8 @@ export interface Config {
   eventRetentionDays: number | null;
   logLevel: z.infer<typeof envSchema>["ROLLCALL_LOG_LEVEL"];
   logFormat: z.infer<typeof envSchema>["ROLLCALL_LOG_FORMAT"];
+  /** Operators' single sign-on and whether the password form is on (oidc-config.ts). */
+  signIn: SignInConfig;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +121,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid settings:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  const signIn = readSignInConfig(
+    Object.fromEntries(Object.entries(env).map(([key, value]) => [key, emptyToUndefined(value)])),
+  );
+  if ("problems" in signIn) {
+    throw new ConfigError(`invalid settings:\n  ${signIn.problems.join("\n  ")}`);
+  }
   // A heartbeat timeout (2 × heartbeat) must fit inside the grace, or every missed beat ends a session.
   if (e.ROLLCALL_SESSION_GRACE_SECONDS < 2 * e.ROLLCALL_HEARTBEAT_SECONDS) {
     throw new ConfigError(
@@ -173,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventRetentionDays: e.ROLLCALL_EVENT_RETENTION_DAYS ?? null,
     logLevel: e.ROLLCALL_LOG_LEVEL,
     logFormat: e.ROLLCALL_LOG_FORMAT,
+    signIn,
   };
 }
 

@@ -9,6 +9,7 @@ import { type Handler, Router } from "./router.js";
 import { addAnalyticsRoutes } from "./routes/analytics-routes.js";
 import { addAuthRoutes } from "./routes/auth-routes.js";
 import { addBackendRoutes } from "./routes/backend-routes.js";
+import { addOidcRoutes } from "./routes/oidc-routes.js";
 import { addPageRoutes } from "./routes/page-routes.js";
 import { addPresenceRoutes } from "./routes/presence-routes.js";
 import { addTrackRoutes } from "./routes/track-routes.js";
@@ -28,6 +29,14 @@ function operationsOfTheApp(): string[] {
   const unused = {} as never;
   addTrackRoutes(router, unused, unused, unused);
   addAuthRoutes(router, unused);
+  // With single sign-on set (its routes exist only then).
+  addOidcRoutes(router, {
+    oidc: {} as never,
+    isPasswordSignInOn: true,
+    auth: unused,
+    origin: unused,
+    logger: unused,
+  });
   addPresenceRoutes(router, unused);
   addAnalyticsRoutes(router, unused);
   addBackendRoutes(router, unused);
@@ -60,6 +69,9 @@ const ERRORS: Record<string, number[]> = {
   "GET /api/v1/me": [401, 503],
   "POST /api/v1/auth/login": [400, 401, 403, 413, 429, 503],
   "POST /api/v1/auth/logout": [401, 403, 503],
+  "GET /api/v1/auth/methods": [],
+  "GET /auth/oidc/start": [],
+  "GET /auth/oidc/callback": [],
   "GET /embed": [400, 401, 503],
   "POST /api/v1/track": [400, 401, 413, 429, 503],
   [`GET ${TRACKER_SOCKET_PATH}`]: [429, 503],

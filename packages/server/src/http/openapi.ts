@@ -183,13 +183,41 @@ export const openApiDocument = {
           "204": { description: "Signed in" },
           "400": invalidBody("email or password missing or too long"),
           "401": errorResponse("wrong email or password", "unauthorized"),
-          "403": errorResponse(`no ${CSRF_HEADER} header`, "csrf"),
+          "403": errorResponse(
+            `no ${CSRF_HEADER} header (csrf), or password sign-in is switched off (forbidden)`,
+            "csrf",
+          ),
           "413": tooLarge(LOGIN_BODY_BYTES),
           "429": rateLimited(
             `${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s, or ${BODIES_PER_ADDRESS}`,
           ),
           "503": unavailableReadingBodies,
         },
+      },
+    },
+    "/api/v1/auth/methods": {
+      get: {
+        summary:
+          "The ways operators can sign in: the password form (ROLLCALL_PASSWORD_SIGN_IN) and single sign-on (ROLLCALL_OIDC_*), for the login page",
+        responses: {
+          "200": {
+            description: "`{ password: boolean, oidc: { name, start } | null }`",
+          },
+        },
+      },
+    },
+    "/auth/oidc/start": {
+      get: {
+        summary:
+          "Browser navigation: sends the operator to the identity provider (authorization code + PKCE); `next` is where they land after. Redirects to /login?sso=unavailable when the provider cannot be reached. Only when single sign-on is set",
+        responses: { "302": { description: "To the identity provider" } },
+      },
+    },
+    "/auth/oidc/callback": {
+      get: {
+        summary:
+          "The identity provider sends the browser back here: signed in (session cookie) and redirected to `next`, or to /login?sso=refused|failed|expired|cancelled",
+        responses: { "302": { description: "To the dashboard or the login page" } },
       },
     },
     "/api/v1/auth/logout": {

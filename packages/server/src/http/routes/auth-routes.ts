@@ -21,6 +21,8 @@ export interface AuthRoutesDeps {
    * error's status and code, and the page explains what happened; API clients keep the JSON.
    */
   sendAppPage?: SendAppPage;
+  /** False: the email and password form is switched off (ROLLCALL_PASSWORD_SIGN_IN). */
+  isPasswordSignInOn?: boolean;
 }
 
 /** Largest sign-in body. */
@@ -70,6 +72,9 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
     const { req, res } = ctx;
     if (!req.headers[CSRF_HEADER]) {
       throw new AppError("csrf", `login requests must send the ${CSRF_HEADER} header`);
+    }
+    if (deps.isPasswordSignInOn === false) {
+      throw new AppError("forbidden", "password sign-in is switched off; use single sign-on");
     }
     const wait = deps.limiter.hit(deps.origin.addressOf(req));
     if (wait > 0) {
