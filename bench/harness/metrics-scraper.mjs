@@ -45,3 +45,25 @@ export function scrapeMetrics(url, everyMs) {
     },
   };
 }
+
+/**
+ * The server's CPU per scrape, which the machine's load does not inflate as it does wall time:
+ * its CPU over `count` scrapes in a row, less what it used at the same rate over as long without
+ * them (measured just before; what else it does goes on meanwhile).
+ * @param {string} url
+ * @param {number} pid
+ * @param {(pid: number) => number} cpuSeconds
+ * @param {number} count
+ */
+export async function scrapeCpuMs(url, pid, cpuSeconds, count) {
+  const quietMs = 3_000;
+  const cpu0 = cpuSeconds(pid);
+  await new Promise((resolve) => setTimeout(resolve, quietMs));
+  const quietRate = (cpuSeconds(pid) - cpu0) / quietMs;
+  const cpu1 = cpuSeconds(pid);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await (await fetch(`${url}/metrics`)).text();
+  const wallMs = performance.now() - t0;
+  const cpuMs = (cpuSeconds(pid) - cpu1) * 1_000 - quietRate * wallMs * 1_000;
+  return Math.max(0, cpuMs / count);
+}
