@@ -125,7 +125,7 @@ export async function startRollcall(
 
   const directory = new UserDirectory();
   directory.load(await storage.listUsers());
-  // Read when scraped; `sockets`, `board`, `feed` and `store` are set before the server listens.
+  // Read when scraped: `board`, `feed`, `presence` and `sockets`, made below, exist by then.
   const meter = new TrackerMeter();
   const metrics: RollcallMetrics = new RollcallMetrics(
     {
