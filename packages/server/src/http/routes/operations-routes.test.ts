@@ -173,6 +173,48 @@ describe("/metrics after real activity", () => {
     }, 20_000);
   }, 60_000);
 
+  it("counts the HTTP transport's messages and refusals", async () => {
+    const server = await start();
+    const batch = async (token: string) =>
+      fetch(`${server.url}/api/v1/track`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          hello: {
+            t: "hello",
+            v: 1,
+            token,
+            tab: "tab-http-01",
+            page: { path: "/m", title: "M", app: "math" },
+            visible: true,
+          },
+          messages: [
+            { t: "page", page: { path: "/m/2", title: "M2", app: "math" } },
+            { t: "event", id: "ok-1", name: "message", ts: Date.now() },
+            { t: "event", id: "zero", name: "message", ts: 0 },
+          ],
+        }),
+      });
+    expect((await batch(await server.userToken("dee"))).status).toBe(200);
+    expect((await batch("not-a-token")).status).toBe(401);
+    const samples = await scrape(server);
+    const http = (type: string) =>
+      value(samples, "rollcall_tracker_messages_total", { transport: "http", type });
+    expect([http("hello"), http("page"), http("event"), http("hb")]).toEqual([2, 2, 4, 0]);
+    const refused = (code: string) =>
+      value(samples, "rollcall_tracker_refusals_total", { transport: "http", code });
+    // Both batches were received; the first's event dated 1970 was refused, the second whole.
+    expect(refused("unprocessable")).toBe(1);
+    expect(refused("token_invalid")).toBe(1);
+    expect(value(samples, "rollcall_events_committed_total")).toBe(1);
+    expect(
+      value(samples, "rollcall_http_request_duration_seconds_count", {
+        route: "/api/v1/track",
+        status: "401",
+      }),
+    ).toBe(1);
+  });
+
   it("counts the live streams and the bytes they were sent", async () => {
     const server = await start();
     const controller = new AbortController();
