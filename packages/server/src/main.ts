@@ -130,7 +130,8 @@ export async function startRollcall(
   const metrics: RollcallMetrics = new RollcallMetrics(
     {
       websocketTabs: () => sockets?.tabs() ?? 0,
-      platforms: () => directory.platformIds(),
+      // `default` always (zeros on a fresh install), and every platform with users.
+      platforms: () => new Set([DEFAULT_PLATFORM, ...directory.platformIds()]),
       userCounts: (platform) => board.userCounts(platform),
       liveStreams: () => feed.clientCount(),
       writerQueue: () => writer.queued(),

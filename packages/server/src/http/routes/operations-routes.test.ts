@@ -295,6 +295,11 @@ describe("/healthz and /readyz", () => {
       redis: "none",
       analytics: "ready",
     });
+    // A fresh install's panels show zeros, not "no data".
+    const samples = await scrape(server);
+    for (const status of ["online", "idle", "offline"]) {
+      expect(value(samples, "rollcall_users", { platform: "default", status })).toBe(0);
+    }
   });
 
   it("/readyz says 503 with each part that is not ready while /healthz stays 200", async () => {
