@@ -32,7 +32,12 @@ const SCENARIOS = [
   },
   {
     id: "ws-presence",
-    figures: ["ws.rss_per_connection_kb", "ws.propagation_p99_ms"],
+    figures: [
+      "ws.rss_per_connection_kb",
+      "ws.propagation_p99_ms",
+      "metrics.scrape_p95_ms",
+      "metrics.scrape_cpu_ms",
+    ],
     run: wsPresence.run,
   },
   { id: "ws-throughput", figures: ["ws.messages_per_s"], run: wsThroughput.run },

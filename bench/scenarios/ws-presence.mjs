@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ask, forkChild, nextMessage, stopChild } from "../harness/children.mjs";
 import { SOCKETS_PER_GENERATOR, slices, startFleet } from "../harness/fleet.mjs";
 import { log, sleep } from "../harness/log.mjs";
+import { scrapeCpuMs, scrapeMetrics } from "../harness/metrics-scraper.mjs";
 import { cpuSeconds, rssKb } from "../harness/proc-stats.mjs";
 import { BENCH_SECRET, ROOT, startBaseline, startRollcall } from "../harness/servers.mjs";
 import { round } from "../harness/stats.mjs";
@@ -81,11 +82,18 @@ async function measure(system, plan) {
     const before = await f.askAll({ cmd: "stats" }, "stats", 10_000);
     const cpuBefore = cpuSeconds(server.pid);
     const t0 = performance.now();
+    // Prometheus scraping Rollcall every second (15 s is usual) throughout the measured window.
+    const scraper = system.name === "rollcall" ? scrapeMetrics(server.url, 1_000) : null;
     await sleep(plan.windowMs);
+    const scraped = (await scraper?.stop()) ?? null;
     const report = await ask(viewer, { cmd: "report" }, "report", 30_000);
     const seconds = (performance.now() - t0) / 1_000;
     const cpu = (cpuSeconds(server.pid) - cpuBefore) / seconds;
     const after = await f.askAll({ cmd: "stats" }, "stats", 10_000);
+    const metrics = scraped && {
+      ...scraped,
+      cpuMsPerScrape: round(await scrapeCpuMs(server.url, server.pid, cpuSeconds, 100)),
+    };
     // Then a viewer asking for gzip, as browsers do (the figure's viewer, like the baseline's
     // admin, reads it plain): what compression adds, its decompression on a zlib thread included.
     let gzipPropagation = null;
@@ -121,7 +129,13 @@ async function measure(system, plan) {
       propagation: report.latency,
       gzipPropagation,
       viewerEvents: report.events,
+      metrics,
     };
+    if (metrics) {
+      log(
+        `${system.name}: /metrics every second: p50 ${metrics.scrapeMs.p50} ms p95 ${metrics.scrapeMs.p95} ms (${metrics.scrapeMs.count} scrapes, ${metrics.failures} failed), ${metrics.bytes} bytes, tabs gauge ${metrics.tabs} of ${open} open; ${metrics.cpuMsPerScrape} ms of server CPU per scrape`,
+      );
+    }
     log(
       `${system.name}: ${result.perConnectionKb} KB/tab, propagation p50 ${result.propagation.p50} ms p99 ${result.propagation.p99} ms (${result.propagation.count} changes), server CPU ${result.serverCpuCores}`,
     );
@@ -163,6 +177,18 @@ export async function run(context) {
         ratioTarget: 1,
         gzipP99Ms: rollcall.gzipPropagation?.p99 ?? null,
         note: `page change → viewer (reading the stream plain, as the baseline's admin socket reads its frames), ${scale}, each changing page every ~${PAGE_EVERY_SECONDS} s; a viewer asking for gzip, as browsers do, right after: p50 ${rollcall.gzipPropagation?.p50} ms, p99 ${rollcall.gzipPropagation?.p99} ms (its decompression on a zlib thread included)`,
+      },
+      "metrics.scrape_cpu_ms": {
+        value: rollcall.metrics?.cpuMsPerScrape ?? null,
+        unit: "ms",
+        target: 5,
+        note: `server CPU per GET /metrics (100 in a row, less the CPU the server used as long without them), ${scale}`,
+      },
+      "metrics.scrape_p95_ms": {
+        value: rollcall.metrics?.scrapeMs.p95 ?? null,
+        unit: "ms",
+        target: 50,
+        note: `GET /metrics every second through the page-change window, ${scale}: p50 ${rollcall.metrics?.scrapeMs.p50} ms, ${rollcall.metrics?.scrapeMs.count} scrapes (${rollcall.metrics?.failures} failed), ${rollcall.metrics?.bytes} bytes each; its tabs gauge read ${rollcall.metrics?.tabs} with ${rollcall.tabs} open (the propagation and CPU figures above include these scrapes)`,
       },
     },
     details: { plan, rollcall, baseline },

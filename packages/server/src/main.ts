@@ -23,14 +23,17 @@ import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
 import { addAuthRoutes } from "./http/routes/auth-routes.js";
 import { addBackendRoutes } from "./http/routes/backend-routes.js";
 import { addOidcRoutes } from "./http/routes/oidc-routes.js";
+import { addOperationsRoutes } from "./http/routes/operations-routes.js";
 import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
 import { TrackerGateway } from "./ingest/tracker-gateway.js";
 import { TRACKER_LIMITS, type TrackerLimits } from "./ingest/tracker-limits.js";
+import { TrackerMeter } from "./ingest/tracker-meter.js";
 import { attachTrackerSockets } from "./ingest/tracker-socket-server.js";
 import { UserTabLimit } from "./ingest/user-tab-limit.js";
 import { PresenceFeed } from "./live/presence-feed.js";
+import { RollcallMetrics } from "./metrics/rollcall-metrics.js";
 import { openPresenceStore } from "./presence/open-presence-store.js";
 import { PresenceBoard } from "./presence/presence-board.js";
 import { type Clock, PresenceService } from "./presence/presence-service.js";
@@ -71,6 +74,7 @@ export interface Rollcall {
   platforms: PlatformRegistry;
   writer: FactWriter;
   storageHealth: StorageHealth;
+  metrics: RollcallMetrics;
   logger: Logger;
   /**
    * Drains: new requests get 503 and new sockets are refused, tracker sockets close with 1012
@@ -124,7 +128,24 @@ export async function startRollcall(
 
   const directory = new UserDirectory();
   directory.load(await storage.listUsers());
-  const writer = new FactWriter(storage, {
+  // Read when scraped: `board`, `feed`, `presence` and `sockets`, made below, exist by then.
+  const meter = new TrackerMeter();
+  const metrics: RollcallMetrics = new RollcallMetrics(
+    {
+      websocketTabs: () => sockets?.tabs() ?? 0,
+      // `default` always (zeros on a fresh install), and every platform with users.
+      platforms: () => new Set([DEFAULT_PLATFORM, ...directory.platformIds()]),
+      userCounts: (platform) => board.userCounts(platform),
+      liveStreams: () => feed.clientCount(),
+      writerQueue: () => writer.queued(),
+      storage: () => storageHealth.state(),
+      presence: () => presence.health().presence,
+      analytics: () => analyticsState,
+    },
+    meter,
+    { database: config.databaseUrl ? "postgres" : "sqlite", hasRedis: config.redis !== null },
+  );
+  const writer = new FactWriter(metrics.timedWrites(storage), {
     flushEveryMs: 50,
     maxPending: 2_000,
     // ~20 transactions of ROWS_PER_WRITE: a second or two of this machine's SQLite.
@@ -172,6 +193,7 @@ export async function startRollcall(
     maxBufferedBytes: 8 * 1_048_576,
     keepAliveMs: 15_000,
     clock,
+    onBytesSent: metrics.countStreamBytes,
   });
   presence.onUserChange((platform, user) => feed.markChanged(platform, user));
   const directorySync =
@@ -204,6 +226,7 @@ export async function startRollcall(
     presence,
     heartbeatMs: config.heartbeatMs,
     idleMs: config.idleMs,
+    meter,
   });
 
   const origin = clientOrigin(config.trustProxy);
@@ -258,6 +281,19 @@ export async function startRollcall(
     auth,
     dashboardDir,
     trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
+  });
+  addOperationsRoutes(router, {
+    metrics,
+    metricsToken: config.metricsToken,
+    origin,
+    readiness: () => {
+      const redis = presence.health().presence;
+      return {
+        storage: storageHealth.state(),
+        redis: redis === "memory" ? "none" : redis,
+        analytics: analyticsState,
+      };
+    },
     health: () => {
       const presenceState = presence.health().presence;
       // "down": writes fail or the database does not answer (events refused, analytics 503).
@@ -279,6 +315,7 @@ export async function startRollcall(
   const server = createHttpServer(router, logger, {
     isDraining: () => isDraining,
     trustProxy: config.trustProxy,
+    onRequest: metrics.observeRequest,
     ...(options.httpLimits ? { limits: options.httpLimits } : {}),
   });
   sockets = attachTrackerSockets(server, {
@@ -315,6 +352,7 @@ export async function startRollcall(
     platforms,
     writer,
     storageHealth,
+    metrics,
     logger,
     close() {
       closing ??= (async () => {

@@ -90,4 +90,19 @@ describe("loadConfig", () => {
     const proxied = loadConfig({ ROLLCALL_COOKIE_SAMESITE: "none", ROLLCALL_TRUST_PROXY: "true" });
     expect(proxied.cookieSameSite).toBe("none");
   });
+
+  it("reads the /metrics token, refusing a short one or one that cannot go in a header", () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    const token = "prometheus-scrape-token-0123";
+    expect(loadConfig({ ROLLCALL_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(() => loadConfig({ ROLLCALL_METRICS_TOKEN: "short" })).toThrow(
+      /ROLLCALL_METRICS_TOKEN: at least 16 characters/,
+    );
+    expect(() => loadConfig({ ROLLCALL_METRICS_TOKEN: "has a space in it 0123" })).toThrow(
+      /ROLLCALL_METRICS_TOKEN: printable ASCII/,
+    );
+    expect(() => loadConfig({ ROLLCALL_METRICS_TOKEN: "x".repeat(257) })).toThrow(
+      /ROLLCALL_METRICS_TOKEN: at most 256/,
+    );
+  });
 });

@@ -63,6 +63,16 @@ const envSchema = z.object({
   ROLLCALL_COOKIE_SAMESITE: z.enum(["lax", "strict", "none"]).default("lax"),
   /** Drop raw events older than this many days (rollups keep the charts); unset keeps them. */
   ROLLCALL_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  /**
+   * Bearer token that /metrics requires (Prometheus' `authorization` setting); from 16 to 256
+   * characters. Unset, /metrics answers only clients on this machine (loopback).
+   */
+  ROLLCALL_METRICS_TOKEN: z
+    .string()
+    .min(16, "at least 16 characters")
+    .max(256, "at most 256 characters")
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces (it is sent in a header)")
+    .optional(),
   ROLLCALL_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
@@ -100,6 +110,8 @@ export interface Config {
   cookieSameSite: z.infer<typeof envSchema>["ROLLCALL_COOKIE_SAMESITE"];
   /** null: keep raw events forever. */
   eventRetentionDays: number | null;
+  /** null: /metrics answers loopback clients only. */
+  metricsToken: string | null;
   logLevel: z.infer<typeof envSchema>["ROLLCALL_LOG_LEVEL"];
   logFormat: z.infer<typeof envSchema>["ROLLCALL_LOG_FORMAT"];
   /** Operators' single sign-on and whether the password form is on (oidc-config.ts). */
@@ -180,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy,
     cookieSameSite: e.ROLLCALL_COOKIE_SAMESITE,
     eventRetentionDays: e.ROLLCALL_EVENT_RETENTION_DAYS ?? null,
+    metricsToken: e.ROLLCALL_METRICS_TOKEN ?? null,
     logLevel: e.ROLLCALL_LOG_LEVEL,
     logFormat: e.ROLLCALL_LOG_FORMAT,
     signIn,

@@ -22,7 +22,15 @@ export interface HttpServerOptions {
    * and the share of the body budget, still read X-Forwarded-For).
    */
   trustProxy?: boolean;
+  /**
+   * Told of each request once its handler is done (a stream: once it is under way): the route
+   * pattern ("unmatched" when none), the method, the status and the seconds it took.
+   */
+  onRequest?: (route: string, method: string, status: number, seconds: number) => void;
 }
+
+/** The route of a request no route matched (404, 405, a refusal while draining). */
+export const UNMATCHED = "unmatched";
 
 /** Accept failures (out of file descriptors) are logged at most this often. */
 const ACCEPT_ERROR_LOG_EVERY_MS = 60_000;
@@ -45,6 +53,8 @@ export function createHttpServer(
     },
     async (req, res) => {
       setSecurityHeaders(res);
+      const startedAt = performance.now();
+      let route = UNMATCHED;
       try {
         if (isDraining()) {
           res.setHeader("connection", "close");
@@ -54,6 +64,7 @@ export function createHttpServer(
         const url = new URL(req.url ?? "/", "http://localhost");
         const found = router.match(req.method ?? "GET", url.pathname);
         if (!found) throw new AppError("not_found", `nothing at ${url.pathname.slice(0, 200)}`);
+        route = found.pattern;
         await found.handler({ req, res, url, params: found.params, bodies });
       } catch (error) {
         const expected = toAppError(error);
@@ -71,6 +82,12 @@ export function createHttpServer(
           sendError(res, new AppError("internal", "internal error; it has been logged"));
         }
       }
+      options.onRequest?.(
+        route,
+        req.method ?? "GET",
+        res.statusCode,
+        (performance.now() - startedAt) / 1000,
+      );
     },
   );
   // Every socket keeps an error listener for its whole life, upgraded ones too (Node drops its

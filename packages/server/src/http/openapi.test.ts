@@ -10,6 +10,7 @@ import { addAnalyticsRoutes } from "./routes/analytics-routes.js";
 import { addAuthRoutes } from "./routes/auth-routes.js";
 import { addBackendRoutes } from "./routes/backend-routes.js";
 import { addOidcRoutes } from "./routes/oidc-routes.js";
+import { addOperationsRoutes } from "./routes/operations-routes.js";
 import { addPageRoutes } from "./routes/page-routes.js";
 import { addPresenceRoutes } from "./routes/presence-routes.js";
 import { addTrackRoutes } from "./routes/track-routes.js";
@@ -40,7 +41,8 @@ function operationsOfTheApp(): string[] {
   addPresenceRoutes(router, unused);
   addAnalyticsRoutes(router, unused);
   addBackendRoutes(router, unused);
-  addPageRoutes(router, { auth: unused, dashboardDir: "", trackerDir: "", health: () => ({}) });
+  addPageRoutes(router, { auth: unused, dashboardDir: "", trackerDir: "" });
+  addOperationsRoutes(router, unused);
   return router.operations;
 }
 
@@ -85,6 +87,8 @@ const ERRORS: Record<string, number[]> = {
   "POST /api/v1/users": [400, 401, 413, 429, 503],
   "POST /api/v1/events": [400, 401, 413, 422, 429, 503],
   "GET /healthz": [503],
+  "GET /readyz": [503],
+  "GET /metrics": [401, 403, 503],
 };
 
 interface Operation {

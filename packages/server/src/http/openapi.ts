@@ -21,6 +21,7 @@ import {
   unavailable,
   unavailableReadingBodies,
 } from "./openapi-errors.js";
+import { metricsTokenScheme, operationsPaths } from "./openapi-operations.js";
 import {
   analyticsParameters,
   errorSchema,
@@ -115,6 +116,7 @@ export const openApiDocument = {
         scheme: "bearer",
         bearerFormat: "the platform signing secret",
       },
+      metricsToken: metricsTokenScheme,
     },
     schemas: {
       Error: errorSchema,
@@ -397,18 +399,7 @@ export const openApiDocument = {
         },
       },
     },
-    "/healthz": {
-      get: {
-        summary: "Health of this node",
-        responses: {
-          "200": {
-            description:
-              "{ status: ok | degraded, storage: ok | down, database: sqlite | postgres, presence: memory | ok | down, trackerSockets, dashboards, analytics: loading | ready | failed } (analytics: loading while they are read from the file after a start; analytics requests wait for it)",
-          },
-          "503": unavailable,
-        },
-      },
-    },
+    ...operationsPaths,
   },
 } as const;
 

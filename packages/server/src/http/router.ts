@@ -16,6 +16,8 @@ export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
 interface Route {
   method: string;
+  /** As given to on(): a bounded label for metrics, never the raw path. */
+  pattern: string;
   parts: string[];
   handler: Handler;
 }
@@ -24,12 +26,15 @@ export class Router {
   private readonly routes: Route[] = [];
 
   on(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, parts: pattern.split("/").filter(Boolean), handler });
+    this.routes.push({ method, pattern, parts: pattern.split("/").filter(Boolean), handler });
     return this;
   }
 
   /** Finds the handler; throws not_found or method_not_allowed. */
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | null {
+  match(
+    method: string,
+    path: string,
+  ): { handler: Handler; params: Record<string, string>; pattern: string } | null {
     const segments = path.split("/").filter(Boolean);
     let isPathKnown = false;
     for (const route of this.routes) {
@@ -37,7 +42,7 @@ export class Router {
       if (!params) continue;
       isPathKnown = true;
       if (route.method === method || (route.method === "GET" && method === "HEAD")) {
-        return { handler: route.handler, params };
+        return { handler: route.handler, params, pattern: route.pattern };
       }
     }
     if (isPathKnown) throw new AppError("method_not_allowed", `${method} is not allowed here`);

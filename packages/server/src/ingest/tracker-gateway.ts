@@ -13,6 +13,7 @@ import type { ConnectionKey, Transport } from "../presence/types.js";
 import { EventTimeBounds } from "../storage/event-time-bounds.js";
 import type { FactWriter } from "../storage/fact-writer.js";
 import type { UserDirectory } from "../users/user-directory.js";
+import { TrackerMeter } from "./tracker-meter.js";
 
 export interface TrackerGatewayOptions {
   verifier: TokenVerifier;
@@ -23,6 +24,8 @@ export interface TrackerGatewayOptions {
   idleMs: number;
   /** Events before this moment are past retention (null: none is). */
   eventHorizon?: () => number | null;
+  /** Where the transports count messages and refusals (/metrics); a fresh one by default. */
+  meter?: TrackerMeter;
 }
 
 export interface TrackerHello {
@@ -52,8 +55,10 @@ export class RefusedEventError extends AppError {
 
 export class TrackerGateway {
   private readonly eventTimes: EventTimeBounds;
+  readonly meter: TrackerMeter;
 
   constructor(private readonly options: TrackerGatewayOptions) {
+    this.meter = options.meter ?? new TrackerMeter();
     this.eventTimes = new EventTimeBounds(
       () => options.presence.now(),
       options.eventHorizon ?? (() => null),

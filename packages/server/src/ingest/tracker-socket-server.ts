@@ -72,6 +72,8 @@ export function attachTrackerSockets(
 ): {
   close: (code: number, reason: string) => void;
   count: () => number;
+  /** Sockets whose hello was answered: this node's tabs on WebSocket. */
+  tabs: () => number;
   hold: (isHeld: boolean) => void;
 } {
   const limits = { ...TRACKER_LIMITS, ...options.limits };
@@ -105,19 +107,23 @@ export function attachTrackerSockets(
   const wss = new WebSocketServer(serverOptions);
   let isClosing = false;
 
+  const refuse = (socket: Duplex, status: number, code: string, message: string) => {
+    options.gateway.meter.refusal("ws", code);
+    refuseUpgrade(socket, status, code, message);
+  };
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
     if (path !== TRACKER_SOCKET_PATH) {
-      refuseUpgrade(socket, 404, "not_found", `nothing at ${path?.slice(0, 200)}`);
+      refuse(socket, 404, "not_found", `nothing at ${path?.slice(0, 200)}`);
       return;
     }
     if (isClosing) {
-      refuseUpgrade(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
+      refuse(socket, 503, "unavailable", "server is shutting down; reconnect shortly");
       return;
     }
     const address = options.origin.addressOf(req);
     if (!pool.perAddress.tryAdd(address)) {
-      refuseUpgrade(
+      refuse(
         socket,
         429,
         "rate_limited",
@@ -159,6 +165,7 @@ export function attachTrackerSockets(
       readHold.stop();
     },
     count: () => sockets.size,
+    tabs: () => pool.owners.size,
     hold: (isHeld) => readHold.want(isHeld),
   };
 }

@@ -164,6 +164,7 @@ export class TrackerSocket {
     if (!this.key || !isHeartbeatFrame(data)) return false;
     const { gateway } = this.options;
     if (!gateway.isOpen(this.key)) return false;
+    gateway.meter.message("ws", "hb");
     const done = gateway.heartbeat(this.key);
     if (done) {
       // A shared store answers later: the next frames wait for it, as in the queue.
@@ -182,6 +183,7 @@ export class TrackerSocket {
       this.fail(message, CLOSE_CODES.badMessage);
       return;
     }
+    this.options.gateway.meter.message("ws", message.t);
     try {
       if (message.t === "hello" || message.t === "identify") {
         await this.authenticate(message);
@@ -206,8 +208,11 @@ export class TrackerSocket {
         handled.then(
           (ids) => this.ack(ids),
           // One event refused for good (its time out of bounds): say which; the socket goes on.
-          (error: unknown) =>
-            error instanceof RefusedEventError ? this.send(error.toMessage()) : this.failed(error),
+          (error: unknown) => {
+            if (!(error instanceof RefusedEventError)) return this.failed(error);
+            this.options.gateway.meter.refusal("ws", error.code);
+            this.send(error.toMessage());
+          },
         );
         return;
       }
@@ -301,6 +306,7 @@ export class TrackerSocket {
   }
 
   private fail(error: AppError, closeCode: number): void {
+    this.options.gateway.meter.refusal("ws", error.code);
     this.send({ t: "error", code: error.code, message: error.message });
     this.close(closeCode, error.code);
   }

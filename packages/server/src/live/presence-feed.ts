@@ -26,6 +26,8 @@ export interface PresenceFeedOptions {
   clock: () => number;
   /** Streams one viewer may hold open on a platform at once; STREAMS_PER_VIEWER by default. */
   maxStreamsPerViewer?: number;
+  /** Told the bytes of each write to a stream, as sent (compressed or not), for /metrics. */
+  onBytesSent?: (bytes: number) => void;
 }
 
 /**
@@ -107,7 +109,7 @@ export class PresenceFeed {
     });
     const feed = this.feedOf(platform);
     await this.board.freshSummary(platform);
-    const sink = new SseSink(res, encoding);
+    const sink = new SseSink(res, encoding, this.options.onBytesSent);
     const client: FeedClient = {
       sink,
       catchUp: { changed: new Set(), removed: new Set() },

@@ -17,6 +17,7 @@ export class SseSink {
   constructor(
     private readonly res: ServerResponse,
     encoding: SseEncoding,
+    private readonly onBytesSent?: (bytes: number) => void,
   ) {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -42,6 +43,7 @@ export class SseSink {
           ? gzip.compressed(text)
           : gzip.stored(text);
     this.res.write(chunk, onWritten);
+    this.onBytesSent?.(typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength);
   }
 
   /** Bytes written that the socket has not taken yet (as sent: compressed, when it is). */

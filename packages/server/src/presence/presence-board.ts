@@ -124,6 +124,11 @@ export class PresenceBoard {
     );
   }
 
+  /** Registered users, and how many are online and idle: the summary's counts, for /metrics. */
+  userCounts(platform: string): { total: number; online: number; idle: number } {
+    return { total: this.directory.count(platform), ...this.briefs.counts(platform) };
+  }
+
   /** Like summary(), but waits for a fresh average session first. */
   async freshSummary(platform: string): Promise<PresenceSummary> {
     const cached = this.avgCache.get(platform);

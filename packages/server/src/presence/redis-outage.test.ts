@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { parsePrometheusText, sampleValue } from "../testing/prometheus-text.js";
 import { freePort } from "../testing/server-process.js";
 import { IS_REDIS_REQUIRED, isRedisReachable } from "../testing/test-redis.js";
 import {
@@ -75,10 +76,18 @@ describe.skipIf(!hasRedisServer)(
       await stopRedis(redis);
       await eventually(async () => ((await health()).presence === "down" ? true : undefined));
       expect((await health()).status).toBe("degraded");
+      const notReady = await fetch(`${rollcall.url}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toMatchObject({
+        error: { message: expect.stringMatching(/redis down/) },
+      });
+      const metrics = parsePrometheusText(await (await fetch(`${rollcall.url}/metrics`)).text());
+      expect(sampleValue(metrics, "rollcall_redis_up")).toBe(0);
       expect(await hello("bo", "tab-during")).toMatchObject({ t: "error", code: "unavailable" });
 
       redis = await startRedis(port);
       await eventually(async () => ((await health()).presence === "ok" ? true : undefined), 5_000);
+      expect(await (await fetch(`${rollcall.url}/readyz`)).json()).toMatchObject({ redis: "ok" });
       expect(await hello("cy", "tab-after1")).toMatchObject({ t: "welcome" });
       const viewer = await rollcall.viewerToken();
       await eventually(async () => {

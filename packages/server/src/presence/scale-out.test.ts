@@ -16,6 +16,7 @@ import {
   TestDatabases,
   testServerName,
 } from "../storage/postgres/postgres-test-database.js";
+import { parsePrometheusText, sampleValue } from "../testing/prometheus-text.js";
 import {
   freePort,
   requireBuiltServer,
@@ -355,6 +356,35 @@ describe.skipIf(!hasRedis || !hasPostgres)(
         storage: "ok",
         presence: "ok",
       });
+    });
+
+    it("/metrics on every node shows the users by status as its presence API does, and /readyz is 200", async () => {
+      const summaryOf = async (node: number) => {
+        const res = await fetch(`${nodes[node]!.url}/api/v1/presence?limit=1`, {
+          headers: { authorization: `Bearer ${viewer}` },
+        });
+        return ((await res.json()) as { summary: Record<string, number> }).summary;
+      };
+      for (const node of [a, c]) {
+        const url = nodes[node]!.url;
+        expect((await fetch(`${url}/readyz`)).status).toBe(200);
+        // Read on both sides of the scrape: a status changing meanwhile means reading again.
+        const { samples, summary } = await eventually(async () => {
+          const before = await summaryOf(node);
+          const text = await (await fetch(`${url}/metrics`)).text();
+          const after = await summaryOf(node);
+          return JSON.stringify(before) === JSON.stringify(after)
+            ? { samples: parsePrometheusText(text), summary: after }
+            : undefined;
+        }, 10_000);
+        for (const status of ["online", "idle", "offline"]) {
+          expect(sampleValue(samples, "rollcall_users", { platform: "default", status })).toBe(
+            summary[status],
+          );
+        }
+        expect(sampleValue(samples, "rollcall_redis_up")).toBe(1);
+        expect(sampleValue(samples, "rollcall_storage_up", { database: "postgres" })).toBe(1);
+      }
     });
   },
 );

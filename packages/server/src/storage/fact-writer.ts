@@ -88,9 +88,14 @@ export class FactWriter {
   private readonly backlogListeners: Array<(isBehind: boolean) => void> = [];
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<Storage, "writeFacts">,
     private readonly options: FactWriterOptions,
   ) {}
+
+  /** Facts waiting for a write (those of a write under way not counted). */
+  queued(): number {
+    return this.pending;
+  }
 
   /** Resolves once the user is stored (callers that need not wait may ignore it). */
   addUser(platform: string, profile: UserProfile): Promise<void> {

@@ -90,6 +90,11 @@ export class UserDirectory {
     return this.usersOf(platform).values();
   }
 
+  /** Platforms that have (or had) registered users. */
+  platformIds(): string[] {
+    return [...this.platforms.keys()];
+  }
+
   count(platform: string): number {
     return this.platforms.get(platform)?.size ?? 0;
   }

@@ -1,4 +1,4 @@
-// Pages and files: the dashboard app (viewers only), /tracker.js, health and API docs.
+// Pages and files: the dashboard app (viewers only), /tracker.js and API docs.
 import { join } from "node:path";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import { loadAppPage } from "../app-page.js";
@@ -11,7 +11,6 @@ export interface PageRoutesDeps {
   auth: ViewerAuth;
   dashboardDir: string;
   trackerDir: string;
-  health: () => Record<string, unknown>;
 }
 
 /** Paths of the single-page app; all but the public ones need a signed-in viewer. */
@@ -61,8 +60,6 @@ export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
       });
     }
   });
-
-  router.on("GET", "/healthz", ({ res }) => sendJson(res, 200, deps.health()));
 
   router.on("GET", "/api/docs", ({ res }) => {
     res.writeHead(200, {

@@ -8,10 +8,10 @@ import {
 import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
 import { RefusedEventError, type TrackerGateway } from "../../ingest/tracker-gateway.js";
 import type { UserTabLimit } from "../../ingest/user-tab-limit.js";
-import { AppError, describeIssues } from "../app-error.js";
+import { AppError, describeIssues, toAppError } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { readJson, sendJson } from "../http-io.js";
-import type { Router } from "../router.js";
+import type { RequestContext, Router } from "../router.js";
 
 /**
  * Batches per second from one client address. A tab posts every few seconds at most, so this
@@ -34,6 +34,15 @@ export function addTrackRoutes(
 ): void {
   const limiter = new KeyedRateLimiter(TRACK_REQUESTS_PER_SECOND, TRACK_REQUEST_BURST, clock);
   router.on("POST", "/api/v1/track", async (ctx) => {
+    try {
+      await receiveBatch(ctx);
+    } catch (error) {
+      const code = toAppError(error)?.code;
+      if (code) gateway.meter.refusal("http", code);
+      throw error;
+    }
+  });
+  const receiveBatch = async (ctx: RequestContext) => {
     const { req, res } = ctx;
     res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
     const wait = limiter.hit(origin.addressOf(req));
@@ -48,6 +57,8 @@ export function addTrackRoutes(
     const body = await readJson(ctx, TRACK_BODY_BYTES);
     const parsed = trackBatchSchema.safeParse(body);
     if (!parsed.success) throw new AppError("invalid_body", describeIssues(parsed.error.issues));
+    gateway.meter.message("http", "hello");
+    for (const message of parsed.data.messages) gateway.meter.message("http", message.t);
     const { key, welcome } = await gateway.hello(parsed.data.hello, "http", (tab) => {
       try {
         tabs.admit(tab);
@@ -64,6 +75,7 @@ export function addTrackRoutes(
       if (message.t === "hello" || message.t === "identify") return [];
       return gateway.handle(key, message).catch((error: unknown) => {
         if (!(error instanceof RefusedEventError)) throw error;
+        gateway.meter.refusal("http", error.code);
         refusals[i] = {
           id: error.eventId,
           code: error.code,
@@ -76,7 +88,7 @@ export function addTrackRoutes(
     const refused = refusals.filter((r): r is RefusedEvent => r !== undefined);
     const response: TrackBatchResponse = { welcome, acks, refused };
     sendJson(res, 200, response);
-  });
+  };
 
   // The tracker runs on the host platform's origin: allow its cross-origin POSTs.
   router.on("OPTIONS", "/api/v1/track", ({ req, res }) => {

@@ -6,6 +6,7 @@ import {
   postgresBinDir,
   startPrivatePostgres,
 } from "../../testing/private-postgres.js";
+import { parsePrometheusText, sampleValue } from "../../testing/prometheus-text.js";
 import {
   eventually,
   startTestRollcall,
@@ -38,6 +39,10 @@ describe.skipIf(!binDir)(
     });
 
     const health = async () => (await (await fetch(`${rollcall!.url}/healthz`)).json()) as Health;
+    const readyz = async () => {
+      const response = await fetch(`${rollcall!.url}/readyz`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
     const postEvents = (ids: string[]) =>
       fetch(`${rollcall!.url}/api/v1/events`, {
         method: "POST",
@@ -114,6 +119,14 @@ describe.skipIf(!binDir)(
         20_000,
       );
       expect((await health()).status).toBe("degraded");
+      // Load balancers take the node out; /healthz still answers (the process is alive).
+      expect(await readyz()).toMatchObject({
+        status: 503,
+        body: { error: { code: "unavailable", message: expect.stringMatching(/storage down/) } },
+      });
+      const metrics = parsePrometheusText(await (await fetch(`${rollcall.url}/metrics`)).text());
+      expect(sampleValue(metrics, "rollcall_storage_up", { database: "postgres" })).toBe(0);
+      expect(sampleValue(metrics, "rollcall_fact_writer_failures_total")).toBeGreaterThan(0);
       const apps = await fetch(`${rollcall.url}/api/v1/apps`, {
         headers: { authorization: `Bearer ${await rollcall.viewerToken()}` },
       });
@@ -136,6 +149,7 @@ describe.skipIf(!binDir)(
       // Recovery without a restart: resent events are acknowledged, the node is ok again.
       await eventually(async () => ((await health()).storage === "ok" ? true : undefined), 20_000);
       expect((await health()).status).toBe("ok");
+      expect(await readyz()).toMatchObject({ status: 200, body: { storage: "ok" } });
       const again = await openTab("ada", "ada-tab-1");
       expect(again.welcome).toMatchObject({ t: "welcome" });
       sendEvent(again.tracker, "ws-during");
