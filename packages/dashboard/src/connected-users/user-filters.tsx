@@ -34,7 +34,7 @@ export function UserFilters({
         <input
           className="input search-input"
           type="search"
-          placeholder="Search name or email"
+          placeholder="Search name, email or page"
           aria-label="Search users by name or email"
           value={searchInput}
           onChange={(event) => onSearchInput(event.target.value)}

@@ -1,5 +1,12 @@
 // GET /presence: filter, sort and page the Connected users rows.
-import type { PresenceSort, PresenceUser, UserStatus } from "@rollcall/protocol";
+import {
+  foldText,
+  matchesNeedle,
+  type PresenceSort,
+  type PresenceUser,
+  searchNeedle,
+  type UserStatus,
+} from "@rollcall/protocol";
 import { z } from "zod";
 import type { UserRecord } from "../storage/storage.js";
 import type { UserPresenceBrief } from "./types.js";
@@ -80,15 +87,35 @@ export function matchesQuery(entry: PresenceEntry, query: PresenceQuery): boolea
   const { record } = entry;
   if (query.role && record.role.toLowerCase() !== query.role.toLowerCase()) return false;
   if (query.q) {
-    const needle = query.q.toLowerCase();
-    if (
-      !record.name.toLowerCase().includes(needle) &&
-      !record.email.toLowerCase().includes(needle)
-    ) {
-      return false;
-    }
+    const needle = searchNeedle(query.q);
+    if (needle === "") return true;
+    const texts = foldedTexts(record);
+    if (matchesNeedle(needle, texts.name, texts.email)) return true;
+    const page = status === "offline" ? null : entry.view?.currentPage;
+    return page ? matchesNeedle(needle, ...foldedPage(page)) : false;
   }
   return true;
+}
+
+/** Folded once per record (records are replaced, never changed) and per page object. */
+const recordTexts = new WeakMap<UserRecord, { name: string; email: string }>();
+function foldedTexts(record: UserRecord): { name: string; email: string } {
+  let texts = recordTexts.get(record);
+  if (!texts) {
+    texts = { name: foldText(record.name), email: foldText(record.email) };
+    recordTexts.set(record, texts);
+  }
+  return texts;
+}
+/** Title and path apart, so a query never matches across their join. */
+const pageTexts = new WeakMap<object, [string, string]>();
+function foldedPage(page: { path: string; title: string }): [string, string] {
+  let texts = pageTexts.get(page);
+  if (texts === undefined) {
+    texts = [foldText(page.title), foldText(page.path)];
+    pageTexts.set(page, texts);
+  }
+  return texts;
 }
 
 export function compareEntries(sort: PresenceSort): (a: PresenceEntry, b: PresenceEntry) => number {
