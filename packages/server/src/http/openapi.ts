@@ -125,7 +125,8 @@ export const openApiDocument = {
   paths: {
     "/api/v1/presence": {
       get: {
-        summary: "Connected users: summary and rows, online first",
+        summary:
+          "Connected users: summary and rows, online first; format=csv or Accept: text/csv for every row the filters keep, times in tz with its offset",
         security: viewerSecurity,
         parameters: queryParameters(presenceQuerySchema),
         responses: {
