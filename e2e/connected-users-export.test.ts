@@ -99,6 +99,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("Connected users search an
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await dashboard.getByTestId("search").fill("/lessons");
+    await eventually(async () => expect((await shownIds(dashboard)).length).toBe(2), 3000);
     for (const colorScheme of ["light", "dark"] as const) {
       await dashboard.emulateMedia({ colorScheme });
       for (const [name, size] of [
