@@ -103,7 +103,8 @@ const recordTexts = new WeakMap<UserRecord, { name: string; email: string }>();
 function foldedTexts(record: UserRecord): { name: string; email: string } {
   let texts = recordTexts.get(record);
   if (!texts) {
-    texts = { name: foldText(record.name), email: foldText(record.email) };
+    // The name's sort key is its folded form: one string for both.
+    texts = { name: sortKey(record, record.name), email: foldText(record.email) };
     recordTexts.set(record, texts);
   }
   return texts;

@@ -43,8 +43,9 @@ export class IndexedUsers {
     if (this.names[user] !== name) this.byName = null;
     this.names[user] = name;
     this.emails[user] = email;
-    this.lowerNames[user] = name.toLowerCase();
-    this.foldedNames[user] = foldText(name);
+    const lower = name.toLowerCase();
+    this.lowerNames[user] = lower;
+    this.foldedNames[user] = sameOr(lower, foldText(name));
     this.foldedEmails[user] = foldText(email);
   }
 
@@ -79,8 +80,11 @@ export class IndexedUsers {
       const email = name === undefined ? undefined : (emails[at] ?? "");
       this.names.push(name);
       this.emails.push(email);
-      this.lowerNames.push(name?.toLowerCase());
-      this.foldedNames.push(name === undefined ? undefined : foldText(name));
+      const lower = name?.toLowerCase();
+      this.lowerNames.push(lower);
+      this.foldedNames.push(
+        name === undefined ? undefined : sameOr(lower as string, foldText(name)),
+      );
       this.foldedEmails.push(email === undefined ? undefined : foldText(email));
     }
     this.byName = null;
@@ -139,6 +143,11 @@ export class IndexedUsers {
     }
     return this.idRanks;
   }
+}
+
+/** `folded`, or `lower` itself when they are equal (most names): one string kept, not two. */
+function sameOr(lower: string, folded: string): string {
+  return folded === lower ? lower : folded;
 }
 
 /**
