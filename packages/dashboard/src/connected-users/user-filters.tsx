@@ -35,7 +35,7 @@ export function UserFilters({
           className="input search-input"
           type="search"
           placeholder="Search name, email or page"
-          aria-label="Search users by name or email"
+          aria-label="Search users by name, email or current page"
           value={searchInput}
           onChange={(event) => onSearchInput(event.target.value)}
           data-testid="search"
