@@ -123,6 +123,21 @@ for (const setup of setups) {
         }
       });
 
+      it("GET /presence?format=csv&q= has the rows the JSON has", async () => {
+        for (const { q, finds } of [...SEARCH_EXAMPLES, ...PAGE_EXAMPLES]) {
+          const csv = await fetch(
+            `${server.url}/api/v1/presence?format=csv&sort=name&q=${encodeURIComponent(q)}`,
+            { headers: { authorization: `Bearer ${owner}` } },
+          ).then((r) => r.text());
+          const ids = csv
+            .trim()
+            .split("\r\n")
+            .slice(1)
+            .map((line) => line.split(",")[0]!);
+          expect({ q, finds: ids.sort() }).toEqual({ q, finds: [...finds].sort() });
+        }
+      });
+
       it("GET /presence?q= finds users by their current page's path or title", async () => {
         for (const { q, finds } of PAGE_EXAMPLES) {
           const page = (await ask(
