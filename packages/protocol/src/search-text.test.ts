@@ -36,6 +36,16 @@ describe("foldText", () => {
     expect(foldText("ガ")).toBe(foldText("ｶﾞ"));
   });
 
+  it("is done once: folding a folded code point changes nothing, for every code point", () => {
+    const changed: string[] = [];
+    for (let point = 0; point <= 0x10ffff; point++) {
+      if (point >= 0xd800 && point <= 0xdfff) continue;
+      const folded = foldText(String.fromCodePoint(point));
+      if (foldText(folded) !== folded) changed.push(point.toString(16));
+    }
+    expect(changed).toEqual([]);
+  });
+
   it("matches everyone for a blank query", () => {
     expect(searchNeedle("   ")).toBe("");
     expect(matchesNeedle("", "anything")).toBe(true);

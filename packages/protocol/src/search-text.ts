@@ -20,7 +20,8 @@ const LETTERS: Readonly<Record<string, string>> = {
   œ: "oe",
 };
 const SPECIAL = /[ßıςøłđæœ]/g;
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const HAS_SPECIAL = /[ßıςøłđæœ]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * The form every search compares: NFKD (full-width and compatibility forms to their plain
@@ -29,13 +30,13 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * "istanbul" "İstanbul", "strasse" "Straße", "οδυσσευς" "ΟΔΥΣΣΕΥΣ"; CJK is unchanged.
  */
 export function foldText(text: string): string {
-  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase();
-  return text
-    .normalize("NFKD")
-    .replace(DIACRITICS, "")
-    .toLowerCase()
-    .replace(DIACRITICS, "")
-    .replace(SPECIAL, (letter) => LETTERS[letter] ?? letter);
+  // ASCII is its own NFKD form: most names and emails, and every search's keys, take this path.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  // No letter lowers to one with a diacritic apart: İ (the one that would) is I + U+0307 by now.
+  const lower = text.normalize("NFKD").replace(DIACRITICS, "").toLowerCase();
+  return HAS_SPECIAL.test(lower)
+    ? lower.replace(SPECIAL, (letter) => LETTERS[letter] ?? letter)
+    : lower;
 }
 
 /**
