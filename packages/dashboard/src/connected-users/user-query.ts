@@ -55,20 +55,21 @@ interface SortKeys {
 /** Row objects are immutable and mostly reused between updates, so their keys are computed once. */
 const keyCache = new WeakMap<PresenceUser, SortKeys>();
 
-const fold = foldText;
-
 function keysOf(user: PresenceUser): SortKeys {
   let keys = keyCache.get(user);
   if (!keys) {
     const startedAt = user.sessionStartedAt ? Date.parse(user.sessionStartedAt) : Number.NaN;
     const lastSeenAt = user.lastSeenAt ? Date.parse(user.lastSeenAt) : Number.NaN;
+    const pageTitle = user.currentPage ? foldText(user.currentPage.title) : "";
+    const pagePath = user.currentPage ? foldText(user.currentPage.path) : "";
     keys = {
-      name: fold(user.name),
-      email: fold(user.email),
-      role: fold(user.role),
-      page: user.currentPage ? fold(`${user.currentPage.title} ${user.currentPage.path}`) : "",
-      pageTitle: user.currentPage ? fold(user.currentPage.title) : "",
-      pagePath: user.currentPage ? fold(user.currentPage.path) : "",
+      name: foldText(user.name),
+      email: foldText(user.email),
+      role: foldText(user.role),
+      // Folding goes letter by letter: the two folded are the whole folded.
+      page: user.currentPage ? `${pageTitle} ${pagePath}` : "",
+      pageTitle,
+      pagePath,
       startedAt: Number.isNaN(startedAt) ? null : startedAt,
       lastSeenAt: Number.isNaN(lastSeenAt) ? null : lastSeenAt,
     };
@@ -264,5 +265,5 @@ export interface RoleCount {
 export function listRoles(roles: ReadonlyMap<string, number>): RoleCount[] {
   return [...roles]
     .map(([role, count]) => ({ role, users: count }))
-    .sort((a, b) => compareText(fold(a.role), fold(b.role)) || compareText(a.role, b.role));
+    .sort((a, b) => compareText(foldText(a.role), foldText(b.role)) || compareText(a.role, b.role));
 }
