@@ -130,7 +130,13 @@ export const openApiDocument = {
         security: viewerSecurity,
         parameters: queryParameters(presenceQuerySchema),
         responses: {
-          "200": presencePage,
+          "200": {
+            ...presencePage,
+            content: {
+              ...presencePage.content,
+              "text/csv": { schema: { type: "string", description: "format=csv" } },
+            },
+          },
           "400": errorResponse("a query parameter is out of bounds", "invalid_query"),
           ...viewerResponses,
           "403": forbiddenToInstructors,
