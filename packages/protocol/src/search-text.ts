@@ -30,7 +30,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * "istanbul" "İstanbul", "strasse" "Straße", "οδυσσευς" "ΟΔΥΣΣΕΥΣ"; CJK is unchanged.
  */
 export function foldText(text: string): string {
-  // ASCII is its own NFKD form: most names and emails, and every search's keys, take this path.
+  // ASCII is its own NFKD form: most names, emails and paths take this path.
   if (!NON_ASCII.test(text)) return text.toLowerCase();
   // No letter lowers to one with a diacritic apart: İ (the one that would) is I + U+0307 by now.
   const lower = text.normalize("NFKD").replace(DIACRITICS, "").toLowerCase();
