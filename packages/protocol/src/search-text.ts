@@ -21,7 +21,7 @@ const LETTERS: Readonly<Record<string, string>> = {
 };
 const SPECIAL = /[ßıςøłđæœ]/g;
 const HAS_SPECIAL = /[ßıςøłđæœ]/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * The form every search compares: NFKD (full-width and compatibility forms to their plain
