@@ -7,6 +7,7 @@ import { formatCount } from "../ui/count-format";
 import { useDebouncedValue } from "../ui/use-debounced-value";
 import { Connecting, NoMatches, NoUsersYet } from "./empty-states";
 import { LiveControls } from "./live-controls";
+import { PresenceCsvLink } from "./presence-csv-link";
 import { StreamBanner } from "./stream-banner";
 import { SummaryCards } from "./summary-cards";
 import { useRefreshMode } from "./use-refresh-mode";
@@ -97,13 +98,16 @@ export function ConnectedUsersPage() {
               roles={roles}
               summary={state.summary}
             />
-            <span className="result-count" data-testid="result-count">
-              {isLoading
-                ? ""
-                : isFiltering(filter)
-                  ? `${formatCount(visible.length)} of ${formatCount(sorted.length)} users`
-                  : `${formatCount(sorted.length)} users`}
-            </span>
+            <div className="table-toolbar-end">
+              <span className="result-count" data-testid="result-count">
+                {isLoading
+                  ? ""
+                  : isFiltering(filter)
+                    ? `${formatCount(visible.length)} of ${formatCount(sorted.length)} users`
+                    : `${formatCount(sorted.length)} users`}
+              </span>
+              <PresenceCsvLink filter={filter} sort={sort} />
+            </div>
           </div>
           <UserTable
             users={visible}

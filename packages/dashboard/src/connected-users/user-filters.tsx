@@ -34,8 +34,8 @@ export function UserFilters({
         <input
           className="input search-input"
           type="search"
-          placeholder="Search name or email"
-          aria-label="Search users by name or email"
+          placeholder="Search name, email or page"
+          aria-label="Search users by name, email or current page"
           value={searchInput}
           onChange={(event) => onSearchInput(event.target.value)}
           data-testid="search"

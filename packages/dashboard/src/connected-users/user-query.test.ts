@@ -1,5 +1,5 @@
 // Tests of the table's search, filters and sort orders.
-import type { PresenceUser } from "@rollcall/protocol";
+import { type PresenceUser, SEARCH_EXAMPLE_USERS, SEARCH_EXAMPLES } from "@rollcall/protocol";
 import { describe, expect, it } from "vitest";
 import {
   filterUsers,
@@ -163,6 +163,22 @@ describe("filterUsers", () => {
     expect(names(filterUsers(all, { search: "BOB@EX", status: "all", role: "all" }))).toEqual([
       "Bob",
     ]);
+  });
+
+  it("finds users by their current page's path or title, never across the two", () => {
+    const find = (search: string) =>
+      names(filterUsers(all, { search, status: "all", role: "all" }));
+    expect(find("/COURSES")).toEqual(["Ada"]);
+    expect(find("cours")).toEqual(["Ada"]);
+    expect(find("courses /courses")).toEqual([]);
+  });
+
+  it("finds every example of the search rule as the server does", () => {
+    const people = SEARCH_EXAMPLE_USERS.map((u) => user(u.id, { name: u.name, email: u.email }));
+    for (const { q, finds } of SEARCH_EXAMPLES) {
+      const found = filterUsers(people, { search: q, status: "all", role: "all" }).map((u) => u.id);
+      expect({ q, finds: found.sort() }).toEqual({ q, finds: [...finds].sort() });
+    }
   });
 
   it("filters by status and by role", () => {

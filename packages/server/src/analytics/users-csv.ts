@@ -1,4 +1,5 @@
 // The user table as CSV: a header row, RFC 4180 quoting, and no formula injection in spreadsheets.
+import { csvCell } from "../http/csv-cell.js";
 import type { UserTable } from "./users-analytics.js";
 
 export function usersToCsv(users: UserTable["users"]): string {
@@ -9,10 +10,4 @@ export function usersToCsv(users: UserTable["users"]): string {
     );
   }
   return `${lines.join("\r\n")}\r\n`;
-}
-
-function csvCell(value: string): string {
-  // A leading = + - @ would run as a formula in a spreadsheet: prefix it to keep it text.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -127,11 +127,18 @@ export const openApiDocument = {
   paths: {
     "/api/v1/presence": {
       get: {
-        summary: "Connected users: summary and rows, online first",
+        summary:
+          "Connected users: summary and rows, online first; format=csv or Accept: text/csv for every row the filters keep, times in tz with its offset",
         security: viewerSecurity,
         parameters: queryParameters(presenceQuerySchema),
         responses: {
-          "200": presencePage,
+          "200": {
+            ...presencePage,
+            content: {
+              ...presencePage.content,
+              "text/csv": { schema: { type: "string", description: "format=csv" } },
+            },
+          },
           "400": errorResponse("a query parameter is out of bounds", "invalid_query"),
           ...viewerResponses,
           "403": forbiddenToInstructors,

@@ -82,6 +82,13 @@ export class PresenceBoard {
     );
   }
 
+  /** Every row the filters keep, in the query's order (the CSV export): no page, no cursor. */
+  queryAll(platform: string, query: PresenceQuery): PresenceUser[] {
+    const entries = this.entries(platform);
+    const whole = { ...query, cursor: undefined, limit: Math.max(1, entries.length) };
+    return queryPresence(entries, whole, this.toRow).users;
+  }
+
   /** A page's row: connection details from the engine; status, page and session from the brief
    * the page was sorted by, so rows, counts and order agree. */
   toRow = (entry: PresenceEntry): PresenceUser => {

@@ -55,6 +55,11 @@ describe("queryPresence", () => {
     expect(ids(queryPresence(entries, presenceQuerySchema.parse({ q: "D@X" }), toRow))).toEqual([
       "d",
     ]);
+    // The current page's path or title, of users who have one (offline users show none).
+    expect(ids(queryPresence(entries, presenceQuerySchema.parse({ q: "/B" }), toRow))).toEqual([
+      "b",
+    ]);
+    expect(ids(queryPresence(entries, presenceQuerySchema.parse({ q: "/c" }), toRow))).toEqual([]);
     expect(
       queryPresence(entries, presenceQuerySchema.parse({ status: "live" }), toRow).matched,
     ).toBe(3);

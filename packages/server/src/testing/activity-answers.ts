@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { expect } from "vitest";
 import {
   countActiveUsers,
-  defineUnicodeLower,
+  defineTextFunctions,
   userTable,
 } from "../storage/sqlite/sqlite-analytics.js";
 import {
@@ -20,7 +20,19 @@ import {
 const DAY_SLOTS = 96;
 const BASE_SLOT = 20_000 * DAY_SLOTS + 7; // not on a day boundary
 const APPS = ["math", "essay", null];
-const NAMES = ["Ana", "ana", "Ben", "Émile", "zoë", "😀 Smile", "\uE000 private", "Cy", "dee"];
+const NAMES = [
+  "Ana",
+  "ana",
+  "Ben",
+  "Émile",
+  "zoë",
+  "😀 Smile",
+  "\uE000 private",
+  "Cy",
+  "dee",
+  "Lena Straße",
+  "ΟΔΥΣΣΕΥΣ",
+];
 
 /** A batch of random users, activity and events (some retried) on platform p1. */
 export function randomBatch(random: () => number, users: number, size: number, seq: { n: number }) {
@@ -109,7 +121,7 @@ function randomTableQuery(random: () => number): UserTableQuery {
     scope: { platform: "p1", app: pick(["math", "essay", "", null]) },
     messages: { start, end: start + Math.floor(random() * 6 * DAY_SLOTS) },
     messageNames: pick([["message"], ["message", "chat"]]),
-    q: pick([null, null, "AN", "é", "ÉMI", "x.example", "u1"]),
+    q: pick([null, null, "AN", "é", "ÉMI", "x.example", "u1", "strasse", "ΟΔΥΣ"]),
     inactiveBefore:
       random() < 0.3 ? (BASE_SLOT + Math.floor(random() * 10 * DAY_SLOTS)) * SLOT_MS : null,
     minMessages: pick([0, 0, 1, 3]),
@@ -123,7 +135,7 @@ function randomTableQuery(random: () => number): UserTableQuery {
 /** The SQL the index replaced, on its own connection: the reference. */
 function reference(file: string) {
   const db = new Database(file, { readonly: true });
-  defineUnicodeLower(db);
+  defineTextFunctions(db);
   const statements = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let found = statements.get(sql);

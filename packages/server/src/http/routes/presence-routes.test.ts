@@ -1,10 +1,17 @@
-// GET /api/v1/presence/stream against a real server: how many live streams one viewer may hold.
+// GET /api/v1/presence against a real server: its CSV, and how many live streams one viewer may hold.
 import { afterEach, describe, expect, it } from "vitest";
 import { STREAMS_PER_VIEWER } from "../../live/presence-feed.js";
-import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
+import {
+  eventually,
+  startTestRollcall,
+  TEST_SECRET,
+  type TestRollcall,
+  TestTab,
+} from "../../testing/test-rollcall.js";
 
 let rollcall: TestRollcall | null = null;
 const streams: AbortController[] = [];
+const tabs: TestTab[] = [];
 /**
  * Every open stream's response, kept until the test ends: fetch cancels the body of a response
  * that is garbage-collected unread, which would close a stream the test means to hold open.
@@ -13,6 +20,7 @@ const held: Response[] = [];
 afterEach(async () => {
   held.length = 0;
   for (const stream of streams.splice(0)) stream.abort();
+  for (const tab of tabs.splice(0)) tab.close();
   await rollcall?.stop();
   rollcall = null;
 });
@@ -89,4 +97,82 @@ describe("GET /api/v1/presence/stream: credentials", () => {
     const again = await fetch(`${server.url}/api/v1/presence/stream`, { headers: { cookie } });
     expect(again.status).toBe(401);
   }, 60_000);
+});
+
+describe("GET /api/v1/presence?format=csv", () => {
+  it("writes every row the filters keep, in the page's order, times in the zone with its offset", async () => {
+    const server = await startTestRollcall();
+    rollcall = server;
+    const owner = await server.viewerToken("owner");
+    const get = (query: string, accept = "application/json") =>
+      fetch(`${server.url}/api/v1/presence?${query}`, {
+        headers: { authorization: `Bearer ${owner}`, accept },
+      });
+    for (const [id, name] of [
+      ["ana", "Ana Núñez"],
+      ["ben", "=cmd|' /C calc'!A0"],
+      ["cy", 'Cy, "the" third'],
+    ]) {
+      await fetch(`${server.url}/api/v1/users/${id}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
+        body: JSON.stringify({ name, email: `${id}@school.example`, role: "Learner" }),
+      });
+    }
+    const tab = new TestTab(server.url, "tab-csv-1");
+    tabs.push(tab);
+    await tab.open(
+      await server.userToken("ana", { name: "Ana Núñez", email: "ana@school.example" }),
+      {
+        path: "/admin/users",
+        title: "Users",
+        app: "school",
+      },
+    );
+    await eventually(async () => {
+      const page = (await (await get("status=live")).json()) as { matched: number };
+      return page.matched === 1 ? true : undefined;
+    });
+
+    const all = await get("tz=Asia/Kathmandu", "text/csv");
+    expect(all.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(all.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="connected-users-default-\d{4}-\d\d-\d\dT\d\d-\d\d\+0545\.csv"$/,
+    );
+    const lines = (await all.text()).split("\r\n");
+    expect(lines[0]).toBe(
+      "id,name,email,role,status,page_title,page_path,page_app,session_started_at,active_for_seconds,last_seen_at,connections",
+    );
+    const json = (await (await get("limit=10")).json()) as {
+      users: Array<{ id: string; sessionStartedAt: string | null }>;
+    };
+    expect(lines.slice(1, -1).map((line) => line.split(",")[0])).toEqual(
+      json.users.map((u) => u.id),
+    );
+    expect(lines.at(-1)).toBe("");
+    // Formulas kept as text; commas and quotes quoted.
+    expect(lines.find((line) => line.startsWith("ben,"))).toContain(`"'=cmd|' /C calc'!A0"`);
+    expect(lines.find((line) => line.startsWith("cy,"))).toContain(`"Cy, ""the"" third"`);
+
+    const onAdmin = (await (await get("q=%2Fadmin&format=csv&tz=Asia/Kathmandu")).text()).split(
+      "\r\n",
+    );
+    expect(onAdmin).toHaveLength(3);
+    const cells = onAdmin[1]!.split(",");
+    expect(cells.slice(0, 8)).toEqual([
+      "ana",
+      "Ana Núñez",
+      "ana@school.example",
+      "Learner",
+      "online",
+      "Users",
+      "/admin/users",
+      "school",
+    ]);
+    const started = json.users.find((u) => u.id === "ana")!.sessionStartedAt!;
+    expect(cells[8]).toMatch(/\+05:45$/);
+    expect(Date.parse(cells[8]!)).toBe(Math.floor(Date.parse(started) / 1000) * 1000);
+
+    expect((await get("format=csv&tz=Mars/Olympus")).status).toBe(400);
+  });
 });

@@ -4,10 +4,12 @@ import { isValidTimeZone } from "../../analytics/zoned-time.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceBoard } from "../../presence/presence-board.js";
+import { presenceCsvFileName, presenceToCsv } from "../../presence/presence-csv.js";
 import { presenceQuerySchema } from "../../presence/presence-query.js";
 import { AppError, describeIssues, toAppError } from "../app-error.js";
 import { acceptsGzip } from "../content-coding.js";
 import { sendJson } from "../http-io.js";
+import { acceptsMediaType } from "../media-type.js";
 import type { Router } from "../router.js";
 
 export interface PresenceRoutesDeps {
@@ -40,6 +42,22 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
     const parsed = presenceQuerySchema.safeParse(Object.fromEntries(url.searchParams));
     if (!parsed.success) {
       throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
+    }
+    const format =
+      parsed.data.format ?? (acceptsMediaType(req.headers.accept, "text/csv") ? "csv" : "json");
+    if (format === "csv") {
+      const { tz } = parsed.data;
+      if (!isValidTimeZone(tz))
+        throw new AppError("invalid_query", "query.tz: not an IANA time zone");
+      const csv = presenceToCsv(deps.board.queryAll(viewer.platform, parsed.data), tz);
+      res.writeHead(200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${presenceCsvFileName(viewer.platform, tz, deps.clock())}"`,
+        "content-length": Buffer.byteLength(csv),
+        "cache-control": "no-store",
+      });
+      res.end(csv);
+      return;
     }
     const page = deps.board.query(viewer.platform, parsed.data);
     const body: PresenceResponse = {

@@ -1,4 +1,5 @@
 // The user table from the in-memory rollups: the rows, filters and order of the SQL adapters.
+import { searchNeedle } from "@rollcall/protocol";
 import type { SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
 import {
   MESSAGES,
@@ -22,7 +23,7 @@ export function buildUserTable(
     return Number.isNaN(at) ? null : at;
   };
 
-  const q = query.q === null ? null : query.q.toLowerCase();
+  const q = query.q === null ? null : searchNeedle(query.q);
   const keep = (user: number): boolean => {
     if (!users.isRegistered(user)) return false;
     if (known !== null && !known.isKnown(user)) return false;

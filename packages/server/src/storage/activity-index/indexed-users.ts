@@ -1,4 +1,5 @@
 // A platform's users by dense number, with what the user table filters and sorts on.
+import { foldText, matchesNeedle } from "@rollcall/protocol";
 
 /**
  * Users get numbers in the order they are first seen (registered or active). Registered users
@@ -10,12 +11,11 @@ export class IndexedUsers {
   readonly ids: string[] = [];
   private names: Array<string | undefined> = [];
   private emails: Array<string | undefined> = [];
-  /**
-   * Lower case by Unicode's default mapping (`toLowerCase`, any locale), as the live page searches
-   * and PostgreSQL's lower() in a UTF-8 database: "ÉMILE" finds "Émile".
-   */
+  /** Lower case by Unicode's default mapping (`toLowerCase`, any locale): the name sort's key. */
   private lowerNames: Array<string | undefined> = [];
-  private lowerEmails: Array<string | undefined> = [];
+  /** Name and email as every search compares them (foldText). */
+  private foldedNames: Array<string | undefined> = [];
+  private foldedEmails: Array<string | undefined> = [];
   private byName: Int32Array | null = null;
   private idRanks: Int32Array | null = null;
 
@@ -43,8 +43,10 @@ export class IndexedUsers {
     if (this.names[user] !== name) this.byName = null;
     this.names[user] = name;
     this.emails[user] = email;
-    this.lowerNames[user] = name.toLowerCase();
-    this.lowerEmails[user] = email.toLowerCase();
+    const lower = name.toLowerCase();
+    this.lowerNames[user] = lower;
+    this.foldedNames[user] = sameOr(lower, foldText(name));
+    this.foldedEmails[user] = foldText(email);
   }
 
   unregister(id: string): void {
@@ -53,7 +55,8 @@ export class IndexedUsers {
     this.names[user] = undefined;
     this.emails[user] = undefined;
     this.lowerNames[user] = undefined;
-    this.lowerEmails[user] = undefined;
+    this.foldedNames[user] = undefined;
+    this.foldedEmails[user] = undefined;
     this.byName = null;
   }
 
@@ -77,8 +80,12 @@ export class IndexedUsers {
       const email = name === undefined ? undefined : (emails[at] ?? "");
       this.names.push(name);
       this.emails.push(email);
-      this.lowerNames.push(name?.toLowerCase());
-      this.lowerEmails.push(email?.toLowerCase());
+      const lower = name?.toLowerCase();
+      this.lowerNames.push(lower);
+      this.foldedNames.push(
+        name === undefined ? undefined : sameOr(lower as string, foldText(name)),
+      );
+      this.foldedEmails.push(email === undefined ? undefined : foldText(email));
     }
     this.byName = null;
     this.idRanks = null;
@@ -96,12 +103,10 @@ export class IndexedUsers {
     return this.emails[user] ?? "";
   }
 
-  /** `lower(name) LIKE %q% OR lower(email) LIKE %q%`, with q already lower case. */
-  matches(user: number, q: string): boolean {
-    return (
-      (this.lowerNames[user]?.includes(q) ?? false) ||
-      (this.lowerEmails[user]?.includes(q) ?? false)
-    );
+  /** Whether a registered user's name or email contains `needle` (searchNeedle's). */
+  matches(user: number, needle: string): boolean {
+    const name = this.foldedNames[user];
+    return name !== undefined && matchesNeedle(needle, name, this.foldedEmails[user] ?? "");
   }
 
   /** Registered users by lower(name), then id; ties in name are one run (`sameName`). */
@@ -138,6 +143,11 @@ export class IndexedUsers {
     }
     return this.idRanks;
   }
+}
+
+/** `folded`, or `lower` itself when they are equal (most names): one string kept, not two. */
+function sameOr(lower: string, folded: string): string {
+  return folded === lower ? lower : folded;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The analytics queries in SQLite's dialect, over the rollups: what the in-memory activity index
 // answers in production, kept as the reference the index is tested against (activity-index.test.ts).
+import { foldText, searchNeedle } from "@rollcall/protocol";
 import type Database from "better-sqlite3";
 import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
 import type { StatementCache } from "./sqlite-facts.js";
@@ -34,12 +35,16 @@ export function countActiveUsers(
 }
 
 /**
- * Names and emails are searched and sorted lower-cased by Unicode's default mapping, as the index
- * does; SQLite's own lower() changes only A–Z. `userTable` needs it defined on its connection.
+ * Names are sorted lower-cased by Unicode's default mapping, and names and emails searched folded
+ * (foldText), as the index does; SQLite's own lower() changes only A–Z. `userTable` needs both
+ * defined on its connection.
  */
-export function defineUnicodeLower(db: Database.Database): void {
+export function defineTextFunctions(db: Database.Database): void {
   db.function("unicode_lower", { deterministic: true }, (text: unknown) =>
     typeof text === "string" ? text.toLowerCase() : text,
+  );
+  db.function("search_fold", { deterministic: true }, (text: unknown) =>
+    typeof text === "string" ? foldText(text) : text,
   );
 }
 
@@ -71,12 +76,10 @@ export function userTable(
 
   const filters: string[] = ["messages >= ?"];
   const filterParams: Array<string | number> = [query.minMessages];
-  if (query.q) {
-    const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filters.push(
-      "(unicode_lower(name) LIKE ? ESCAPE '\\' OR unicode_lower(email) LIKE ? ESCAPE '\\')",
-    );
-    filterParams.push(like, like);
+  const needle = query.q === null ? "" : searchNeedle(query.q);
+  if (needle !== "") {
+    filters.push("(instr(search_fold(name), ?) > 0 OR instr(search_fold(email), ?) > 0)");
+    filterParams.push(needle, needle);
   }
   if (query.inactiveBefore !== null) {
     filters.push("(last_active IS NULL OR last_active < ?)");

@@ -1,0 +1,12 @@
+// One CSV field: RFC 4180 quoting, and no formula injection in spreadsheets.
+
+export function csvCell(value: string): string {
+  // A leading = + - @ would run as a formula in a spreadsheet: prefix it to keep it text.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Rows as CSV text: CRLF line ends, a final one included. */
+export function csvText(rows: readonly (readonly string[])[]): string {
+  return `${rows.map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
+}
