@@ -86,6 +86,21 @@ export function lastLocalDays(tz: string, now: number, count: number): Analytics
   return { start: startOfDate(tz, days[0]!), end: now, days };
 }
 
+/**
+ * The period a range is compared with: as many local days just before it. A range that ends now
+ * (today, 7d, 30d) is compared with the same stretch of its last day (today until 10:00 with
+ * yesterday until 10:00), so a period still running is not set against a whole one; a custom
+ * range with the whole days before it.
+ */
+export function previousRange(range: AnalyticsRange, tz: string, endsNow: boolean): AnalyticsRange {
+  const count = range.days.length;
+  const days = consecutiveDays(addLocalDays(range.days[0]!, -count), count);
+  const start = startOfDate(tz, days[0]!);
+  if (!endsNow) return { start, end: range.start, days };
+  const intoLastDay = range.end - startOfDate(tz, range.days.at(-1)!);
+  return { start, end: Math.min(range.start, startOfDate(tz, days.at(-1)!) + intoLastDay), days };
+}
+
 function customRange(fromText: string | undefined, toText: string | undefined, tz: string) {
   const from = readDate("from", fromText);
   const to = readDate("to", toText);

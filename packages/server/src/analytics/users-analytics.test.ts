@@ -144,6 +144,29 @@ function referenceRange(tz: string, range: string, from?: string, to?: string): 
   return [localMidnight(tz, from!), localMidnight(tz, localDateAdd(to!, 1))];
 }
 
+/**
+ * The period a range is compared with, from the reference's own calendar: as many local days just
+ * before; a range ending now stops at the same local time of its last day.
+ */
+function referencePrevious(
+  tz: string,
+  range: string,
+  from?: string,
+  to?: string,
+): [number, number] {
+  const today = localKey(tz, NOW).date;
+  const [first, last] =
+    range === "custom"
+      ? [from!, to!]
+      : [localDateAdd(today, range === "today" ? 0 : range === "7d" ? -6 : -29), today];
+  const count = Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1;
+  const start = localMidnight(tz, localDateAdd(first, -count));
+  const currentStart = localMidnight(tz, first);
+  if (range === "custom") return [start, currentStart];
+  const intoToday = NOW - localMidnight(tz, today);
+  return [start, Math.min(currentStart, localMidnight(tz, localDateAdd(last, -count)) + intoToday)];
+}
+
 function activeUsers(app: string | null, from: number, to: number): Set<string> {
   return new Set(
     ACTIVITY.filter((a) => (app === null || a.app === app) && a.ts >= from && a.ts < to).map(
@@ -281,12 +304,27 @@ describe.each(ZONES)("Users analytics in %s", (tz) => {
         : new Set([...ACTIVITY.filter((a) => a.app === scope).map((a) => a.user), ...tracked]).size;
     const liveInRange =
       tracked.size > 0 && NOW >= from && NOW < to + 1 ? tracked : new Set<string>();
+    const [before, beforeEnd] = referencePrevious(
+      tz,
+      q.get("range")!,
+      q.get("from") ?? undefined,
+      q.get("to") ?? undefined,
+    );
+    const [before30, before30End] = referencePrevious(tz, "30d");
     expect(summary).toEqual({
       currentlyOnline: tracked.size,
       active30d: new Set([...activeUsers(scope, from30, NOW + 1), ...tracked]).size,
       totalRegistered: known,
       activeInRange: new Set([...activeUsers(scope, from, to), ...liveInRange]).size,
+      previous: {
+        start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/),
+        end: expect.any(String),
+        active30d: activeUsers(scope, before30, before30End).size,
+        activeInRange: activeUsers(scope, before, beforeEnd).size,
+      },
     });
+    const previous = (summary as { previous: { start: string; end: string } }).previous;
+    expect([Date.parse(previous.start), Date.parse(previous.end)]).toEqual([before, beforeEnd]);
   });
 
   it.each(cases)("active users over time of %s for %s match the reference", async (app, params) => {
@@ -298,7 +336,8 @@ describe.each(ZONES)("Users analytics in %s", (tz) => {
       q.get("to") ?? undefined,
     );
     const scope = app === "_all" ? null : app;
-    const body = await get<{ bucket: string; points: Array<{ start: string; users: number }> }>(
+    type Points = Array<{ start: string; users: number }>;
+    const body = await get<{ bucket: string; points: Points; previous: { points: Points } }>(
       `/api/v1/apps/${app}/analytics/users/active-over-time?${params}&tz=${tz}`,
     );
     const size = q.get("range") === "today" ? "hour" : "day";
@@ -310,6 +349,19 @@ describe.each(ZONES)("Users analytics in %s", (tz) => {
       return { start: b.label, users: users.size };
     });
     expect(body.points).toEqual(expected);
+    // The period before, bucket by bucket, from the reference's calendar (nobody live there).
+    const [before, beforeEnd] = referencePrevious(
+      tz,
+      q.get("range")!,
+      q.get("from") ?? undefined,
+      q.get("to") ?? undefined,
+    );
+    expect(body.previous.points).toEqual(
+      referenceBuckets(tz, before, beforeEnd, size).map((b) => ({
+        start: b.label,
+        users: activeUsers(scope, b.start, b.end).size,
+      })),
+    );
   });
 
   it.each(cases)("heatmap of %s for %s matches the reference", async (app, params) => {

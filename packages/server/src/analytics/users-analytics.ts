@@ -4,7 +4,8 @@ import { SLOT_MS, type SlotWindow, type Storage, type UserTableRow } from "../st
 import { nullableIsoTime } from "../storage/stored-time.js";
 import { bucketSizeFor, heatmapHours, timeBuckets } from "./analytics-buckets.js";
 import type { AnalyticsQuery, TableParams } from "./analytics-query.js";
-import { lastLocalDays } from "./analytics-range.js";
+import { type AnalyticsRange, lastLocalDays, previousRange } from "./analytics-range.js";
+import { toZonedIso } from "./zoned-time.js";
 
 const DAY_MS = 86_400_000;
 
@@ -13,11 +14,15 @@ export interface UsersSummary {
   active30d: number;
   totalRegistered: number;
   activeInRange: number;
+  /** The same counts over the period before (`previousRange`), for the cards' change. */
+  previous: { start: string; end: string; active30d: number; activeInRange: number };
 }
 
 export interface ActiveOverTime {
   bucket: "hour" | "day" | "week";
   points: Array<{ start: string; users: number }>;
+  /** The period before, bucket by bucket (the chart's faint line, matched by position). */
+  previous: { start: string; end: string; points: Array<{ start: string; users: number }> };
 }
 
 export interface HeatmapCell {
@@ -53,32 +58,56 @@ export class UsersAnalytics {
 
   async summary(query: AnalyticsQuery): Promise<UsersSummary> {
     const last30 = lastLocalDays(query.tz, query.now, 30);
-    const [active30d, activeInRange] = await this.storage.countActiveUsers(query.scope, [
-      toSlots(last30.start, last30.end),
-      toSlots(query.range.start, query.range.end),
-    ]);
+    const before30 = previousRange(last30, query.tz, true);
+    const before = this.previous(query);
+    const [active30d, activeInRange, previous30d, previousInRange] =
+      await this.storage.countActiveUsers(query.scope, [
+        toSlots(last30.start, last30.end),
+        toSlots(query.range.start, query.range.end),
+        toSlots(before30.start, before30.end),
+        toSlots(before.start, before.end),
+      ]);
     return {
       currentlyOnline: this.currentlyOnline(query),
       active30d: active30d ?? 0,
       totalRegistered: await this.storage.countKnownUsers(query.scope),
       activeInRange: activeInRange ?? 0,
+      previous: {
+        start: toZonedIso(query.tz, before.start),
+        end: toZonedIso(query.tz, before.end),
+        active30d: previous30d ?? 0,
+        activeInRange: previousInRange ?? 0,
+      },
     };
   }
 
   async activeOverTime(query: AnalyticsQuery): Promise<ActiveOverTime> {
     const bucket = bucketSizeFor(query.range);
     const buckets = timeBuckets(query.range, bucket, query.tz);
+    const before = this.previous(query);
+    // Cut where the period before ends (the same time of its last day), as the summary is.
+    const earlier = timeBuckets(before, bucket, query.tz).map((b) => ({
+      ...b,
+      end: Math.min(b.end, before.end),
+    }));
     const counts = await this.storage.countActiveUsers(
       query.scope,
-      buckets.map((b) => toSlots(b.start, b.end)),
+      [...buckets, ...earlier].map((b) => toSlots(b.start, b.end)),
     );
     return {
       bucket,
-      points: buckets.map((b, i) => ({
-        start: b.label,
-        users: counts[i] ?? 0,
-      })),
+      points: buckets.map((b, i) => ({ start: b.label, users: counts[i] ?? 0 })),
+      previous: {
+        start: toZonedIso(query.tz, before.start),
+        end: toZonedIso(query.tz, before.end),
+        points: earlier.map((b, i) => ({ start: b.label, users: counts[buckets.length + i] ?? 0 })),
+      },
     };
+  }
+
+  /** The period the query's range is compared with. */
+  private previous(query: AnalyticsQuery): AnalyticsRange {
+    return previousRange(query.range, query.tz, query.rangeName !== "custom");
   }
 
   async heatmap(query: AnalyticsQuery): Promise<{ tz: string; cells: HeatmapCell[] }> {
