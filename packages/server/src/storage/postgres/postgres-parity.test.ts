@@ -57,12 +57,12 @@ function facts(): FactBatch[] {
   const next = seededRandom(20_261_102);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const users = [
-    ...PEOPLE.map(([id, name]) => ({
+    ...PEOPLE.map(([id, name], i) => ({
       platform: "p1",
       id,
       name,
       email: `${id}@School.test`,
-      role: "Learner",
+      role: ["Learner", "learner", "Instructor", "Learner ", ""][i % 5] as string,
     })),
     { platform: "p2", id: "ana", name: "Other Ana", email: "ana@p2.test", role: "Learner" },
   ];
@@ -209,6 +209,11 @@ const FILTERS: Array<Partial<UserTableQuery>> = [
   { inactiveBefore: T0 + 5 * DAY * SLOT_MS, limit: 3, offset: 1 },
   { messages: { start: S0, end: S0 + DAY }, minMessages: 1 },
   { messageNames: [], limit: 10, offset: 1000 },
+  { members: "active" },
+  { members: "active", messages: { start: S0 + DAY, end: S0 + 2 * DAY + 5 }, limit: 3 },
+  { role: "LEARNER", maxMessages: 4 },
+  { members: "active", role: "instructor", q: "a", minMessages: 1, maxMessages: 50 },
+  { role: "Learn", inactiveBefore: T0 + 5 * DAY * SLOT_MS },
 ];
 
 function tableQueries(): UserTableQuery[] {
@@ -221,9 +226,12 @@ function tableQueries(): UserTableQuery[] {
             scope,
             messages: { start: S0, end: S0 + DAYS * DAY },
             messageNames: ["message"],
+            members: "all",
             q: null,
             inactiveBefore: null,
             minMessages: 0,
+            maxMessages: null,
+            role: null,
             sort,
             order,
             limit: 100,
