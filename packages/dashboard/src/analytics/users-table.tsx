@@ -203,8 +203,14 @@ function UserRow({ user, tz, now }: { user: TableUser; tz: string; now: number }
       <td>
         <span className="users-name">
           <Avatar id={user.id} name={user.name || user.id} />
-          <span className="truncate" title={user.name || user.id}>
-            {user.name || user.id}
+          <span className="users-name-text">
+            <span className="truncate" title={user.name || user.id}>
+              {user.name || user.id}
+            </span>
+            {/* On a phone the email and role columns give way to this line. */}
+            <span className="users-name-more truncate muted">
+              {[user.role, user.email].filter((part) => part !== "").join(" · ")}
+            </span>
           </span>
         </span>
       </td>
