@@ -97,11 +97,13 @@ function knownRoles(platform: PlatformActivity, known: ScopeActivity | null): st
   const byLower = new Map<string, string>();
   for (let user = 0; user < users.size; user++) {
     if (!users.isRegistered(user) || (known !== null && !known.isKnown(user))) continue;
-    const role = users.role(user);
-    if (role === "") continue;
-    const lower = role.toLowerCase();
+    const lower = users.lowerRole(user);
+    if (lower === "") continue;
     const seen = byLower.get(lower);
-    if (seen === undefined || compareCodePoints(role, seen) < 0) byLower.set(lower, role);
+    const role = users.role(user);
+    if (seen === undefined || (seen !== role && compareCodePoints(role, seen) < 0)) {
+      byLower.set(lower, role);
+    }
   }
   return [...byLower.entries()].sort(([a], [b]) => compareCodePoints(a, b)).map(([, role]) => role);
 }

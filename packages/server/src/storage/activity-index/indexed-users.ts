@@ -120,6 +120,11 @@ export class IndexedUsers {
     return this.roles[user] ?? "";
   }
 
+  /** The role in lower case (what the role filter compares). */
+  lowerRole(user: number): string {
+    return this.lowerRoles[user] ?? "";
+  }
+
   /** Whether the user's role is `lowerRole` (already lower case), ignoring case. */
   hasRole(user: number, lowerRole: string): boolean {
     return this.lowerRoles[user] === lowerRole;

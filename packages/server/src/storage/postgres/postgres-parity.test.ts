@@ -209,6 +209,10 @@ const FILTERS: Array<Partial<UserTableQuery>> = [
   { inactiveBefore: T0 + 5 * DAY * SLOT_MS, limit: 3, offset: 1 },
   { messages: { start: S0, end: S0 + DAY }, minMessages: 1 },
   { messageNames: [], limit: 10, offset: 1000 },
+];
+
+/** Members, role and at most N messages: each in one sort and order (one rotating with the next). */
+const MORE_FILTERS: Array<Partial<UserTableQuery>> = [
   { members: "active" },
   { members: "active", messages: { start: S0 + DAY, end: S0 + 2 * DAY + 5 }, limit: 3 },
   { role: "LEARNER", maxMessages: 4 },
@@ -218,26 +222,37 @@ const FILTERS: Array<Partial<UserTableQuery>> = [
 
 function tableQueries(): UserTableQuery[] {
   const queries: UserTableQuery[] = [];
-  for (const scope of SCOPES)
-    for (const sort of ["name", "messagesSent", "lastActiveAt"] as const)
-      for (const order of ["asc", "desc"] as const)
-        for (const filter of FILTERS)
-          queries.push({
-            scope,
-            messages: { start: S0, end: S0 + DAYS * DAY },
-            messageNames: ["message"],
-            members: "all",
-            q: null,
-            inactiveBefore: null,
-            minMessages: 0,
-            maxMessages: null,
-            role: null,
-            sort,
-            order,
-            limit: 100,
-            offset: 0,
-            ...filter,
-          });
+  const sorts = ["name", "messagesSent", "lastActiveAt"] as const;
+  const orders = ["asc", "desc"] as const;
+  const query = (
+    scope: AppScope,
+    sort: UserTableQuery["sort"],
+    order: UserTableQuery["order"],
+    filter: Partial<UserTableQuery>,
+  ): UserTableQuery => ({
+    scope,
+    messages: { start: S0, end: S0 + DAYS * DAY },
+    messageNames: ["message"],
+    members: "all",
+    q: null,
+    inactiveBefore: null,
+    minMessages: 0,
+    maxMessages: null,
+    role: null,
+    sort,
+    order,
+    limit: 100,
+    offset: 0,
+    ...filter,
+  });
+  for (const scope of SCOPES) {
+    for (const sort of sorts)
+      for (const order of orders)
+        for (const filter of FILTERS) queries.push(query(scope, sort, order, filter));
+    MORE_FILTERS.forEach((filter, f) => {
+      queries.push(query(scope, sorts[f % 3] as UserTableQuery["sort"], orders[f % 2]!, filter));
+    });
+  }
   return queries;
 }
 
