@@ -186,7 +186,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics page"), () => {
     const csv = readFileSync((await download.path())!, "utf8")
       .trim()
       .split(/\r?\n/);
-    expect(csv[0]).toBe("id,name,email,messages_sent,last_active_at");
+    expect(csv[0]).toBe("id,name,email,role,messages_sent,last_active_at");
     const table = await api<{ total: number }>(
       `/api/v1/apps/math-mentor/analytics/users/table?range=30d&tz=${TZ}`,
     );

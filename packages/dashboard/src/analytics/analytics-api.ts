@@ -40,6 +40,7 @@ export interface TableUser {
   id: string;
   name: string;
   email: string;
+  role: string;
   messagesSent: number;
   lastActiveAt: string | null;
 }
@@ -47,6 +48,8 @@ export interface TableUser {
 export interface UsersTableResponse {
   total: number;
   users: TableUser[];
+  /** The roles of the app's users, whatever the filters: the role filter's choices. */
+  roles: string[];
 }
 
 export const APPS_PATH = "/api/v1/apps";

@@ -21,13 +21,23 @@ describe("parseView", () => {
       from: "2026-11-17",
       to: "2026-11-23",
       tz: "Europe/Berlin",
-      table: { sort: "name", order: "asc", q: "", inactiveDays: null, minMessages: 0, page: 1 },
+      table: {
+        members: "active",
+        sort: "name",
+        order: "asc",
+        q: "",
+        role: "",
+        inactiveDays: null,
+        minMessages: 0,
+        maxMessages: null,
+        page: 1,
+      },
     });
   });
 
   it("reads every part of the view", () => {
     const view = parse(
-      "range=custom&from=2026-10-01&to=2026-10-31&tz=Asia%2FKathmandu&sort=messagesSent&order=asc&q=ada&inactiveDays=14&minMessages=3&page=4",
+      "range=custom&from=2026-10-01&to=2026-10-31&tz=Asia%2FKathmandu&sort=messagesSent&order=asc&q=ada&inactiveDays=14&minMessages=3&page=4&members=all&role=%20Instructor%20&maxMessages=8",
     );
     expect(view).toEqual({
       range: "custom",
@@ -35,11 +45,14 @@ describe("parseView", () => {
       to: "2026-10-31",
       tz: "Asia/Kathmandu",
       table: {
+        members: "all",
         sort: "messagesSent",
         order: "asc",
         q: "ada",
+        role: "Instructor",
         inactiveDays: 14,
         minMessages: 3,
+        maxMessages: 8,
         page: 4,
       },
     });
@@ -79,11 +92,14 @@ describe("viewToSearch", () => {
       to: "2026-03-30",
       tz: "America/New_York",
       table: {
+        members: "all",
         sort: "lastActiveAt",
         order: "asc",
         q: "grace hopper",
+        role: "Learner",
         inactiveDays: 30,
         minMessages: 2,
+        maxMessages: 9,
         page: 3,
       },
     };
@@ -104,6 +120,7 @@ describe("tableParams", () => {
     expect(Object.fromEntries(tableParams(view))).toEqual({
       range: "today",
       tz: "Europe/Berlin",
+      members: "active",
       sort: "lastActiveAt",
       order: "desc",
       q: "ada",
@@ -119,6 +136,17 @@ describe("tableParams", () => {
     expect(params.get("inactiveDays")).toBe("7");
     expect(params.has("limit")).toBe(false);
     expect(params.has("offset")).toBe(false);
+  });
+
+  it("asks for low-activity learners among everyone known: members, role and at most N messages", () => {
+    const view = parse("members=all&role=Learner&maxMessages=0&inactiveDays=7");
+    expect(view.table).toMatchObject({ members: "all", role: "Learner", maxMessages: 0 });
+    const params = tableParams(view, "csv");
+    expect([...params.keys()]).toEqual(
+      expect.arrayContaining(["members", "role", "maxMessages", "inactiveDays"]),
+    );
+    expect(params.get("maxMessages")).toBe("0");
+    expect(tableParams(parse("members=nobody")).get("members")).toBe("active");
   });
 });
 

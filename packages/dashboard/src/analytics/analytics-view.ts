@@ -5,6 +5,8 @@ import { addDays, daysInclusive, isIsoDate, isValidTimeZone } from "./zoned-date
 export type RangeName = "today" | "7d" | "30d" | "custom";
 export type TableSort = "name" | "messagesSent" | "lastActiveAt";
 export type SortOrder = "asc" | "desc";
+/** `active`: the users active in the range; `all`: everyone known to the app. */
+export type TableMembers = "active" | "all";
 
 export const RANGES: readonly { value: RangeName; label: string }[] = [
   { value: "today", label: "Today" },
@@ -18,12 +20,17 @@ export const TABLE_PAGE_SIZE = 50;
 export const MAX_RANGE_DAYS = 366;
 
 export interface TableView {
+  members: TableMembers;
   sort: TableSort;
   order: SortOrder;
   q: string;
+  /** Only users of this role (any letter case); "" = any role. */
+  role: string;
   /** Only users with no activity in the last N days; null = no such filter. */
   inactiveDays: number | null;
   minMessages: number;
+  /** At most this many messages in the range; null = no such filter. */
+  maxMessages: number | null;
   /** 1-based */
   page: number;
 }
@@ -46,13 +53,33 @@ export interface ViewDefaults {
 
 export const DEFAULT_RANGE: RangeName = "7d";
 const DEFAULT_TABLE: TableView = {
+  members: "active",
   sort: "name",
   order: "asc",
   q: "",
+  role: "",
   inactiveDays: null,
   minMessages: 0,
+  maxMessages: null,
   page: 1,
 };
+
+/** The table's filters as they are with none set (what "Clear filters" goes back to). */
+export const NO_TABLE_FILTERS: Pick<
+  TableView,
+  "q" | "role" | "inactiveDays" | "minMessages" | "maxMessages"
+> = { q: "", role: "", inactiveDays: null, minMessages: 0, maxMessages: null };
+
+/** Whether any filter narrows the table (the members switch is not a filter). */
+export function hasTableFilters(table: TableView): boolean {
+  return (
+    table.q.trim() !== "" ||
+    table.role !== "" ||
+    table.inactiveDays !== null ||
+    table.minMessages > 0 ||
+    table.maxMessages !== null
+  );
+}
 
 /** The first order a column sorts in: names A→Z, numbers and dates biggest/latest first. */
 export const FIRST_ORDER: Record<TableSort, SortOrder> = {
@@ -75,11 +102,14 @@ export function parseView(params: URLSearchParams, defaults: ViewDefaults): Anal
     to: hasDates ? toParam : defaults.today,
     tz,
     table: {
+      members: oneOf(params.get("members"), ["active", "all"], DEFAULT_TABLE.members),
       sort,
       order: oneOf(params.get("order"), ["asc", "desc"], FIRST_ORDER[sort]),
       q: (params.get("q") ?? "").slice(0, 200),
+      role: (params.get("role") ?? "").trim().slice(0, 200),
       inactiveDays: wholeNumber(params.get("inactiveDays"), 3650),
       minMessages: wholeNumber(params.get("minMessages"), 1_000_000_000) ?? 0,
+      maxMessages: wholeNumber(params.get("maxMessages"), 1_000_000_000),
       page: Math.max(1, wholeNumber(params.get("page"), 1_000_000) ?? 1),
     },
   };
@@ -89,11 +119,10 @@ export function parseView(params: URLSearchParams, defaults: ViewDefaults): Anal
 export function viewToSearch(view: AnalyticsView): string {
   const params = rangeParams(view);
   const { table } = view;
+  if (table.members !== DEFAULT_TABLE.members) params.set("members", table.members);
   if (table.sort !== DEFAULT_TABLE.sort) params.set("sort", table.sort);
   if (table.order !== FIRST_ORDER[table.sort]) params.set("order", table.order);
-  if (table.q.trim() !== "") params.set("q", table.q.trim());
-  if (table.inactiveDays !== null) params.set("inactiveDays", String(table.inactiveDays));
-  if (table.minMessages > 0) params.set("minMessages", String(table.minMessages));
+  setFilterParams(params, table);
   if (table.page > 1) params.set("page", String(table.page));
   return `?${params.toString()}`;
 }
@@ -113,11 +142,10 @@ export function rangeParams(view: AnalyticsView): URLSearchParams {
 export function tableParams(view: AnalyticsView, format: "json" | "csv" = "json"): URLSearchParams {
   const params = rangeParams(view);
   const { table } = view;
+  params.set("members", table.members);
   params.set("sort", table.sort);
   params.set("order", table.order);
-  if (table.q.trim() !== "") params.set("q", table.q.trim());
-  if (table.inactiveDays !== null) params.set("inactiveDays", String(table.inactiveDays));
-  if (table.minMessages > 0) params.set("minMessages", String(table.minMessages));
+  setFilterParams(params, table);
   if (format === "csv") {
     params.set("format", "csv");
   } else {
@@ -125,6 +153,15 @@ export function tableParams(view: AnalyticsView, format: "json" | "csv" = "json"
     params.set("offset", String((table.page - 1) * TABLE_PAGE_SIZE));
   }
   return params;
+}
+
+/** The filters set, as the page's address and the table endpoint both take them. */
+function setFilterParams(params: URLSearchParams, table: TableView): void {
+  if (table.q.trim() !== "") params.set("q", table.q.trim());
+  if (table.role !== "") params.set("role", table.role);
+  if (table.inactiveDays !== null) params.set("inactiveDays", String(table.inactiveDays));
+  if (table.minMessages > 0) params.set("minMessages", String(table.minMessages));
+  if (table.maxMessages !== null) params.set("maxMessages", String(table.maxMessages));
 }
 
 /** Why a custom range cannot be asked for, or null when it can. */

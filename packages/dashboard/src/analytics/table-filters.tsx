@@ -1,4 +1,5 @@
-// The user table's filters: text search, "inactive for N days" and a minimum of messages.
+// The user table's filters: who is listed (active in the range, or everyone known), text search,
+// role, "inactive for N days" and messages at least / at most.
 import { useEffect, useState } from "react";
 import { useDebouncedValue } from "../ui/use-debounced-value";
 import type { TableView } from "./analytics-view";
@@ -8,14 +9,20 @@ const INACTIVE_CHOICES = [7, 14, 30, 60, 90];
 
 interface TableFiltersProps {
   table: TableView;
+  /** The roles of the app's users (the server's `roles`); null until the table has loaded. */
+  roles: string[] | null;
   onChange: (change: Partial<TableView>) => void;
 }
 
-export function TableFilters({ table, onChange }: TableFiltersProps) {
+export function TableFilters({ table, roles, onChange }: TableFiltersProps) {
   const [searchInput, setSearchInput] = useState(table.q);
   const [minInput, setMinInput] = useState(table.minMessages > 0 ? String(table.minMessages) : "");
+  const [maxInput, setMaxInput] = useState(
+    table.maxMessages === null ? "" : String(table.maxMessages),
+  );
   const search = useDebouncedValue(searchInput, TYPING_DEBOUNCE_MS);
   const minText = useDebouncedValue(minInput, TYPING_DEBOUNCE_MS);
+  const maxText = useDebouncedValue(maxInput, TYPING_DEBOUNCE_MS);
 
   // Typed values reach the URL (and the server) once typing pauses.
   useEffect(() => {
@@ -25,6 +32,18 @@ export function TableFilters({ table, onChange }: TableFiltersProps) {
     const value = toWholeNumber(minText);
     if (value !== table.minMessages) onChange({ minMessages: value });
   }, [minText, table.minMessages, onChange]);
+  useEffect(() => {
+    const value = maxText.trim() === "" ? null : toWholeNumber(maxText);
+    if (value !== table.maxMessages) onChange({ maxMessages: value });
+  }, [maxText, table.maxMessages, onChange]);
+
+  // The role asked for stays a choice while the roles load, or if nobody has it any more.
+  const roleChoices =
+    table.role === "" ||
+    (roles ?? []).some((role) => role.toLowerCase() === table.role.toLowerCase())
+      ? (roles ?? [])
+      : [...(roles ?? []), table.role];
+  const maxBelowMin = table.maxMessages !== null && table.maxMessages < table.minMessages;
 
   const inactiveChoices =
     table.inactiveDays === null || INACTIVE_CHOICES.includes(table.inactiveDays)
@@ -33,6 +52,20 @@ export function TableFilters({ table, onChange }: TableFiltersProps) {
 
   return (
     <div className="table-filters">
+      <label className="inline-field">
+        Show
+        <select
+          className="select"
+          value={table.members}
+          onChange={(event) =>
+            onChange({ members: event.target.value === "all" ? "all" : "active" })
+          }
+          data-testid="table-members"
+        >
+          <option value="active">Active in range</option>
+          <option value="all">Everyone known</option>
+        </select>
+      </label>
       <div className="users-search">
         <SearchIcon />
         <input
@@ -45,6 +78,22 @@ export function TableFilters({ table, onChange }: TableFiltersProps) {
           data-testid="table-search"
         />
       </div>
+      <label className="inline-field">
+        Role
+        <select
+          className="select"
+          value={roleChoices.find((r) => r.toLowerCase() === table.role.toLowerCase()) ?? ""}
+          onChange={(event) => onChange({ role: event.target.value })}
+          data-testid="table-role"
+        >
+          <option value="">any role</option>
+          {roleChoices.map((role) => (
+            <option key={role} value={role}>
+              {role}
+            </option>
+          ))}
+        </select>
+      </label>
       <label className="inline-field">
         Inactive for
         <select
@@ -65,20 +114,38 @@ export function TableFilters({ table, onChange }: TableFiltersProps) {
           ))}
         </select>
       </label>
-      <label className="inline-field">
-        Min. messages
+      <fieldset className="inline-field message-bounds">
+        <span aria-hidden="true">Messages</span>
         <input
           className="input number-input"
           type="number"
           inputMode="numeric"
           min={0}
           step={1}
-          placeholder="0"
+          placeholder="min"
+          aria-label="Messages in the range, at least"
           value={minInput}
           onChange={(event) => setMinInput(event.target.value)}
           data-testid="table-min-messages"
         />
-      </label>
+        <span className="muted" aria-hidden="true">
+          to
+        </span>
+        <input
+          className="input number-input"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          step={1}
+          placeholder="max"
+          aria-label="Messages in the range, at most"
+          value={maxInput}
+          onChange={(event) => setMaxInput(event.target.value)}
+          aria-invalid={maxBelowMin}
+          title={maxBelowMin ? "The most is below the least: nobody can match" : undefined}
+          data-testid="table-max-messages"
+        />
+      </fieldset>
     </div>
   );
 }

@@ -17,6 +17,8 @@ import {
 } from "./analytics-api";
 import {
   customRangeProblem,
+  hasTableFilters,
+  NO_TABLE_FILTERS,
   nextTableSort,
   type TableSort,
   type TableView,
@@ -61,9 +63,10 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
     [view, setView],
   );
   const clearFilters = useCallback(() => {
-    changeTable({ q: "", inactiveDays: null, minMessages: 0 });
+    changeTable(NO_TABLE_FILTERS);
     setFiltersKey((key) => key + 1);
   }, [changeTable]);
+  const showEveryone = useCallback(() => changeTable({ members: "all" }), [changeTable]);
 
   const name = apps.data?.apps.find((candidate) => candidate.id === app)?.name;
   const title = appTitle(app, name);
@@ -111,8 +114,8 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
     );
   }
 
-  const { q, inactiveDays, minMessages } = view.table;
-  const isFiltering = q.trim() !== "" || inactiveDays !== null || minMessages > 0;
+  const isFiltering = hasTableFilters(view.table);
+  const where = app === ALL_APPS ? "the platform" : "this app";
 
   return (
     <div className="analytics-page">
@@ -192,10 +195,12 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
           <div className="panel-head">
             <div>
               <h2 id="users-table-title">User details</h2>
-              <p className="panel-lead">
-                Everyone known to {app === ALL_APPS ? "the platform" : "this app"}; messages count
-                within the range, last active is their latest activity{" "}
-                {app === ALL_APPS ? "anywhere" : "here"}, ever
+              <p className="panel-lead" data-testid="table-lead">
+                {view.table.members === "active"
+                  ? `Users active in ${where} in the range`
+                  : `Everyone known to ${where}, active in the range or not`}
+                ; messages count within the range, last active is their latest activity{" "}
+                {app === ALL_APPS ? "anywhere" : "here"}, ever ({view.tz})
               </p>
             </div>
             <a
@@ -203,7 +208,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
               href={isAskable ? paths.csv : undefined}
               aria-disabled={!isAskable}
               download
-              title="Download the whole filtered table as CSV"
+              title={`Download the whole filtered table as CSV (times in ${view.tz})`}
               data-testid="csv-download"
             >
               <DownloadIcon />
@@ -211,7 +216,12 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
             </a>
           </div>
           <div className="users-toolbar">
-            <TableFilters key={filtersKey} table={view.table} onChange={changeTable} />
+            <TableFilters
+              key={filtersKey}
+              table={view.table}
+              roles={table.data?.roles ?? null}
+              onChange={changeTable}
+            />
           </div>
           <UsersTable
             data={table.data}
@@ -222,6 +232,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
             onSort={sortBy}
             onPage={goToPage}
             onClearFilters={clearFilters}
+            onShowAll={showEveryone}
           />
         </section>
       </div>

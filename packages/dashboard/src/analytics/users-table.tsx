@@ -1,19 +1,24 @@
-// "User details": every user known to the app with messages sent and last activity; sorted, paged.
+// "User details": the app's users (active in the range, or all known) with role, messages sent and
+// last activity; sorted, paged.
 import type { ReactNode } from "react";
 import { Avatar } from "../ui/avatar";
 import { formatCount } from "../ui/count-format";
-import { formatAge, secondsSince } from "../ui/time-format";
 import { useNow } from "../ui/use-now";
 import type { TableUser, UsersTableResponse } from "./analytics-api";
 import { TABLE_PAGE_SIZE, type TableSort, type TableView } from "./analytics-view";
+import { describeLastActive } from "./last-active";
 import { PanelError, type PanelStatus } from "./panel-parts";
 import { describeSlice, pageSlice } from "./table-paging";
-import { formatZonedDateTime } from "./zoned-date";
 import "./analytics-table.css";
 
-const COLUMNS: readonly { key: TableSort | "email"; label: string; isNumeric?: boolean }[] = [
+const COLUMNS: readonly {
+  key: TableSort | "email" | "role";
+  label: string;
+  isNumeric?: boolean;
+}[] = [
   { key: "name", label: "Name" },
   { key: "email", label: "Email" },
+  { key: "role", label: "Role" },
   { key: "messagesSent", label: "Messages sent", isNumeric: true },
   { key: "lastActiveAt", label: "Last active" },
 ];
@@ -27,6 +32,8 @@ interface UsersTableProps {
   onSort: (column: TableSort) => void;
   onPage: (page: number) => void;
   onClearFilters: () => void;
+  /** Switches the table from the users active in the range to everyone known. */
+  onShowAll: () => void;
 }
 
 export function UsersTable({
@@ -38,6 +45,7 @@ export function UsersTable({
   onSort,
   onPage,
   onClearFilters,
+  onShowAll,
 }: UsersTableProps) {
   const now = useNow(30_000);
   const slice = data ? pageSlice(table.page, TABLE_PAGE_SIZE, data.total) : null;
@@ -83,6 +91,13 @@ export function UsersTable({
             <p className="panel-empty-title">No users match these filters</p>
             <button type="button" className="button button-small" onClick={onClearFilters}>
               Clear filters
+            </button>
+          </div>
+        ) : table.members === "active" ? (
+          <div className="table-empty" data-testid="nobody-active">
+            <p className="panel-empty-title">Nobody was active in this range</p>
+            <button type="button" className="button button-small" onClick={onShowAll}>
+              Show everyone known
             </button>
           </div>
         ) : (
@@ -152,7 +167,7 @@ function HeaderCell({
   onSort: (column: TableSort) => void;
 }) {
   const className = column.isNumeric ? "numeric-cell" : undefined;
-  if (column.key === "email") {
+  if (column.key === "email" || column.key === "role") {
     return (
       <th scope="col" className={className}>
         {column.label}
@@ -188,14 +203,25 @@ function UserRow({ user, tz, now }: { user: TableUser; tz: string; now: number }
       <td>
         <span className="users-name">
           <Avatar id={user.id} name={user.name || user.id} />
-          <span className="truncate" title={user.name || user.id}>
-            {user.name || user.id}
+          <span className="users-name-text">
+            <span className="truncate" title={user.name || user.id}>
+              {user.name || user.id}
+            </span>
+            {/* On a phone the email and role columns give way to this line. */}
+            <span className="users-name-more truncate muted">
+              {[user.role, user.email].filter((part) => part !== "").join(" · ")}
+            </span>
           </span>
         </span>
       </td>
       <td>
         <span className="truncate muted email-cell" title={user.email}>
           {user.email || "—"}
+        </span>
+      </td>
+      <td>
+        <span className="truncate role-cell" title={user.role}>
+          {user.role || <span className="muted">—</span>}
         </span>
       </td>
       <td className="numeric-cell numeric" data-value={user.messagesSent}>
@@ -206,18 +232,23 @@ function UserRow({ user, tz, now }: { user: TableUser; tz: string; now: number }
         )}
       </td>
       <td>
-        {user.lastActiveAt ? (
-          <time
-            dateTime={user.lastActiveAt}
-            title={`${formatZonedDateTime(user.lastActiveAt, tz)} (${tz})`}
-          >
-            {formatAge(secondsSince(user.lastActiveAt, now))}
-          </time>
-        ) : (
-          <span className="muted">never</span>
-        )}
+        <LastActive iso={user.lastActiveAt} tz={tz} now={now} />
       </td>
     </tr>
+  );
+}
+
+function LastActive({ iso, tz, now }: { iso: string | null; tz: string; now: number }) {
+  const text = iso === null ? null : describeLastActive(iso, tz, now);
+  if (iso === null || text === null) return <span className="muted">never</span>;
+  return (
+    <span className="last-active" title={tz}>
+      <time dateTime={iso}>{text.time}</time>
+      <span className="last-active-ago muted">
+        <span className="last-active-dot"> · </span>
+        {text.ago}
+      </span>
+    </span>
   );
 }
 

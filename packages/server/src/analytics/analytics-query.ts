@@ -2,7 +2,7 @@
 import type { Viewer } from "@rollcall/protocol";
 import { z } from "zod";
 import { AppError, describeIssues } from "../http/app-error.js";
-import type { AppScope, UserTableSort } from "../storage/storage.js";
+import type { AppScope, UserTableMembers, UserTableSort } from "../storage/storage.js";
 import { type AnalyticsRange, RangeInputError, resolveRange } from "./analytics-range.js";
 
 /** `:app` value meaning the whole platform. */
@@ -67,6 +67,9 @@ const tableParamsSchema = z.object({
   q: z.string().max(200).optional(),
   inactiveDays: z.coerce.number().int().min(0).max(3650).optional(),
   minMessages: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+  maxMessages: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+  role: z.string().max(200).optional(),
+  members: z.enum(["active", "all"]).default("active"),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   format: z.enum(["json", "csv"]).default("json"),
@@ -78,6 +81,11 @@ export interface TableParams {
   q: string | null;
   inactiveDays: number | null;
   minMessages: number;
+  /** null: no upper bound. */
+  maxMessages: number | null;
+  /** A role, matched whole and ignoring case; null: any role. */
+  role: string | null;
+  members: UserTableMembers;
   limit: number;
   offset: number;
   format: "json" | "csv";
@@ -91,6 +99,9 @@ export function parseTableParams(params: URLSearchParams, acceptsCsv: boolean): 
       "q",
       "inactiveDays",
       "minMessages",
+      "maxMessages",
+      "role",
+      "members",
       "limit",
       "offset",
       "format",
@@ -99,12 +110,21 @@ export function parseTableParams(params: URLSearchParams, acceptsCsv: boolean): 
   if (!parsed.success)
     throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
   const p = parsed.data;
+  if (p.maxMessages !== undefined && p.maxMessages < p.minMessages) {
+    throw new AppError(
+      "invalid_query",
+      `query.maxMessages: must be at least minMessages (${p.minMessages})`,
+    );
+  }
   return {
     sort: p.sort,
     order: p.order,
     q: p.q?.trim() ? p.q.trim() : null,
     inactiveDays: p.inactiveDays ?? null,
     minMessages: p.minMessages,
+    maxMessages: p.maxMessages ?? null,
+    role: p.role?.trim() ? p.role.trim() : null,
+    members: p.members,
     limit: p.limit,
     offset: p.offset,
     format: params.has("format") ? p.format : acceptsCsv ? "csv" : "json",

@@ -405,7 +405,7 @@ describe.each(ZONES)("Users analytics in %s", (tz) => {
     const body = await get<{
       total: number;
       users: Array<{ id: string; messagesSent: number; lastActiveAt: string | null }>;
-    }>(`/api/v1/apps/math/analytics/users/table?range=7d&tz=${tz}&limit=1000`);
+    }>(`/api/v1/apps/math/analytics/users/table?range=7d&tz=${tz}&limit=1000&members=all`);
     const knownMath = new Set([
       ...ACTIVITY.filter((a) => a.app === "math").map((a) => a.user),
       "u31",
@@ -476,14 +476,14 @@ describe("retries and scoping", () => {
 
   it("exports the whole filtered table as CSV", async () => {
     const response = await fetch(
-      `${rollcall.url}/api/v1/apps/math/analytics/users/table?range=7d&format=csv&limit=1`,
+      `${rollcall.url}/api/v1/apps/math/analytics/users/table?range=7d&format=csv&limit=1&members=all`,
       {
         headers: { authorization: `Bearer ${viewer}` },
       },
     );
     expect(response.headers.get("content-type")).toContain("text/csv");
     const lines = (await response.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("id,name,email,messages_sent,last_active_at");
+    expect(lines[0]).toBe("id,name,email,role,messages_sent,last_active_at");
     const knownMath = new Set([
       ...ACTIVITY.filter((a) => a.app === "math").map((a) => a.user),
       "u31",

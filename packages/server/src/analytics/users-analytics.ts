@@ -39,9 +39,13 @@ export interface UserTable {
     id: string;
     name: string;
     email: string;
+    role: string;
     messagesSent: number;
+    /** ISO 8601 in UTC; null for a user never active in the scope. */
     lastActiveAt: string | null;
   }>;
+  /** The roles of the users known to the scope (the role filter's choices), whatever the filters. */
+  roles: string[];
 }
 
 /** Instants [start, end) as the 15-minute slots that cover them. */
@@ -134,20 +138,23 @@ export class UsersAnalytics {
   }
 
   async table(query: AnalyticsQuery, params: TableParams): Promise<UserTable> {
-    const { total, rows } = await this.storage.userTable({
+    const { total, rows, roles } = await this.storage.userTable({
       scope: query.scope,
       messages: toSlots(query.range.start, query.range.end),
       messageNames: this.messageNames,
+      members: params.members,
       q: params.q,
       inactiveBefore:
         params.inactiveDays === null ? null : query.now - params.inactiveDays * DAY_MS,
       minMessages: params.minMessages,
+      maxMessages: params.maxMessages,
+      role: params.role,
       sort: params.sort,
       order: params.order,
       limit: params.format === "csv" ? null : params.limit,
       offset: params.format === "csv" ? 0 : params.offset,
     });
-    return { total, users: rows.map(toTableUser) };
+    return { total, users: rows.map(toTableUser), roles };
   }
 
   /** Online or idle now, on a page of the app (any page for the whole platform). */
@@ -169,6 +176,7 @@ function toTableUser(row: UserTableRow): UserTable["users"][number] {
     id: row.id,
     name: row.name,
     email: row.email,
+    role: row.role,
     messagesSent: row.messagesSent,
     lastActiveAt: nullableIsoTime(row.lastActiveAt),
   };

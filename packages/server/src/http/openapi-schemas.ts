@@ -134,8 +134,37 @@ export const tableParameters = [
   },
   { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"] } },
   { name: "q", in: "query", schema: { type: "string" } },
-  { name: "inactiveDays", in: "query", schema: { type: "integer", minimum: 0 } },
-  { name: "minMessages", in: "query", schema: { type: "integer", minimum: 0 } },
+  {
+    name: "members",
+    in: "query",
+    schema: { type: "string", enum: ["active", "all"], default: "active" },
+    description:
+      "active: users active in the range (as many as activeInRange of the summary); all: every user known to the app (for _all every registered user), to find who never came back",
+  },
+  {
+    name: "inactiveDays",
+    in: "query",
+    schema: { type: "integer", minimum: 0 },
+    description: "only users whose last activity in the app is N days or more before now, or never",
+  },
+  {
+    name: "minMessages",
+    in: "query",
+    schema: { type: "integer", minimum: 0 },
+    description: "at least this many messages in the range",
+  },
+  {
+    name: "maxMessages",
+    in: "query",
+    schema: { type: "integer", minimum: 0 },
+    description: "at most this many messages in the range (not below minMessages)",
+  },
+  {
+    name: "role",
+    in: "query",
+    schema: { type: "string" },
+    description: "only users of this role: the whole role, ignoring letter case",
+  },
   {
     name: "limit",
     in: "query",

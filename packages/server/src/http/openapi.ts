@@ -334,7 +334,7 @@ export const openApiDocument = {
     "/api/v1/apps/{app}/analytics/users/table": {
       get: {
         summary:
-          "{ total, users: [{ id, name, email, messagesSent, lastActiveAt }] }; format=csv or Accept: text/csv for the whole filtered table",
+          "{ total, users: [{ id, name, email, role, messagesSent, lastActiveAt }], roles } (lastActiveAt in UTC; roles: those of the app's users, for the role filter); format=csv or Accept: text/csv for the whole filtered table, times in tz with its offset, named rollcall-users_<app>_<first>_to_<last>_<zone>_generated-<time>.csv",
         security: viewerSecurity,
         parameters: tableParameters,
         responses: analyticsResponses,

@@ -21,12 +21,18 @@ function event(id: string, user: string, app: string | null, ts: number, name = 
   return { platform: "p1", id, user, name, app, ts, props: null };
 }
 
+const roles: Record<string, string> = {
+  ana: "Learner",
+  ben: "Instructor",
+  cy: "learner",
+  dee: "Learner",
+};
 const people = ["ana", "ben", "cy", "dee"].map((id) => ({
   platform: "p1",
   id,
   name: id.toUpperCase(),
   email: `${id}@school.test`,
-  role: "Learner",
+  role: roles[id] as string,
 }));
 
 export function runAnalyticsContract(name: string, makeStorage: () => Promise<Storage>): void {
@@ -101,6 +107,7 @@ export function runAnalyticsContract(name: string, makeStorage: () => Promise<St
           id: "ana",
           name: "ANA",
           email: "ana@school.test",
+          role: "Learner",
           messagesSent: 2,
           lastActiveAt: T0 + 7_200_000,
         },
@@ -108,6 +115,7 @@ export function runAnalyticsContract(name: string, makeStorage: () => Promise<St
           id: "ben",
           name: "BEN",
           email: "ben@school.test",
+          role: "Instructor",
           messagesSent: 1,
           lastActiveAt: T0 + DAY * SLOT_MS + 5_000,
         },
@@ -156,6 +164,49 @@ export function runAnalyticsContract(name: string, makeStorage: () => Promise<St
         tableQuery({ ...all, sort: "lastActiveAt", order: "desc" }),
       );
       expect(byLastActive.rows.map((r) => r.id)).toEqual(["ben", "ana", "cy", "dee"]);
+    });
+
+    it("keeps the users active in the window with members active: as many as the active count", async () => {
+      const math = { platform: "p1", app: "math" };
+      const all = { platform: "p1", app: null };
+      for (const [scope, window, ids] of [
+        [math, { start: S0 + DAY, end: S0 + 2 * DAY }, ["ben"]],
+        [math, { start: S0 + 1, end: S0 + 3 }, ["ben"]],
+        [all, { start: S0, end: S0 + DAY }, ["ana", "ben", "cy"]],
+        [all, { start: S0 + 2 * DAY, end: S0 + 3 * DAY }, []],
+      ] as const) {
+        const table = await storage.userTable(
+          tableQuery({ scope, messages: window, members: "active" }),
+        );
+        expect(table.rows.map((r) => r.id)).toEqual(ids);
+        expect([table.total]).toEqual(await storage.countActiveUsers(scope, [window]));
+      }
+    });
+
+    it("filters by role (whole, any case) and at most N messages, combined with the others", async () => {
+      const all = { scope: { platform: "p1", app: null } };
+      const ids = async (parts: Partial<UserTableQuery>) =>
+        (await storage.userTable(tableQuery({ ...all, ...parts }))).rows.map((r) => r.id);
+      expect(await ids({ role: "LEARNER" })).toEqual(["ana", "cy", "dee"]);
+      expect(await ids({ role: "learn" })).toEqual([]);
+      expect(await ids({ maxMessages: 1 })).toEqual(["ben", "cy", "dee"]);
+      expect(await ids({ maxMessages: 0 })).toEqual(["dee"]);
+      expect(await ids({ role: "learner", minMessages: 1, maxMessages: 1 })).toEqual(["cy"]);
+      expect(
+        await ids({ role: "learner", maxMessages: 1, inactiveBefore: T0 + DAY * SLOT_MS, q: "d" }),
+      ).toEqual(["dee"]);
+      expect(
+        await ids({ members: "active", role: "Learner", messages: { start: S0, end: S0 + DAY } }),
+      ).toEqual(["ana", "cy"]);
+    });
+
+    it("lists the roles of the users known to the scope, whatever the filters", async () => {
+      const roles = async (app: string | null, parts: Partial<UserTableQuery> = {}) =>
+        (await storage.userTable(tableQuery({ scope: { platform: "p1", app }, ...parts }))).roles;
+      expect(await roles(null)).toEqual(["Instructor", "Learner"]);
+      expect(await roles(null, { role: "nobody", q: "zzz" })).toEqual(["Instructor", "Learner"]);
+      expect(await roles("math")).toEqual(["Instructor", "Learner"]);
+      expect(await roles("essay")).toEqual(["learner"]);
     });
 
     it("finds names in any letter case and with or without accents, non-Latin ones included", async () => {

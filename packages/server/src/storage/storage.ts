@@ -30,13 +30,19 @@ export type UserTableSort = "name" | "messagesSent" | "lastActiveAt";
 
 export interface UserTableQuery {
   scope: AppScope;
-  /** Messages are counted in these slots. */
+  /** Messages are counted in these slots, and with `members: "active"` users active in them kept. */
   messages: SlotWindow;
   messageNames: string[];
+  /** `active`: the users active in the window; `all`: every user known to the scope. */
+  members: UserTableMembers;
   q: string | null;
   /** Keep only users whose last activity is before this (or who never were active). */
   inactiveBefore: number | null;
   minMessages: number;
+  /** At most this many messages in the window; null: no bound. */
+  maxMessages: number | null;
+  /** Keep only users of this role, compared ignoring case (the whole role, not a part). */
+  role: string | null;
   sort: UserTableSort;
   order: "asc" | "desc";
   /** null: every row (CSV export). */
@@ -44,10 +50,21 @@ export interface UserTableQuery {
   offset: number;
 }
 
+export type UserTableMembers = "active" | "all";
+
+/** The table's rows as asked, how many match in all, and the roles of the scope's users. */
+export interface UserTableResult {
+  total: number;
+  rows: UserTableRow[];
+  /** Distinct roles of the users known to the scope, whatever the filters (the role filter's choices). */
+  roles: string[];
+}
+
 export interface UserTableRow {
   id: string;
   name: string;
   email: string;
+  role: string;
   messagesSent: number;
   lastActiveAt: number | null;
 }
@@ -251,7 +268,7 @@ export interface Storage {
   /** Users with any activity in the app ever; for the whole platform, every registered user. */
   countKnownUsers(scope: AppScope): Promise<number>;
   /** Every user known to the scope with messages in a window and last activity, filtered. */
-  userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }>;
+  userTable(query: UserTableQuery): Promise<UserTableResult>;
   /** Apps with any activity, by id. */
   listApps(platform: string): Promise<AppRecord[]>;
 

@@ -53,7 +53,7 @@ export function randomBatch(random: () => number, users: number, size: number, s
           id,
           name: pick(NAMES),
           email: `${id}@x.example`,
-          role: "Learner",
+          role: pick(["Learner", "learner", "Instructor", "Team", ""]),
         });
       }
     } else if (r < 0.3) {
@@ -121,10 +121,13 @@ function randomTableQuery(random: () => number): UserTableQuery {
     scope: { platform: "p1", app: pick(["math", "essay", "", null]) },
     messages: { start, end: start + Math.floor(random() * 6 * DAY_SLOTS) },
     messageNames: pick([["message"], ["message", "chat"]]),
+    members: pick(["active", "all"] as const),
     q: pick([null, null, "AN", "é", "ÉMI", "x.example", "u1", "strasse", "ΟΔΥΣ"]),
     inactiveBefore:
       random() < 0.3 ? (BASE_SLOT + Math.floor(random() * 10 * DAY_SLOTS)) * SLOT_MS : null,
     minMessages: pick([0, 0, 1, 3]),
+    maxMessages: pick([null, null, 0, 2, 5]),
+    role: pick([null, null, "learner", "INSTRUCTOR", "Lear"]),
     sort: pick(["name", "messagesSent", "lastActiveAt"] as const),
     order: pick(["asc", "desc"] as const),
     limit,

@@ -1,4 +1,5 @@
-// The user table query the storage tests ask: every user of platform p1 by name, unless told.
+// The user table query the storage tests ask: every user of platform p1 (members
+// "all") by name, unless told.
 import type { SlotWindow, UserTableQuery } from "../storage/storage.js";
 
 export function userTableQuery(
@@ -9,9 +10,12 @@ export function userTableQuery(
     scope: { platform: "p1", app: null },
     messages,
     messageNames: ["message"],
+    members: "all",
     q: null,
     inactiveBefore: null,
     minMessages: 0,
+    maxMessages: null,
+    role: null,
     sort: "name",
     order: "asc",
     limit: null,

@@ -1,7 +1,7 @@
 // Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
 import { buildAnalyticsQuery, parseTableParams } from "../../analytics/analytics-query.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
-import { usersToCsv } from "../../analytics/users-csv.js";
+import { attachment, usersCsvFileName, usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { Storage } from "../../storage/storage.js";
 import { nullableIsoTime } from "../../storage/stored-time.js";
@@ -70,11 +70,10 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
     const params = parseTableParams(ctx.url.searchParams, wantsCsv);
     const table = await deps.analytics.table(analyticsQuery, params);
     if (params.format === "csv") {
-      const app = ctx.params.app!.replace(/[^A-Za-z0-9_-]/g, "_");
-      const csv = usersToCsv(table.users);
+      const csv = usersToCsv(table.users, analyticsQuery.tz);
       ctx.res.writeHead(200, {
         "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="users-${app}-${analyticsQuery.rangeName}.csv"`,
+        "content-disposition": attachment(usersCsvFileName(ctx.params.app!, analyticsQuery)),
         "content-length": Buffer.byteLength(csv),
         "cache-control": "no-store",
       });

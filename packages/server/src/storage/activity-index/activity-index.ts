@@ -1,6 +1,6 @@
 // The activity rollups held in memory: exact distinct-user counts over any windows, and the
 // user table, in time proportional to the users of the days asked about, never to the events.
-import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
+import type { AppScope, SlotWindow, UserTableQuery, UserTableResult } from "../storage.js";
 import { buildUserTable } from "./index-user-table.js";
 import { PlatformActivity, SLOTS_PER_DAY } from "./scope-activity.js";
 import { countWindow } from "./window-counts.js";
@@ -46,8 +46,11 @@ export class ActivityIndex {
     }
   }
 
-  setUser(platform: string, id: string, name: string, email: string): void {
-    this.platform(platform).users.register(id, name, email);
+  /** Registers a user; `role` null keeps the one known (a change log written before roles). */
+  setUser(platform: string, id: string, name: string, email: string, role: string | null): void {
+    const users = this.platform(platform).users;
+    users.register(id, name, email);
+    if (role !== null) users.setRole(id, role);
   }
 
   eraseUser(platform: string, id: string): void {
@@ -203,9 +206,9 @@ export class ActivityIndex {
   }
 
   /** The user table; the caller makes sure the query's message names are tracked. */
-  userTable(query: UserTableQuery): { total: number; rows: UserTableRow[] } {
+  userTable(query: UserTableQuery): UserTableResult {
     const platform = this.platforms.get(query.scope.platform);
-    if (!platform) return { total: 0, rows: [] };
+    if (!platform) return { total: 0, rows: [], roles: [] };
     return buildUserTable(platform, query);
   }
 }
@@ -220,10 +223,12 @@ const MARK_SLOT = 1;
 const TOUCH_APP = 2;
 const COUNT_EVENT = 3;
 const ERASE_USER = 4;
+/** SET_USER without a role: version 1 of the log text had none. */
+const SET_USER_V1 = 5;
 /** Each tag's arguments: s a string, n a number (what the log's text stores as a reference). */
-const SHAPES = ["ssss", "sssn", "sssn", "ssssn", "ss"];
-/** The version of the change log's text (toLogText); another is refused. */
-const LOG_TEXT_VERSION = 1;
+const SHAPES = ["sssss", "sssn", "sssn", "ssssn", "ss", "ssss"];
+/** The version of the change log's text (toLogText); 1 is read too, a newer one is refused. */
+const LOG_TEXT_VERSION = 2;
 
 /**
  * What one transaction wrote, for the index: applied after the commit, so a rolled-back batch
@@ -233,8 +238,8 @@ const LOG_TEXT_VERSION = 1;
 export class IndexWrites {
   constructor(readonly ops: Array<string | number> = []) {}
 
-  setUser(platform: string, id: string, name: string, email: string): void {
-    this.ops.push(SET_USER, platform, id, name, email);
+  setUser(platform: string, id: string, name: string, email: string, role: string): void {
+    this.ops.push(SET_USER, platform, id, name, email, role);
   }
 
   markSlot(platform: string, app: string, user: string, slot: number): void {
@@ -278,10 +283,10 @@ export class IndexWrites {
   /** The writes a change-log row holds (toLogText); throws on text of another version. */
   static fromLogText(text: string): IndexWrites {
     const { v, s: strings, o: refs } = JSON.parse(text) as { v: number; s: string[]; o: number[] };
-    if (v !== LOG_TEXT_VERSION) throw new Error(`index log text version ${v}`);
+    if (v !== LOG_TEXT_VERSION && v !== 1) throw new Error(`index log text version ${v}`);
     const ops: Array<string | number> = new Array(refs.length);
     for (let at = 0; at < refs.length; ) {
-      const tag = refs[at] as number;
+      const tag = v === 1 && refs[at] === SET_USER ? SET_USER_V1 : (refs[at] as number);
       const shape = SHAPES[tag];
       if (shape === undefined) throw new Error(`unknown index write ${tag} at ${at}`);
       ops[at++] = tag;
@@ -304,7 +309,11 @@ export class IndexWrites {
     for (let at = 0; at < ops.length; ) {
       switch (ops[at]) {
         case SET_USER:
-          index.setUser(text(at + 1), text(at + 2), text(at + 3), text(at + 4));
+          index.setUser(text(at + 1), text(at + 2), text(at + 3), text(at + 4), text(at + 5));
+          at += 6;
+          break;
+        case SET_USER_V1:
+          index.setUser(text(at + 1), text(at + 2), text(at + 3), text(at + 4), null);
           at += 5;
           break;
         case MARK_SLOT:

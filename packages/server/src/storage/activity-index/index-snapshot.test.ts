@@ -22,6 +22,7 @@ const BASE = 20_000 * DAY + 11;
 const SLOT_MS = 15 * 60_000;
 const APPS = ["math", "essay", ""];
 const NAMES = ["Ana", "ana", "Ben", "Émile", "zoë", "😀 Smile", "\uE000 x", "Cy", '"q"\\'];
+const ROLES = ["Learner", "learner", "Team", ""];
 const stamp: IndexSnapshotStamp = {
   format: INDEX_SNAPSHOT_FORMAT,
   source: "test-source",
@@ -38,7 +39,7 @@ function randomWrites(random: () => number, users: number, count: number): Index
     const user = `u${Math.floor(random() * users)}`;
     const slot = BASE + Math.floor(random() * 12 * DAY);
     const r = random();
-    if (r < 0.1) writes.setUser(platform, user, pick(NAMES), `${user}@x.example`);
+    if (r < 0.1) writes.setUser(platform, user, pick(NAMES), `${user}@x.example`, pick(ROLES));
     else if (r < 0.5) {
       const app = pick(APPS);
       const run = 1 + Math.floor(random() * 8);
@@ -74,9 +75,12 @@ function randomQuery(random: () => number, platform: string): UserTableQuery {
     scope: { platform, app: pick(["math", "essay", "", "none", null]) },
     messages: { start, end: start + Math.floor(random() * 8 * DAY) },
     messageNames: ["message"],
+    members: pick(["active", "all"] as const),
     q: pick([null, null, "AN", "é", "x.example", "u1"]),
     inactiveBefore: random() < 0.3 ? (BASE + Math.floor(random() * 12 * DAY)) * SLOT_MS : null,
     minMessages: pick([0, 0, 1, 3]),
+    maxMessages: pick([null, null, 0, 2]),
+    role: pick([null, "learner", "Team"]),
     sort: pick(["name", "messagesSent", "lastActiveAt"] as const),
     order: pick(["asc", "desc"] as const),
     limit,
@@ -141,7 +145,22 @@ describe("index snapshots", () => {
     const text = writes.toLogText();
     expect(IndexWrites.fromLogText(text).ops).toEqual(writes.ops);
     expect(text.length).toBeLessThan(JSON.stringify(writes.ops).length);
-    expect(() => IndexWrites.fromLogText(text.replace('"v":1', '"v":2'))).toThrow(/version/);
+    expect(() => IndexWrites.fromLogText(text.replace('"v":2', '"v":3'))).toThrow(/version/);
+  });
+
+  it("reads a change log written before roles, keeping the role the index knows", () => {
+    const index = new ActivityIndex();
+    index.setUser("p1", "ana", "Ana", "a@x", "Learner");
+    // Version 1: a user's writes had no role.
+    const v1 = JSON.stringify({ v: 1, s: ["p1", "ana", "Ana B", "ab@x"], o: [0, 0, 1, 2, 3] });
+    IndexWrites.fromLogText(v1).apply(index);
+    const users = index.platform("p1").users;
+    const ana = users.numberOf("ana") as number;
+    expect([users.name(ana), users.email(ana), users.role(ana)]).toEqual([
+      "Ana B",
+      "ab@x",
+      "Learner",
+    ]);
   });
 
   it("writes arrays bigger than its buffer in their place among the small sections", async () => {

@@ -17,7 +17,7 @@ import { IndexSnapshotError, SectionReader, SectionWriter } from "./snapshot-sec
 export { IndexSnapshotError };
 
 /** The layout below; a file of another version is refused (the caller loads in full). */
-export const INDEX_SNAPSHOT_FORMAT = 1;
+export const INDEX_SNAPSHOT_FORMAT = 2;
 
 /** What a snapshot was made from, and how far it goes. */
 export interface IndexSnapshotStamp {
@@ -125,12 +125,14 @@ async function savePlatform(
     const ids = users.ids.slice(from, to);
     const names: Array<string | null> = [];
     const emails: Array<string | null> = [];
+    const roles: Array<string | null> = [];
     for (let user = from; user < to; user++) {
       const isRegistered = users.isRegistered(user);
       names.push(isRegistered ? users.name(user) : null);
       emails.push(isRegistered ? users.email(user) : null);
+      roles.push(isRegistered ? users.role(user) : null);
     }
-    sections += await out.json(USERS, [ids, names, emails]);
+    sections += await out.json(USERS, [ids, names, emails, roles]);
   }
   sections += await saveScope(out, platform.all);
   for (const app of apps) sections += await saveScope(out, platform.apps.get(app) as ScopeActivity);
@@ -217,12 +219,13 @@ async function loadPlatform(input: SectionReader, index: ActivityIndex): Promise
   const platform = index.platform(head.id);
   let sections = 1;
   while (platform.users.size < head.users) {
-    const [ids, names, emails] = (await input.json(USERS)) as [
+    const [ids, names, emails, roles] = (await input.json(USERS)) as [
       string[],
       Array<string | null>,
       Array<string | null>,
+      Array<string | null>,
     ];
-    platform.users.restore(ids, names, emails);
+    platform.users.restore(ids, names, emails, roles);
     sections++;
   }
   if (platform.users.size !== head.users) {

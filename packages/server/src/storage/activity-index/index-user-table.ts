@@ -1,21 +1,26 @@
 // The user table from the in-memory rollups: the rows, filters and order of the SQL adapters.
 import { searchNeedle } from "@rollcall/protocol";
-import type { SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
+import type { SlotWindow, UserTableQuery, UserTableResult } from "../storage.js";
+import { compareCodePoints } from "./indexed-users.js";
 import {
   MESSAGES,
   type PlatformActivity,
   type ScopeActivity,
   SLOTS_PER_DAY,
 } from "./scope-activity.js";
+import { activeUsersIn } from "./window-counts.js";
 
-export function buildUserTable(
-  platform: PlatformActivity,
-  query: UserTableQuery,
-): { total: number; rows: UserTableRow[] } {
+export function buildUserTable(platform: PlatformActivity, query: UserTableQuery): UserTableResult {
   const { users } = platform;
   const known = query.scope.app === null ? null : platform.apps.get(query.scope.app);
-  if (known === undefined) return { total: 0, rows: [] };
+  if (known === undefined) return { total: 0, rows: [], roles: [] };
   const apps = known === null ? [...platform.apps.values()] : [known];
+  const isActive =
+    query.members === "active"
+      ? activeUsersIn(platform, known ?? platform.all, query.messages)
+      : () => true;
+  const role = query.role === null ? null : query.role.toLowerCase();
+  const maxMessages = query.maxMessages ?? Number.POSITIVE_INFINITY;
   const messages = countMessages(known ?? platform.all, apps, query.messages, users.size);
   const lastActive = (known ?? platform.all).lastActive;
   const lastOf = (user: number) => {
@@ -27,7 +32,10 @@ export function buildUserTable(
   const keep = (user: number): boolean => {
     if (!users.isRegistered(user)) return false;
     if (known !== null && !known.isKnown(user)) return false;
-    if ((messages[user] ?? 0) < query.minMessages) return false;
+    if (!isActive(user)) return false;
+    const sent = messages[user] ?? 0;
+    if (sent < query.minMessages || sent > maxMessages) return false;
+    if (role !== null && !users.hasRole(user, role)) return false;
     if (q && !users.matches(user, q)) return false;
     if (query.inactiveBefore !== null) {
       const last = lastOf(user);
@@ -74,10 +82,31 @@ export function buildUserTable(
     id: users.ids[user] as string,
     name: users.name(user),
     email: users.email(user),
+    role: users.role(user),
     messagesSent: messages[user] ?? 0,
     lastActiveAt: lastOf(user),
   }));
-  return { total, rows };
+  return { total, rows, roles: knownRoles(platform, known) };
+}
+
+/**
+ * The distinct roles of the users known to the scope, ignoring case (each spelled as the least in
+ * code point order), ordered by their lower case; the empty role left out.
+ */
+function knownRoles(platform: PlatformActivity, known: ScopeActivity | null): string[] {
+  const { users } = platform;
+  const byLower = new Map<string, string>();
+  for (let user = 0; user < users.size; user++) {
+    if (!users.isRegistered(user) || (known !== null && !known.isKnown(user))) continue;
+    const lower = users.lowerRole(user);
+    if (lower === "") continue;
+    const seen = byLower.get(lower);
+    const role = users.role(user);
+    if (seen === undefined || (seen !== role && compareCodePoints(role, seen) < 0)) {
+      byLower.set(lower, role);
+    }
+  }
+  return [...byLower.entries()].sort(([a], [b]) => compareCodePoints(a, b)).map(([, role]) => role);
 }
 
 /**

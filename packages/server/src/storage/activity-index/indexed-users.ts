@@ -16,6 +16,9 @@ export class IndexedUsers {
   /** Name and email as every search compares them (foldText). */
   private foldedNames: Array<string | undefined> = [];
   private foldedEmails: Array<string | undefined> = [];
+  /** Roles as given, and lower case for the role filter (case-insensitive, exact). */
+  private roles: Array<string | undefined> = [];
+  private lowerRoles: Array<string | undefined> = [];
   private byName: Int32Array | null = null;
   private idRanks: Int32Array | null = null;
 
@@ -49,9 +52,18 @@ export class IndexedUsers {
     this.foldedEmails[user] = foldText(email);
   }
 
+  /** Sets a registered user's role (kept apart from `register`, which the search reads). */
+  setRole(id: string, role: string): void {
+    const user = this.number(id);
+    this.roles[user] = role;
+    this.lowerRoles[user] = role.toLowerCase();
+  }
+
   unregister(id: string): void {
     const user = this.numbers.get(id);
     if (user === undefined) return;
+    this.roles[user] = undefined;
+    this.lowerRoles[user] = undefined;
     this.names[user] = undefined;
     this.emails[user] = undefined;
     this.lowerNames[user] = undefined;
@@ -67,10 +79,15 @@ export class IndexedUsers {
   }
 
   /**
-   * Adds users as a snapshot saved them, the next numbers in order: ids, and name and email (null
-   * for users never registered, or erased).
+   * Adds users as a snapshot saved them, the next numbers in order: ids, and name, email and role
+   * (null for users never registered, or erased).
    */
-  restore(ids: string[], names: Array<string | null>, emails: Array<string | null>): void {
+  restore(
+    ids: string[],
+    names: Array<string | null>,
+    emails: Array<string | null>,
+    roles: Array<string | null>,
+  ): void {
     for (let at = 0; at < ids.length; at++) {
       const id = ids[at] as string;
       if (this.numbers.has(id)) throw new Error(`user ${JSON.stringify(id)} restored twice`);
@@ -86,6 +103,9 @@ export class IndexedUsers {
         name === undefined ? undefined : sameOr(lower as string, foldText(name)),
       );
       this.foldedEmails.push(email === undefined ? undefined : foldText(email));
+      const role = name === undefined ? undefined : (roles[at] ?? "");
+      this.roles[this.ids.length - 1] = role;
+      this.lowerRoles[this.ids.length - 1] = role?.toLowerCase();
     }
     this.byName = null;
     this.idRanks = null;
@@ -101,6 +121,20 @@ export class IndexedUsers {
 
   email(user: number): string {
     return this.emails[user] ?? "";
+  }
+
+  role(user: number): string {
+    return this.roles[user] ?? "";
+  }
+
+  /** The role in lower case (what the role filter compares). */
+  lowerRole(user: number): string {
+    return this.lowerRoles[user] ?? "";
+  }
+
+  /** Whether the user's role is `lowerRole` (already lower case), ignoring case. */
+  hasRole(user: number, lowerRole: string): boolean {
+    return this.lowerRoles[user] === lowerRole;
   }
 
   /** Whether a registered user's name or email contains `needle` (searchNeedle's). */

@@ -56,6 +56,33 @@ export function countWindow(
   return count;
 }
 
+/**
+ * The users of the scope active in the window's slots, as a test of a user number: valid until
+ * the platform's next distinct count (`nextStamp`).
+ */
+export function activeUsersIn(
+  platform: PlatformActivity,
+  activity: ScopeActivity,
+  window: SlotWindow,
+): (user: number) => boolean {
+  const { seen, stamp } = platform.nextStamp();
+  const { start, end } = window;
+  if (end > start) {
+    const lastDay = Math.floor((end - 1) / SLOTS_PER_DAY);
+    for (let dayNumber = Math.floor(start / SLOTS_PER_DAY); dayNumber <= lastDay; dayNumber++) {
+      const day = activity.days.get(dayNumber);
+      if (!day) continue;
+      const dayStart = dayNumber * SLOTS_PER_DAY;
+      const masks = windowMasks(
+        Math.max(start, dayStart) - dayStart,
+        Math.min(end, dayStart + SLOTS_PER_DAY) - dayStart,
+      );
+      countNewRows(day, masks, seen, stamp);
+    }
+  }
+  return (user) => user < seen.length && seen[user] === stamp;
+}
+
 type Masks = [number, number, number];
 
 /**

@@ -68,6 +68,11 @@ const TABLE_FILTERS = [
   "inactiveDays=40",
   "minMessages=1",
   "q=a&minMessages=1&inactiveDays=10&limit=4&offset=1",
+  "members=all",
+  "members=all&role=learner",
+  "role=INSTRUCTOR&maxMessages=3",
+  "members=all&role=Learner&maxMessages=1&inactiveDays=3&q=e",
+  "members=all&maxMessages=0&format=csv",
 ];
 const TABLE_WHERE = [
   "range=30d&tz=Europe/Berlin",
@@ -267,13 +272,13 @@ async function settled(
     const base = `/api/v1/apps/_all/analytics/users`;
     const [summary, table, todaySummary] = (await Promise.all([
       ask(server, token, `${base}/summary?${EVERYTHING}`),
-      ask(server, token, `${base}/table?${EVERYTHING}&limit=1000`),
+      ask(server, token, `${base}/table?${EVERYTHING}&limit=1000&members=all`),
       ask(server, token, `${base}/summary?range=today&tz=UTC`),
     ])) as Array<{ body: Record<string, unknown> }>;
     const rows = (table!.body.users ?? []) as TableRow[];
     const tabsActiveAt = await Promise.all(
       TABS.map(async ([user, , app]) => {
-        const path = `/api/v1/apps/${app ?? "_all"}/analytics/users/table?range=today&limit=1000`;
+        const path = `/api/v1/apps/${app ?? "_all"}/analytics/users/table?range=today&limit=1000&members=all`;
         const { body } = (await ask(server, token, path)) as { body: { users?: TableRow[] } };
         return body.users?.find((row) => row.id === user)?.lastActiveAt;
       }),
@@ -318,6 +323,7 @@ function questions(turn: number): Array<{ path: string; accept?: string }> {
         if (z === r % ZONES.length) {
           paths.push(
             { path: `${base}/table?${where}&limit=1000` },
+            { path: `${base}/table?${where}&limit=1000&members=all` },
             { path: `${base}/table?${where}&format=csv` },
           );
         }

@@ -27,10 +27,10 @@ export async function readRollups(
   for await (const rows of fetchRows(
     client,
     cursor,
-    `SELECT platform_id, id, name, email FROM users ORDER BY platform_id COLLATE "C", id COLLATE "C"`,
+    `SELECT platform_id, id, name, email, role FROM users ORDER BY platform_id COLLATE "C", id COLLATE "C"`,
   )) {
-    for (const [platform, id, name, email] of rows) {
-      index.setUser(String(platform), String(id), String(name), String(email));
+    for (const [platform, id, name, email, role] of rows) {
+      index.setUser(String(platform), String(id), String(name), String(email), String(role));
     }
   }
   // In time order per platform on activity_slots_time: the index files each day as it ends.

@@ -24,7 +24,7 @@ export interface IndexLogEntry {
 /** A batch's index writes known before it is written: its users and its activity marks. */
 export function batchIndexWrites(batch: FactBatch): IndexWrites {
   const writes = new IndexWrites();
-  for (const u of batch.users) writes.setUser(u.platform, u.id, u.name, u.email);
+  for (const u of batch.users) writes.setUser(u.platform, u.id, u.name, u.email, u.role);
   const mark = (platform: string, user: string, app: string | null, start: number, end: number) => {
     const [first, last] = slotsBetween(start, end);
     for (let slot = first; slot <= last; slot++) {

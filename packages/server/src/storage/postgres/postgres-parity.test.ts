@@ -57,12 +57,12 @@ function facts(): FactBatch[] {
   const next = seededRandom(20_261_102);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const users = [
-    ...PEOPLE.map(([id, name]) => ({
+    ...PEOPLE.map(([id, name], i) => ({
       platform: "p1",
       id,
       name,
       email: `${id}@School.test`,
-      role: "Learner",
+      role: ["Learner", "learner", "Instructor", "Learner ", ""][i % 5] as string,
     })),
     { platform: "p2", id: "ana", name: "Other Ana", email: "ana@p2.test", role: "Learner" },
   ];
@@ -211,25 +211,48 @@ const FILTERS: Array<Partial<UserTableQuery>> = [
   { messageNames: [], limit: 10, offset: 1000 },
 ];
 
+/** Members, role and at most N messages: each in one sort and order (one rotating with the next). */
+const MORE_FILTERS: Array<Partial<UserTableQuery>> = [
+  { members: "active" },
+  { members: "active", messages: { start: S0 + DAY, end: S0 + 2 * DAY + 5 }, limit: 3 },
+  { role: "LEARNER", maxMessages: 4 },
+  { members: "active", role: "instructor", q: "a", minMessages: 1, maxMessages: 50 },
+  { role: "Learn", inactiveBefore: T0 + 5 * DAY * SLOT_MS },
+];
+
 function tableQueries(): UserTableQuery[] {
   const queries: UserTableQuery[] = [];
-  for (const scope of SCOPES)
-    for (const sort of ["name", "messagesSent", "lastActiveAt"] as const)
-      for (const order of ["asc", "desc"] as const)
-        for (const filter of FILTERS)
-          queries.push({
-            scope,
-            messages: { start: S0, end: S0 + DAYS * DAY },
-            messageNames: ["message"],
-            q: null,
-            inactiveBefore: null,
-            minMessages: 0,
-            sort,
-            order,
-            limit: 100,
-            offset: 0,
-            ...filter,
-          });
+  const sorts = ["name", "messagesSent", "lastActiveAt"] as const;
+  const orders = ["asc", "desc"] as const;
+  const query = (
+    scope: AppScope,
+    sort: UserTableQuery["sort"],
+    order: UserTableQuery["order"],
+    filter: Partial<UserTableQuery>,
+  ): UserTableQuery => ({
+    scope,
+    messages: { start: S0, end: S0 + DAYS * DAY },
+    messageNames: ["message"],
+    members: "all",
+    q: null,
+    inactiveBefore: null,
+    minMessages: 0,
+    maxMessages: null,
+    role: null,
+    sort,
+    order,
+    limit: 100,
+    offset: 0,
+    ...filter,
+  });
+  for (const scope of SCOPES) {
+    for (const sort of sorts)
+      for (const order of orders)
+        for (const filter of FILTERS) queries.push(query(scope, sort, order, filter));
+    MORE_FILTERS.forEach((filter, f) => {
+      queries.push(query(scope, sorts[f % 3] as UserTableQuery["sort"], orders[f % 2]!, filter));
+    });
+  }
   return queries;
 }
 
@@ -497,6 +520,8 @@ describe.skipIf(isSkipped)(
       await expectSameAnalytics(behind, sqlite);
     });
   },
+  // Several nodes, each loading and following the log: minutes on a busy 2-core machine.
+  180_000,
 );
 
 /**

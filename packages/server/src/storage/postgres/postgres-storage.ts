@@ -15,7 +15,7 @@ import type {
   Storage,
   UserRecord,
   UserTableQuery,
-  UserTableRow,
+  UserTableResult,
   ViewerSessionFilter,
   ViewerSessionRecord,
 } from "../storage.js";
@@ -338,7 +338,7 @@ class PostgresStorage implements Storage {
     return (await this.index.get()).countKnownUsers(scope);
   }
 
-  async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
+  async userTable(query: UserTableQuery): Promise<UserTableResult> {
     const index = await this.index.get();
     await this.index.trackMessages(index, query.messageNames);
     return index.userTable(query);

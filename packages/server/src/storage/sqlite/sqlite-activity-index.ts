@@ -88,9 +88,9 @@ function rows(db: Database.Database, sql: string, ...params: string[]): Iterable
  * platforms and operators; activity is only ever written by the one server process.
  */
 export function loadUsers(db: Database.Database, index: ActivityIndex): void {
-  const sql = "SELECT platform_id, id, name, email FROM users ORDER BY platform_id, id";
-  for (const [platform, id, name, email] of rows(db, sql)) {
-    index.setUser(String(platform), String(id), String(name), String(email));
+  const sql = "SELECT platform_id, id, name, email, role FROM users ORDER BY platform_id, id";
+  for (const [platform, id, name, email, role] of rows(db, sql)) {
+    index.setUser(String(platform), String(id), String(name), String(email), String(role));
   }
 }
 

@@ -2,7 +2,7 @@
 // answers in production, kept as the reference the index is tested against (activity-index.test.ts).
 import { foldText, searchNeedle } from "@rollcall/protocol";
 import type Database from "better-sqlite3";
-import type { AppScope, SlotWindow, UserTableQuery, UserTableRow } from "../storage.js";
+import type { AppScope, SlotWindow, UserTableQuery, UserTableResult } from "../storage.js";
 import type { StatementCache } from "./sqlite-facts.js";
 
 type Row = Record<string, unknown>;
@@ -54,10 +54,7 @@ const SORT_SQL: Record<UserTableQuery["sort"], string> = {
   lastActiveAt: "last_active",
 };
 
-export function userTable(
-  stmt: StatementCache,
-  query: UserTableQuery,
-): { total: number; rows: UserTableRow[] } {
+export function userTable(stmt: StatementCache, query: UserTableQuery): UserTableResult {
   const { scope } = query;
   const appParams = scope.app === null ? [] : [scope.app];
   const known =
@@ -76,6 +73,19 @@ export function userTable(
 
   const filters: string[] = ["messages >= ?"];
   const filterParams: Array<string | number> = [query.minMessages];
+  if (query.maxMessages !== null) {
+    filters.push("messages <= ?");
+    filterParams.push(query.maxMessages);
+  }
+  if (query.role !== null) {
+    filters.push("unicode_lower(role) = ?");
+    filterParams.push(query.role.toLowerCase());
+  }
+  if (query.members === "active") {
+    filters.push(`EXISTS (SELECT 1 FROM activity_slots a WHERE a.platform_id = ?
+      ${scope.app === null ? "" : "AND a.app = ?"} AND a.user_id = rows.id AND a.slot >= ? AND a.slot < ?)`);
+    filterParams.push(scope.platform, ...appParams, query.messages.start, query.messages.end);
+  }
   const needle = query.q === null ? "" : searchNeedle(query.q);
   if (needle !== "") {
     filters.push("(instr(search_fold(name), ?) > 0 OR instr(search_fold(email), ?) > 0)");
@@ -88,7 +98,7 @@ export function userTable(
 
   const base = `WITH known AS (${known}), msgs AS (${messages}),
     rows AS (
-      SELECT u.id AS id, u.name AS name, u.email AS email,
+      SELECT u.id AS id, u.name AS name, u.email AS email, u.role AS role,
              coalesce(m.n, 0) AS messages, k.last_active AS last_active
       FROM known k
       JOIN users u ON u.platform_id = ? AND u.id = k.user_id
@@ -119,8 +129,20 @@ export function userTable(
     id: String(row.id),
     name: String(row.name),
     email: String(row.email),
+    role: String(row.role),
     messagesSent: Number(row.messages),
     lastActiveAt: row.last_active === null ? null : Number(row.last_active),
   }));
-  return { total, rows };
+  const roles = (
+    stmt(
+      `WITH known AS (${known}) SELECT min(u.role) AS role FROM known k
+       JOIN users u ON u.platform_id = ? AND u.id = k.user_id
+       WHERE u.role <> '' GROUP BY unicode_lower(u.role) ORDER BY unicode_lower(u.role)`,
+    ).all(
+      scope.platform,
+      ...(scope.app === null ? [scope.platform] : appParams),
+      scope.platform,
+    ) as Row[]
+  ).map((row) => String(row.role));
+  return { total, rows, roles };
 }

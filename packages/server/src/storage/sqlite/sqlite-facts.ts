@@ -64,7 +64,7 @@ export function writeSqliteFacts(
   );
   for (const u of batch.users) {
     upsertUser.run(u.platform, u.id, u.name, u.email, u.role, now);
-    indexed.setUser(u.platform, u.id, u.name, u.email);
+    indexed.setUser(u.platform, u.id, u.name, u.email, u.role);
   }
 
   writeSessions(stmt, batch);

@@ -19,7 +19,7 @@ import {
   type Storage,
   type UserRecord,
   type UserTableQuery,
-  type UserTableRow,
+  type UserTableResult,
   type ViewerSessionFilter,
   type ViewerSessionRecord,
 } from "../storage.js";
@@ -319,7 +319,7 @@ class SqliteStorage implements Storage {
     return (await this.index.get()).countKnownUsers(scope);
   }
 
-  async userTable(query: UserTableQuery): Promise<{ total: number; rows: UserTableRow[] }> {
+  async userTable(query: UserTableQuery): Promise<UserTableResult> {
     const index = await this.index.get();
     await this.index.trackMessages(index, query.messageNames);
     return index.userTable(query);
