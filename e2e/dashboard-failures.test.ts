@@ -72,7 +72,10 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
     await page.getByTestId("card-total-registered").locator(".metric-value").waitFor({
       timeout: READY_MS,
     });
-    await page.getByTestId("custom-from").fill("2026-06-01");
+    const from = page.getByTestId("custom-from");
+    expect(await from.inputValue()).toBe("1 May 2026");
+    await from.fill("1 Jun 2026");
+    await from.press("Enter");
     await error.waitFor({ timeout: READY_MS });
     expect(await error.textContent()).toContain("from the range shown before");
     const body = page.locator(".analytics-body");
