@@ -1,10 +1,9 @@
 // When the server fails or goes away: the analytics panels say so and Try again works once it
 // answers; the live page says its stream is lost and comes back by itself when the server does.
 // On a phone and a desktop; screenshots of each state go to e2e/screenshots/.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page, Route } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { seriousAxeFindings } from "./support/axe.js";
 import { seedLearners } from "./support/backend-api.js";
 import { browserSkipReason, suiteName } from "./support/browser.js";
 import { openDashboard, userRow } from "./support/dashboard.js";
@@ -12,9 +11,8 @@ import { useEnvironment } from "./support/environment.js";
 import { eventually } from "./support/eventually.js";
 import { HOST_APP } from "./support/host-site.js";
 import { DESKTOP_VIEWPORT, measurePageWidth, PHONE_VIEWPORT } from "./support/page-layout.js";
-import { REPO_ROOT } from "./support/rollcall-server.js";
+import { shoot } from "./support/screenshots.js";
 
-const SCREENSHOTS = join(REPO_ROOT, "e2e/screenshots");
 const READY_MS = 15_000;
 /** The browser's own reconnect, then ours with backoff: generous, for a busy machine. */
 const RECONNECT_MS = 45_000;
@@ -34,16 +32,12 @@ describe.skipIf(browserSkipReason !== null)(suiteName("recovering from failures"
       viewport: screen.viewport,
       colorScheme: screen.colorScheme,
       timezoneId: "UTC",
+      bypassCSP: true, // for axe's script tag
     });
     const page = await openDashboard(context, rollcall.origin, ownerToken);
     await page.getByTestId("viewer").waitFor({ timeout: READY_MS });
     await page.goto(`${rollcall.origin}${path}`);
     return page;
-  }
-
-  async function shoot(page: Page, name: string) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: "disabled" });
   }
 
   async function expectFits(page: Page, what: string) {
@@ -79,6 +73,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("recovering from failures"
       expect(text).toContain(index === 0 ? "Can't reach Rollcall." : "Couldn't load the counts.");
       expect(await page.locator(".skeleton").count()).toBe(0);
       await expectFits(page, `failed analytics at ${screen.name}`);
+      expect(await seriousAxeFindings(page), `axe, failed analytics at ${screen.name}`).toEqual([]);
       await shoot(page, `analytics-failed-${screen.name}`);
 
       // The server answers again: one Try again brings back every panel.
@@ -115,6 +110,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("recovering from failures"
         // The table keeps what it had, and the page says it may be out of date.
         expect(await userRow(page, before.id).count()).toBe(1);
         await expectFits(page, `stream lost at ${name}`);
+        expect(await seriousAxeFindings(page), `axe, stream lost at ${name}`).toEqual([]);
         await shoot(page, `stream-lost-${name}`);
       }
     } finally {

@@ -1,10 +1,9 @@
 // The dashboard's own widgets as a person uses them: the custom range's dates typed and picked,
 // a heatmap cell read out as text (as a screen reader gets it), and the Avg session card ticking
 // with the page's clock driven by hand.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { seriousAxeFindings } from "./support/axe.js";
 import { seedLearners } from "./support/backend-api.js";
 import { browserSkipReason, suiteName } from "./support/browser.js";
 import { openDashboard, userRow } from "./support/dashboard.js";
@@ -12,9 +11,8 @@ import { useEnvironment } from "./support/environment.js";
 import { eventually } from "./support/eventually.js";
 import { HOST_APP } from "./support/host-site.js";
 import { DESKTOP_VIEWPORT, measurePageWidth, PHONE_VIEWPORT } from "./support/page-layout.js";
-import { REPO_ROOT } from "./support/rollcall-server.js";
+import { shoot } from "./support/screenshots.js";
 
-const SCREENSHOTS = join(REPO_ROOT, "e2e/screenshots");
 const READY_MS = 15_000;
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -35,7 +33,12 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard widgets"), () =
     options: { hasFakeClock?: boolean } = {},
   ): Promise<Page> {
     const { contexts, rollcall, ownerToken } = env();
-    const context = await contexts.create({ viewport, colorScheme, timezoneId: "UTC" });
+    const context = await contexts.create({
+      viewport,
+      colorScheme,
+      timezoneId: "UTC",
+      bypassCSP: true, // for axe's script tag
+    });
     // Fake timers from the first page on; time flows as usual until the test pauses it.
     if (options.hasFakeClock) await context.clock.install();
     const page = await openDashboard(context, rollcall.origin, ownerToken);
@@ -81,11 +84,8 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard widgets"), () =
       expect(search(page, "from")).toBe("2026-05-03");
       const size = `${viewport.width}-${scheme}`;
       expect((await measurePageWidth(page)).sticking, `date hint at ${size}`).toEqual([]);
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({
-        path: join(SCREENSHOTS, `custom-range-hint-${size}.png`),
-        animations: "disabled",
-      });
+      expect(await seriousAxeFindings(page), `axe, date hint at ${size}`).toEqual([]);
+      await shoot(page, `custom-range-hint-${size}`);
       await from.press("Escape");
       expect(await from.inputValue()).toBe("3 May 2026");
       expect(await hint.count()).toBe(0);

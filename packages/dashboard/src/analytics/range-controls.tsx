@@ -4,6 +4,7 @@ import { type AnalyticsView, customRangeProblem, RANGES, type RangeName } from "
 import { DateField } from "./date-field";
 import { listTimeZones } from "./zone-names";
 import { daysInclusive, offsetLabel } from "./zoned-date";
+import "./range-controls.css";
 
 interface RangeControlsProps {
   view: AnalyticsView;
