@@ -8,6 +8,8 @@ export interface PanelStatus {
   onRetry: () => void;
   /** Why nothing can be asked for now (an impossible custom range), or null. */
   blockedBy?: string | null;
+  /** The range ended before today: an empty one will stay empty. */
+  isPastRange?: boolean;
 }
 
 interface PanelBodyProps {
@@ -55,10 +57,14 @@ export function PanelBody({
     return (
       <div className="panel-empty" style={{ minHeight: skeletonHeight }} data-testid="no-activity">
         <EmptyChartIcon />
-        <p className="panel-empty-title">No activity in this range yet</p>
+        <p className="panel-empty-title">
+          {status.isPastRange ? "No activity in this range" : "No activity in this range yet"}
+        </p>
         <p className="muted">
-          {emptyHint ??
-            "Pick a longer range, or come back once people have used this app. Activity shows up as it happens."}
+          {status.isPastRange
+            ? "Nobody was active here on these dates. Pick other dates, or a range up to today."
+            : (emptyHint ??
+              "Pick a longer range, or come back once people have used this app. Activity shows up as it happens.")}
         </p>
       </div>
     );

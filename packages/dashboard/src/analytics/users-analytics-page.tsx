@@ -80,6 +80,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
     error: data.error,
     onRetry: retryFailed,
     blockedBy: rangeProblem,
+    isPastRange: !isCurrent,
   });
   const exportSubtitle = `${title} · ${rangeText} · ${view.tz}`;
 
