@@ -89,6 +89,11 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard widgets"), () =
       await from.press("Escape");
       expect(await from.inputValue()).toBe("3 May 2026");
       expect(await hint.count()).toBe(0);
+      // Emptied and left: the range's date comes back, nothing changes.
+      await from.fill("");
+      await from.blur();
+      expect(await from.inputValue()).toBe("3 May 2026");
+      expect(await hint.count()).toBe(0);
 
       // Picked from the browser's calendar (its input sits invisibly over the icon, out of the
       // Tab order: the keyboard types).

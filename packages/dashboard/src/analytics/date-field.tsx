@@ -39,7 +39,12 @@ export function DateField({ label, value, onChange, min, max, isInvalid, testId 
   }, [value]);
 
   const commit = () => {
-    if (draft.trim() === "" && value === "") return;
+    // An emptied box is not a date to apply: it shows the range's date again.
+    if (draft.trim() === "") {
+      setDraft(display(value));
+      setIsUnreadable(false);
+      return;
+    }
     const fallbackYear = Number((value || new Date().toISOString()).slice(0, 4));
     const date = parseDateEntry(draft, fallbackYear);
     if (date === null) {
