@@ -23,6 +23,12 @@ const DAY_MS = 86_400_000;
 const AVG_FRESH_MS = 5_000;
 /** After a session starts or ends, the average is read again, but not more often than this. */
 const AVG_SOONEST_MS = 1_000;
+/**
+ * ...and only while fewer sessions than this are counted, where one session moves the mean. A
+ * platform with many has sessions coming and going all the time: its 5 s reads stay cheap and
+ * close enough.
+ */
+const AVG_EARLY_READ_MAX_SESSIONS = 100;
 
 export class PresenceBoard {
   private readonly avgCache = new Map<string, SessionAverageSnapshot>();
@@ -140,14 +146,22 @@ export class PresenceBoard {
    * dashboards a corrected summary.
    */
   isAverageSettling(platform: string): boolean {
-    return this.avgLoading.has(platform) || this.avgOutdated.has(platform);
+    return this.avgLoading.has(platform) || this.isAverageOutdated(platform);
+  }
+
+  private isAverageOutdated(platform: string): boolean {
+    const cached = this.avgCache.get(platform);
+    return (
+      this.avgOutdated.has(platform) &&
+      (cached === undefined || cached.count < AVG_EARLY_READ_MAX_SESSIONS)
+    );
   }
 
   private isAverageStale(platform: string, soonestMs: number): boolean {
     const cached = this.avgCache.get(platform);
     if (!cached) return true;
     const age = this.presence.now() - cached.at;
-    return age > AVG_FRESH_MS || (this.avgOutdated.has(platform) && age >= soonestMs);
+    return age > AVG_FRESH_MS || (this.isAverageOutdated(platform) && age >= soonestMs);
   }
 
   /** One user's detail; "today" is the local day of `tz` (an IANA zone the caller checked). */
