@@ -8,6 +8,7 @@ import { useEnvironment } from "./support/environment.js";
 import { eventually } from "./support/eventually.js";
 import { HOST_APP } from "./support/host-site.js";
 import { measurePageWidth, PHONE_VIEWPORT } from "./support/page-layout.js";
+import { shoot } from "./support/screenshots.js";
 import { signViewerToken } from "./support/tokens.js";
 
 const READY_MS = 15_000;
@@ -31,6 +32,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
     expect(await page.locator("body").textContent()).not.toContain('"error"');
     const width = await measurePageWidth(page);
     expect(width.scrollWidth).toBeLessThanOrEqual(width.innerWidth);
+    await shoot(page, "embed-expired-390-light");
 
     await page.goto(`${rollcall.origin}/embed?token=not-a-token`);
     await eventually(
@@ -63,6 +65,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
       expect(await page.locator(".skeleton").count(), "loading placeholders").toBe(0);
       expect(await page.getByTestId("range-blocked").count()).toBeGreaterThan(0);
     }, READY_MS);
+    await shoot(page, "range-from-link-390-light");
 
     // Typed over a range that worked: its numbers stay, dimmed, and the page says whose they are.
     await page.goto(
@@ -72,7 +75,10 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
     await page.getByTestId("card-total-registered").locator(".metric-value").waitFor({
       timeout: READY_MS,
     });
-    await page.getByTestId("custom-from").fill("2026-06-01");
+    const from = page.getByTestId("custom-from");
+    expect(await from.inputValue()).toBe("1 May 2026");
+    await from.fill("1 Jun 2026");
+    await from.press("Enter");
     await error.waitFor({ timeout: READY_MS });
     expect(await error.textContent()).toContain("from the range shown before");
     const body = page.locator(".analytics-body");
@@ -80,6 +86,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
     expect(
       Number(await body.evaluate((element) => getComputedStyle(element).opacity)),
     ).toBeLessThan(0.6);
+    await shoot(page, "range-typed-390-light");
   });
 
   it("shows 'No such app' for an app never seen, and the API answers 404 unknown_app (_all still works)", async () => {
@@ -92,6 +99,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
     await message.waitFor({ timeout: READY_MS });
     expect(await page.locator("h2").first().textContent()).toBe("No such app");
     expect(await page.getByTestId("no-activity").count()).toBe(0);
+    await shoot(page, "no-such-app-390-light");
 
     const ask = (app: string) =>
       fetch(`${rollcall.origin}/api/v1/apps/${app}/analytics/users/summary?range=7d`, {
@@ -113,6 +121,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("failure states"), () => {
     await signedOut.waitFor({ timeout: READY_MS });
     expect(new URL(page.url()).pathname).toBe("/signed-out");
     expect(await signedOut.textContent()).toContain("open Rollcall again from your platform");
+    await shoot(page, "signed-out-390-light");
     // The session is over: the dashboard is closed to this browser now.
     const me = await page.evaluate(async () => (await fetch("/api/v1/me")).status);
     expect(me).toBe(401);

@@ -1,8 +1,6 @@
 // Every page at 390×844 and 1440×900, light and dark: nothing wider than the screen, the drawer's
 // close button in reach, Escape closes it and gives focus back. Screenshots go to e2e/screenshots/
 // (gitignored) for people to look at.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { seedLearners } from "./support/backend-api.js";
@@ -17,9 +15,8 @@ import {
   measurePageWidth,
   PHONE_VIEWPORT,
 } from "./support/page-layout.js";
-import { REPO_ROOT } from "./support/rollcall-server.js";
+import { shoot } from "./support/screenshots.js";
 
-const SCREENSHOTS = join(REPO_ROOT, "e2e/screenshots");
 const READY_MS = 15_000;
 
 type Scheme = "light" | "dark";
@@ -58,11 +55,6 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard on a phone and 
     expect(width.sticking, `${what}: elements past the right edge`).toEqual([]);
   }
 
-  async function shoot(page: Page, name: string) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: "disabled" });
-  }
-
   it("fits every page on a 390 px phone and a desktop, in both themes", async () => {
     const { rollcall, openUserTab, newUser, contexts } = env();
     await seedLearners(rollcall.origin, rollcall.secret, HOST_APP, 8);
@@ -78,6 +70,16 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard on a phone and 
           await page.goto(`${rollcall.origin}${path}`);
           await page.locator(ready).first().waitFor({ timeout: READY_MS });
           await expectFits(page, `${name} at ${size}`);
+          // A long name ends in an ellipsis inside its cell, never over the next column.
+          const spilling = await page.locator(".cell-name").evaluateAll(
+            (cells) =>
+              cells.filter((cell) => {
+                const name = cell.querySelector(".user-name");
+                const edge = cell.getBoundingClientRect().right;
+                return name !== null && name.getBoundingClientRect().right > edge + 1;
+              }).length,
+          );
+          expect(spilling, `${name} at ${size}: names spilling out of their cells`).toBe(0);
           if (name !== "wall") {
             expect(await isInViewport(page.getByTestId("sign-out")), `${name}: Sign out`).toBe(
               true,

@@ -22,6 +22,10 @@ export interface RollcallServer {
   /** What the server printed so far (stdout and stderr interleaved). */
   output(): string;
   stop(): Promise<void>;
+  /** Ends the server process and keeps its data, as an outage or a deploy would. */
+  halt(): Promise<void>;
+  /** Starts the server again on the same port and data, after `halt`. */
+  resume(): Promise<void>;
 }
 
 /** A port nobody listens on right now (the OS picks it). */
@@ -67,59 +71,84 @@ export async function startRollcall(
   const secret = `e2e-platform-secret-${Math.random().toString(36).slice(2)}`;
   const dataDir = mkdtempSync(join(tmpdir(), "rollcall-e2e-"));
   let output = "";
-  const child = spawn(process.execPath, [CLI, "start"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...cleanEnv(),
-      PORT: String(port),
-      ROLLCALL_HOST: "127.0.0.1",
-      ROLLCALL_DATA_DIR: dataDir,
-      ROLLCALL_PLATFORM_SECRET: secret,
-      ROLLCALL_HEARTBEAT_SECONDS: String(TEST_RULES.heartbeatSeconds),
-      ROLLCALL_IDLE_SECONDS: String(TEST_RULES.idleSeconds),
-      ROLLCALL_SESSION_GRACE_SECONDS: String(TEST_RULES.graceSeconds),
-      ROLLCALL_LOG_LEVEL: "warn",
-      // Where `start` records itself for the CLI: the test's own, never the account's.
-      XDG_STATE_HOME: join(dataDir, ".state"),
-      ...settings,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const gone = exited(child);
+  let child: ChildProcess | null = null;
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await gone;
-      clearTimeout(timer);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+  const spawnServer = () => {
+    const next = spawn(process.execPath, [CLI, "start"], {
+      cwd: REPO_ROOT,
+      env: {
+        ...cleanEnv(),
+        PORT: String(port),
+        ROLLCALL_HOST: "127.0.0.1",
+        ROLLCALL_DATA_DIR: dataDir,
+        ROLLCALL_PLATFORM_SECRET: secret,
+        ROLLCALL_HEARTBEAT_SECONDS: String(TEST_RULES.heartbeatSeconds),
+        ROLLCALL_IDLE_SECONDS: String(TEST_RULES.idleSeconds),
+        ROLLCALL_SESSION_GRACE_SECONDS: String(TEST_RULES.graceSeconds),
+        ROLLCALL_LOG_LEVEL: "warn",
+        // Where `start` records itself for the CLI: the test's own, never the account's.
+        XDG_STATE_HOME: join(dataDir, ".state"),
+        ...settings,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    next.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    next.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child = next;
+    return next;
   };
 
-  try {
-    await eventually(
+  const waitHealthy = (server: ChildProcess) =>
+    eventually(
       async () => {
-        if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+        if (server.exitCode !== null) throw new Error(`server exited with code ${server.exitCode}`);
         const res = await fetch(`${origin}/healthz`);
         if (!res.ok) throw new Error(`/healthz answered ${res.status}`);
       },
       60_000, // generous: a busy machine starts slowly
       { what: "GET /healthz", intervalMs: 100 },
     );
+
+  const kill = async () => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const gone = exited(running);
+    running.kill("SIGTERM");
+    const timer = setTimeout(() => running.kill("SIGKILL"), 5_000);
+    await gone;
+    clearTimeout(timer);
+  };
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitHealthy(spawnServer());
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Rollcall did not start: ${reason}\n--- server output ---\n${output}`);
   }
-  return { origin, port, secret, output: () => output, stop };
+  return {
+    origin,
+    port,
+    secret,
+    output: () => output,
+    stop,
+    halt: kill,
+    resume: async () => {
+      if (child) return;
+      await waitHealthy(spawnServer());
+    },
+  };
 }

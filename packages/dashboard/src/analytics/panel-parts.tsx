@@ -8,6 +8,8 @@ export interface PanelStatus {
   onRetry: () => void;
   /** Why nothing can be asked for now (an impossible custom range), or null. */
   blockedBy?: string | null;
+  /** The range ended before today: an empty one will stay empty. */
+  isPastRange?: boolean;
 }
 
 interface PanelBodyProps {
@@ -55,10 +57,14 @@ export function PanelBody({
     return (
       <div className="panel-empty" style={{ minHeight: skeletonHeight }} data-testid="no-activity">
         <EmptyChartIcon />
-        <p className="panel-empty-title">No activity in this range yet</p>
+        <p className="panel-empty-title">
+          {status.isPastRange ? "No activity in this range" : "No activity in this range yet"}
+        </p>
         <p className="muted">
-          {emptyHint ??
-            "Pick a longer range, or come back once people have used this app. Activity shows up as it happens."}
+          {status.isPastRange
+            ? "Nobody was active here on these dates. Pick other dates, or a range up to today."
+            : (emptyHint ??
+              "Pick a longer range, or come back once people have used this app. Activity shows up as it happens.")}
         </p>
       </div>
     );
@@ -66,11 +72,22 @@ export function PanelBody({
   return <>{children}</>;
 }
 
-export function PanelError({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
+/** What failed and what to do; `subject` names what did not load ("the counts"). */
+export function PanelError({
+  error,
+  onRetry,
+  subject = "this",
+}: {
+  error: ApiError;
+  onRetry: () => void;
+  subject?: string;
+}) {
+  // A dropped connection has no message from the server worth more than the headline and advice.
+  const detail = error.status === 0 ? "" : error.message;
   return (
     <div className="alert alert-error panel-error" role="alert" data-testid="panel-error">
       <span>
-        <strong>{headlineFor(error)}</strong> {error.message} {adviceFor(error)}
+        <strong>{headlineFor(error, subject)}</strong> {detail} {adviceFor(error)}
       </span>
       <button type="button" className="button button-small" onClick={onRetry}>
         Try again
@@ -79,12 +96,12 @@ export function PanelError({ error, onRetry }: { error: ApiError; onRetry: () =>
   );
 }
 
-function headlineFor(error: ApiError): string {
+function headlineFor(error: ApiError, subject: string): string {
   if (error.status === 0) return "Can't reach Rollcall.";
   if (error.status === 400) return "The server refused this view.";
   if (error.status === 403) return "Not allowed.";
   if (error.status === 429) return "Too many requests.";
-  return "Couldn't load this.";
+  return `Couldn't load ${subject}.`;
 }
 
 function adviceFor(error: ApiError): string {

@@ -1,9 +1,10 @@
 // The time filter: Today / Past 7 days / Past month / Custom (two dates), and the time zone.
 import { useMemo } from "react";
 import { type AnalyticsView, customRangeProblem, RANGES, type RangeName } from "./analytics-view";
-import { describeRange } from "./range-label";
+import { DateField } from "./date-field";
 import { listTimeZones } from "./zone-names";
 import { daysInclusive, offsetLabel } from "./zoned-date";
+import "./range-controls.css";
 
 interface RangeControlsProps {
   view: AnalyticsView;
@@ -39,33 +40,28 @@ export function RangeControls({ view, onChange }: RangeControlsProps) {
       </fieldset>
       {view.range === "custom" ? (
         <div className="custom-dates">
-          <input
-            className="input date-input"
-            type="date"
-            aria-label="From (inclusive)"
-            aria-invalid={problem ? true : undefined}
+          <DateField
+            label="From (inclusive)"
             value={view.from}
-            max={view.to || undefined}
-            onChange={(event) => setDates(event.target.value, view.to)}
-            data-testid="custom-from"
+            max={view.to}
+            onChange={(from) => setDates(from, view.to)}
+            isInvalid={problem !== null}
+            testId="custom-from"
           />
-          <span className="muted" aria-hidden="true">
+          <span className="muted range-dash" aria-hidden="true">
             –
           </span>
-          <input
-            className="input date-input"
-            type="date"
-            aria-label="To (inclusive)"
-            aria-invalid={problem ? true : undefined}
+          <DateField
+            label="To (inclusive)"
             value={view.to}
-            min={view.from || undefined}
-            onChange={(event) => setDates(view.from, event.target.value)}
-            data-testid="custom-to"
+            min={view.from}
+            onChange={(to) => setDates(view.from, to)}
+            isInvalid={problem !== null}
+            testId="custom-to"
           />
-          {/* The inputs write dates the browser's way; this says the range the page's way. */}
           {problem ? null : (
             <span className="range-words" data-testid="range-words">
-              {describeRange(view)} · {daysInclusive(view.from, view.to)}{" "}
+              {daysInclusive(view.from, view.to)}{" "}
               {daysInclusive(view.from, view.to) === 1 ? "day" : "days"}
             </span>
           )}

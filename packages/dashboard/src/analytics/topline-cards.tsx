@@ -89,7 +89,7 @@ function MetricCard({
       data-value={value ?? undefined}
     >
       <div className="metric-label">
-        {isLive ? <span className="metric-live-dot" aria-hidden="true" /> : null}
+        {isLive && value !== null ? <span className="metric-live-dot" aria-hidden="true" /> : null}
         {label}
       </div>
       {value === null && isBlocked ? (

@@ -26,7 +26,7 @@ import {
   withTable,
 } from "./analytics-view";
 import { CopyLinkButton } from "./copy-link-button";
-import { DownloadIcon, type PanelStatus } from "./panel-parts";
+import { DownloadIcon, PanelError, type PanelStatus } from "./panel-parts";
 import { pngFileName } from "./png-export";
 import { RangeControls } from "./range-controls";
 import { describeRange, includesToday } from "./range-label";
@@ -49,6 +49,11 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
   const table = useApiData<UsersTableResponse>(isAskable ? paths.table : null);
   const apps = useApiData<AppsResponse>(APPS_PATH);
   const [filtersKey, setFiltersKey] = useState(0);
+  // One outage fails every request: any Try again asks each failed one again.
+  const failed = [summary, activity, heatmap, table].filter((data) => data.error !== null);
+  const retryFailed = () => {
+    for (const data of failed) data.retry();
+  };
 
   const changeTable = useCallback(
     (change: Partial<TableView>) => setView(withTable(view, change)),
@@ -76,8 +81,9 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
   const statusOf = (data: ApiData<unknown>): PanelStatus => ({
     isLoading: data.isLoading,
     error: data.error,
-    onRetry: data.retry,
+    onRetry: retryFailed,
     blockedBy: rangeProblem,
+    isPastRange: !isCurrent,
   });
   const exportSubtitle = `${title} · ${rangeText} · ${view.tz}`;
 
@@ -158,18 +164,11 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
           summary={summary.data}
           rangeLabel={rangeText}
           isLoading={summary.isLoading}
-          isBlocked={rangeProblem !== null}
+          isBlocked={rangeProblem !== null || summary.error !== null}
           isWholePlatform={app === ALL_APPS}
         />
         {summary.error ? (
-          <div className="alert alert-error" role="alert">
-            <span>
-              <strong>Couldn't load the counts.</strong> {summary.error.message}
-            </span>
-            <button type="button" className="button button-small" onClick={summary.retry}>
-              Try again
-            </button>
-          </div>
+          <PanelError error={summary.error} onRetry={retryFailed} subject="the counts" />
         ) : null}
 
         <ActiveUsersChart

@@ -10,7 +10,7 @@ export function StreamBanner({ onRefresh }: { onRefresh: () => void }) {
         received and may be out of date.
       </span>
       <button type="button" className="button button-small" onClick={onRefresh}>
-        Refresh now
+        Reconnect now
       </button>
     </div>
   );

@@ -76,7 +76,7 @@ export function SummaryCards({ summary, asOf }: SummaryCardsProps) {
         testId="summary-avg-session"
         value={avgSession}
         display={avgSession === null ? null : formatDuration(avgSession)}
-        detail="sessions in the last 24 h"
+        detail={"sessions in the last 24\u00a0h"}
         tooltip={AVG_SESSION_TOOLTIP}
       />
     </section>

@@ -45,7 +45,7 @@ export function WallPage() {
               ? "Live"
               : live.status === "connecting"
                 ? "Connecting"
-                : "Offline"}
+                : "Reconnecting"}
           </span>
           <time className="wall-clock numeric">{formatClock(now)}</time>
           <button type="button" className="wall-link" onClick={toggleFullscreen}>

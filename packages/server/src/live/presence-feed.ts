@@ -270,7 +270,8 @@ export class PresenceFeed {
     }
     feed.summary = this.board.summary(feed.platform);
     feed.summaryAt = now;
-    feed.isSummaryOwed = false;
+    // A session came or went and the average is still being read: correct it once it is.
+    feed.isSummaryOwed = this.board.isAverageSettling(feed.platform);
     return feed.summary;
   }
 

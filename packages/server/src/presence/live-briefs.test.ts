@@ -89,4 +89,28 @@ describe("LiveBriefs", () => {
     expect(world.briefs.of("p").get("ada")?.status).toBe("offline");
     expect(world.briefs.counts("p")).toEqual({ online: 0, idle: 0 });
   });
+
+  it("tells of a session starting and ending, not of page changes or going idle", () => {
+    const world = setup();
+    world.register("ada");
+    world.briefs.of("p");
+    const heard: string[] = [];
+    world.briefs.onSessionChange((platform) => heard.push(platform));
+    world.connect("ada");
+    expect(heard).toEqual(["p"]);
+    world.presence.handle({
+      type: "page",
+      key: { platform: "p", user: "ada", tab: "ada-tab" },
+      page: { path: "/n", title: "N", app: "math" },
+    });
+    world.at(IDLE_MS + 100);
+    world.presence.handle({ type: "tick" });
+    expect(world.briefs.of("p").get("ada")?.status).toBe("idle");
+    expect(heard).toEqual(["p"]);
+    world.presence.handle({
+      type: "disconnect",
+      key: { platform: "p", user: "ada", tab: "ada-tab" },
+    });
+    expect(heard).toEqual(["p", "p"]);
+  });
 });

@@ -20,6 +20,7 @@ interface PlatformBriefs {
  */
 export class LiveBriefs {
   private readonly platforms = new Map<string, PlatformBriefs>();
+  private readonly sessionListeners: Array<(platform: string) => void> = [];
 
   constructor(
     private readonly presence: PresenceService,
@@ -27,6 +28,11 @@ export class LiveBriefs {
   ) {
     presence.onUserChange((platform, user) => this.refresh(platform, user));
     directory.onChange((change) => this.followDirectory(change));
+  }
+
+  /** `listener` hears of a platform where a session started, ended, or began or left its grace. */
+  onSessionChange(listener: (platform: string) => void): void {
+    this.sessionListeners.push(listener);
   }
 
   of(platform: string): ReadonlyMap<string, UserPresenceBrief> {
@@ -82,13 +88,23 @@ export class LiveBriefs {
     const before = held.briefs.get(user);
     if (before && isCounted) count(held.counts, before, -1);
     const brief = this.presence.brief(platform, user);
-    if (brief === null) {
-      held.briefs.delete(user);
-      return;
+    if (brief === null) held.briefs.delete(user);
+    else {
+      held.briefs.set(user, brief);
+      if (isCounted) count(held.counts, brief, 1);
     }
-    held.briefs.set(user, brief);
-    if (isCounted) count(held.counts, brief, 1);
+    if (isSessionChange(before, brief ?? undefined)) {
+      for (const listener of this.sessionListeners) listener(platform);
+    }
   }
+}
+
+function isSessionChange(before?: UserPresenceBrief, after?: UserPresenceBrief): boolean {
+  const isLive = (brief?: UserPresenceBrief) => brief !== undefined && brief.status !== "offline";
+  return (
+    (before?.sessionStartedAt ?? null) !== (after?.sessionStartedAt ?? null) ||
+    isLive(before) !== isLive(after)
+  );
 }
 
 function count(counts: { online: number; idle: number }, brief: UserPresenceBrief, by: 1 | -1) {

@@ -21,10 +21,20 @@ import type { ConnectionView } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const AVG_FRESH_MS = 5_000;
+/** After a session starts or ends, the average is read again, but not more often than this. */
+const AVG_SOONEST_MS = 1_000;
+/**
+ * ...and only while fewer sessions than this are counted, where one session moves the mean. A
+ * platform with many has sessions coming and going all the time: its 5 s reads stay cheap and
+ * close enough.
+ */
+const AVG_EARLY_READ_MAX_SESSIONS = 100;
 
 export class PresenceBoard {
   private readonly avgCache = new Map<string, SessionAverageSnapshot>();
   private readonly avgLoading = new Map<string, Promise<void>>();
+  /** Platforms where a session started or ended since their average was read. */
+  private readonly avgOutdated = new Set<string>();
   private readonly entryCache = new WeakMap<UserRecord, PresenceEntry>();
   private readonly nameOrder: NameOrder;
   private readonly briefs: LiveBriefs;
@@ -35,6 +45,7 @@ export class PresenceBoard {
     private readonly storage: Storage,
   ) {
     this.briefs = new LiveBriefs(presence, directory);
+    this.briefs.onSessionChange((platform) => this.avgOutdated.add(platform));
     this.nameOrder = new NameOrder(directory);
   }
 
@@ -116,8 +127,7 @@ export class PresenceBoard {
   /** The summary cards; the average session is refreshed in the background every few seconds. */
   summary(platform: string): PresenceSummary {
     const cached = this.avgCache.get(platform);
-    if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
-      void this.refreshAverage(platform);
+    if (this.isAverageStale(platform, AVG_SOONEST_MS)) void this.refreshAverage(platform);
     // Kept counted as users change: the live feed asks every 250 ms. The average is carried to
     // now (ongoing sessions keep growing between reads), and says how fast it grows.
     const average = cached
@@ -136,12 +146,34 @@ export class PresenceBoard {
     return { total: this.directory.count(platform), ...this.briefs.counts(platform) };
   }
 
-  /** Like summary(), but waits for a fresh average session first. */
+  /** Like summary(), but waits for an average that counts every session started or ended. */
   async freshSummary(platform: string): Promise<PresenceSummary> {
-    const cached = this.avgCache.get(platform);
-    if (!cached || this.presence.now() - cached.at > AVG_FRESH_MS)
-      await this.refreshAverage(platform);
+    if (this.isAverageStale(platform, 0)) await this.refreshAverage(platform);
     return this.summary(platform);
+  }
+
+  /**
+   * True while the average summary() gives may be about to change by more than its growth: it
+   * is being read again, or sessions started or ended since it was. The live feed then owes its
+   * dashboards a corrected summary.
+   */
+  isAverageSettling(platform: string): boolean {
+    return this.avgLoading.has(platform) || this.isAverageOutdated(platform);
+  }
+
+  private isAverageOutdated(platform: string): boolean {
+    const cached = this.avgCache.get(platform);
+    return (
+      this.avgOutdated.has(platform) &&
+      (cached === undefined || cached.count < AVG_EARLY_READ_MAX_SESSIONS)
+    );
+  }
+
+  private isAverageStale(platform: string, soonestMs: number): boolean {
+    const cached = this.avgCache.get(platform);
+    if (!cached) return true;
+    const age = this.presence.now() - cached.at;
+    return age > AVG_FRESH_MS || (this.isAverageOutdated(platform) && age >= soonestMs);
   }
 
   /** One user's detail; "today" is the local day of `tz` (an IANA zone the caller checked). */
@@ -183,6 +215,8 @@ export class PresenceBoard {
     const loading = this.avgLoading.get(platform);
     if (loading) return loading;
     const now = this.presence.now();
+    // A session that starts or ends while this reads marks the platform again.
+    this.avgOutdated.delete(platform);
     const job = this.storage
       .sessionsEndedSince(platform, now - DAY_MS)
       .then((ended) => {

@@ -32,7 +32,11 @@ const TRIM_ROWS = 256;
 const REPLAY_SLICE_ROWS = 64;
 
 /** What the keeper says about its snapshots; pino's logger fits. */
+/** A snapshot save slower than this is logged at info; a quicker one at debug. */
+const SLOW_SAVE_MS = 2_000;
+
 export interface SnapshotLog {
+  debug(fields: object, message: string): void;
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
 }
@@ -257,8 +261,11 @@ export class SqliteIndexKeeper {
       for (const change of waiting) change(index);
     }
     this.savedSeq = stamp.seq;
-    this.options.log?.info(
-      { seq: stamp.seq, ms: Math.round(performance.now() - started) },
+    // A routine save is a detail (at info it was a JSON line among `npm start`'s text); a slow
+    // one, news.
+    const ms = Math.round(performance.now() - started);
+    this.options.log?.[ms < SLOW_SAVE_MS ? "debug" : "info"](
+      { seq: stamp.seq, ms },
       "analytics index saved",
     );
     const trim = this.options.trimLog;

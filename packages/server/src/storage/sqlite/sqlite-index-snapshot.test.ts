@@ -21,6 +21,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 class Said implements SnapshotLog {
   readonly messages: string[] = [];
 
+  debug(_fields: object, message: string): void {
+    this.messages.push(message);
+  }
+
   info(_fields: object, message: string): void {
     this.messages.push(message);
   }
