@@ -20,6 +20,7 @@ interface Summary {
   active30d: number;
   totalRegistered: number;
   activeInRange: number;
+  previous: { start: string; end: string; active30d: number; activeInRange: number };
 }
 
 /** Twelve learners of math-mentor over the last 20 days, a few also in essay-coach. */
@@ -57,6 +58,12 @@ async function cardValue(page: Page, id: string): Promise<number> {
   return Number(value);
 }
 
+/** The count of the period before that a card's change line was computed from. */
+async function cardBefore(page: Page, id: string): Promise<number> {
+  const change = page.getByTestId(id).getByTestId("metric-change");
+  return Number(await change.getAttribute("data-before", { timeout: 10_000 }));
+}
+
 async function pageState(page: Page) {
   const cells = page.getByTestId("heatmap-cell");
   const totals = await cells.evaluateAll((elements) =>
@@ -68,6 +75,10 @@ async function pageState(page: Page) {
       active30d: await cardValue(page, "card-active-30d"),
       totalRegistered: await cardValue(page, "card-total-registered"),
       activeInRange: await cardValue(page, "card-active-in-range"),
+    },
+    before: {
+      active30d: await cardBefore(page, "card-active-30d"),
+      activeInRange: await cardBefore(page, "card-active-in-range"),
     },
     points: Number(await page.getByTestId("active-chart").getAttribute("data-points")),
     bucket: await page.getByTestId("active-chart").getAttribute("data-bucket"),
@@ -149,7 +160,12 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics page"), () => {
       );
       const state = await eventually(async () => {
         const current = await pageState(page);
-        expect(current.summary).toEqual(summary);
+        const { previous, ...counts } = summary;
+        expect(current.summary).toEqual(counts);
+        expect(current.before).toEqual({
+          active30d: previous.active30d,
+          activeInRange: previous.activeInRange,
+        });
         expect(current.bucket).toBe(over.bucket);
         expect(current.points).toBe(over.points.length);
         expect(current.heatmapCells).toBe(168);

@@ -16,13 +16,21 @@ describe("rollcall start's terminal", () => {
     for (const [key, value] of Object.entries(process.env)) {
       if (key !== "PORT" && !key.startsWith("ROLLCALL_")) env[key] = value;
     }
-    // The defaults of `npm start` (log level included), on a port and data dir of the test's own.
+    // The defaults of `npm start` in a terminal (log level included; human lines, as `auto` gives
+    // a terminal), on a port and data dir of the test's own.
     const child = spawn(
       process.execPath,
       ["--max-semi-space-size=8", join(REPO_ROOT, "packages/server/bin/rollcall.js"), "start"],
       {
         cwd: REPO_ROOT,
-        env: { ...env, PORT: String(port), ROLLCALL_HOST: "127.0.0.1", ROLLCALL_DATA_DIR: dataDir },
+        env: {
+          ...env,
+          PORT: String(port),
+          ROLLCALL_HOST: "127.0.0.1",
+          ROLLCALL_DATA_DIR: dataDir,
+          ROLLCALL_LOG_FORMAT: "pretty",
+          XDG_STATE_HOME: join(dataDir, ".state"),
+        },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

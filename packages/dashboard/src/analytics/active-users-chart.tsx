@@ -20,6 +20,7 @@ const CHART_COLORS = {
     axis: "#6b6b74",
     tick: "#e4e4e7",
     grid: "#f1f1f3",
+    previous: "rgb(113 113 122 / 0.75)",
   },
   dark: {
     bar: "rgb(129 140 248 / 0.85)",
@@ -27,6 +28,7 @@ const CHART_COLORS = {
     axis: "#a1a1aa",
     tick: "#3a4150",
     grid: "#242a36",
+    previous: "rgb(161 161 170 / 0.7)",
   },
 } as const;
 
@@ -39,12 +41,15 @@ interface ActiveUsersChartProps {
   fileName: string;
   /** "in this app" or "on the platform" */
   scopeText: string;
+  /** The period the faint line shows, e.g. "the 7 days before". */
+  previousLabel: string;
 }
 
 export function ActiveUsersChart({
   data,
   status,
   scopeText,
+  previousLabel,
   exportTitle,
   exportSubtitle,
   fileName,
@@ -67,6 +72,10 @@ export function ActiveUsersChart({
           <p className="panel-lead">
             Distinct users active {scopeText} {data ? bucketCaption(data.bucket) : ""}
           </p>
+          <p className="chart-legend" data-testid="active-chart-legend">
+            <span className="chart-legend-bar" aria-hidden="true" /> this range
+            <span className="chart-legend-line" aria-hidden="true" /> {previousLabel}
+          </p>
         </div>
         <ExportButton
           onExport={exportPng}
@@ -86,7 +95,7 @@ export function ActiveUsersChart({
           isEmpty={!hasActivity}
           skeletonHeight={HEIGHT}
         >
-          {data ? <BarChart data={data} plotRef={plotRef} /> : null}
+          {data ? <BarChart data={data} plotRef={plotRef} previousLabel={previousLabel} /> : null}
         </PanelBody>
       </div>
     </section>
@@ -98,9 +107,17 @@ interface Tooltip {
   top: number;
   title: string;
   users: number;
+  /** The same bucket of the period before, when it has one. */
+  before: number | null;
 }
 
-function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<uPlot | null> }) {
+interface BarChartProps {
+  data: ActiveOverTime;
+  plotRef: RefObject<uPlot | null>;
+  previousLabel: string;
+}
+
+function BarChart({ data, plotRef, previousLabel }: BarChartProps) {
   const containerRef = useRef<HTMLDivElement | null>(null);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
   const isDark = useIsDark();
@@ -116,7 +133,9 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
       points[0]!.start.slice(0, 10) !== points.at(-1)!.start.slice(0, 10);
     const xs = points.map((_, index) => index);
     const ys = points.map((point) => point.users);
-    const maxY = Math.max(0, ...ys);
+    // The period before, matched by position (a DST day may have a bucket more or less).
+    const before = points.map((_, index) => data.previous.points[index]?.users ?? null);
+    const maxY = Math.max(0, ...ys, ...before.map((value) => value ?? 0));
 
     const options: uPlot.Options = {
       width: container.clientWidth,
@@ -169,6 +188,14 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
           paths: uPlot.paths.bars!({ size: [0.72, 56], radius: [0.18, 0], gap: 1 }),
           points: { show: false },
         },
+        {
+          label: previousLabel,
+          stroke: colors.previous,
+          width: 1.5,
+          dash: [4, 3],
+          points: { show: false },
+          spanGaps: false,
+        },
       ],
       hooks: {
         setCursor: [
@@ -186,13 +213,14 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
               top: y + u.bbox.top / uPlot.pxRatio,
               title: tooltipLabel(point.start, bucket),
               users: point.users,
+              before: before[index!] ?? null,
             });
           },
         ],
       },
     };
 
-    const plot = new uPlot(options, [xs, ys], container);
+    const plot = new uPlot(options, [xs, ys, before], container);
     plotRef.current = plot;
     const observer = new ResizeObserver(() => {
       if (container.clientWidth !== plot.width)
@@ -205,7 +233,7 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
       if (plotRef.current === plot) plotRef.current = null;
       setTooltip(null);
     };
-  }, [data, plotRef, isDark]);
+  }, [data, plotRef, isDark, previousLabel]);
 
   return (
     <div className="bar-chart" ref={containerRef} onMouseLeave={() => setTooltip(null)}>
@@ -221,6 +249,11 @@ function BarChart({ data, plotRef }: { data: ActiveOverTime; plotRef: RefObject<
             <span className="chart-tooltip-swatch" aria-hidden="true" />
             {formatCount(tooltip.users)} active {tooltip.users === 1 ? "user" : "users"}
           </div>
+          {tooltip.before !== null ? (
+            <div className="chart-tooltip-before">
+              {formatCount(tooltip.before)} in {previousLabel}
+            </div>
+          ) : null}
         </div>
       ) : null}
     </div>

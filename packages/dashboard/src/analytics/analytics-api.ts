@@ -24,11 +24,15 @@ export interface UsersSummary {
   active30d: number;
   totalRegistered: number;
   activeInRange: number;
+  /** The same counts over the period before (docs/analytics.md "Change against the period before"). */
+  previous: { start: string; end: string; active30d: number; activeInRange: number };
 }
 
 export interface ActiveOverTime {
   bucket: BucketSize;
   points: { start: string; users: number }[];
+  /** The period before, bucket by bucket, matched to `points` by position. */
+  previous: { start: string; end: string; points: { start: string; users: number }[] };
 }
 
 export interface HeatmapResponse {

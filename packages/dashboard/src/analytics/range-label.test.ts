@@ -1,6 +1,6 @@
 // Tests of the words for a range and whether it reaches today.
 import { describe, expect, it } from "vitest";
-import { describeRange, includesToday } from "./range-label";
+import { describePrevious, describeRange, includesToday } from "./range-label";
 
 describe("describeRange", () => {
   it("names the preset ranges", () => {
@@ -37,5 +37,20 @@ describe("includesToday", () => {
 
   it("is false for a custom range in the past", () => {
     expect(includesToday({ range: "custom", to: "2026-11-22" }, "2026-11-23")).toBe(false);
+  });
+});
+
+describe("describePrevious", () => {
+  it("names the period each range is compared with, as the server computes it", () => {
+    const view = (range: "today" | "7d" | "30d" | "custom", from = "", to = "") => ({
+      range,
+      from,
+      to,
+    });
+    expect(describePrevious(view("today"))).toBe("yesterday by this time");
+    expect(describePrevious(view("7d"))).toBe("the 7 days before");
+    expect(describePrevious(view("30d"))).toBe("the 30 days before");
+    expect(describePrevious(view("custom", "2026-03-01", "2026-03-31"))).toBe("the 31 days before");
+    expect(describePrevious(view("custom", "2026-03-29", "2026-03-29"))).toBe("the day before");
   });
 });

@@ -17,3 +17,16 @@ export function describeRange(view: Pick<AnalyticsView, "range" | "from" | "to">
 export function includesToday(view: Pick<AnalyticsView, "range" | "to">, today: string): boolean {
   return view.range !== "custom" || view.to >= today;
 }
+
+/**
+ * What a range is compared with (the server's "period before"): "yesterday by this time", "the 7
+ * days before", "the day before" for one custom day.
+ */
+export function describePrevious(view: Pick<AnalyticsView, "range" | "from" | "to">): string {
+  if (view.range === "today") return "yesterday by this time";
+  if (view.range === "7d") return "the 7 days before";
+  if (view.range === "30d") return "the 30 days before";
+  if (customRangeProblem(view.from, view.to)) return "the period before";
+  const days = Math.round((Date.parse(view.to) - Date.parse(view.from)) / 86_400_000) + 1;
+  return days === 1 ? "the day before" : `the ${days} days before`;
+}

@@ -5,6 +5,8 @@ import type { UsersSummary } from "./analytics-api";
 interface ToplineCardsProps {
   summary: UsersSummary | null;
   rangeLabel: string;
+  /** The period "Active in range" is compared with, e.g. "the 7 days before". */
+  previousLabel: string;
   isLoading: boolean;
   /** The range cannot be asked: show dashes instead of loading placeholders. */
   isBlocked?: boolean;
@@ -14,6 +16,7 @@ interface ToplineCardsProps {
 export function ToplineCards({
   summary,
   rangeLabel,
+  previousLabel,
   isLoading,
   isBlocked = false,
   isWholePlatform,
@@ -41,6 +44,8 @@ export function ToplineCards({
         isBlocked={isBlocked}
         value={summary?.active30d ?? null}
         detail={summary ? share(summary.active30d) : ""}
+        change={summary ? { now: summary.active30d, before: summary.previous.active30d } : null}
+        changeSince="the 30 days before"
       />
       <MetricCard
         label="Total registered"
@@ -57,6 +62,10 @@ export function ToplineCards({
         isBlocked={isBlocked}
         value={summary?.activeInRange ?? null}
         detail={rangeLabel}
+        change={
+          summary ? { now: summary.activeInRange, before: summary.previous.activeInRange } : null
+        }
+        changeSince={previousLabel}
         isAccent
       />
     </section>
@@ -68,6 +77,9 @@ interface MetricCardProps {
   testId: string;
   value: number | null;
   detail: string;
+  /** The count now and over the period before, shown as the change between them. */
+  change?: { now: number; before: number } | null;
+  changeSince?: string;
   isLive?: boolean;
   isAccent?: boolean;
   isBlocked: boolean;
@@ -81,6 +93,8 @@ function MetricCard({
   isLive,
   isAccent,
   isBlocked,
+  change,
+  changeSince = "",
 }: MetricCardProps) {
   return (
     <div
@@ -100,6 +114,37 @@ function MetricCard({
         <div className="metric-value">{formatCount(value)}</div>
       )}
       <div className="metric-detail">{detail}</div>
+      {change && value !== null ? <ChangeLine change={change} since={changeSince} /> : null}
+    </div>
+  );
+}
+
+/**
+ * "▲ 12% (+3) vs the 7 days before": direction in an arrow and in words for screen readers, never
+ * in colour alone; "new" when there was nobody before.
+ */
+function ChangeLine({ change, since }: { change: { now: number; before: number }; since: string }) {
+  const delta = change.now - change.before;
+  const direction = delta > 0 ? "up" : delta < 0 ? "down" : "same";
+  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "＝";
+  const signed = `${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${formatCount(Math.abs(delta))}`;
+  const amount =
+    change.before === 0
+      ? delta === 0
+        ? "no change"
+        : `${signed} (none before)`
+      : `${Math.round((Math.abs(delta) / change.before) * 100)}% (${signed})`;
+  const words = direction === "same" ? "no change" : `${direction} ${amount}`;
+  return (
+    <div
+      className={`metric-change metric-change-${direction}`}
+      data-testid="metric-change"
+      data-before={change.before}
+      title={`${formatCount(change.before)} ${since}`}
+    >
+      <span aria-hidden="true">{arrow}</span> <span className="visually-hidden">{words}</span>
+      <span aria-hidden="true">{direction === "same" ? "no change" : amount}</span>{" "}
+      <span className="metric-change-since">vs {since}</span>
     </div>
   );
 }

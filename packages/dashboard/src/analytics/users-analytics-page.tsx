@@ -29,7 +29,7 @@ import { CopyLinkButton } from "./copy-link-button";
 import { DownloadIcon, PanelError, type PanelStatus } from "./panel-parts";
 import { pngFileName } from "./png-export";
 import { RangeControls } from "./range-controls";
-import { describeRange, includesToday } from "./range-label";
+import { describePrevious, describeRange, includesToday } from "./range-label";
 import { TableFilters } from "./table-filters";
 import { ToplineCards } from "./topline-cards";
 import { useAnalyticsView } from "./use-analytics-view";
@@ -163,6 +163,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
         <ToplineCards
           summary={summary.data}
           rangeLabel={rangeText}
+          previousLabel={describePrevious(view)}
           isLoading={summary.isLoading}
           isBlocked={rangeProblem !== null || summary.error !== null}
           isWholePlatform={app === ALL_APPS}
@@ -175,6 +176,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
           data={activity.data}
           status={statusOf(activity)}
           scopeText={app === ALL_APPS ? "on the platform" : "in this app"}
+          previousLabel={describePrevious(view)}
           exportTitle={`Active users over time — ${title}`}
           exportSubtitle={exportSubtitle}
           fileName={pngFileName("active-users", app, view.range)}
