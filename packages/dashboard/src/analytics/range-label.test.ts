@@ -1,6 +1,6 @@
 // Tests of the words for a range and whether it reaches today.
 import { describe, expect, it } from "vitest";
-import { describePrevious, describeRange, includesToday } from "./range-label";
+import { describePrevious, describeRange, describeRangeDates, includesToday } from "./range-label";
 
 describe("describeRange", () => {
   it("names the preset ranges", () => {
@@ -52,5 +52,14 @@ describe("describePrevious", () => {
     expect(describePrevious(view("30d"))).toBe("the 30 days before");
     expect(describePrevious(view("custom", "2026-03-01", "2026-03-31"))).toBe("the 31 days before");
     expect(describePrevious(view("custom", "2026-03-29", "2026-03-29"))).toBe("the day before");
+  });
+});
+
+describe("describeRangeDates", () => {
+  it("writes a preset's dates, so an exported image says which days it shows", () => {
+    const view = (range: "today" | "7d" | "30d") => ({ range, from: "", to: "" });
+    expect(describeRangeDates(view("7d"), "2026-12-07")).toBe("1 Dec – 7 Dec 2026");
+    expect(describeRangeDates(view("30d"), "2026-01-10")).toBe("12 Dec 2025 – 10 Jan 2026");
+    expect(describeRangeDates(view("today"), "2026-12-07")).toMatch(/7 Dec 2026/);
   });
 });

@@ -1,6 +1,6 @@
 // The words for a view's range: "Past 7 days", "1 Oct – 31 Oct 2026", "7 Dec 2025 – 6 Dec 2026".
 import { type AnalyticsView, customRangeProblem, RANGES } from "./analytics-view";
-import { formatDate } from "./zoned-date";
+import { addDays, formatDate } from "./zoned-date";
 
 /** A custom range names the year once, or on both ends when it spans two years. */
 export function describeRange(view: Pick<AnalyticsView, "range" | "from" | "to">): string {
@@ -29,4 +29,17 @@ export function describePrevious(view: Pick<AnalyticsView, "range" | "from" | "t
   if (customRangeProblem(view.from, view.to)) return "the period before";
   const days = Math.round((Date.parse(view.to) - Date.parse(view.from)) / 86_400_000) + 1;
   return days === 1 ? "the day before" : `the ${days} days before`;
+}
+
+/**
+ * The range's dates, for what leaves the page (PNG titles): "1 Dec – 7 Dec 2026" for "Past 7
+ * days" (`today` is `YYYY-MM-DD` in the page's zone), the custom range's own words otherwise.
+ */
+export function describeRangeDates(
+  view: Pick<AnalyticsView, "range" | "from" | "to">,
+  today: string,
+): string {
+  if (view.range === "custom") return describeRange(view);
+  const days = view.range === "today" ? 1 : view.range === "7d" ? 7 : 30;
+  return describeRange({ range: "custom", from: addDays(today, 1 - days), to: today });
 }

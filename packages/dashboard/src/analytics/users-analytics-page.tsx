@@ -29,7 +29,7 @@ import { CopyLinkButton } from "./copy-link-button";
 import { DownloadIcon, PanelError, type PanelStatus } from "./panel-parts";
 import { pngFileName } from "./png-export";
 import { RangeControls } from "./range-controls";
-import { describePrevious, describeRange, includesToday } from "./range-label";
+import { describePrevious, describeRange, describeRangeDates, includesToday } from "./range-label";
 import { TableFilters } from "./table-filters";
 import { ToplineCards } from "./topline-cards";
 import { useAnalyticsView } from "./use-analytics-view";
@@ -85,7 +85,9 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
     blockedBy: rangeProblem,
     isPastRange: !isCurrent,
   });
-  const exportSubtitle = `${title} · ${rangeText} · ${view.tz}`;
+  // What leaves the page names its days, not only "Past 7 days".
+  const rangeDates = describeRangeDates(view, readZoned(Date.now(), view.tz).date);
+  const exportSubtitle = `${title} · ${rangeDates} · ${view.tz}`;
 
   if (summary.error?.code === "unknown_app") {
     return (
