@@ -1,7 +1,8 @@
 // One server's Prometheus metrics: its own registry, gauges read when scraped, cheap counters.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { TrackerMeter } from "../ingest/tracker-meter.js";
-import type { FactBatch, Storage } from "../storage/storage.js";
+import { KIND_ORDER } from "../storage/fact-writer.js";
+import type { Storage } from "../storage/storage.js";
 import { processRegistry } from "./process-metrics.js";
 
 /** What the gauges read at scrape time; every call is cheap (no pass over users or tabs). */
@@ -29,18 +30,8 @@ const ANALYTICS_STATES: readonly AnalyticsState[] = ["loading", "ready", "failed
 const ANALYTICS_ROUTE = "/api/v1/apps/:app/analytics/users/";
 /** Seconds: a request answered from memory in a millisecond up to a slow scan. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const FACT_KINDS = [
-  "events",
-  "users",
-  "sessionsStarted",
-  "sessionsSeen",
-  "sessionsEnded",
-  "visitsStarted",
-  "visitsEnded",
-  "activeStarted",
-  "activeEnded",
-  "activeSeen",
-] as const satisfies ReadonlyArray<keyof FactBatch>;
+/** Every kind of row a batch holds: its events, then its presence facts. */
+const FACT_KINDS = ["events", ...KIND_ORDER] as const;
 
 export class RollcallMetrics {
   /** This server's metrics and the process-wide ones (memory, CPU, event loop, GC). */

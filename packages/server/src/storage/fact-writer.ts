@@ -35,8 +35,8 @@ interface Waiter {
  */
 export const ROWS_PER_WRITE = 500;
 
-/** The order the adapters write a batch in: a row never depends on a later kind. */
-const KIND_ORDER = [
+/** The order the adapters write a batch's presence facts in: a row never depends on a later kind. */
+export const KIND_ORDER = [
   "users",
   "sessionsStarted",
   "sessionsSeen",
