@@ -133,6 +133,27 @@ async function backfill(target, history) {
   return done;
 }
 
+/** @param {number} bytes */
+const mbOf = (bytes) => Math.round(bytes / 1e5) / 10;
+
+/**
+ * The index's memory, measured on the snapshot file a server saved (index-memory.mjs).
+ * @param {string} file
+ * @returns {Promise<{ heldBytes: number, activeUserDays: number, bytesPerUserDay: number, snapshotBytes: number }>}
+ */
+async function indexMemoryOf(file) {
+  const child = forkChild(
+    join(ROOT, "bench/generators/index-memory.mjs"),
+    { file },
+    { execArgv: ["--expose-gc", "--import", "tsx"] },
+  );
+  try {
+    return await nextMessage(child, "done", 10 * 60_000);
+  } finally {
+    await stopChild(child);
+  }
+}
+
 /**
  * Starts a server on `target`'s data and waits until its analytics answer (not "loading").
  * @param {Target} target
@@ -379,6 +400,27 @@ async function measure(events, quick) {
       Object.assign(restart, { [name]: measuredHere });
       await /** @type {import("../harness/servers.mjs").ServerHandle} */ (running.pop()).stop();
     }
+    // A node joining the cluster: an empty data directory, so it starts from the index snapshot
+    // shared in PostgreSQL (saved there after the first start's full load) and the log after it.
+    const joiningDir = mkdtempSync(join(tmpdir(), "rollcall-bench-analytics-join-"));
+    let joining;
+    try {
+      const node = await startReady(
+        { ...targets.pg, name: "pg joining", dataDir: joiningDir },
+        token,
+      );
+      joining = { readySeconds: node.readySeconds, rssKb: node.rssKb };
+      await node.server.stop();
+    } finally {
+      rmSync(joiningDir, { recursive: true, force: true });
+    }
+    const indexMemory = {
+      sqlite: await indexMemoryOf(join(targets.sqlite.dataDir, "rollcall.index")),
+      pg: await indexMemoryOf(join(targets.pg.dataDir, "rollcall-postgres.index")),
+    };
+    log(
+      `analytics: index ${mbOf(indexMemory.pg.heldBytes)} MB held for ${indexMemory.pg.activeUserDays.toLocaleString("en-US")} active user-days (${indexMemory.pg.bytesPerUserDay} B each; SQLite's ${indexMemory.sqlite.bytesPerUserDay} B); snapshot ${mbOf(indexMemory.pg.snapshotBytes)} MB`,
+    );
     return {
       events,
       history: { ...HISTORY, now: history.now, runId: history.runId },
@@ -395,6 +437,8 @@ async function measure(events, quick) {
       latency,
       parity: list.map((q, i) => ({ path: q.path, ...asked.parity[i] })),
       restart: /** @type {Record<"sqlite" | "pg", any>} */ (restart),
+      joining,
+      indexMemory,
     };
   } finally {
     for (const server of running) await server.stop().catch(() => undefined);
@@ -483,6 +527,31 @@ function figuresOf(measured, suffix, quick) {
     baseline: mb(sqlite.rssKb),
     ratio: round(pg.rssKb / sqlite.rssKb, 2),
     note: `PostgreSQL server's VmRSS (Rollcall's process, not PostgreSQL's) once its analytics answered after the restart; ${mb(measured.rssAfterQuestionsKb.pg)} MB after the question rounds (first start)`,
+  };
+  const { joining, indexMemory, filled } = measured;
+  const rate = (/** @type {{ events: number, seconds: number }} */ f) =>
+    Math.round(f.events / f.seconds);
+  figures[`analytics.pg.backfill_events_per_s${suffix}`] = {
+    value: rate(filled.pg),
+    unit: "events/s",
+    baseline: rate(filled.sqlite),
+    ratio: round(rate(filled.pg) / rate(filled.sqlite), 2),
+    higherIsBetter: true,
+    note: `the history written through the storage module's writeFacts in batches of 250,000 events (the bench's backfill, as an import would): PostgreSQL ${filled.pg.events.toLocaleString("en-US")} events in ${round(filled.pg.seconds)} s (baseline: SQLite's ${round(filled.sqlite.seconds)} s)`,
+  };
+  figures[`analytics.pg.ready_joining_s${suffix}`] = {
+    value: joining.readySeconds,
+    unit: "s",
+    baseline: pg.readySeconds,
+    ratio: round(joining.readySeconds / pg.readySeconds, 2),
+    target: 30,
+    note: `a PostgreSQL node joining with an empty data directory: from the process start to the first 200 of summary?range=today, starting from the index snapshot shared in the database (baseline: the restart on its own snapshot); its VmRSS then ${mb(joining.rssKb)} MB`,
+  };
+  figures[`analytics.index_bytes_per_user_day${suffix}`] = {
+    value: indexMemory.pg.bytesPerUserDay,
+    unit: "B",
+    baseline: indexMemory.sqlite.bytesPerUserDay,
+    note: `the activity index's heap and buffers (loaded from the PostgreSQL node's snapshot in a fresh process, after GC) per active user-day (a user active on a UTC day): ${mbOf(indexMemory.pg.heldBytes)} MB for ${indexMemory.pg.activeUserDays.toLocaleString("en-US")} user-days; snapshot file ${mbOf(indexMemory.pg.snapshotBytes)} MB (baseline: the SQLite node's, ${mbOf(indexMemory.sqlite.heldBytes)} MB)`,
   };
   figures[`analytics.ingest_events_per_s${suffix}`] = {
     value: sqlite.ingest.eventsPerSecond,

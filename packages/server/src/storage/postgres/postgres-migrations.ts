@@ -205,6 +205,22 @@ export const postgresMigrations: PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "events and rollups without indexes by user",
+    // As SQLite's migrations 5 and 6: a batch put a row on each active user's page of these
+    // indexes; once they outgrew PostgreSQL's buffers each such write became a page read and a
+    // page write (10 M events took about an hour to write). Erasing a user finds their rows by
+    // the slots the activity index holds for them (postgres-erasure.ts); events by time, on a
+    // covering index that also serves retention.
+    sql: `
+      DROP INDEX events_user_time;
+      DROP INDEX events_ts;
+      CREATE INDEX events_time ON events (ts, platform_id, user_id);
+      DROP INDEX activity_slots_user;
+      DROP INDEX event_counts_user;
+    `,
+  },
 ];
 
 /**

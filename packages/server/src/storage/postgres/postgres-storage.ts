@@ -29,6 +29,7 @@ import {
   toUser,
 } from "../storage-rows.js";
 import { listApps, type Run } from "./postgres-analytics.js";
+import { eraseUserRows, FACTS_BEGIN, holdFactWrites } from "./postgres-erasure.js";
 import { factStatements } from "./postgres-facts.js";
 import { PostgresIndexKeeper, type PostgresIndexKeeperOptions } from "./postgres-index-keeper.js";
 import {
@@ -145,25 +146,14 @@ class PostgresStorage implements Storage {
   }
 
   async deleteUser(platform: string, user: string): Promise<void> {
-    const tables = [
-      "sessions",
-      "page_visits",
-      "active_intervals",
-      "events",
-      "activity_slots",
-      "event_counts",
-      "user_apps",
-    ];
-    const deletes = tables.map(
-      (table) => `d_${table} AS (DELETE FROM ${table} WHERE platform_id = $1 AND user_id = $2)`,
-    );
+    // Caught up before the lock too, so that the catch-up under it (writers wait) is short.
+    await this.index.get();
     const erase = new IndexWrites();
     erase.eraseUser(platform, user);
     const entry = await this.inTransaction(async (client) => {
-      await client.query(
-        `WITH ${deletes.join(", ")} DELETE FROM users WHERE platform_id = $1 AND id = $2`,
-        [platform, user],
-      );
+      await holdFactWrites(client);
+      const slots = (await this.index.get()).slotsOf(platform, user);
+      await eraseUserRows(client, platform, user, slots);
       return this.log(client, erase.toLogText(), NO_EVENTS, Date.now());
     });
     await this.index.committed(entry);
@@ -198,7 +188,7 @@ class PostgresStorage implements Storage {
       }
       if (writes.ops.length === 0 && events === NO_EVENTS) return null;
       return this.log(client, writes.toLogText(), events, now);
-    });
+    }, FACTS_BEGIN);
   }
 
   /** Appends an index log entry: the last statement of the caller's transaction. */
@@ -212,8 +202,11 @@ class PostgresStorage implements Storage {
     return { seq: Number(rows[0]?.seq), ops, events };
   }
 
-  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, work);
+  private inTransaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    begin?: string,
+  ): Promise<T> {
+    return inTransaction(this.pool, work, begin);
   }
 
   async openSessions(): Promise<SessionRecord[]> {
