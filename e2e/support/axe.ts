@@ -22,6 +22,20 @@ interface AxeResult {
 
 /** Runs axe on the page as it is now (WCAG 2 A and AA, best practices) and keeps what is serious. */
 export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
+  // Colours read mid-transition (a drawer fading in) are blends: wait for the page to be still.
+  // Endless animations (a live dot's pulse, a loading shimmer) are not waited for.
+  await page.waitForFunction(
+    () =>
+      document
+        .getAnimations()
+        .every(
+          (animation) =>
+            animation.playState !== "running" ||
+            animation.effect?.getTiming().iterations === Number.POSITIVE_INFINITY,
+        ),
+    null,
+    { timeout: 30_000 },
+  );
   const hasAxe = await page.evaluate(() => "axe" in window);
   if (!hasAxe) await page.addScriptTag({ path: AXE_SCRIPT });
   const result = await page.evaluate(async () => {
