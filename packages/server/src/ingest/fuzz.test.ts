@@ -280,5 +280,5 @@ describe("hostile input", () => {
     const accepted = [...acceptedBefore, "after-ws-1", "after-http-1"];
     expect(storedIdCounts()).toEqual(new Map(accepted.map((id) => [id, 1])));
     // Aim: under 20 s on an idle 2-core machine; the timeout leaves room for a loaded CI runner.
-  }, 120_000);
+  }, 600_000); // the storm's work: minutes when other work loads both cores
 });

@@ -2,7 +2,12 @@
 import { PROTOCOL_VERSION } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startTestRollcall, type TestRollcall, TestTab } from "../testing/test-rollcall.js";
+import {
+  startTestRollcall,
+  type TestRollcall,
+  TestTab,
+  WAIT_MS,
+} from "../testing/test-rollcall.js";
 import { ConnectionCounter } from "./tracker-limits.js";
 import { TRACKER_SOCKET_PATH } from "./tracker-socket.js";
 
@@ -91,7 +96,9 @@ describe("tracker socket limits", () => {
     tabs[0]!.close();
     await tabs[0]!.closed();
     const again = new TestTab(server.url, "tab-user-0004");
-    await expect.poll(async () => (await again.open(token)).t).toBe("welcome");
+    await expect
+      .poll(async () => (await again.open(token)).t, { timeout: WAIT_MS })
+      .toBe("welcome");
   });
 
   it("refuses an address past the per-address limit before the upgrade, with a JSON 429", async () => {
