@@ -1,7 +1,7 @@
 // GET /api/v1/presence/stream against a real server: how many live streams one viewer may hold.
 import { afterEach, describe, expect, it } from "vitest";
 import { STREAMS_PER_VIEWER } from "../../live/presence-feed.js";
-import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
+import { startTestRollcall, type TestRollcall, WAIT_MS } from "../../testing/test-rollcall.js";
 
 let rollcall: TestRollcall | null = null;
 const streams: AbortController[] = [];
@@ -10,6 +10,7 @@ const streams: AbortController[] = [];
  * that is garbage-collected unread, which would close a stream the test means to hold open.
  */
 const held: Response[] = [];
+const WAIT = { timeout: WAIT_MS };
 afterEach(async () => {
   held.length = 0;
   for (const stream of streams.splice(0)) stream.abort();
@@ -55,7 +56,7 @@ describe("GET /api/v1/presence/stream: streams per viewer", () => {
       .poll(async () => {
         const stream = await openStream(server, owner);
         return stream.status;
-      })
+      }, WAIT)
       .toBe(200);
   });
 });
@@ -85,7 +86,7 @@ describe("GET /api/v1/presence/stream: credentials", () => {
     })();
 
     expect(await server.storage.deleteViewerSessions({ viewer: "viewer-admin" })).toBe(1);
-    await expect.poll(() => hasEnded, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => hasEnded, WAIT).toBe(true);
     const again = await fetch(`${server.url}/api/v1/presence/stream`, { headers: { cookie } });
     expect(again.status).toBe(401);
   }, 60_000);
