@@ -144,8 +144,18 @@ export class TestTab {
    * that moves the clock by hand can do it knowing what the server has heard.
    */
   heard(): Promise<void> {
-    return new Promise((resolve) => {
-      this.ws.once("pong", () => resolve());
+    return new Promise((resolve, reject) => {
+      if (this.closeCode !== null) {
+        reject(new Error(`socket closed (${this.closeCode}) before the server answered`));
+        return;
+      }
+      const onClose = (code: number) =>
+        reject(new Error(`socket closed (${code}) before the server answered`));
+      this.ws.once("close", onClose);
+      this.ws.once("pong", () => {
+        this.ws.off("close", onClose);
+        resolve();
+      });
       this.ws.ping();
     });
   }
