@@ -9,8 +9,9 @@ export default defineConfig({
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "packages/*/src/**/*.test.tsx"],
           environment: "node",
-          testTimeout: 20_000,
-          hookTimeout: 30_000,
+          // Generous: a test ends when its conditions hold, and a loaded machine stalls for seconds.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -18,8 +19,9 @@ export default defineConfig({
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A browser, the server and the runner share two cores that other work may load.
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { browserSkipReason, suiteName } from "./support/browser.js";
 import { DASHBOARD_VIEWPORT } from "./support/dashboard.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually } from "./support/eventually.js";
+import { eventually, SETTLE_MS } from "./support/eventually.js";
 import { REPO_ROOT } from "./support/rollcall-server.js";
 import { signViewerToken } from "./support/tokens.js";
 
@@ -172,7 +172,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics page"), () => {
         expect(current.heatmapTotal).toBe(heat.cells.reduce((sum, c) => sum + c.total, 0));
         expect(current.rows).toBe(Math.min(table.total, 50));
         return current;
-      }, 8000);
+      }, SETTLE_MS);
       expect(new URL(page.url()).searchParams.get("range")).toBe(range);
       seen.set(range, state);
       await page.screenshot({

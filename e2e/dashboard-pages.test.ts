@@ -13,7 +13,7 @@ import {
   rowState,
 } from "./support/dashboard.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually } from "./support/eventually.js";
+import { eventually, SETTLE_MS } from "./support/eventually.js";
 import { HOST_PAGES, type HostPath } from "./support/host-site.js";
 import type { PresenceUser } from "./support/presence-api.js";
 import { REPO_ROOT } from "./support/rollcall-server.js";
@@ -42,7 +42,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
     await eventually(async () => {
       const snapshot = await api.snapshot();
       expect(snapshot.summary.online + snapshot.summary.idle).toBe(people.length);
-    }, 3000);
+    }, SETTLE_MS);
     // Emmy leaves: one offline row too.
     const emmy = tabs.pop()!;
     await emmy.page.close();
@@ -65,13 +65,13 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
           expect((await rowState(dashboard, user.id)).status, user.name).toBe(user.status);
         }
       },
-      8000,
+      SETTLE_MS,
       { what: "dashboard agrees with GET /api/v1/presence" },
     );
     await eventually(
       async () =>
         expect(await dashboard.getByTestId("last-updated").textContent()).toMatch(/\d{1,2}:\d{2}/),
-      2000,
+      SETTLE_MS,
     );
     expect(await dashboard.getByTestId("stream-banner").count(), "live-updates warning").toBe(0);
     await dashboard.screenshot({
@@ -81,12 +81,12 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
 
     await dashboard.locator(`[data-testid="user-row"][data-user-id="${ada.id}"]`).click();
     const drawer = dashboard.getByTestId("user-drawer");
-    await drawer.waitFor({ state: "visible", timeout: 5000 });
+    await drawer.waitFor({ state: "visible", timeout: SETTLE_MS });
     await eventually(async () => {
       const text = (await drawer.textContent()) ?? "";
       expect(text).toContain("Ada Lovelace");
       expect(text).toContain(HOST_PAGES["/lessons/algebra"]);
-    }, 5000);
+    }, SETTLE_MS);
     await dashboard.screenshot({
       path: join(SCREENSHOTS, "user-drawer.png"),
       animations: "disabled",
@@ -107,7 +107,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
       const snapshot = await api.snapshot();
       expect(snapshot.summary.online + snapshot.summary.idle).toBe(0);
       return snapshot;
-    }, 3000);
+    }, SETTLE_MS);
     expect(users.length).toBeGreaterThanOrEqual(3);
     const idsWhere = (keep: (user: PresenceUser) => boolean) =>
       users
@@ -124,7 +124,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
           .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-user-id") ?? ""))
       ).sort();
     const expectShown = (ids: string[], what: string) =>
-      eventually(async () => expect(await shownIds()).toEqual(ids), 3000, { what });
+      eventually(async () => expect(await shownIds()).toEqual(ids), SETTLE_MS, { what });
 
     await eventually(async () => expect(await shownIds()).toEqual(idsWhere(() => true)), 10_000);
     await dashboard.getByTestId("search").fill("GRACE");

@@ -9,7 +9,7 @@ import {
   userRow,
 } from "./support/dashboard.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually } from "./support/eventually.js";
+import { eventually, SETTLE_MS } from "./support/eventually.js";
 
 const HOSTILE_NAME = `<img src=x onerror="window.__xss='name'">`;
 const HOSTILE_TITLE = `<script>window.__xss='title'</script><img src=y onerror="window.__xss='title'">`;
@@ -28,7 +28,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("hostile text"), () => {
       const snapshot = await api.snapshot();
       const row = snapshot.users.find((u) => u.id === user.id);
       expect(row?.currentPage?.title).toBe(HOSTILE_TITLE);
-    }, 5000);
+    }, SETTLE_MS);
 
     const context = await contexts.create({ viewport: DASHBOARD_VIEWPORT });
     const dashboard = await openDashboard(context, rollcall.origin, ownerToken);
@@ -38,14 +38,14 @@ describe.skipIf(browserSkipReason !== null)(suiteName("hostile text"), () => {
       const state = await rowState(dashboard, user.id);
       expect(state.text).toContain(HOSTILE_NAME);
       expect(state.text).toContain("<script>");
-    }, 5000);
+    }, SETTLE_MS);
     await userRow(dashboard, user.id).click();
-    await dashboard.getByTestId("user-drawer").waitFor({ timeout: 5000 });
+    await dashboard.getByTestId("user-drawer").waitFor({ timeout: SETTLE_MS });
     // The detail (tabs, page trail) loads after the drawer opens.
     await eventually(async () => {
       const text = await dashboard.getByTestId("user-drawer").textContent();
       expect(text).toContain(HOSTILE_TITLE.slice(0, 20));
-    }, 5000);
+    }, SETTLE_MS);
     // Give any injected handler a chance to run, then check nothing did.
     await dashboard.waitForTimeout(300);
     expect(await dashboard.evaluate(() => (window as { __xss?: string }).__xss)).toBeUndefined();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { browserSkipReason, suiteName } from "./support/browser.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually } from "./support/eventually.js";
+import { eventually, SETTLE_MS } from "./support/eventually.js";
 import { HOST_APP, HOST_PAGES } from "./support/host-site.js";
 
 describe.skipIf(browserSkipReason !== null)(suiteName("HTTP fallback"), () => {
@@ -32,17 +32,17 @@ describe.skipIf(browserSkipReason !== null)(suiteName("HTTP fallback"), () => {
           app: HOST_APP,
         },
       });
-    }, 3000);
+    }, SETTLE_MS);
     expect(requests.every((url) => !url.includes("/ws"))).toBe(true);
 
     await page.locator('a[href="/quiz/3"]').click();
     await eventually(async () => {
       expect((await api.requireUser(user.id)).currentPage?.path).toBe("/quiz/3");
-    }, 3000);
+    }, SETTLE_MS);
 
     await page.close();
     await eventually(async () => {
       expect((await api.requireUser(user.id)).status).toBe("offline");
-    }, 3000);
+    }, SETTLE_MS);
   });
 });

@@ -9,7 +9,7 @@ import {
   rowState,
 } from "./support/dashboard.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually, since } from "./support/eventually.js";
+import { eventually, SETTLE_MS, since } from "./support/eventually.js";
 import { HOST_APP, HOST_PAGES } from "./support/host-site.js";
 import type { PresenceUser } from "./support/presence-api.js";
 
@@ -138,17 +138,18 @@ describe.skipIf(browserSkipReason !== null)(suiteName("presence in a real browse
           expect((await api.requireUser(user.id)).status).toBe("idle");
           return since(lastInputAt);
         },
-        8000,
+        3000 + SETTLE_MS,
         { what: "API shows the user idle", intervalMs: 200 },
       );
-      // Not before the 3 s threshold (a little slack for polling), and not long after it.
+      // Not before the 3 s threshold (a little slack for polling); after it, within the wait's
+      // generous bound: a loaded machine may see it late. `lastInputAt` is taken before the input.
       expect(idleAfterMs).toBeGreaterThanOrEqual(2500);
-      expect(idleAfterMs).toBeLessThanOrEqual(6500);
     };
 
     await page.mouse.move(20, 20);
+    const inputAt = Date.now();
     await page.mouse.move(120, 80);
-    await waitForIdle(Date.now());
+    await waitForIdle(inputAt);
     const snapshot = await api.snapshot();
     expect(snapshot.summary.idle).toBeGreaterThanOrEqual(1);
 

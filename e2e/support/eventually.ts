@@ -37,6 +37,13 @@ export async function eventually<T>(
   throw error;
 }
 
+/**
+ * How long to wait for a page, the API or the dashboard to catch up with something that happens
+ * at once: generous, since a wait ends when its condition holds, and the browser, the server and
+ * this runner share a machine that other work may load.
+ */
+export const SETTLE_MS = 15_000;
+
 /** Milliseconds since `start` (a Date.now() value). */
 export function since(start: number): number {
   return Date.now() - start;

@@ -73,7 +73,7 @@ describe("readJson", () => {
     const started = await echoServer(outcomes);
     server = started.server;
     expect(await postChunks(started.port, ['{"a":', '"b"'], false)).toBe("closed");
-    await expect.poll(() => outcomes.length).toBe(1);
+    await expect.poll(() => outcomes.length, { timeout: 30_000 }).toBe(1);
     expect(outcomes[0]).toMatch(/^error /);
     expect(await postChunks(started.port, ['{"ok":true}'])).toBe(200);
   });

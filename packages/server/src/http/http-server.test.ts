@@ -67,12 +67,16 @@ async function openSocket(port: number, localAddress = "127.0.0.1"): Promise<Soc
   return socket;
 }
 
-/** What the server sent on `socket` until it closed it, or "open" if it is still open after `ms`. */
+/**
+ * What the server sent on `socket` until it closed it, or "open" if it is still open after `ms`;
+ * `afterMs` counts from `startedAt`, taken before the socket was opened so that a pause of the
+ * test between the server's accept and this call never makes a timeout look early.
+ */
 function untilClosed(
   socket: Socket,
   ms: number,
+  startedAt = performance.now(),
 ): Promise<{ text: string; afterMs: number } | "open"> {
-  const startedAt = performance.now();
   let text = "";
   socket.setEncoding("utf8");
   socket.on("data", (chunk: string) => {
@@ -199,8 +203,9 @@ describe("HTTP server: slow and idle clients", () => {
 
   it("cuts a client that sends its headers a byte at a time with a 408, and serves others meanwhile", async () => {
     const port = await start(limits);
+    const openedAt = performance.now();
     const slow = await openSocket(port);
-    const closed = untilClosed(slow, 15_000);
+    const closed = untilClosed(slow, 15_000, openedAt);
     const header = "GET / HTTP/1.1\r\nHost: rollcall.test\r\nX-Slow: ";
     let sent = 0;
     const drip = setInterval(() => {
@@ -221,8 +226,9 @@ describe("HTTP server: slow and idle clients", () => {
 
   it("cuts a client that sends its body a byte at a time once the whole request is overdue", async () => {
     const port = await start(limits);
+    const openedAt = performance.now();
     const slow = await openSocket(port);
-    const closed = untilClosed(slow, 15_000);
+    const closed = untilClosed(slow, 15_000, openedAt);
     slow.write(
       "POST /echo HTTP/1.1\r\nHost: rollcall.test\r\ncontent-type: application/json\r\ncontent-length: 60\r\n\r\n",
     );
@@ -242,7 +248,8 @@ describe("HTTP server: slow and idle clients", () => {
 
   it("closes a connection that never sends a byte once the headers are overdue", async () => {
     const port = await start(limits);
-    const result = await untilClosed(await openSocket(port), 15_000);
+    const openedAt = performance.now();
+    const result = await untilClosed(await openSocket(port), 15_000, openedAt);
     expect(result).not.toBe("open");
     if (result === "open") return;
     expect(result.afterMs).toBeGreaterThanOrEqual(limits.headersTimeoutMs - 50);

@@ -24,7 +24,8 @@ const SEED = 20_240_601;
 const SECRET = "fuzz-test-secret-0123456789";
 const HTTP_CASES = 8_000;
 const WS_CASES = 2_500;
-const REQUEST_TIMEOUT_MS = 10_000;
+// A hang is a socket or request never answered: a busy machine may take seconds to answer one.
+const REQUEST_TIMEOUT_MS = 30_000;
 const MB = 1_048_576;
 
 /*
@@ -279,5 +280,5 @@ describe("hostile input", () => {
     const accepted = [...acceptedBefore, "after-ws-1", "after-http-1"];
     expect(storedIdCounts()).toEqual(new Map(accepted.map((id) => [id, 1])));
     // Aim: under 20 s on an idle 2-core machine; the timeout leaves room for a loaded CI runner.
-  }, 120_000);
+  }, 600_000); // the storm's work: minutes when other work loads both cores
 });

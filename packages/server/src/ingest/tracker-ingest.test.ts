@@ -8,9 +8,14 @@ import {
 } from "../testing/test-rollcall.js";
 
 let rollcall: TestRollcall;
+// The server's clock stands still unless a test moves it: on a busy machine a tab left silent
+// for 2 s of wall time would otherwise be dropped (heartbeat every 1 s) or turn idle.
+let now: number;
+const clock = () => now;
 
 beforeEach(async () => {
-  rollcall = await startTestRollcall();
+  now = Date.now();
+  rollcall = await startTestRollcall({}, undefined, clock);
 });
 afterEach(async () => {
   await rollcall.stop();
@@ -77,9 +82,8 @@ describe("tracker over WebSocket", () => {
     await tab.open(token);
     const started = (await presence()).users[0]?.sessionStartedAt;
     tab.close();
-    await eventually(
-      async () => ((await presence()).users[0]?.status === "offline" ? true : undefined),
-      2000,
+    await eventually(async () =>
+      (await presence()).users[0]?.status === "offline" ? true : undefined,
     );
     const again = new TestTab(rollcall.url, "tab-aaaa-0001");
     await again.open(token);
@@ -107,11 +111,15 @@ describe("tracker over WebSocket", () => {
   it("keeps a tab connected on heartbeats alone past the silence limit, and refuses one before hello", async () => {
     const tab = new TestTab(rollcall.url, "tab-aaaa-0001");
     await tab.open(await rollcall.userToken("u1"));
-    // The test server beats every 1 s and closes a tab silent for 2 s.
+    // The test server beats every 1 s and closes a tab silent for 2 s (checked every 1 s).
     for (let i = 0; i < 6; i++) {
       tab.sendRaw('{"t":"hb"}');
+      await tab.heard();
+      now += 450;
       await new Promise((resolve) => setTimeout(resolve, 450));
     }
+    // Longer than the 1-s sweep: it has run on the clock as it stands, 2.7 s after the hello.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(tab.closeCode).toBeNull();
     // Connected (no input for over idleMs: idle), not dropped.
     expect((await presence()).users[0]).toMatchObject({ id: "u1", status: "idle", connections: 1 });
@@ -130,7 +138,7 @@ describe("tracker over WebSocket", () => {
   it("acknowledges an event once durable and stores a repeated id once", async () => {
     const tab = new TestTab(rollcall.url, "tab-aaaa-0001");
     await tab.open(await rollcall.userToken("u1"), { path: "/m", title: "M", app: "math" });
-    const event = { t: "event", id: "evt-1", name: "message", ts: Date.now() };
+    const event = { t: "event", id: "evt-1", name: "message", ts: now };
     tab.send(event);
     expect(await tab.next()).toEqual({ t: "ack", ids: ["evt-1"] });
     tab.send(event);
@@ -165,7 +173,7 @@ describe("tracker over HTTP", () => {
       headers: { "content-type": "text/plain" },
       body: JSON.stringify({
         hello,
-        messages: [{ t: "event", id: "h1", name: "message", ts: Date.now() }],
+        messages: [{ t: "event", id: "h1", name: "message", ts: now }],
       }),
     });
     expect(response.status).toBe(200);
@@ -229,7 +237,7 @@ describe("restart", () => {
     await tab.open(token);
     const started = (await presence()).users[0]?.sessionStartedAt;
     await rollcall.stop(false);
-    rollcall = await startTestRollcall({}, rollcall.dataDir);
+    rollcall = await startTestRollcall({}, rollcall.dataDir, clock);
     const again = new TestTab(rollcall.url, "tab-aaaa-0001");
     await again.open(token);
     expect((await presence()).users[0]?.sessionStartedAt).toBe(started);

@@ -2,7 +2,12 @@
 import { PROTOCOL_VERSION } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startTestRollcall, type TestRollcall, TestTab } from "../testing/test-rollcall.js";
+import {
+  startTestRollcall,
+  type TestRollcall,
+  TestTab,
+  WAIT_MS,
+} from "../testing/test-rollcall.js";
 import { ConnectionCounter } from "./tracker-limits.js";
 import { TRACKER_SOCKET_PATH } from "./tracker-socket.js";
 
@@ -12,8 +17,13 @@ afterEach(async () => {
   rollcall = null;
 });
 
+// Time stands still on these servers: a busy machine neither refills a rate bucket nor drops
+// a tab left silent for the test server's 2 s.
+let frozen = Date.now();
+
 async function start(limits = {}): Promise<TestRollcall> {
-  rollcall = await startTestRollcall({}, undefined, undefined, { limits });
+  frozen = Date.now();
+  rollcall = await startTestRollcall({}, undefined, () => frozen, { limits });
   return rollcall;
 }
 
@@ -47,11 +57,11 @@ describe("tracker socket limits", () => {
     const tab = new TestTab(server.url, "tab-queue-0001");
     await tab.open(await server.userToken("u1"));
     for (let i = 0; i < 500; i++) {
-      tab.send({ t: "event", id: `e-${i}`, name: "message", ts: Date.now() });
+      tab.send({ t: "event", id: `e-${i}`, name: "message", ts: frozen });
     }
     const acked = new Set<string>();
     while (acked.size < 500) {
-      const message = await tab.next(5_000);
+      const message = await tab.next();
       expect(message.t).toBe("ack");
       if (message.t === "ack") for (const id of message.ids) acked.add(id);
     }
@@ -86,7 +96,9 @@ describe("tracker socket limits", () => {
     tabs[0]!.close();
     await tabs[0]!.closed();
     const again = new TestTab(server.url, "tab-user-0004");
-    await expect.poll(async () => (await again.open(token)).t).toBe("welcome");
+    await expect
+      .poll(async () => (await again.open(token)).t, { timeout: WAIT_MS })
+      .toBe("welcome");
   });
 
   it("refuses an address past the per-address limit before the upgrade, with a JSON 429", async () => {
@@ -113,9 +125,7 @@ describe("tracker socket limits", () => {
 describe("HTTP tracker limits", () => {
   it("answers 429 with Retry-After once an address posts over its rate", async () => {
     // Time stands still, so the bucket does not refill however slow the machine is.
-    const frozen = Date.now();
-    const server = await startTestRollcall({}, undefined, () => frozen);
-    rollcall = server;
+    const server = await start();
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 210; i++) {

@@ -6,8 +6,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { PresenceBoard } from "../presence/presence-board.js";
 import { PresenceFeed, SNAPSHOT_SLICE } from "./presence-feed.js";
 
-/** A board whose online count the test sets, and a response that keeps what was written. */
-function setup() {
+/**
+ * A board whose online count the test sets, and a response that keeps what was written. The
+ * feed's timers are real; its clock may be moved by hand, so that what it decides from the time
+ * (a summary still fresh enough to reuse) does not depend on how fast the machine is.
+ */
+function setup(clock: () => number = Date.now) {
   let online = 0;
   let average = 0;
   let isSettling = false;
@@ -32,7 +36,7 @@ function setup() {
     summaryEveryMs: 100,
     maxBufferedBytes: 1_000_000,
     keepAliveMs: 60_000,
-    clock: Date.now,
+    clock,
   });
   const changes = () =>
     frames
@@ -80,16 +84,20 @@ describe("PresenceFeed", () => {
   });
 
   it("corrects a reused summary once it may be recomputed, even when nothing else changes", async () => {
-    const { feed, res, changes, setOnline } = setup();
+    let now = 1_000_000;
+    const { feed, res, changes, setOnline } = setup(() => now);
     cleanup = () => feed.close();
     await feed.subscribe("p", "viewer", res);
     setOnline(1);
     feed.markChanged("p", "a");
     await wait(30);
+    now += 30;
     setOnline(2);
     feed.markChanged("p", "b");
     await wait(5);
     expect(changes().at(-1)?.summary.online).toBe(1);
+    // The correction's timer (70 ms) runs before this wait ends, on the clock moved past 100 ms.
+    now += 120;
     await wait(150);
     expect(changes().at(-1)?.summary.online).toBe(2);
   });
@@ -120,13 +128,16 @@ describe("PresenceFeed", () => {
 
 describe("PresenceFeed while a summary correction is pending", () => {
   it("does not hold a new change back until the correction is due", async () => {
-    const { feed, res, changes } = setup();
+    let now = 1_000_000;
+    const { feed, res, changes } = setup(() => now);
     cleanup = () => feed.close();
     await feed.subscribe("p", "viewer", res);
     feed.markChanged("p", "a");
     await wait(25);
+    now += 25;
     feed.markChanged("p", "b"); // goes out with a reused summary: a correction is now pending
     await wait(25);
+    now += 25;
     const before = changes().length;
     feed.markChanged("p", "c");
     await wait(10);
@@ -199,7 +210,8 @@ async function serveFeed(
   };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+// Generous: it returns once the condition holds, and a busy machine may take seconds to get there.
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -305,7 +317,7 @@ describe("PresenceFeed over a real socket", () => {
     await wait(10);
     expect(feed.clientCount()).toBe(1);
     stream.dashboard.resume();
-    await until(() => stream.eventCount() === 3, "the snapshot and two changes", 10_000);
+    await until(() => stream.eventCount() === 3, "the snapshot and two changes");
     const [snapshot, ...changes] = stream.events();
     expect(snapshot?.event).toBe("snapshot");
     expect((snapshot?.data.users as unknown[] | undefined)?.length).toBe(4_000);

@@ -11,6 +11,12 @@ import { type Rollcall, type RollcallOptions, startRollcall } from "../main.js";
 
 export const TEST_SECRET = "integration-test-secret-0123456789";
 
+/**
+ * How long a test waits for something that should happen at once: generous, since a wait
+ * ends as soon as the condition holds, and a machine loaded by other work can stall for seconds.
+ */
+export const WAIT_MS = 30_000;
+
 export interface TestRollcall extends Rollcall {
   dataDir: string;
   userToken(sub: string, extra?: { name?: string; role?: string; email?: string }): Promise<string>;
@@ -110,8 +116,11 @@ export class TestTab {
     this.ws.send(data);
   }
 
-  /** The next server message not yet taken. */
-  async next(timeoutMs = 3000): Promise<ServerMessage> {
+  /**
+   * The next server message not yet taken. The bound is generous: it returns as soon as the
+   * message is there, and a busy machine can take seconds to deliver it.
+   */
+  async next(timeoutMs = WAIT_MS): Promise<ServerMessage> {
     const deadline = Date.now() + timeoutMs;
     while (this.inbox.length === 0) {
       if (Date.now() > deadline) throw new Error("no server message in time");
@@ -120,13 +129,35 @@ export class TestTab {
     return this.inbox.shift()!;
   }
 
-  async closed(timeoutMs = 3000): Promise<number> {
+  async closed(timeoutMs = WAIT_MS): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (this.closeCode === null) {
       if (Date.now() > deadline) throw new Error("socket not closed in time");
       await new Promise((r) => setTimeout(r, 10));
     }
     return this.closeCode;
+  }
+
+  /**
+   * Resolves once the server has read every frame sent before: a WebSocket ping is answered
+   * after the frames ahead of it (and does not count as hearing from the tracker), so a test
+   * that moves the clock by hand can do it knowing what the server has heard.
+   */
+  heard(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.closeCode !== null) {
+        reject(new Error(`socket closed (${this.closeCode}) before the server answered`));
+        return;
+      }
+      const onClose = (code: number) =>
+        reject(new Error(`socket closed (${code}) before the server answered`));
+      this.ws.once("close", onClose);
+      this.ws.once("pong", () => {
+        this.ws.off("close", onClose);
+        resolve();
+      });
+      this.ws.ping();
+    });
   }
 
   close(): void {
@@ -137,7 +168,7 @@ export class TestTab {
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 3000,
+  timeoutMs = WAIT_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

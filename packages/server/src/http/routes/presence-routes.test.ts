@@ -7,6 +7,7 @@ import {
   TEST_SECRET,
   type TestRollcall,
   TestTab,
+  WAIT_MS,
 } from "../../testing/test-rollcall.js";
 
 let rollcall: TestRollcall | null = null;
@@ -17,6 +18,7 @@ const tabs: TestTab[] = [];
  * that is garbage-collected unread, which would close a stream the test means to hold open.
  */
 const held: Response[] = [];
+const WAIT = { timeout: WAIT_MS };
 afterEach(async () => {
   held.length = 0;
   for (const stream of streams.splice(0)) stream.abort();
@@ -63,7 +65,7 @@ describe("GET /api/v1/presence/stream: streams per viewer", () => {
       .poll(async () => {
         const stream = await openStream(server, owner);
         return stream.status;
-      })
+      }, WAIT)
       .toBe(200);
   });
 });
@@ -93,7 +95,7 @@ describe("GET /api/v1/presence/stream: credentials", () => {
     })();
 
     expect(await server.storage.deleteViewerSessions({ viewer: "viewer-admin" })).toBe(1);
-    await expect.poll(() => hasEnded, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => hasEnded, WAIT).toBe(true);
     const again = await fetch(`${server.url}/api/v1/presence/stream`, { headers: { cookie } });
     expect(again.status).toBe(401);
   }, 60_000);

@@ -1,7 +1,12 @@
 // POST /api/v1/track against a real server: a user's tabs over HTTP count with their WebSockets.
 import { PROTOCOL_VERSION } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestRollcall, type TestRollcall, TestTab } from "../../testing/test-rollcall.js";
+import {
+  startTestRollcall,
+  type TestRollcall,
+  TestTab,
+  WAIT_MS,
+} from "../../testing/test-rollcall.js";
 
 let rollcall: TestRollcall | null = null;
 afterEach(async () => {
@@ -36,7 +41,9 @@ async function post(server: TestRollcall, token: string, tab: string) {
 
 describe("POST /api/v1/track: tabs per user", () => {
   it("refuses a user's new HTTP tab once their WebSocket and HTTP tabs reach the cap, and takes it once one closes", async () => {
-    const server = await startTestRollcall({}, undefined, undefined, {
+    // Time stands still: a busy machine drops none of the tabs (silent 2 s on the test server).
+    const now = Date.now();
+    const server = await startTestRollcall({}, undefined, () => now, {
       limits: { connectionsPerUser: 3 },
     });
     rollcall = server;
@@ -57,6 +64,8 @@ describe("POST /api/v1/track: tabs per user", () => {
 
     socketTab.close();
     await socketTab.closed();
-    await expect.poll(async () => (await post(server, token, "tab-http-00003")).status).toBe(200);
+    await expect
+      .poll(async () => (await post(server, token, "tab-http-00003")).status, { timeout: WAIT_MS })
+      .toBe(200);
   });
 });
