@@ -11,12 +11,21 @@ const { file, intervalMs } = workerData as CheckpointData;
 const db = openSqliteDatabase(file);
 let seen = db.pragma("data_version", { simple: true });
 
+interface CheckpointResult {
+  busy: number;
+  /** Frames in the WAL, and how many of them are now in the file. */
+  log: number;
+  checkpointed: number;
+}
+
 // data_version moves when another connection commits: an idle file costs one read per tick.
+// A copy that a reader's older snapshot cut short is tried again at the next tick, commits or
+// not: else the last pages would wait in the WAL for the next write.
 const timer = setInterval(() => {
   const version = db.pragma("data_version", { simple: true });
   if (version === seen) return;
-  seen = version;
-  db.pragma("wal_checkpoint(PASSIVE)");
+  const [result] = db.pragma("wal_checkpoint(PASSIVE)") as CheckpointResult[];
+  if (!result || result.checkpointed >= result.log) seen = version;
 }, intervalMs);
 
 port.on("message", (request: ThreadRequest) => {

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { userTableQuery } from "../../testing/user-table-query.js";
 import { emptyFactBatch, type FactBatch, SLOT_MS, type Storage } from "../storage.js";
@@ -126,6 +127,36 @@ describe("SQLite writer thread", () => {
     expect(statSync(file).size).toBeGreaterThan(before);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
     expect(await server.countEvents("p1")).toBe(2_000);
+  }, 90_000);
+
+  it("copies the last writes once a reader that held them back lets go, with no write after", async () => {
+    const file = join(dir, `db-${count++}.sqlite`);
+    const server = await open(file, true);
+    await server.writeFacts(batch({ users: [person("first")] }));
+    // Everything so far in the file: what follows can only grow it through the thread's copy.
+    const admin = new Database(file);
+    admin.pragma("wal_checkpoint(TRUNCATE)");
+    admin.close();
+    const reader = new Database(file, { readonly: true });
+    try {
+      // A read transaction keeps the pages written after its snapshot in the WAL.
+      reader.prepare("BEGIN").run();
+      reader.prepare("SELECT count(*) FROM users").get();
+      const before = statSync(file).size;
+      // More than any free pages the file may hold: the copy has to grow it.
+      const users = Array.from({ length: 20_000 }, (_, i) => person(`u${i}`));
+      await server.writeFacts(batch({ users }));
+      // Several of the checkpoint thread's ticks (100 ms) meet the reader's snapshot.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      reader.prepare("COMMIT").run();
+      const deadline = Date.now() + 60_000;
+      while (statSync(file).size === before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(statSync(file).size).toBeGreaterThan(before);
+    } finally {
+      reader.close();
+    }
   }, 90_000);
 
   it("erases a user in turn with the batches before and after", async () => {
