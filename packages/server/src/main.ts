@@ -238,10 +238,12 @@ export async function startRollcall(
   );
   addTrackRoutes(router, gateway, origin, tabs, clock);
   const dashboardDir = options.dashboardDir ?? join(here, "../../dashboard/dist");
+  // One budget of sign-in attempts per address, by password or through the identity provider.
+  const signInLimiter = new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock);
   addAuthRoutes(router, {
     auth,
     verifier,
-    limiter: new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock),
+    limiter: signInLimiter,
     origin,
     sendAppPage: loadAppPage(dashboardDir),
     isPasswordSignInOn: config.signIn.isPasswordSignInOn,
@@ -251,6 +253,7 @@ export async function startRollcall(
     isPasswordSignInOn: config.signIn.isPasswordSignInOn,
     auth,
     origin,
+    limiter: signInLimiter,
     logger,
   });
   addPresenceRoutes(router, {

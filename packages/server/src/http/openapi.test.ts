@@ -36,6 +36,7 @@ function operationsOfTheApp(): string[] {
     isPasswordSignInOn: true,
     auth: unused,
     origin: unused,
+    limiter: unused,
     logger: unused,
   });
   addPresenceRoutes(router, unused);
@@ -72,8 +73,8 @@ const ERRORS: Record<string, number[]> = {
   "POST /api/v1/auth/login": [400, 401, 403, 413, 429, 503],
   "POST /api/v1/auth/logout": [401, 403, 503],
   "GET /api/v1/auth/methods": [],
-  "GET /auth/oidc/start": [],
-  "GET /auth/oidc/callback": [],
+  "GET /auth/oidc/start": [429],
+  "GET /auth/oidc/callback": [429],
   "GET /embed": [400, 401, 503],
   "POST /api/v1/track": [400, 401, 413, 429, 503],
   [`GET ${TRACKER_SOCKET_PATH}`]: [429, 503],

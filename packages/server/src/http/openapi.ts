@@ -219,14 +219,24 @@ export const openApiDocument = {
       get: {
         summary:
           "Browser navigation: sends the operator to the identity provider (authorization code + PKCE); `next` is where they land after. Redirects to /login?sso=unavailable when the provider cannot be reached. Only when single sign-on is set",
-        responses: { "302": { description: "To the identity provider" } },
+        responses: {
+          "302": { description: "To the identity provider" },
+          "429": rateLimited(
+            `shares the sign-in budget: ${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s`,
+          ),
+        },
       },
     },
     "/auth/oidc/callback": {
       get: {
         summary:
           "The identity provider sends the browser back here: signed in (session cookie) and redirected to `next`, or to /login?sso=refused|failed|expired|cancelled",
-        responses: { "302": { description: "To the dashboard or the login page" } },
+        responses: {
+          "302": { description: "To the dashboard or the login page" },
+          "429": rateLimited(
+            `shares the sign-in budget: ${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s`,
+          ),
+        },
       },
     },
     "/api/v1/auth/logout": {

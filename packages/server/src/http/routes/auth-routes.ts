@@ -33,8 +33,8 @@ export const loginSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** Where /embed may send the viewer on: a local page path only. */
-function safeNext(value: string | null): string {
+/** Where a sign-in (/embed, single sign-on) may send the viewer on: a local page path only. */
+export function safeNext(value: string | null): string {
   if (value && /^\/(?!\/)[A-Za-z0-9/_\-?=&.%]*$/.test(value)) return value;
   return "/";
 }

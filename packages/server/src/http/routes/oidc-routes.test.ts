@@ -53,6 +53,28 @@ describe("single sign-on routes", () => {
     }
   });
 
+  it("count every start and callback against the address's sign-in budget, then refuse with 429", async () => {
+    const rollcall = await startTestRollcall(SSO);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const path = i % 2 === 0 ? "/auth/oidc/start" : "/auth/oidc/callback?code=c&state=s";
+        statuses.push((await fetch(`${rollcall.url}${path}`, { redirect: "manual" })).status);
+      }
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(302));
+      expect(statuses.slice(10)).toEqual([429, 429]);
+      // The password form shares the budget: no fresh attempts through it either.
+      const login = await fetch(`${rollcall.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-rollcall-csrf": "1" },
+        body: JSON.stringify({ email: "a@b.c", password: "x" }),
+      });
+      expect(login.status).toBe(429);
+    } finally {
+      await rollcall.stop();
+    }
+  });
+
   it("answer no single sign-on when none is set", async () => {
     const rollcall = await startTestRollcall({ ROLLCALL_PASSWORD_SIGN_IN: "false" });
     try {

@@ -3,11 +3,14 @@
 // GET /api/v1/auth/methods tells the login page which ways in there are.
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { LoginLimiter } from "../../auth/login-limiter.js";
 import { type OidcSignIn, type PendingSignIn, SignInRefused } from "../../auth/oidc-sign-in.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import { AppError } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { parseCookies, redirect, sendJson } from "../http-io.js";
-import type { Router } from "../router.js";
+import type { RequestContext, Router } from "../router.js";
+import { safeNext } from "./auth-routes.js";
 
 export interface OidcRoutesDeps {
   /** Null: no single sign-on configured. */
@@ -15,6 +18,8 @@ export interface OidcRoutesDeps {
   isPasswordSignInOn: boolean;
   auth: ViewerAuth;
   origin: ClientOrigin;
+  /** The password form's budget of attempts per address: each start and callback is one. */
+  limiter: LoginLimiter;
   logger: Logger;
 }
 
@@ -28,11 +33,6 @@ const pendingSchema = z.object({
   verifier: z.string().min(43).max(128),
   next: z.string().max(2048),
 });
-
-/** Where a sign-in may send the operator on: a local page path only. */
-function safeNext(value: string | null): string {
-  return value && /^\/(?!\/)[A-Za-z0-9/_\-?=&.%]*$/.test(value) ? value : "/";
-}
 
 function pendingCookie(value: string, maxAge: number, isHttps: boolean): string {
   const parts = [
@@ -71,7 +71,18 @@ export function addOidcRoutes(router: Router, deps: OidcRoutesDeps): void {
   const oidc = deps.oidc;
   if (!oidc) return;
 
-  router.on("GET", "/auth/oidc/start", async ({ req, res, url }) => {
+  /** Each leg costs a request to the identity provider: bounded per address like a password. */
+  const spend = ({ req, res }: RequestContext) => {
+    const wait = deps.limiter.hit(deps.origin.addressOf(req));
+    if (wait > 0) {
+      res.setHeader("retry-after", String(wait));
+      throw new AppError("rate_limited", `too many sign-in attempts; try again in ${wait} s`);
+    }
+  };
+
+  router.on("GET", "/auth/oidc/start", async (ctx) => {
+    const { req, res, url } = ctx;
+    spend(ctx);
     let started: Awaited<ReturnType<OidcSignIn["start"]>>;
     try {
       started = await oidc.start(safeNext(url.searchParams.get("next")));
@@ -87,7 +98,9 @@ export function addOidcRoutes(router: Router, deps: OidcRoutesDeps): void {
     redirect(res, location);
   });
 
-  router.on("GET", "/auth/oidc/callback", async ({ req, res, url }) => {
+  router.on("GET", "/auth/oidc/callback", async (ctx) => {
+    const { req, res, url } = ctx;
+    spend(ctx);
     const isHttps = deps.origin.isHttps(req);
     const pending = readPending(req.headers.cookie);
     const cleared = pendingCookie("", 0, isHttps);
