@@ -1,7 +1,7 @@
 // Validates an analytics request into a Query value: scope, resolved range, zone and `now`.
 import type { Viewer } from "@rollcall/protocol";
 import { z } from "zod";
-import { AppError, describeIssues } from "../http/app-error.js";
+import { AppError, describeIssues } from "../errors/app-error.js";
 import type { AppScope, UserTableMembers, UserTableSort } from "../storage/storage.js";
 import { type AnalyticsRange, RangeInputError, resolveRange } from "./analytics-range.js";
 

@@ -1,7 +1,7 @@
 // Backend endpoints: the host platform's server proves itself with the platform secret.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
 import type { Storage } from "../storage/storage.js";
 
 const FRESH_MS = 10_000;

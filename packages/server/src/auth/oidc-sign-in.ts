@@ -3,7 +3,7 @@
 import { DEFAULT_PLATFORM, type Viewer } from "@rollcall/protocol";
 import * as client from "openid-client";
 import type { OidcConfig } from "../config/oidc-config.js";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
 
 /** What the browser keeps (in a short-lived cookie) between leaving and coming back. */
 export interface PendingSignIn {

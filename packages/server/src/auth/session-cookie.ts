@@ -41,3 +41,17 @@ export function sessionCookie(
   else if (options.isHttps) parts.push("Secure");
   return parts.join("; ");
 }
+
+/** The cookies of a `Cookie` header by name; a part without `=` is skipped. */
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  if (!header) return cookies;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name) cookies[name] = value;
+  }
+  return cookies;
+}

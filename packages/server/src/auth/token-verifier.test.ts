@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { USER_AUDIENCE, VIEWER_AUDIENCE } from "@rollcall/protocol";
 import { SignJWT } from "jose";
 import { describe, expect, it, vi } from "vitest";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
 import { signUserToken, signViewerToken } from "./token-signer.js";
 import { TOKEN_CLOCK_SKEW_SECONDS, TokenVerifier } from "./token-verifier.js";
 

@@ -15,7 +15,7 @@ import {
   type Viewer,
   viewerClaimsSchema,
 } from "@rollcall/protocol";
-import { AppError, describeIssues } from "../http/app-error.js";
+import { AppError, describeIssues } from "../errors/app-error.js";
 
 /**
  * Looks up a platform's current secrets (two during a rotation); `recheck` asks for a fresh

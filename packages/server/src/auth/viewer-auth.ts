@@ -2,11 +2,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { DEFAULT_PLATFORM, type Viewer, WIRE_LIMITS } from "@rollcall/protocol";
-import { AppError } from "../http/app-error.js";
-import { parseCookies } from "../http/http-io.js";
+import { AppError } from "../errors/app-error.js";
 import type { Storage } from "../storage/storage.js";
 import { UNKNOWN_OPERATOR_HASH, verifyPassword } from "./passwords.js";
-import { type CookieSameSite, SESSION_COOKIE, sessionCookie } from "./session-cookie.js";
+import {
+  type CookieSameSite,
+  parseCookies,
+  SESSION_COOKIE,
+  sessionCookie,
+} from "./session-cookie.js";
 import type { TokenVerifier } from "./token-verifier.js";
 
 /** Header a cookie-authenticated request must carry to change state (CSRF defence). */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { signUserToken } from "../auth/token-signer.js";
 import { TokenVerifier } from "../auth/token-verifier.js";
 import { loadConfig } from "../config/config.js";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
 import { openStorage } from "../storage/open-storage.js";
 import { startTestRollcall, TEST_SECRET, TestTab } from "../testing/test-rollcall.js";
 import { platformCreateCommand, platformRotateSecretCommand } from "./platform-command.js";

@@ -1,8 +1,8 @@
 // Caps the connections one peer address holds on the HTTP server, counted as they are accepted.
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
+import { AppError } from "../errors/app-error.js";
 import { ConnectionCounter } from "../ingest/tracker-limits.js";
-import { AppError } from "./app-error.js";
 import { rawErrorResponse } from "./http-io.js";
 
 /**

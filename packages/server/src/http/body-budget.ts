@@ -1,6 +1,6 @@
 // Bounds the request-body bytes held while being read, per client address and for the process.
 import type { IncomingMessage } from "node:http";
-import { AppError } from "./app-error.js";
+import { AppError } from "../errors/app-error.js";
 import type { HttpLimits } from "./http-limits.js";
 
 /**

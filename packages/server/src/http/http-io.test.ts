@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "./app-error.js";
+import { AppError } from "../errors/app-error.js";
 import { BodyBudget } from "./body-budget.js";
 import { readJson } from "./http-io.js";
 import { HTTP_LIMITS } from "./http-limits.js";

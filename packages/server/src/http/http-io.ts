@@ -1,6 +1,6 @@
 // Reading bounded JSON bodies and writing JSON, errors and security headers.
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
-import { AppError } from "./app-error.js";
+import { AppError } from "../errors/app-error.js";
 import { BODY_RETRY_AFTER_SECONDS, type BodyBudget, CHUNK_COST_BYTES } from "./body-budget.js";
 import { mediaTypeOf } from "./media-type.js";
 import { findNulCharacterInJson } from "./nul-characters.js";
@@ -161,16 +161,3 @@ export function setSecurityHeaders(res: ServerResponse): void {
 
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'";
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  if (!header) return cookies;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name) cookies[name] = value;
-  }
-  return cookies;
-}

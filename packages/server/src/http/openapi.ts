@@ -7,7 +7,7 @@ import { CSRF_HEADER } from "../auth/viewer-auth.js";
 import { TRACKER_LIMITS } from "../ingest/tracker-limits.js";
 import { TRACKER_SOCKET_PATH } from "../ingest/tracker-socket.js";
 import { STREAMS_PER_VIEWER } from "../live/presence-feed.js";
-import { presenceQuerySchema } from "../presence/presence-query.js";
+import { presenceQuerySchema } from "../presence/read-model/presence-query.js";
 import { MAX_BODY_BYTES } from "./http-io.js";
 import {
   BODIES_PER_ADDRESS,

@@ -1,6 +1,6 @@
 // A small method + path router: `/api/v1/presence/users/:id` patterns, params decoded.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError } from "./app-error.js";
+import { AppError } from "../errors/app-error.js";
 import type { BodyBudget } from "./body-budget.js";
 
 export interface RequestContext {

@@ -1,7 +1,7 @@
 // A tracker WebSocket message as the server reads it: whether it is the plain heartbeat, and the
 // message it holds, or the error that refuses it.
 import { type ClientMessage, clientMessageSchema } from "@rollcall/protocol";
-import { AppError, describeIssues } from "../http/app-error.js";
+import { AppError, describeIssues } from "../errors/app-error.js";
 import { findNulCharacterInJson } from "../http/nul-characters.js";
 
 /** A heartbeat as the tracker sends it: nine frames in ten at load. */

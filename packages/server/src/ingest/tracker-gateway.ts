@@ -7,9 +7,9 @@ import {
   type WelcomeMessage,
 } from "@rollcall/protocol";
 import type { TokenVerifier, VerifiedUser } from "../auth/token-verifier.js";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
+import type { ConnectionKey, Transport } from "../presence/engine/types.js";
 import type { PresenceService } from "../presence/presence-service.js";
-import type { ConnectionKey, Transport } from "../presence/types.js";
 import { EventTimeBounds } from "../storage/event-time-bounds.js";
 import type { FactWriter } from "../storage/fact-writer.js";
 import type { UserDirectory } from "../users/user-directory.js";

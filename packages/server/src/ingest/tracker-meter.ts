@@ -1,6 +1,6 @@
 // What the tracker transports count for /metrics: messages received and refusals, as plain numbers.
 import type { ClientMessage } from "@rollcall/protocol";
-import type { Transport } from "../presence/types.js";
+import type { Transport } from "../presence/engine/types.js";
 
 type MessageType = ClientMessage["t"];
 

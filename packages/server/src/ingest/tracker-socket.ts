@@ -3,9 +3,9 @@
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from "@rollcall/protocol";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
-import { AppError, toAppError } from "../http/app-error.js";
+import { AppError, toAppError } from "../errors/app-error.js";
 import type { ClientOrigin } from "../http/client-origin.js";
-import type { ConnectionKey } from "../presence/types.js";
+import type { ConnectionKey } from "../presence/engine/types.js";
 import { TokenBucket } from "./rate-limiter.js";
 import { decodeFrame, isHeartbeatFrame } from "./tracker-frames.js";
 import { RefusedEventError, type TrackerGateway } from "./tracker-gateway.js";

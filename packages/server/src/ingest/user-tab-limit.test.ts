@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
+import type { ConnectionView, Transport, UserPresenceView } from "../presence/engine/types.js";
 import type { PresenceService } from "../presence/presence-service.js";
-import type { ConnectionView, Transport, UserPresenceView } from "../presence/types.js";
 import { UserTabLimit } from "./user-tab-limit.js";
 
 /** Presence holding `tabs` for user "ann" on platform "p". */

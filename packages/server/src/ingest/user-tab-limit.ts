@@ -1,7 +1,7 @@
 // Whether a user may open another tab: one count over WebSocket and HTTP alike, read from presence.
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
+import type { ConnectionKey } from "../presence/engine/types.js";
 import type { PresenceService } from "../presence/presence-service.js";
-import type { ConnectionKey } from "../presence/types.js";
 
 /**
  * A user's tabs are the connections presence holds for them, whatever their transport (with a

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createGunzip } from "node:zlib";
 import type { PresenceSummary, PresenceUser } from "@rollcall/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import type { PresenceBoard } from "../presence/presence-board.js";
+import type { PresenceBoard } from "../presence/read-model/presence-board.js";
 import { PresenceFeed, SNAPSHOT_SLICE } from "./presence-feed.js";
 
 /**

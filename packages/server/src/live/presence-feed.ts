@@ -6,7 +6,7 @@ import type {
   PresenceSummary,
   PresenceUser,
 } from "@rollcall/protocol";
-import type { PresenceBoard } from "../presence/presence-board.js";
+import type { PresenceBoard } from "../presence/read-model/presence-board.js";
 import { type SseEncoding, SseSink } from "./sse-sink.js";
 
 export interface PresenceFeedOptions {

@@ -1,7 +1,7 @@
 // Who may read /metrics: the token's holder, or this machine only; behind a proxy, its clients too.
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../http/app-error.js";
+import { AppError } from "../errors/app-error.js";
 import { clientOrigin } from "../http/client-origin.js";
 import { checkMetricsAccess, isLoopback } from "./metrics-access.js";
 

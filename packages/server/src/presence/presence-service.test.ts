@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { FactWriter } from "../storage/fact-writer.js";
 import { type FactBatch, SLOT_MS } from "../storage/storage.js";
 import { UserDirectory } from "../users/user-directory.js";
-import { MemoryPresenceStore } from "./memory-presence-store.js";
 import { PresenceService } from "./presence-service.js";
+import { MemoryPresenceStore } from "./store/memory-presence-store.js";
 
 const T0 = 1_000 * SLOT_MS + 60_000; // one minute into a slot
 const key = { platform: "p", user: "u", tab: "tab-0001" };

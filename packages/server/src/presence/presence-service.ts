@@ -3,14 +3,14 @@ import type { Logger } from "pino";
 import type { FactWriter } from "../storage/fact-writer.js";
 import { type FactBatch, SLOT_MS, type Storage } from "../storage/storage.js";
 import type { UserDirectory } from "../users/user-directory.js";
-import type { MaybePromise, PresenceStore, RemoteUserChange } from "./presence-store.js";
 import type {
   ConnectionKey,
   PresenceChange,
   PresenceEvent,
   UserPresenceBrief,
   UserPresenceView,
-} from "./types.js";
+} from "./engine/types.js";
+import type { MaybePromise, PresenceStore, RemoteUserChange } from "./store/presence-store.js";
 
 export type Clock = () => number;
 

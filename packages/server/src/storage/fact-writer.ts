@@ -1,5 +1,5 @@
 // Batches facts off the hot path: one transaction per flush; event promises resolve once durable.
-import type { PresenceChange } from "../presence/types.js";
+import type { PresenceChange } from "../presence/engine/types.js";
 import {
   type EventRecord,
   emptyFactBatch,

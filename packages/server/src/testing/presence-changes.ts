@@ -1,5 +1,5 @@
 // Picking one kind of the engine's decisions out of a list, typed.
-import type { PresenceChange } from "../presence/types.js";
+import type { PresenceChange } from "../presence/engine/types.js";
 
 export function ofType<T extends PresenceChange["type"]>(
   changes: PresenceChange[],

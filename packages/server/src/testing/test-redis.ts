@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
-import { RedisPresenceStore } from "../presence/redis-presence-store.js";
-import type { PresenceRules } from "../presence/types.js";
+import type { PresenceRules } from "../presence/engine/types.js";
+import { RedisPresenceStore } from "../presence/store/redis-presence-store.js";
 
 /** Tests may read the environment; the server code never does. */
 export const TEST_REDIS_URL = process.env.ROLLCALL_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -1,7 +1,7 @@
 // Keeps every node's user directory alike: each node's registrations and erasures go out over Redis.
 import type { Logger } from "pino";
 import type { RedisTarget } from "../config/config.js";
-import { createRedisClient, type RedisClient } from "../presence/redis-client.js";
+import { createRedisClient, type RedisClient } from "../redis/redis-client.js";
 import type { UserRecord } from "../storage/storage.js";
 import type { UserDirectory } from "./user-directory.js";
 

@@ -3,9 +3,9 @@ import { buildAnalyticsQuery, parseTableParams } from "../../analytics/analytics
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
 import { attachment, usersCsvFileName, usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import { AppError } from "../../errors/app-error.js";
 import type { Storage } from "../../storage/storage.js";
 import { nullableIsoTime } from "../../storage/stored-time.js";
-import { AppError } from "../app-error.js";
 import { sendJson } from "../http-io.js";
 import { acceptsMediaType } from "../media-type.js";
 import type { RequestContext, Router } from "../router.js";

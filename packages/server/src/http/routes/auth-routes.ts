@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { LoginLimiter } from "../../auth/login-limiter.js";
 import type { TokenVerifier } from "../../auth/token-verifier.js";
 import { CSRF_HEADER, type ViewerAuth } from "../../auth/viewer-auth.js";
-import { AppError, describeIssues, toAppError } from "../app-error.js";
+import { AppError, describeIssues, toAppError } from "../../errors/app-error.js";
 import type { SendAppPage } from "../app-page.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { readJson, redirect, sendJson } from "../http-io.js";

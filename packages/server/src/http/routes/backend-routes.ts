@@ -2,13 +2,13 @@
 import { propsSchema } from "@rollcall/protocol";
 import { z } from "zod";
 import type { BackendAuth } from "../../auth/backend-auth.js";
+import { AppError, describeIssues } from "../../errors/app-error.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
 import type { PresenceService } from "../../presence/presence-service.js";
 import { EventTimeBounds } from "../../storage/event-time-bounds.js";
 import type { FactWriter } from "../../storage/fact-writer.js";
 import type { Storage } from "../../storage/storage.js";
 import type { UserDirectory } from "../../users/user-directory.js";
-import { AppError, describeIssues } from "../app-error.js";
 import { readJson, sendJson } from "../http-io.js";
 import type { Router } from "../router.js";
 

@@ -5,10 +5,11 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { LoginLimiter } from "../../auth/login-limiter.js";
 import { type OidcSignIn, type PendingSignIn, SignInRefused } from "../../auth/oidc-sign-in.js";
+import { parseCookies } from "../../auth/session-cookie.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
-import { AppError } from "../app-error.js";
+import { AppError } from "../../errors/app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
-import { parseCookies, redirect, sendJson } from "../http-io.js";
+import { redirect, sendJson } from "../http-io.js";
 import type { RequestContext, Router } from "../router.js";
 import { safeNext } from "./auth-routes.js";
 

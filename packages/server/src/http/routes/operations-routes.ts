@@ -1,8 +1,8 @@
 // For load balancers and Prometheus: /healthz (alive), /readyz (able to serve), /metrics.
 
+import { AppError, toAppError } from "../../errors/app-error.js";
 import { checkMetricsAccess } from "../../metrics/metrics-access.js";
 import type { AnalyticsState, RollcallMetrics } from "../../metrics/rollcall-metrics.js";
-import { AppError, toAppError } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { sendJson } from "../http-io.js";
 import type { Router } from "../router.js";

@@ -2,11 +2,11 @@
 import type { PresenceResponse, Viewer } from "@rollcall/protocol";
 import { isValidTimeZone } from "../../analytics/zoned-time.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
+import { AppError, describeIssues, toAppError } from "../../errors/app-error.js";
 import type { PresenceFeed } from "../../live/presence-feed.js";
-import type { PresenceBoard } from "../../presence/presence-board.js";
-import { presenceCsvFileName, presenceToCsv } from "../../presence/presence-csv.js";
-import { presenceQuerySchema } from "../../presence/presence-query.js";
-import { AppError, describeIssues, toAppError } from "../app-error.js";
+import type { PresenceBoard } from "../../presence/read-model/presence-board.js";
+import { presenceCsvFileName, presenceToCsv } from "../../presence/read-model/presence-csv.js";
+import { presenceQuerySchema } from "../../presence/read-model/presence-query.js";
 import { acceptsGzip } from "../content-coding.js";
 import { sendJson } from "../http-io.js";
 import { acceptsMediaType } from "../media-type.js";

@@ -5,10 +5,10 @@ import {
   trackBatchSchema,
   WIRE_LIMITS,
 } from "@rollcall/protocol";
+import { AppError, describeIssues, toAppError } from "../../errors/app-error.js";
 import { KeyedRateLimiter } from "../../ingest/rate-limiter.js";
 import { RefusedEventError, type TrackerGateway } from "../../ingest/tracker-gateway.js";
 import type { UserTabLimit } from "../../ingest/user-tab-limit.js";
-import { AppError, describeIssues, toAppError } from "../app-error.js";
 import type { ClientOrigin } from "../client-origin.js";
 import { readJson, sendJson } from "../http-io.js";
 import type { RequestContext, Router } from "../router.js";
