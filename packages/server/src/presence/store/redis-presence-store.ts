@@ -23,6 +23,7 @@ import type {
   UserPresenceView,
 } from "../engine/types.js";
 import { PresenceReplica } from "../replica/presence-replica.js";
+import { connectionId, HeldSockets } from "./held-sockets.js";
 import type { PresenceStore, RemoteUserChange, StoreHealth } from "./presence-store.js";
 import { RedisNodeLiveness } from "./redis-node-liveness.js";
 import { RedisPresenceKeys } from "./redis-presence-keys.js";
@@ -63,8 +64,7 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly writer: RedisUserWriter;
   private readonly liveness: RedisNodeLiveness;
   private readonly rules: PresenceRules;
-  /** Tabs whose sockets this node holds: connection id → key and when last heard from. */
-  private readonly local = new Map<string, { key: ConnectionKey; lastHeardAt: number }>();
+  private readonly sockets: HeldSockets;
   /** Drops that could not be written (Redis away): retried by the tick. */
   private readonly pendingDrops = new Map<string, { key: ConnectionKey; lastLiveAt: number }>();
   private wasDown = false;
@@ -78,6 +78,7 @@ export class RedisPresenceStore implements PresenceStore {
     this.keys = new RedisPresenceKeys(options.prefix);
     this.rules = { ...options.rules, isSocketLivenessOwned: true };
     this.replica = new PresenceReplica(this.rules);
+    this.sockets = new HeldSockets(this.replica, this.nodeId);
     // Fail fast while Redis is away: callers answer `unavailable` instead of hanging.
     const connection = { maxRetriesPerRequest: 1, connectTimeout: 3_000 };
     this.command = createRedisClient(options.redis, { ...connection, isQueuedOffline: false });
@@ -158,27 +159,21 @@ export class RedisPresenceStore implements PresenceStore {
       case "restore":
         return this.restore(event.sessions, now);
       case "forget":
-        for (const [id, held] of this.local) {
-          if (held.key.platform === event.platform && held.key.user === event.user)
-            this.local.delete(id);
-        }
+        this.sockets.releaseUser(event.platform, event.user);
         return this.writer.change(event, (state) => applyPresenceEvent(state, event, now));
       case "disconnect":
         return this.disconnect(event.key, now, event.lastLiveAt);
       case "connect":
         // An HTTP tab has no socket here: no node holds it, and nothing local would forget it.
-        if (event.transport === "ws") {
-          this.local.set(connectionId(event.key), { key: event.key, lastHeardAt: now });
-        }
+        if (event.transport === "ws") this.sockets.hold(event.key, now);
         return this.writer.change(event.key, (state, owners) => {
           owners[event.key.tab] = this.nodeId;
           return applyPresenceEvent(state, event, now);
         });
       default: {
         const key = event.key;
-        if (!this.isMine(key)) return [];
-        const held = this.local.get(connectionId(key));
-        if (held) held.lastHeardAt = now;
+        if (!this.sockets.isMine(key)) return [];
+        this.sockets.heard(key, now);
         return this.writer.change(key, (state) => applyPresenceEvent(state, event, now));
       }
     }
@@ -190,7 +185,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   hasConnection(key: ConnectionKey): boolean {
-    return this.isMine(key);
+    return this.sockets.isMine(key);
   }
 
   view(platform: string, user: string, now: number): UserPresenceView | null {
@@ -209,44 +204,17 @@ export class RedisPresenceStore implements PresenceStore {
     return listUserBriefs(this.replica.state, platform, now);
   }
 
-  /**
-   * The users with a tab this node reports: a WebSocket whose socket is here (as of its last
-   * message), or an HTTP tab this node last heard from (its owner in Redis).
-   */
-  *liveUsers(): Iterable<LiveUser> {
-    for (const { platform, user } of this.replica.usersOwnedBy(this.nodeId)) {
-      const presence = findUser(this.replica.state, platform, user);
-      if (presence === undefined) continue;
-      const owners = this.replica.ownersOf(platform, user);
-      let lastSeenAt = Number.NEGATIVE_INFINITY;
-      for (const [tab, connection] of presence.connections) {
-        if (owners[tab] !== this.nodeId) continue;
-        if (connection.transport === "http") {
-          lastSeenAt = Math.max(lastSeenAt, connection.lastSeenAt);
-          continue;
-        }
-        const held = this.local.get(connectionId({ platform, user, tab }));
-        if (held) lastSeenAt = Math.max(lastSeenAt, held.lastHeardAt);
-      }
-      if (lastSeenAt === Number.NEGATIVE_INFINITY) continue;
-      const sessionStartedAt = presence.session?.startedAt ?? null;
-      yield { platform, user, lastSeenAt, sessionStartedAt };
-    }
+  liveUsers(): Iterable<LiveUser> {
+    return this.sockets.liveUsers();
   }
 
-  *activeApps(): Iterable<{
+  activeApps(): Iterable<{
     platform: string;
     user: string;
     app: string | null;
     startedAt: number;
   }> {
-    // The users with a socket here: each node reports its own users' activity.
-    for (const { platform, user } of this.replica.usersOwnedBy(this.nodeId)) {
-      const presence = findUser(this.replica.state, platform, user);
-      for (const [app, active] of presence?.activeApps ?? []) {
-        yield { platform, user, app, startedAt: active.startedAt };
-      }
-    }
+    return this.sockets.activeApps();
   }
 
   onRemoteChange(listener: (change: RemoteUserChange) => void): () => void {
@@ -275,15 +243,8 @@ export class RedisPresenceStore implements PresenceStore {
     this.subscriber.disconnect();
   }
 
-  /** A WebSocket tab is this node's if its socket is here; an HTTP tab belongs to whoever it reaches. */
-  private isMine(key: ConnectionKey): boolean {
-    if (this.replica.transportOf(key) === "http") return true;
-    return this.local.has(connectionId(key)) && this.replica.ownerOf(key) === this.nodeId;
-  }
-
   private heartbeat(key: ConnectionKey, now: number): PresenceChange[] | Promise<PresenceChange[]> {
-    const held = this.local.get(connectionId(key));
-    if (held) held.lastHeardAt = now;
+    this.sockets.heard(key, now);
     // HTTP tabs have no socket to vouch for them: their deadline is the stored lastSeenAt.
     if (this.replica.transportOf(key) !== "http") return [];
     // Every batch begins with this heartbeat: its node becomes the one reporting the tab.
@@ -298,16 +259,14 @@ export class RedisPresenceStore implements PresenceStore {
     now: number,
     reported: number | undefined,
   ): Promise<PresenceChange[]> {
-    const id = connectionId(key);
-    const held = this.local.get(id);
-    this.local.delete(id);
+    const held = this.sockets.release(key);
     // A socket closed for silence was last live when last heard from.
     const isSilent = held !== undefined && now - held.lastHeardAt >= 2 * this.rules.heartbeatMs;
     const lastLiveAt = reported ?? (isSilent ? held.lastHeardAt : now);
     try {
       return await this.dropTab(key, lastLiveAt, now);
     } catch {
-      this.pendingDrops.set(id, { key, lastLiveAt });
+      this.pendingDrops.set(connectionId(key), { key, lastLiveAt });
       return [];
     }
   }
@@ -413,8 +372,4 @@ export class RedisPresenceStore implements PresenceStore {
       "Redis unreachable: presence changes are refused until it is back",
     );
   }
-}
-
-function connectionId(key: ConnectionKey): string {
-  return `${key.platform}\u0000${key.user}\u0000${key.tab}`;
 }
