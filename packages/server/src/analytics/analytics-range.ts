@@ -1,4 +1,5 @@
 // Turns an analytics time filter (today, 7d, 30d, custom dates) into instants and local days.
+import { SLOT_MS } from "../storage/storage.js";
 import {
   addLocalDays,
   daysBetween,
@@ -90,7 +91,8 @@ export function lastLocalDays(tz: string, now: number, count: number): Analytics
  * The period a range is compared with: as many local days just before it. A range that ends now
  * (today, 7d, 30d) is compared with the same stretch of its last day (today until 10:00 with
  * yesterday until 10:00), so a period still running is not set against a whole one; a custom
- * range with the whole days before it.
+ * range with the whole days before it. The stretch ends with the 15-minute slot holding that time,
+ * as activity is counted (`SLOT_MS`): the same question asked twice in a slot gets one answer.
  */
 export function previousRange(range: AnalyticsRange, tz: string, endsNow: boolean): AnalyticsRange {
   const count = range.days.length;
@@ -98,7 +100,8 @@ export function previousRange(range: AnalyticsRange, tz: string, endsNow: boolea
   const start = startOfDate(tz, days[0]!);
   if (!endsNow) return { start, end: range.start, days };
   const intoLastDay = range.end - startOfDate(tz, range.days.at(-1)!);
-  return { start, end: Math.min(range.start, startOfDate(tz, days.at(-1)!) + intoLastDay), days };
+  const sameTime = startOfDate(tz, days.at(-1)!) + intoLastDay;
+  return { start, end: Math.min(range.start, Math.ceil(sameTime / SLOT_MS) * SLOT_MS), days };
 }
 
 function customRange(fromText: string | undefined, toText: string | undefined, tz: string) {

@@ -164,7 +164,9 @@ function referencePrevious(
   const currentStart = localMidnight(tz, first);
   if (range === "custom") return [start, currentStart];
   const intoToday = NOW - localMidnight(tz, today);
-  return [start, Math.min(currentStart, localMidnight(tz, localDateAdd(last, -count)) + intoToday)];
+  // Through the end of the 15-minute slot holding that time of day.
+  const sameTime = localMidnight(tz, localDateAdd(last, -count)) + intoToday;
+  return [start, Math.min(currentStart, Math.ceil(sameTime / 900_000) * 900_000)];
 }
 
 function activeUsers(app: string | null, from: number, to: number): Set<string> {
