@@ -154,7 +154,7 @@ function MetricCard({
 function ChangeLine({ change, since }: { change: { now: number; before: number }; since: string }) {
   const { delta, percent } = countChange(change.now, change.before);
   const direction = delta > 0 ? "up" : delta < 0 ? "down" : "same";
-  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "＝";
+  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "=";
   const signed = `${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${formatCount(Math.abs(delta))}`;
   const amount =
     percent === null
