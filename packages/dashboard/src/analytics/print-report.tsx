@@ -35,7 +35,7 @@ export function ReportHeading({ title, rangeName, rangeDates, tz }: ReportHeadin
   const at = startedAt ?? Date.now();
   const range = rangeName === rangeDates ? rangeDates : `${rangeName}: ${rangeDates}`;
   return (
-    <header className="report-heading" data-testid="report-heading">
+    <div className="report-heading" data-testid="report-heading">
       <p className="report-kicker">Rollcall · Users analytics</p>
       <p className="report-title">{title}</p>
       <p className="report-context">
@@ -49,7 +49,7 @@ export function ReportHeading({ title, rangeName, rangeDates, tz }: ReportHeadin
           generated {formatZonedDateTime(new Date(at).toISOString(), tz)}
         </span>
       </p>
-    </header>
+    </div>
   );
 }
 
