@@ -1,5 +1,6 @@
 // The Connected users page searched by accent-free names and by page path, then exported as CSV:
-// the file's rows are the rows shown, in their order, times in the browser's zone with its offset.
+// the file's rows are the rows shown, in their order (ties included, in every sort), times in the
+// browser's zone with its offset.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -7,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { browserSkipReason, suiteName } from "./support/browser.js";
 import { openDashboard } from "./support/dashboard.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually } from "./support/eventually.js";
+import { eventually, SETTLE_MS } from "./support/eventually.js";
 import type { HostPath } from "./support/host-site.js";
 import { REPO_ROOT } from "./support/rollcall-server.js";
 
@@ -113,5 +114,66 @@ describe.skipIf(browserSkipReason !== null)(suiteName("Connected users search an
         });
       }
     }
+  });
+
+  it("lists users that tie in the table's order, in every sort and both directions", async () => {
+    const { contexts, rollcall, ownerToken, openUserTab, newUser } = env();
+    // Four never seen whose names fold alike (one without a role), and one of the same name online.
+    for (const [id, name, role] of [
+      ["twin-c", "Twin Lee", "Learner"],
+      ["twin-a", "Twin Lee", ""],
+      ["twin-d", "TWIN LÉE", "Learner"],
+      ["twin-b", "Twin Lee", "Learner"],
+    ]) {
+      const response = await fetch(`${rollcall.origin}/api/v1/users/${id}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${rollcall.secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ name, email: `${id}@school.example`, role }),
+      });
+      expect(response.status).toBeLessThan(300);
+    }
+    await openUserTab(newUser("Twin Lee"), "/lessons/algebra");
+
+    const context = await contexts.create({
+      viewport: { width: 1440, height: 900 },
+      timezoneId: ZONE,
+      acceptDownloads: true,
+    });
+    const dashboard = await openDashboard(context, rollcall.origin, ownerToken);
+    await dashboard.getByTestId("search").fill("twin");
+    await eventually(async () => expect(await shownIds(dashboard)).toHaveLength(5), SETTLE_MS, {
+      what: "the five twins listed",
+    });
+    const orders = new Set<string>();
+    for (const [column, direction] of [
+      ["status", "descending"],
+      ["name", "ascending"],
+      ["name", "descending"],
+      ["role", "ascending"],
+      ["role", "descending"],
+      ["page", "ascending"],
+      ["page", "descending"],
+      ["activeFor", "descending"],
+      ["activeFor", "ascending"],
+    ] as const) {
+      const header = dashboard.locator(`th:has([data-testid="sort-${column}"])`);
+      if ((await header.getAttribute("aria-sort")) !== direction) {
+        await dashboard.getByTestId(`sort-${column}`).click();
+      }
+      await eventually(
+        async () => expect(await header.getAttribute("aria-sort")).toBe(direction),
+        SETTLE_MS,
+        { what: `sorted by ${column}, ${direction}` },
+      );
+      const shown = await shownIds(dashboard);
+      const csv = await exportCsv(dashboard);
+      expect(
+        csv.slice(1).map((cells) => cells[0]),
+        `${column} ${direction}`,
+      ).toEqual(shown);
+      orders.add(shown.join(" "));
+    }
+    // The sorts gave different orders: the ties were really broken, not all read alike.
+    expect(orders.size).toBeGreaterThan(2);
   });
 });

@@ -3,6 +3,7 @@ import { type RefObject, useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatCount } from "../ui/count-format";
+import { usePrinting } from "../ui/printing";
 import { useIsDark } from "../ui/theme";
 import type { ActiveOverTime } from "./analytics-api";
 import { axisLabel, bucketCaption, labelIndexes, tooltipLabel } from "./bucket-labels";
@@ -11,6 +12,11 @@ import { ExportButton, PanelBody, type PanelStatus } from "./panel-parts";
 import { CHART_FONT, downloadPng, withTitle } from "./png-export";
 
 const HEIGHT = 260;
+/**
+ * On paper the chart is drawn at this size whatever the screen's width, then scaled to the page's
+ * width (analytics-print.css): a phone's narrow drawing would stand too tall, a wide one too flat.
+ */
+const PRINT_SIZE = { width: 760, height: 230 };
 
 /** Canvas colours per theme (a canvas cannot read CSS variables); the PNG export keeps light. */
 const CHART_COLORS = {
@@ -121,11 +127,13 @@ function BarChart({ data, plotRef, previousLabel }: BarChartProps) {
   const containerRef = useRef<HTMLDivElement | null>(null);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
   const isDark = useIsDark();
+  const { isPrinting } = usePrinting();
 
   useEffect(() => {
     const colors = CHART_COLORS[isDark ? "dark" : "light"];
     const container = containerRef.current;
     if (!container) return;
+    const size = isPrinting ? PRINT_SIZE : { width: container.clientWidth, height: HEIGHT };
     const { bucket, points } = data;
     const isMultiDay =
       bucket === "hour" &&
@@ -138,8 +146,7 @@ function BarChart({ data, plotRef, previousLabel }: BarChartProps) {
     const maxY = Math.max(0, ...ys, ...before.map((value) => value ?? 0));
 
     const options: uPlot.Options = {
-      width: container.clientWidth,
-      height: HEIGHT,
+      ...size,
       // Room on the right for half of the last label (today's bar is always labelled).
       padding: [12, 20, 0, 0],
       legend: { show: false },
@@ -223,7 +230,7 @@ function BarChart({ data, plotRef, previousLabel }: BarChartProps) {
     const plot = new uPlot(options, [xs, ys, before], container);
     plotRef.current = plot;
     const observer = new ResizeObserver(() => {
-      if (container.clientWidth !== plot.width)
+      if (!isPrinting && container.clientWidth !== plot.width)
         plot.setSize({ width: container.clientWidth, height: HEIGHT });
     });
     observer.observe(container);
@@ -233,7 +240,7 @@ function BarChart({ data, plotRef, previousLabel }: BarChartProps) {
       if (plotRef.current === plot) plotRef.current = null;
       setTooltip(null);
     };
-  }, [data, plotRef, isDark, previousLabel]);
+  }, [data, plotRef, isDark, isPrinting, previousLabel]);
 
   return (
     <div className="bar-chart" ref={containerRef} onMouseLeave={() => setTooltip(null)}>

@@ -64,11 +64,18 @@ function usersPath(app: string, endpoint: UsersEndpoint, params: URLSearchParams
   return `/api/v1/apps/${encodeURIComponent(app)}/analytics/users/${endpoint}?${params.toString()}`;
 }
 
-/** The paths of the page's four requests for `view`. */
+function withCsv(params: URLSearchParams): URLSearchParams {
+  const copy = new URLSearchParams(params);
+  copy.set("format", "csv");
+  return copy;
+}
+
+/** The paths of the page's four requests for `view`, and of its two CSV downloads. */
 export function analyticsPaths(app: string, view: AnalyticsView) {
   const range = rangeParams(view);
   return {
     summary: usersPath(app, "summary", range),
+    summaryCsv: usersPath(app, "summary", withCsv(range)),
     activeOverTime: usersPath(app, "active-over-time", range),
     heatmap: usersPath(app, "heatmap", range),
     table: usersPath(app, "table", tableParams(view)),

@@ -1,6 +1,13 @@
 // The four headline counts: Currently logged in, Active in last 30 days, Total registered, Active in range.
+import { countChange, SUMMARY_CARDS, type SummaryMetric } from "@rollcall/protocol";
 import { formatCount } from "../ui/count-format";
 import type { UsersSummary } from "./analytics-api";
+import { DownloadIcon } from "./panel-parts";
+
+const LABELS = Object.fromEntries(SUMMARY_CARDS.map((card) => [card.metric, card.label])) as Record<
+  SummaryMetric,
+  string
+>;
 
 interface ToplineCardsProps {
   summary: UsersSummary | null;
@@ -11,6 +18,10 @@ interface ToplineCardsProps {
   /** The range cannot be asked: show dashes instead of loading placeholders. */
   isBlocked?: boolean;
   isWholePlatform: boolean;
+  /** The counts as CSV (GET …/summary?format=csv); null while the range cannot be asked. */
+  csvPath: string | null;
+  /** The zone the CSV's times are in. */
+  tz: string;
 }
 
 export function ToplineCards({
@@ -20,54 +31,71 @@ export function ToplineCards({
   isLoading,
   isBlocked = false,
   isWholePlatform,
+  csvPath,
+  tz,
 }: ToplineCardsProps) {
   const share = (value: number) =>
     summary && summary.totalRegistered > 0
       ? `${Math.round((value / summary.totalRegistered) * 100)}% of registered`
       : "of registered users";
   return (
-    <section
-      className={isLoading && summary ? "metric-cards is-updating" : "metric-cards"}
-      aria-label="Headline counts"
-    >
-      <MetricCard
-        label="Currently logged in"
-        testId="card-currently-online"
-        isBlocked={isBlocked}
-        value={summary?.currentlyOnline ?? null}
-        detail={isWholePlatform ? "online or idle now" : "online or idle in this app now"}
-        isLive
-      />
-      <MetricCard
-        label="Active in last 30 days"
-        testId="card-active-30d"
-        isBlocked={isBlocked}
-        value={summary?.active30d ?? null}
-        detail={summary ? share(summary.active30d) : ""}
-        change={summary ? { now: summary.active30d, before: summary.previous.active30d } : null}
-        changeSince="the 30 days before"
-      />
-      <MetricCard
-        label="Total registered"
-        testId="card-total-registered"
-        isBlocked={isBlocked}
-        value={summary?.totalRegistered ?? null}
-        detail={
-          isWholePlatform ? "registered platform users" : "users with any activity here, ever"
-        }
-      />
-      <MetricCard
-        label="Active in range"
-        testId="card-active-in-range"
-        isBlocked={isBlocked}
-        value={summary?.activeInRange ?? null}
-        detail={rangeLabel}
-        change={
-          summary ? { now: summary.activeInRange, before: summary.previous.activeInRange } : null
-        }
-        changeSince={previousLabel}
-        isAccent
-      />
+    <section className="metric-section" aria-labelledby="metric-cards-title">
+      <div className="metric-section-head">
+        <h2 id="metric-cards-title" className="metric-section-title">
+          Headline counts
+        </h2>
+        <a
+          className="button button-small"
+          href={csvPath ?? undefined}
+          aria-disabled={csvPath === null}
+          download
+          title={`Download these counts with the period before's and the change as CSV (times in ${tz})`}
+          data-testid="summary-csv"
+        >
+          <DownloadIcon />
+          CSV<span className="visually-hidden"> of the headline counts</span>
+        </a>
+      </div>
+      <div className={isLoading && summary ? "metric-cards is-updating" : "metric-cards"}>
+        <MetricCard
+          label={LABELS.currentlyOnline}
+          testId="card-currently-online"
+          isBlocked={isBlocked}
+          value={summary?.currentlyOnline ?? null}
+          detail={isWholePlatform ? "online or idle now" : "online or idle in this app now"}
+          isLive
+        />
+        <MetricCard
+          label={LABELS.active30d}
+          testId="card-active-30d"
+          isBlocked={isBlocked}
+          value={summary?.active30d ?? null}
+          detail={summary ? share(summary.active30d) : ""}
+          change={summary ? { now: summary.active30d, before: summary.previous.active30d } : null}
+          changeSince="the 30 days before"
+        />
+        <MetricCard
+          label={LABELS.totalRegistered}
+          testId="card-total-registered"
+          isBlocked={isBlocked}
+          value={summary?.totalRegistered ?? null}
+          detail={
+            isWholePlatform ? "registered platform users" : "users with any activity here, ever"
+          }
+        />
+        <MetricCard
+          label={LABELS.activeInRange}
+          testId="card-active-in-range"
+          isBlocked={isBlocked}
+          value={summary?.activeInRange ?? null}
+          detail={rangeLabel}
+          change={
+            summary ? { now: summary.activeInRange, before: summary.previous.activeInRange } : null
+          }
+          changeSince={previousLabel}
+          isAccent
+        />
+      </div>
     </section>
   );
 }
@@ -124,16 +152,16 @@ function MetricCard({
  * in colour alone; "new" when there was nobody before.
  */
 function ChangeLine({ change, since }: { change: { now: number; before: number }; since: string }) {
-  const delta = change.now - change.before;
+  const { delta, percent } = countChange(change.now, change.before);
   const direction = delta > 0 ? "up" : delta < 0 ? "down" : "same";
-  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "＝";
+  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "=";
   const signed = `${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${formatCount(Math.abs(delta))}`;
   const amount =
-    change.before === 0
+    percent === null
       ? delta === 0
         ? "no change"
         : `${signed} (none before)`
-      : `${Math.round((Math.abs(delta) / change.before) * 100)}% (${signed})`;
+      : `${Math.abs(percent)}% (${signed})`;
   const words = direction === "same" ? "no change" : `${direction} ${amount}`;
   return (
     <div

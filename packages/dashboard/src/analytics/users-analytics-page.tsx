@@ -28,6 +28,7 @@ import {
 import { CopyLinkButton } from "./copy-link-button";
 import { DownloadIcon, PanelError, type PanelStatus } from "./panel-parts";
 import { pngFileName } from "./png-export";
+import { PrintReportButton, ReportHeading } from "./print-report";
 import { RangeControls } from "./range-controls";
 import { describePrevious, describeRange, describeRangeDates, includesToday } from "./range-label";
 import { TableFilters } from "./table-filters";
@@ -127,6 +128,7 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
 
   return (
     <div className="analytics-page">
+      <ReportHeading title={title} rangeName={rangeText} rangeDates={rangeDates} tz={view.tz} />
       <div className="page-head">
         <div>
           <nav className="breadcrumbs" aria-label="Breadcrumb">
@@ -139,7 +141,10 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
             <AppSwitcher app={app} apps={apps.data} search={viewToSearch(view)} />
           </div>
         </div>
-        <CopyLinkButton />
+        <div className="analytics-actions">
+          <PrintReportButton />
+          <CopyLinkButton />
+        </div>
       </div>
 
       <div className="analytics-toolbar">
@@ -169,6 +174,8 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
           isLoading={summary.isLoading}
           isBlocked={rangeProblem !== null || summary.error !== null}
           isWholePlatform={app === ALL_APPS}
+          csvPath={isAskable ? paths.summaryCsv : null}
+          tz={view.tz}
         />
         {summary.error ? (
           <PanelError error={summary.error} onRetry={retryFailed} subject="the counts" />

@@ -1,17 +1,13 @@
 // The Connected users table's CSV: GET /presence?format=csv with the filters and sort on screen.
 import { DownloadIcon } from "../analytics/panel-parts";
-import type { UserFilter, UserSort } from "./user-query";
+import { toApiSort, type UserFilter, type UserSort } from "./user-query";
 
-/** The API's sort for the table's: the same column; "active for" runs the other way round there. */
-function apiSort(sort: UserSort): { sort: string; order: string } {
-  if (sort.column === "activeFor")
-    return { sort: "activeFor", order: sort.direction === "desc" ? "asc" : "desc" };
-  return { sort: sort.column, order: sort.direction };
-}
-
-/** The export's URL: the filters on screen, the sort's column and direction, times in `tz`. */
+/**
+ * The export's URL: the filters on screen, the sort's column and direction, times in `tz`. The
+ * server sorts by the table's own rule, so the file's rows come in the order shown, ties included.
+ */
 export function presenceCsvPath(filter: UserFilter, sort: UserSort, tz: string): string {
-  const params = new URLSearchParams({ format: "csv", tz, ...apiSort(sort) });
+  const params = new URLSearchParams({ format: "csv", tz, ...toApiSort(sort) });
   if (filter.search.trim() !== "") params.set("q", filter.search.trim());
   if (filter.status !== "all") params.set("status", filter.status);
   if (filter.role !== "all") params.set("role", filter.role);

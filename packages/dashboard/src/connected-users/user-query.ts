@@ -1,14 +1,19 @@
 // Search, filters and sort of the Connected users table: pure functions, fast enough for 100,000 rows.
 import {
+  comparePresenceKeys,
   foldText,
   matchesNeedle,
+  type PresenceSort,
+  type PresenceSortKeys,
   type PresenceUser,
+  presenceSortKeys,
+  type SortOrder,
   searchNeedle,
   type UserStatus,
 } from "@rollcall/protocol";
 
-export type SortColumn = "status" | "name" | "email" | "role" | "page" | "activeFor";
-export type SortDirection = "asc" | "desc";
+export type SortColumn = PresenceSort;
+export type SortDirection = SortOrder;
 
 export interface UserSort {
   column: SortColumn;
@@ -39,17 +44,20 @@ export function nextSort(current: UserSort, column: SortColumn): UserSort {
   return { column, direction: current.direction === "asc" ? "desc" : "asc" };
 }
 
-interface SortKeys {
-  name: string;
-  email: string;
-  role: string;
-  page: string;
+/**
+ * The table's sort as GET /presence names it, the one order rule both follow (presence-order.ts
+ * in @rollcall/protocol): the same column, but "active for" runs the other way round there (its
+ * ascending is the longest first; here the first click, "desc", shows the longest first).
+ */
+export function toApiSort(sort: UserSort): { sort: PresenceSort; order: SortOrder } {
+  if (sort.column !== "activeFor") return { sort: sort.column, order: sort.direction };
+  return { sort: "activeFor", order: sort.direction === "desc" ? "asc" : "desc" };
+}
+
+interface SortKeys extends PresenceSortKeys {
   /** Searched apart, so a query never matches across title and path. */
   pageTitle: string;
   pagePath: string;
-  /** Session start in ms; null when there is no session. */
-  startedAt: number | null;
-  lastSeenAt: number | null;
 }
 
 /** Row objects are immutable and mostly reused between updates, so their keys are computed once. */
@@ -58,20 +66,10 @@ const keyCache = new WeakMap<PresenceUser, SortKeys>();
 function keysOf(user: PresenceUser): SortKeys {
   let keys = keyCache.get(user);
   if (!keys) {
-    const startedAt = user.sessionStartedAt ? Date.parse(user.sessionStartedAt) : Number.NaN;
-    const lastSeenAt = user.lastSeenAt ? Date.parse(user.lastSeenAt) : Number.NaN;
-    const pageTitle = user.currentPage ? foldText(user.currentPage.title) : "";
-    const pagePath = user.currentPage ? foldText(user.currentPage.path) : "";
     keys = {
-      name: foldText(user.name),
-      email: foldText(user.email),
-      role: foldText(user.role),
-      // Folding goes letter by letter: the two folded are the whole folded.
-      page: user.currentPage ? `${pageTitle} ${pagePath}` : "",
-      pageTitle,
-      pagePath,
-      startedAt: Number.isNaN(startedAt) ? null : startedAt,
-      lastSeenAt: Number.isNaN(lastSeenAt) ? null : lastSeenAt,
+      ...presenceSortKeys(user),
+      pageTitle: user.currentPage ? foldText(user.currentPage.title) : "",
+      pagePath: user.currentPage ? foldText(user.currentPage.path) : "",
     };
     keyCache.set(user, keys);
   }
@@ -93,64 +91,15 @@ export function filterUsers(
   });
 }
 
-const STATUS_RANK: Record<UserStatus, number> = { online: 0, idle: 1, offline: 2 };
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Users with a value first in either direction; those without (no page, offline) after. */
-function compareMissingLast(a: string, b: string, sign: number): number {
-  if (a === b) return 0;
-  if (a === "") return 1;
-  if (b === "") return -1;
-  return sign * compareText(a, b);
-}
-
-function compareActiveFor(a: SortKeys, b: SortKeys, sign: number): number {
-  if (a.startedAt !== null && b.startedAt !== null) return sign * (b.startedAt - a.startedAt);
-  if (a.startedAt !== null) return -1;
-  if (b.startedAt !== null) return 1;
-  // Neither has a session: most recently seen first, never-seen last, whatever the direction.
-  if (a.lastSeenAt !== null && b.lastSeenAt !== null) return b.lastSeenAt - a.lastSeenAt;
-  if (a.lastSeenAt !== null) return -1;
-  if (b.lastSeenAt !== null) return 1;
-  return 0;
-}
-
 interface Row {
   user: PresenceUser;
   keys: SortKeys;
 }
 
 function rowComparator(sort: UserSort): (left: Row, right: Row) => number {
-  const sign = sort.direction === "asc" ? 1 : -1;
-  return (left, right) => {
-    const a = left.keys;
-    const b = right.keys;
-    let order = 0;
-    switch (sort.column) {
-      case "status":
-        order = sign * (STATUS_RANK[left.user.status] - STATUS_RANK[right.user.status]);
-        break;
-      case "name":
-        order = sign * compareText(a.name, b.name);
-        break;
-      case "email":
-        order = sign * compareText(a.email, b.email);
-        break;
-      case "role":
-        order = compareMissingLast(a.role, b.role, sign);
-        break;
-      case "page":
-        order = compareMissingLast(a.page, b.page, sign);
-        break;
-      case "activeFor":
-        order = compareActiveFor(a, b, sign);
-        break;
-    }
-    return order || compareText(a.name, b.name) || compareText(left.user.id, right.user.id);
-  };
+  const api = toApiSort(sort);
+  const compare = comparePresenceKeys(api.sort, api.order);
+  return (left, right) => compare(left.keys, right.keys);
 }
 
 function toRow(user: PresenceUser): Row {
@@ -259,6 +208,10 @@ function upperBound(
 export interface RoleCount {
   role: string;
   users: number;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The roles present, each with its number of users, alphabetically. */

@@ -1,5 +1,6 @@
 // Light or dark: the system's preference unless the viewer picked one (remembered in localStorage).
 import { useSyncExternalStore } from "react";
+import { isPrintingNow, onPrintingChange, startPrinting } from "./printing";
 
 export type ThemeChoice = "system" | "light" | "dark";
 
@@ -27,10 +28,10 @@ function systemIsDark(): boolean {
   return window.matchMedia?.(DARK_QUERY).matches ?? false;
 }
 
-/** Writes the resolved theme on <html data-theme>, which the CSS variables follow. */
+/** Writes the resolved theme on <html data-theme>, which the CSS variables follow; paper is light. */
 function applyTheme(): void {
   const choice = readThemeChoice();
-  const isDark = choice === "dark" || (choice === "system" && systemIsDark());
+  const isDark = !isPrintingNow() && (choice === "dark" || (choice === "system" && systemIsDark()));
   document.documentElement.dataset.theme = isDark ? "dark" : "light";
 }
 
@@ -45,8 +46,10 @@ export function setThemeChoice(choice: ThemeChoice): void {
   window.dispatchEvent(new Event(CHANGE_EVENT));
 }
 
-/** Applies the theme now and follows the system's changes and other tabs' choices. */
+/** Applies the theme now and follows the system's changes, other tabs' choices and printing (light). */
 export function startTheme(): void {
+  startPrinting();
+  onPrintingChange(applyTheme);
   applyTheme();
   window.matchMedia?.(DARK_QUERY).addEventListener("change", applyTheme);
   window.addEventListener("storage", (event) => {

@@ -72,8 +72,17 @@ const tableParamsSchema = z.object({
   members: z.enum(["active", "all"]).default("active"),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-  format: z.enum(["json", "csv"]).default("json"),
 });
+
+const formatSchema = z.object({ format: z.enum(["json", "csv"]).optional() });
+
+/** An answer's format: `format` when given, else CSV when the request accepts it, else JSON. */
+export function parseFormat(params: URLSearchParams, acceptsCsv: boolean): "json" | "csv" {
+  const parsed = formatSchema.safeParse(pick(params, ["format"]));
+  if (!parsed.success)
+    throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
+  return parsed.data.format ?? (acceptsCsv ? "csv" : "json");
+}
 
 export interface TableParams {
   sort: UserTableSort;
@@ -104,7 +113,6 @@ export function parseTableParams(params: URLSearchParams, acceptsCsv: boolean): 
       "members",
       "limit",
       "offset",
-      "format",
     ]),
   );
   if (!parsed.success)
@@ -127,7 +135,7 @@ export function parseTableParams(params: URLSearchParams, acceptsCsv: boolean): 
     members: p.members,
     limit: p.limit,
     offset: p.offset,
-    format: params.has("format") ? p.format : acceptsCsv ? "csv" : "json",
+    format: parseFormat(params, acceptsCsv),
   };
 }
 

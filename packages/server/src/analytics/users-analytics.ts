@@ -53,6 +53,24 @@ export function toSlots(start: number, end: number): SlotWindow {
   return { start: Math.floor(start / SLOT_MS), end: Math.ceil(end / SLOT_MS) };
 }
 
+/** The period the query's range is compared with. */
+function periodBefore(query: AnalyticsQuery): AnalyticsRange {
+  return previousRange(query.range, query.tz, query.rangeName !== "custom");
+}
+
+/** The periods the summary counts over: the last 30 local days and the range, each with the one before. */
+export function summaryPeriods(
+  query: AnalyticsQuery,
+): Record<"last30" | "before30" | "range" | "before", AnalyticsRange> {
+  const last30 = lastLocalDays(query.tz, query.now, 30);
+  return {
+    last30,
+    before30: previousRange(last30, query.tz, true),
+    range: query.range,
+    before: periodBefore(query),
+  };
+}
+
 export class UsersAnalytics {
   constructor(
     private readonly storage: Storage,
@@ -61,9 +79,7 @@ export class UsersAnalytics {
   ) {}
 
   async summary(query: AnalyticsQuery): Promise<UsersSummary> {
-    const last30 = lastLocalDays(query.tz, query.now, 30);
-    const before30 = previousRange(last30, query.tz, true);
-    const before = this.previous(query);
+    const { last30, before30, before } = summaryPeriods(query);
     const [active30d, activeInRange, previous30d, previousInRange] =
       await this.storage.countActiveUsers(query.scope, [
         toSlots(last30.start, last30.end),
@@ -88,7 +104,7 @@ export class UsersAnalytics {
   async activeOverTime(query: AnalyticsQuery): Promise<ActiveOverTime> {
     const bucket = bucketSizeFor(query.range);
     const buckets = timeBuckets(query.range, bucket, query.tz);
-    const before = this.previous(query);
+    const before = periodBefore(query);
     // Cut where the period before ends (the same time of its last day), as the summary is.
     const earlier = timeBuckets(before, bucket, query.tz).map((b) => ({
       ...b,
@@ -107,11 +123,6 @@ export class UsersAnalytics {
         points: earlier.map((b, i) => ({ start: b.label, users: counts[buckets.length + i] ?? 0 })),
       },
     };
-  }
-
-  /** The period the query's range is compared with. */
-  private previous(query: AnalyticsQuery): AnalyticsRange {
-    return previousRange(query.range, query.tz, query.rangeName !== "custom");
   }
 
   async heatmap(query: AnalyticsQuery): Promise<{ tz: string; cells: HeatmapCell[] }> {

@@ -6,7 +6,12 @@ export function csvCell(value: string): string {
   return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Rows as CSV text: CRLF line ends, a final one included. */
-export function csvText(rows: readonly (readonly string[])[]): string {
-  return `${rows.map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
+/**
+ * Rows as CSV text: CRLF line ends, a final one included. Numbers are written as they are (a
+ * negative one is a number to a spreadsheet, not a formula), text through `csvCell`.
+ */
+export function csvText(rows: readonly (readonly (string | number)[])[]): string {
+  const cell = (value: string | number) =>
+    typeof value === "number" ? String(value) : csvCell(value);
+  return `${rows.map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
 }

@@ -125,6 +125,13 @@ export const analyticsParameters = [
   },
 ];
 
+/** format=csv (or Accept: text/csv): the answer as a CSV download. */
+export const formatParameter = {
+  name: "format",
+  in: "query",
+  schema: { type: "string", enum: ["json", "csv"] },
+} as const;
+
 export const tableParameters = [
   ...analyticsParameters,
   {
@@ -171,7 +178,7 @@ export const tableParameters = [
     schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 },
   },
   { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } },
-  { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"] } },
+  formatParameter,
 ];
 
 export const presencePage = {

@@ -25,6 +25,7 @@ import { metricsTokenScheme, operationsPaths } from "./openapi-operations.js";
 import {
   analyticsParameters,
   errorSchema,
+  formatParameter,
   inputSchema,
   presencePage,
   presenceSummary,
@@ -284,9 +285,9 @@ export const openApiDocument = {
     "/api/v1/apps/{app}/analytics/users/summary": {
       get: {
         summary:
-          "{ currentlyOnline, active30d, totalRegistered, activeInRange } for an app (_all: the platform)",
+          "{ currentlyOnline, active30d, totalRegistered, activeInRange, previous } for an app (_all: the platform); format=csv or Accept: text/csv for the cards as CSV (each count, the period before's and the change), named rollcall-summary_<app>_<first>_to_<last>_<zone>_generated-<time>.csv",
         security: viewerSecurity,
-        parameters: analyticsParameters,
+        parameters: [...analyticsParameters, formatParameter],
         responses: analyticsResponses,
       },
     },

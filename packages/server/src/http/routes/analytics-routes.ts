@@ -1,7 +1,19 @@
 // Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
-import { buildAnalyticsQuery, parseTableParams } from "../../analytics/analytics-query.js";
+import type { ServerResponse } from "node:http";
+import {
+  type AnalyticsCsvKind,
+  analyticsCsvFileName,
+  attachment,
+} from "../../analytics/analytics-csv-name.js";
+import {
+  type AnalyticsQuery,
+  buildAnalyticsQuery,
+  parseFormat,
+  parseTableParams,
+} from "../../analytics/analytics-query.js";
+import { summaryToCsv } from "../../analytics/summary-csv.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
-import { attachment, usersCsvFileName, usersToCsv } from "../../analytics/users-csv.js";
+import { usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import { AppError } from "../../errors/app-error.js";
 import type { Storage } from "../../storage/storage.js";
@@ -53,7 +65,18 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
   });
 
   router.on("GET", `${base}/summary`, async (ctx) => {
-    sendJson(ctx.res, 200, await deps.analytics.summary(await query(ctx)));
+    const analyticsQuery = await query(ctx);
+    const format = parseFormat(
+      ctx.url.searchParams,
+      acceptsMediaType(ctx.req.headers.accept, "text/csv"),
+    );
+    const summary = await deps.analytics.summary(analyticsQuery);
+    if (format === "csv") {
+      const csv = summaryToCsv(summary, analyticsQuery);
+      sendCsv(ctx.res, csv, "summary", ctx.params.app!, analyticsQuery);
+      return;
+    }
+    sendJson(ctx.res, 200, summary);
   });
 
   router.on("GET", `${base}/active-over-time`, async (ctx) => {
@@ -70,16 +93,32 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
     const params = parseTableParams(ctx.url.searchParams, wantsCsv);
     const table = await deps.analytics.table(analyticsQuery, params);
     if (params.format === "csv") {
-      const csv = usersToCsv(table.users, analyticsQuery.tz);
-      ctx.res.writeHead(200, {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": attachment(usersCsvFileName(ctx.params.app!, analyticsQuery)),
-        "content-length": Buffer.byteLength(csv),
-        "cache-control": "no-store",
-      });
-      ctx.res.end(csv);
+      sendCsv(
+        ctx.res,
+        usersToCsv(table.users, analyticsQuery.tz),
+        "users",
+        ctx.params.app!,
+        analyticsQuery,
+      );
       return;
     }
     sendJson(ctx.res, 200, table);
   });
+}
+
+/** A CSV download named after what it holds and its context (app, days, zone, when). */
+function sendCsv(
+  res: ServerResponse,
+  csv: string,
+  kind: AnalyticsCsvKind,
+  app: string,
+  query: AnalyticsQuery,
+): void {
+  res.writeHead(200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": attachment(analyticsCsvFileName(kind, app, query)),
+    "content-length": Buffer.byteLength(csv),
+    "cache-control": "no-store",
+  });
+  res.end(csv);
 }

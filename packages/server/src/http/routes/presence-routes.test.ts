@@ -177,4 +177,54 @@ describe("GET /api/v1/presence?format=csv", () => {
 
     expect((await get("format=csv&tz=Mars/Olympus")).status).toBe(400);
   });
+
+  it("lists rows that tie as the page does: by name, then id, both ascending in either direction", async () => {
+    // A clock that stands still: the tab never turns silent, whatever the machine's load.
+    const now = Date.now();
+    const server = await startTestRollcall({}, undefined, () => now);
+    rollcall = server;
+    const owner = await server.viewerToken("owner");
+    const csvIds = async (query: string) => {
+      const response = await fetch(`${server.url}/api/v1/presence?format=csv&${query}`, {
+        headers: { authorization: `Bearer ${owner}` },
+      });
+      expect(response.status).toBe(200);
+      const lines = (await response.text()).split("\r\n").slice(1, -1);
+      return lines.map((line) => line.split(",")[0]);
+    };
+    // Four users whose names fold alike, one without a role; nobody but m1 ever seen.
+    for (const [id, name, role] of [
+      ["z1", "Sam Lee", ""],
+      ["a1", "Sam Lee", "Learner"],
+      ["m1", "Sam Lee", "Learner"],
+      ["b2", "SAM LÉE", "Learner"],
+      ["ann", "Ann", "Learner"],
+    ] as const) {
+      await fetch(`${server.url}/api/v1/users/${id}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${TEST_SECRET}`, "content-type": "application/json" },
+        body: JSON.stringify({ name, email: `${id}@school.example`, role }),
+      });
+    }
+    const tab = new TestTab(server.url, "tab-csv-ties");
+    tabs.push(tab);
+    await tab.open(
+      await server.userToken("m1", {
+        name: "Sam Lee",
+        email: "m1@school.example",
+        role: "Learner",
+      }),
+    );
+    await eventually(async () => ((await csvIds("status=live")).length === 1 ? true : undefined));
+
+    expect(await csvIds("sort=name&order=asc")).toEqual(["ann", "a1", "b2", "m1", "z1"]);
+    expect(await csvIds("sort=name&order=desc")).toEqual(["a1", "b2", "m1", "z1", "ann"]);
+    expect(await csvIds("sort=status&order=desc")).toEqual(["ann", "a1", "b2", "z1", "m1"]);
+    // A session first in either direction; the never seen tie, and keep to name then id.
+    expect(await csvIds("sort=activeFor&order=asc")).toEqual(["m1", "ann", "a1", "b2", "z1"]);
+    expect(await csvIds("sort=activeFor&order=desc")).toEqual(["m1", "ann", "a1", "b2", "z1"]);
+    // No role after the others, whichever way.
+    expect(await csvIds("sort=role&order=desc")).toEqual(["ann", "a1", "b2", "m1", "z1"]);
+    expect(await csvIds("sort=page&order=desc&q=sam")).toEqual(["m1", "a1", "b2", "z1"]);
+  });
 });

@@ -1,9 +1,10 @@
 // The Connected users read model: rows, summary and user detail from directory, engine and storage.
-import type {
-  ConnectionDetail,
-  PresenceSummary,
-  PresenceUser,
-  UserDetailResponse,
+import {
+  type ConnectionDetail,
+  type PresenceSummary,
+  type PresenceUser,
+  sortPresenceUsers,
+  type UserDetailResponse,
 } from "@rollcall/protocol";
 import { localDateOf, startOfLocalDay } from "../../analytics/zoned-time.js";
 import type { Storage, UserRecord } from "../../storage/storage.js";
@@ -15,7 +16,12 @@ import { describeDevice } from "./device.js";
 import { LiveBriefs } from "./live-briefs.js";
 import { NameOrder } from "./name-order.js";
 import { isGroupable, queryPresenceByGroups } from "./presence-page.js";
-import { type PresenceEntry, type PresenceQuery, queryPresence } from "./presence-query.js";
+import {
+  matchesQuery,
+  type PresenceEntry,
+  type PresenceQuery,
+  queryPresence,
+} from "./presence-query.js";
 import { summarize, toPresenceUser } from "./presence-rows.js";
 import { type SessionAverageSnapshot, sessionAverageAt } from "./session-average.js";
 
@@ -93,11 +99,15 @@ export class PresenceBoard {
     );
   }
 
-  /** Every row the filters keep, in the query's order (the CSV export): no page, no cursor. */
+  /**
+   * Every row the filters keep (the CSV export): no page, no cursor, in the order the Connected
+   * users page shows for the same sort, ties included (presence-order.ts in @rollcall/protocol).
+   */
   queryAll(platform: string, query: PresenceQuery): PresenceUser[] {
-    const entries = this.entries(platform);
-    const whole = { ...query, cursor: undefined, limit: Math.max(1, entries.length) };
-    return queryPresence(entries, whole, this.toRow).users;
+    const rows = this.entries(platform)
+      .filter((entry) => matchesQuery(entry, query))
+      .map(this.toRow);
+    return sortPresenceUsers(rows, query.sort, query.order);
   }
 
   /** A page's row: connection details from the engine; status, page and session from the brief
