@@ -145,7 +145,8 @@ describe("GET …/analytics/users/summary?format=csv", () => {
         period_start: kathmanduMidnight(29),
         period_end: taken,
         previous_start: kathmanduMidnight(59),
-        previous_end: "2026-11-07T15:05:00+05:45",
+        // The same time 30 days before, through the end of its 15-minute slot.
+        previous_end: "2026-11-07T15:15:00+05:45",
       });
       if (params === "range=7d") {
         expect(inRange).toMatchObject({ period_start: kathmanduMidnight(6), period_end: taken });
