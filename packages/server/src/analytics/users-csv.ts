@@ -1,8 +1,9 @@
 // The user table as CSV: a header row, RFC 4180 quoting, times in the viewer's zone, no formula
 // injection in spreadsheets; its context (app, range, zone, when) goes in the file name.
+
+import type { UserTable } from "@rollcall/protocol";
 import { csvCell } from "../http/csv-cell.js";
 import type { AnalyticsQuery } from "./analytics-query.js";
-import type { UserTable } from "./users-analytics.js";
 import { formatLocalDate, toZonedIso } from "./zoned-time.js";
 
 export const USERS_CSV_COLUMNS = [

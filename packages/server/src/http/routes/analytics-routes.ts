@@ -1,4 +1,5 @@
 // Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
+import type { AppsResponse } from "@rollcall/protocol";
 import { buildAnalyticsQuery, parseTableParams } from "../../analytics/analytics-query.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
 import { attachment, usersCsvFileName, usersToCsv } from "../../analytics/users-csv.js";
@@ -41,7 +42,7 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
         : viewer.apps.map(
             (id) => apps.find((a) => a.id === id) ?? { id, users: 0, lastActivityAt: null },
           );
-    sendJson(res, 200, {
+    const body: AppsResponse = {
       apps: visible.map((a) => ({
         id: a.id,
         name: a.id,
@@ -49,7 +50,8 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
         lastActivityAt: nullableIsoTime(a.lastActivityAt),
       })),
       canSeeAll: viewer.apps === null,
-    });
+    };
+    sendJson(res, 200, body);
   });
 
   router.on("GET", `${base}/summary`, async (ctx) => {
