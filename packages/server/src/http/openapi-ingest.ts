@@ -48,6 +48,7 @@ export const ingestRoutes: ApiRoute[] = [
   {
     method: "post",
     path: "/api/v1/track",
+    tag: "tracker",
     summary: "Tracker HTTP transport: { hello, messages } → { welcome, acks, refused }",
     description: `For networks that block WebSockets; the WebSocket transport is ${TRACKER_SOCKET_PATH}. Also accepted as text/plain (sendBeacon). At most ${WIRE_LIMITS.batchMessages} messages. ${propsNote}`,
     auth: "none",
@@ -72,6 +73,7 @@ export const ingestRoutes: ApiRoute[] = [
   {
     method: "get",
     path: TRACKER_SOCKET_PATH,
+    tag: "tracker",
     summary: "Tracker WebSocket (upgrade); send hello first",
     description: `Frames: at most ${formatBytes(WIRE_LIMITS.frameBytes)} (close 1009), ${TRACKER_LIMITS.framesPerSecond}/s with bursts of ${TRACKER_LIMITS.frameBurst} (close 4429), ${TRACKER_LIMITS.connectionsPerUser} sockets per user (close 4429); close codes in docs/presence.md.`,
     auth: "none",
@@ -86,6 +88,7 @@ export const ingestRoutes: ApiRoute[] = [
   {
     method: "put",
     path: "/api/v1/users/{id}",
+    tag: "backend",
     summary: "Backend: upsert a platform user { name, email, role }",
     auth: "backend",
     params: userParams,
@@ -102,6 +105,7 @@ export const ingestRoutes: ApiRoute[] = [
   {
     method: "delete",
     path: "/api/v1/users/{id}",
+    tag: "backend",
     summary:
       "Backend: erase the user and all their data (sessions, visits, events, rollups, presence)",
     auth: "backend",
@@ -117,6 +121,7 @@ export const ingestRoutes: ApiRoute[] = [
   {
     method: "post",
     path: "/api/v1/users",
+    tag: "backend",
     summary: "Backend: upsert many platform users at once (rollcall user import); 200 once durable",
     auth: "backend",
     body: { schema: userBatchSchema, maxBytes: USERS_BODY_BYTES },
@@ -129,6 +134,7 @@ export const ingestRoutes: ApiRoute[] = [
   {
     method: "post",
     path: "/api/v1/events",
+    tag: "backend",
     summary: "Backend: send events; a repeated id is stored once; 200 once durable",
     description: `\`ts\` (ISO 8601) may be in the past, for backfill. ${propsNote}`,
     auth: "backend",

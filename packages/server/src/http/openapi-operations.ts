@@ -7,6 +7,7 @@ export const operationsRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/healthz",
+    tag: "operations",
     summary: "Alive: the process answers (200 whatever its parts' states)",
     auth: "none",
     replies: { 200: jsonReply("The node's parts", "Health", healthSchema) },
@@ -15,6 +16,7 @@ export const operationsRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/readyz",
+    tag: "operations",
     summary:
       "Ready: storage answers, Redis answers when configured, the analytics are loaded; for load balancers",
     auth: "none",
@@ -29,6 +31,7 @@ export const operationsRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/metrics",
+    tag: "operations",
     summary: "Prometheus text exposition (docs/operations.md lists the metrics)",
     description:
       "With ROLLCALL_METRICS_TOKEN set it needs that bearer token; unset, it answers loopback clients only.",

@@ -22,11 +22,22 @@ export interface ApiRequestBody {
   note?: string;
 }
 
+/** The groups the docs list operations under, in this order. */
+export const API_TAGS = {
+  presence: "Connected users",
+  analytics: "Users analytics",
+  signIn: "Signing in",
+  tracker: "Tracker",
+  backend: "Backend",
+  operations: "Operations",
+} as const;
+
 /** One method on one path: add one to a route list (openapi.ts gathers them) per route added. */
 export interface ApiRoute {
   method: "get" | "post" | "put" | "delete";
   /** OpenAPI's form of the router's pattern: `/api/v1/users/{id}` for `/api/v1/users/:id`. */
   path: string;
+  tag: keyof typeof API_TAGS;
   summary: string;
   description?: string;
   auth: ApiAuth;

@@ -31,6 +31,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/api/v1/me",
+    tag: "signIn",
     summary: "The signed-in viewer",
     auth: "viewer",
     replies: { 200: jsonReply("The viewer", "MeResponse", meResponseSchema) },
@@ -39,6 +40,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/embed",
+    tag: "signIn",
     summary: "Exchanges a viewer token for a session cookie and opens the dashboard",
     description:
       "Sets an httpOnly session cookie (SameSite per ROLLCALL_COOKIE_SAMESITE) and redirects to `next`. A browser (Accept: text/html) whose token fails gets the dashboard page explaining why, with the same status.",
@@ -54,6 +56,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "post",
     path: "/api/v1/auth/login",
+    tag: "signIn",
     summary: "Operator sign-in with email and password; sets the session cookie",
     description: `Send header ${CSRF_HEADER}.`,
     auth: "none",
@@ -75,6 +78,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "post",
     path: "/api/v1/auth/logout",
+    tag: "signIn",
     summary: "Ends the cookie session",
     description: `Send header ${CSRF_HEADER}.`,
     auth: "viewer",
@@ -90,6 +94,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/api/v1/auth/methods",
+    tag: "signIn",
     summary: "The ways operators can sign in, for the login page",
     auth: "none",
     replies: { 200: jsonReply("The ways in", "AuthMethods", authMethodsSchema) },
@@ -98,6 +103,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/auth/oidc/start",
+    tag: "signIn",
     summary: "Single sign-on: sends the browser to the identity provider",
     description:
       "A browser navigation (authorization code + PKCE); `next` is where the operator lands after. Redirects to /login?sso=unavailable when the provider cannot be reached. Only when single sign-on is set (ROLLCALL_OIDC_*).",
@@ -108,6 +114,7 @@ export const signInRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/auth/oidc/callback",
+    tag: "signIn",
     summary: "Single sign-on: the identity provider sends the browser back here",
     description:
       "Signed in (session cookie) and redirected to `next`, or to /login?sso=refused|failed|expired|cancelled.",

@@ -45,6 +45,7 @@ function analyticsRoute(
   return {
     method: "get",
     path: `/api/v1/apps/{app}/analytics/users/${name}`,
+    tag: "analytics",
     summary,
     auth: "viewer",
     params: appParams,
@@ -58,6 +59,7 @@ export const viewerApiRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/api/v1/presence",
+    tag: "presence",
     summary: "Connected users: summary and one page of rows, online first",
     description:
       "`q` matches name, email or current page, ignoring case and accents. `format=csv` (or Accept: text/csv) answers every row the filters keep, times in `tz` with its offset.",
@@ -78,6 +80,7 @@ export const viewerApiRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/api/v1/presence/stream",
+    tag: "presence",
     summary: "Connected users, live: Server-Sent Events",
     description:
       "One `snapshot` event (PresenceSnapshotEvent: every user), then coalesced `change` events (PresenceChangeEvent: upserts, removes, summary, seq); gzip-compressed when Accept-Encoding allows it.",
@@ -99,6 +102,7 @@ export const viewerApiRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/api/v1/presence/users/{id}",
+    tag: "presence",
     summary: "One user's open tabs and devices, today's sessions and recent page trail",
     auth: "viewer",
     params: z.object({ id: z.string().describe("The platform user's id") }),
@@ -116,6 +120,7 @@ export const viewerApiRoutes: ApiRoute[] = [
   {
     method: "get",
     path: "/api/v1/apps",
+    tag: "analytics",
     summary: "Apps the viewer may see: id, name, users with any activity, last activity",
     auth: "viewer",
     replies: { 200: jsonReply("The apps", "AppsResponse", appsResponseSchema) },

@@ -12,7 +12,7 @@ import { SESSION_COOKIE } from "../auth/session-cookie.js";
 import { type ErrorResponse, formatBytes } from "./openapi-errors.js";
 import { ingestRoutes } from "./openapi-ingest.js";
 import { operationsRoutes } from "./openapi-operations.js";
-import type { ApiAuth, ApiRequestBody, ApiRoute } from "./openapi-route.js";
+import { API_TAGS, type ApiAuth, type ApiRequestBody, type ApiRoute } from "./openapi-route.js";
 import { signInRoutes } from "./openapi-sign-in.js";
 import { viewerApiRoutes } from "./openapi-viewer-api.js";
 
@@ -122,6 +122,7 @@ function operation(route: ApiRoute, named: Map<string, z.ZodType>): JsonSchema {
   const errors = Object.entries(route.errors).map(([status, error]) => [status, errorReply(error)]);
   const security = SECURITY[route.auth];
   return {
+    tags: [API_TAGS[route.tag]],
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     ...(security ? { security } : {}),
@@ -169,6 +170,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]) {
       description:
         "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Backend endpoints take the platform secret as a bearer token. Errors are JSON { error: { code, message } }; 429 and 503 carry Retry-After. Any request may get 503 while the server shuts down.",
     },
+    tags: Object.values(API_TAGS).map((name) => ({ name })),
     components: {
       securitySchemes: {
         viewerToken: {

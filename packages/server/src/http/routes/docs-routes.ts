@@ -12,7 +12,7 @@ const DOCUMENT_PATH = "/api/docs/openapi.json";
 
 /** Swagger UI's files: served from the installed package, the same version as package-lock.json. */
 const VIEWER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-const VIEWER_FILES = new Set(["swagger-ui.css", "swagger-ui-bundle.js"]);
+const VIEWER_FILES = new Set(["swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"]);
 
 /** Scripts and styles from this server only; Swagger UI sets inline styles, and images as data. */
 const DOCS_CSP =
@@ -24,6 +24,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rollcall API</title>
+<link rel="icon" href="/api/docs/viewer/favicon-32x32.png" type="image/png">
 <link rel="stylesheet" href="/api/docs/viewer/swagger-ui.css">
 </head>
 <body>
