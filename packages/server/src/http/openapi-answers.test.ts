@@ -175,7 +175,7 @@ describe("the API's answers in a realistic run", () => {
     expect((await api.send("GET", "/api/v1/apps", { headers: instructor })).status).toBe(200);
   });
 
-  it("the live stream opens with a snapshot the document describes", async () => {
+  it("the live stream's snapshot and changes are the events the document describes", async () => {
     const abort = new AbortController();
     const response = await fetch(`${rollcall.url}/api/v1/presence/stream`, {
       headers: owner,
@@ -188,16 +188,32 @@ describe("the API's answers in a realistic run", () => {
       body: "",
     });
     const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
     let text = "";
-    while (!/event: snapshot\ndata: .*\n/.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
+    /** The data of the next `name` event on the stream. */
+    const next = async (name: string): Promise<unknown> => {
+      const event = new RegExp(`event: ${name}\ndata: (.*)\n`);
+      for (;;) {
+        const found = event.exec(text);
+        if (found) {
+          text = text.slice(found.index + found[0].length);
+          return JSON.parse(found[1]!);
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before a ${name} event`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    try {
+      const snapshot = api.validator("#/components/schemas/PresenceSnapshotEvent");
+      expect(snapshot(await next("snapshot")), JSON.stringify(snapshot.errors)).toBe(true);
+      const dora = { name: "Dora", email: "dora@example.com", role: "Team" };
+      await api.send("PUT", "/api/v1/users/dora", { headers: backend, body: dora });
+      const change = api.validator("#/components/schemas/PresenceChangeEvent");
+      expect(change(await next("change")), JSON.stringify(change.errors)).toBe(true);
+    } finally {
+      abort.abort();
     }
-    abort.abort();
-    const data = JSON.parse(/event: snapshot\ndata: (.*)\n/.exec(text)![1]!);
-    const validate = api.validator("#/components/schemas/PresenceSnapshotEvent");
-    expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
     expect((await api.send("GET", "/api/v1/presence/stream")).status).toBe(401);
   });
 

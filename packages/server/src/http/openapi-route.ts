@@ -19,7 +19,6 @@ export interface ApiRequestBody {
   schema: z.ZodType;
   /** Largest body read (413 beyond). */
   maxBytes: number;
-  note?: string;
 }
 
 /** The groups the docs list operations under, in this order. */

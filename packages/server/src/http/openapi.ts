@@ -67,10 +67,10 @@ function parameters(schema: z.ZodObject, where: "path" | "query"): JsonSchema[] 
   }));
 }
 
-function requestBody({ schema, maxBytes, note }: ApiRequestBody): JsonSchema {
+function requestBody({ schema, maxBytes }: ApiRequestBody): JsonSchema {
   return {
     required: true,
-    description: `JSON of at most ${formatBytes(maxBytes)}.${note ? ` ${note}` : ""}`,
+    description: `JSON of at most ${formatBytes(maxBytes)}.`,
     "x-max-body-bytes": maxBytes,
     content: { "application/json": { schema: inputSchema(schema) } },
   };
