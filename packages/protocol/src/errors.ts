@@ -1,4 +1,5 @@
 // Error codes and the JSON error body every endpoint answers with.
+import { z } from "zod";
 
 /** Stable error codes; the HTTP status of each is fixed. */
 export const ERROR_STATUS = {
@@ -25,6 +26,15 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+/** The error body, its code one of `codes` (every code by default). */
+export function errorBodySchema(codes: readonly [ErrorCode, ...ErrorCode[]] = ERROR_CODES) {
+  return z.object({
+    error: z.object({
+      code: z.enum(codes).describe("Stable code; README lists them"),
+      message: z.string().describe("Names the field: `events[3].name: …`"),
+    }),
+  });
 }
+export type ErrorBody = z.infer<ReturnType<typeof errorBodySchema>>;

@@ -1,105 +1,130 @@
 // Connected users API: GET /api/v1/presence, its stream, and the user detail.
+import { z } from "zod";
 
-export type UserStatus = "online" | "idle" | "offline";
+/** ISO 8601 with `Z` or an offset. */
+const isoTime = z.iso.datetime({ offset: true });
 
-export interface CurrentPage {
-  path: string;
-  title: string;
-  app: string | null;
-}
+export const userStatusSchema = z.enum(["online", "idle", "offline"]);
+export type UserStatus = z.infer<typeof userStatusSchema>;
+
+export const currentPageSchema = z.object({
+  path: z.string(),
+  title: z.string(),
+  app: z.string().nullable(),
+});
+export type CurrentPage = z.infer<typeof currentPageSchema>;
 
 /** One platform user as the Connected users page shows them. */
-export interface PresenceUser {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  status: UserStatus;
-  currentPage: CurrentPage | null;
-  /** ISO 8601; null when no session is open. */
-  sessionStartedAt: string | null;
-  activeForSeconds: number | null;
-  /** ISO 8601: last moment a connection of theirs was live; null if never seen. */
-  lastSeenAt: string | null;
-  connections: number;
-}
+export const presenceUserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  status: userStatusSchema,
+  currentPage: currentPageSchema.nullable(),
+  sessionStartedAt: isoTime.nullable().describe("null when no session is open"),
+  activeForSeconds: z.number().int().nullable(),
+  lastSeenAt: isoTime
+    .nullable()
+    .describe("Last moment a connection of theirs was live; null if never seen"),
+  connections: z.number().int().min(0),
+});
+export type PresenceUser = z.infer<typeof presenceUserSchema>;
 
-export interface PresenceSummary {
-  totalUsers: number;
-  /** Status online only; the Online now card shows online + idle. */
-  online: number;
-  idle: number;
-  offline: number;
-  /** Mean duration of sessions overlapping the last 24 hours, ongoing ones counted up to now. */
-  avgSessionSeconds: number;
-  /**
-   * Seconds `avgSessionSeconds` gains per second while nobody comes or goes (ongoing sessions ÷
-   * sessions counted), so a dashboard can keep the number current between updates.
-   */
-  avgSessionGrowth?: number;
-}
+export const presenceSummarySchema = z.object({
+  totalUsers: z.number().int().min(0).describe("Registered platform users"),
+  online: z
+    .number()
+    .int()
+    .min(0)
+    .describe("Status online only; the Online now card shows online + idle"),
+  idle: z.number().int().min(0),
+  offline: z.number().int().min(0),
+  avgSessionSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .describe(
+      "Mean duration of the sessions that overlap the last 24 hours, ongoing ones counted up to now",
+    ),
+  avgSessionGrowth: z
+    .number()
+    .min(0)
+    .optional()
+    .describe(
+      "Seconds avgSessionSeconds gains per second while nobody comes or goes (ongoing sessions ÷ sessions counted), so a dashboard can keep the number current between updates",
+    ),
+});
+export type PresenceSummary = z.infer<typeof presenceSummarySchema>;
 
 export type PresenceSort = "status" | "name" | "email" | "role" | "page" | "activeFor";
 
 /** `GET /api/v1/presence` */
-export interface PresenceResponse {
-  updatedAt: string;
-  summary: PresenceSummary;
-  users: PresenceUser[];
-  /** Number of users matching the filters (all pages). */
-  matched: number;
-  nextCursor: string | null;
-}
+export const presenceResponseSchema = z.object({
+  updatedAt: isoTime,
+  summary: presenceSummarySchema,
+  users: z.array(presenceUserSchema),
+  matched: z.number().int().min(0).describe("Users matching the filters (all pages)"),
+  nextCursor: z.string().nullable(),
+});
+export type PresenceResponse = z.infer<typeof presenceResponseSchema>;
 
 /** SSE `snapshot` event of `GET /api/v1/presence/stream`: every user. */
-export interface PresenceSnapshotEvent {
-  updatedAt: string;
-  /** Increases by one per change event; a gap means a diff was lost and a new snapshot is due. */
-  seq: number;
-  summary: PresenceSummary;
-  users: PresenceUser[];
-}
+export const presenceSnapshotEventSchema = z.object({
+  updatedAt: isoTime,
+  seq: z.number().int().describe("Increases by one per change event; a gap means a diff was lost"),
+  summary: presenceSummarySchema,
+  users: z.array(presenceUserSchema),
+});
+export type PresenceSnapshotEvent = z.infer<typeof presenceSnapshotEventSchema>;
 
 /** SSE `change` event: users whose row changed since the previous event (coalesced). */
-export interface PresenceChangeEvent {
-  updatedAt: string;
-  seq: number;
-  summary: PresenceSummary;
-  upserts: PresenceUser[];
-  /** Ids of users erased from the platform. */
-  removes: string[];
-}
+export const presenceChangeEventSchema = z.object({
+  updatedAt: isoTime,
+  seq: z.number().int(),
+  summary: presenceSummarySchema,
+  upserts: z.array(presenceUserSchema),
+  removes: z.array(z.string()).describe("Ids of users erased from the platform"),
+});
+export type PresenceChangeEvent = z.infer<typeof presenceChangeEventSchema>;
 
-export interface ConnectionDetail {
-  id: string;
-  transport: "ws" | "http";
-  status: "active" | "idle";
-  isVisible: boolean;
-  page: CurrentPage | null;
-  device: { ua: string | null; browser: string | null; os: string | null };
-  openedAt: string;
-  lastSeenAt: string;
-}
+export const connectionDetailSchema = z.object({
+  id: z.string(),
+  transport: z.enum(["ws", "http"]),
+  status: z.enum(["active", "idle"]),
+  isVisible: z.boolean(),
+  page: currentPageSchema.nullable(),
+  device: z.object({
+    ua: z.string().nullable(),
+    browser: z.string().nullable(),
+    os: z.string().nullable(),
+  }),
+  openedAt: isoTime,
+  lastSeenAt: isoTime,
+});
+export type ConnectionDetail = z.infer<typeof connectionDetailSchema>;
 
-export interface SessionDetail {
-  startedAt: string;
-  /** null while ongoing */
-  endedAt: string | null;
-  seconds: number;
-}
+export const sessionDetailSchema = z.object({
+  startedAt: isoTime,
+  endedAt: isoTime.nullable().describe("null while ongoing"),
+  seconds: z.number().int().min(0),
+});
+export type SessionDetail = z.infer<typeof sessionDetailSchema>;
 
-export interface PageVisitDetail {
-  path: string;
-  title: string;
-  app: string | null;
-  startedAt: string;
-  endedAt: string | null;
-}
+export const pageVisitDetailSchema = z.object({
+  path: z.string(),
+  title: z.string(),
+  app: z.string().nullable(),
+  startedAt: isoTime,
+  endedAt: isoTime.nullable(),
+});
+export type PageVisitDetail = z.infer<typeof pageVisitDetailSchema>;
 
 /** `GET /api/v1/presence/users/:id` */
-export interface UserDetailResponse {
-  user: PresenceUser;
-  connections: ConnectionDetail[];
-  sessionsToday: SessionDetail[];
-  recentPages: PageVisitDetail[];
-}
+export const userDetailResponseSchema = z.object({
+  user: presenceUserSchema,
+  connections: z.array(connectionDetailSchema),
+  sessionsToday: z.array(sessionDetailSchema),
+  recentPages: z.array(pageVisitDetailSchema),
+});
+export type UserDetailResponse = z.infer<typeof userDetailResponseSchema>;

@@ -27,11 +27,11 @@ export const viewerClaimsSchema = z.object({
 export type ViewerClaims = z.infer<typeof viewerClaimsSchema>;
 
 /** Who is looking at a page, as the server resolved them. */
-export interface Viewer {
-  id: string;
-  name: string;
-  platform: string;
-  role: ViewerRole;
-  /** null: every app of the platform */
-  apps: string[] | null;
-}
+export const viewerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  platform: z.string(),
+  role: z.enum(viewerRoles),
+  apps: z.array(z.string()).nullable().describe("null: every app of the platform"),
+});
+export type Viewer = z.infer<typeof viewerSchema>;

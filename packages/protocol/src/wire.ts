@@ -135,22 +135,26 @@ export const clientMessageSchema = z.discriminatedUnion("t", [
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 /** First server frame after a valid hello: the settings the tracker must follow. */
-export interface WelcomeMessage {
-  t: "welcome";
-  v: typeof PROTOCOL_VERSION;
-  conn: string;
-  user: string;
-  heartbeatMs: number;
-  /** Input is reported at most this often while the tab is in use. */
-  inputThrottleMs: number;
-  idleMs: number;
-  /**
-   * When the token of this connection expires (ms since the epoch). Before then the tracker sends
-   * `identify` with a fresh token from the page (its `getToken` hook); a socket still on an
-   * expired token gets `reauth`, then close 4401 after `graceMs`.
-   */
-  tokenExpiresAt: number;
-}
+export const welcomeMessageSchema = z.object({
+  t: z.literal("welcome"),
+  v: z.literal(PROTOCOL_VERSION),
+  conn: z.string(),
+  user: z.string(),
+  heartbeatMs: z.number().int().min(0),
+  inputThrottleMs: z
+    .number()
+    .int()
+    .min(0)
+    .describe("Input is reported at most this often while the tab is in use"),
+  idleMs: z.number().int().min(0),
+  tokenExpiresAt: z
+    .number()
+    .int()
+    .describe(
+      "When the token of this connection expires (ms since the epoch). Before then the tracker sends `identify` with a fresh token from the page (its `getToken` hook); a socket still on an expired token gets `reauth`, then close 4401 after `graceMs`",
+    ),
+});
+export type WelcomeMessage = z.infer<typeof welcomeMessageSchema>;
 /** The connection's token has expired: send `identify` with a fresh one within `graceMs`. */
 export interface ReauthMessage {
   t: "reauth";
@@ -180,20 +184,22 @@ export const trackBatchSchema = z.object({
 });
 export type TrackBatch = z.infer<typeof trackBatchSchema>;
 /** An event of a batch that the server will never store: the tracker drops it from its queue. */
-export interface RefusedEvent {
-  id: string;
-  /** `unprocessable`: its `ts` is out of bounds. */
-  code: string;
-  /** Names the field: `messages[3].ts: in the future (…)`. */
-  message: string;
-}
-export interface TrackBatchResponse {
-  welcome: WelcomeMessage;
-  /** Events now durable: the tracker may forget them. */
-  acks: string[];
-  /** Events refused one by one; the rest of the batch is applied as usual. */
-  refused: RefusedEvent[];
-}
+export const refusedEventSchema = z.object({
+  id: z.string(),
+  code: z.string().describe("`unprocessable`: its `ts` is out of bounds"),
+  message: z.string().describe("Names the field: `messages[3].ts: in the future (…)`"),
+});
+export type RefusedEvent = z.infer<typeof refusedEventSchema>;
+
+/** The answer to `POST /api/v1/track`. */
+export const trackBatchResponseSchema = z.object({
+  welcome: welcomeMessageSchema,
+  acks: z.array(z.string()).describe("Events now durable: the tracker may forget them"),
+  refused: z
+    .array(refusedEventSchema)
+    .describe("Events refused one by one; the rest of the batch is applied as usual"),
+});
+export type TrackBatchResponse = z.infer<typeof trackBatchResponseSchema>;
 
 /** WebSocket close codes the server uses; a tracker reconnects unless told the token is bad. */
 export const CLOSE_CODES = {

@@ -22,6 +22,7 @@ import { Router } from "./http/router.js";
 import { addAnalyticsRoutes } from "./http/routes/analytics-routes.js";
 import { addAuthRoutes } from "./http/routes/auth-routes.js";
 import { addBackendRoutes } from "./http/routes/backend-routes.js";
+import { addDocsRoutes } from "./http/routes/docs-routes.js";
 import { addOidcRoutes } from "./http/routes/oidc-routes.js";
 import { addOperationsRoutes } from "./http/routes/operations-routes.js";
 import { addPageRoutes } from "./http/routes/page-routes.js";
@@ -76,6 +77,8 @@ export interface Rollcall {
   storageHealth: StorageHealth;
   metrics: RollcallMetrics;
   logger: Logger;
+  /** The HTTP routes the server answers (the tracker socket's upgrade aside). */
+  routes: Router["list"];
   /**
    * Drains: new requests get 503 and new sockets are refused, tracker sockets close with 1012
    * (reconnect), waiting facts are flushed, then storage closes.
@@ -285,6 +288,7 @@ export async function startRollcall(
     dashboardDir,
     trackerDir: options.trackerDir ?? join(here, "../../tracker/dist"),
   });
+  addDocsRoutes(router);
   addOperationsRoutes(router, {
     metrics,
     metricsToken: config.metricsToken,
@@ -357,6 +361,7 @@ export async function startRollcall(
     storageHealth,
     metrics,
     logger,
+    routes: () => router.list(),
     close() {
       closing ??= (async () => {
         isDraining = true;

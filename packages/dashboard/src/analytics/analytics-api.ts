@@ -1,60 +1,16 @@
 // The analytics endpoints' answers as types, and the paths that ask for them.
+import type { AppsResponse, Heatmap, UserTable } from "@rollcall/protocol";
 import { type AnalyticsView, rangeParams, tableParams } from "./analytics-view";
-import type { BucketSize } from "./bucket-labels";
-import type { HeatmapCell } from "./heatmap-scale";
+
+export type { ActiveOverTime, AppsResponse, UsersSummary } from "@rollcall/protocol";
 
 /** `:app` value for the whole platform. */
 export const ALL_APPS = "_all";
 
-export interface AppSummary {
-  id: string;
-  name: string;
-  users: number;
-  lastActivityAt: string | null;
-}
-
-export interface AppsResponse {
-  apps: AppSummary[];
-  /** True for owners and admins: they may open `_all`. */
-  canSeeAll: boolean;
-}
-
-export interface UsersSummary {
-  currentlyOnline: number;
-  active30d: number;
-  totalRegistered: number;
-  activeInRange: number;
-  /** The same counts over the period before (docs/analytics.md "Change against the period before"). */
-  previous: { start: string; end: string; active30d: number; activeInRange: number };
-}
-
-export interface ActiveOverTime {
-  bucket: BucketSize;
-  points: { start: string; users: number }[];
-  /** The period before, bucket by bucket, matched to `points` by position. */
-  previous: { start: string; end: string; points: { start: string; users: number }[] };
-}
-
-export interface HeatmapResponse {
-  tz: string;
-  cells: HeatmapCell[];
-}
-
-export interface TableUser {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  messagesSent: number;
-  lastActiveAt: string | null;
-}
-
-export interface UsersTableResponse {
-  total: number;
-  users: TableUser[];
-  /** The roles of the app's users, whatever the filters: the role filter's choices. */
-  roles: string[];
-}
+export type AppSummary = AppsResponse["apps"][number];
+export type HeatmapResponse = Heatmap;
+export type UsersTableResponse = UserTable;
+export type TableUser = UserTable["users"][number];
 
 export const APPS_PATH = "/api/v1/apps";
 

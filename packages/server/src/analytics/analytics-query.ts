@@ -8,11 +8,17 @@ import { type AnalyticsRange, RangeInputError, resolveRange } from "./analytics-
 /** `:app` value meaning the whole platform. */
 export const ALL_APPS = "_all";
 
-const rangeParamsSchema = z.object({
-  range: z.enum(["today", "7d", "30d", "custom"]).default("7d"),
-  from: z.string().max(10).optional(),
-  to: z.string().max(10).optional(),
-  tz: z.string().min(1).max(64).default("UTC"),
+/** The range every analytics request takes. */
+export const rangeParamsSchema = z.object({
+  range: z
+    .enum(["today", "7d", "30d", "custom"])
+    .default("7d")
+    .describe(
+      "today: local midnight to now; 7d, 30d: the last local calendar days, today included",
+    ),
+  from: z.string().max(10).optional().describe("custom: first local date (YYYY-MM-DD), inclusive"),
+  to: z.string().max(10).optional().describe("custom: last local date (YYYY-MM-DD), inclusive"),
+  tz: z.string().min(1).max(64).default("UTC").describe("IANA time zone of the viewer"),
 });
 
 export interface AnalyticsQuery {
@@ -47,7 +53,7 @@ export function buildAnalyticsQuery(
   now: number,
 ): AnalyticsQuery {
   const scope = scopeFor(viewer, app);
-  const parsed = rangeParamsSchema.safeParse(pick(params, ["range", "from", "to", "tz"]));
+  const parsed = rangeParamsSchema.safeParse(pick(params, Object.keys(rangeParamsSchema.shape)));
   if (!parsed.success)
     throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
   const { range: rangeName, from, to, tz } = parsed.data;
@@ -61,24 +67,60 @@ export function buildAnalyticsQuery(
   }
 }
 
-const tableParamsSchema = z.object({
+/** The user table's own parameters, beside the range. */
+export const tableParamsSchema = z.object({
   sort: z.enum(["name", "messagesSent", "lastActiveAt"]).default("name"),
   order: z.enum(["asc", "desc"]).default("asc"),
-  q: z.string().max(200).optional(),
-  inactiveDays: z.coerce.number().int().min(0).max(3650).optional(),
-  minMessages: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-  maxMessages: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
-  role: z.string().max(200).optional(),
-  members: z.enum(["active", "all"]).default("active"),
+  q: z.string().max(200).optional().describe("matches name or email, ignoring case and accents"),
+  inactiveDays: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .optional()
+    .describe("only users whose last activity in the app is N days or more before now, or never"),
+  minMessages: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .default(0)
+    .describe("at least this many messages in the range"),
+  maxMessages: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .optional()
+    .describe("at most this many messages in the range (not below minMessages)"),
+  role: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("only users of this role: the whole role, ignoring letter case"),
+  members: z
+    .enum(["active", "all"])
+    .default("active")
+    .describe(
+      "active: users active in the range (as many as activeInRange of the summary); all: every user known to the app (for _all every registered user), to find who never came back",
+    ),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 
-const formatSchema = z.object({ format: z.enum(["json", "csv"]).optional() });
+/** `format` of the answers that also come as CSV (the table, the summary's cards). */
+export const formatParamsSchema = z.object({
+  format: z
+    .enum(["json", "csv"])
+    .optional()
+    .describe(
+      "csv (or Accept: text/csv): the answer as a CSV download, times in tz with its offset",
+    ),
+});
 
 /** An answer's format: `format` when given, else CSV when the request accepts it, else JSON. */
 export function parseFormat(params: URLSearchParams, acceptsCsv: boolean): "json" | "csv" {
-  const parsed = formatSchema.safeParse(pick(params, ["format"]));
+  const parsed = formatParamsSchema.safeParse(pick(params, ["format"]));
   if (!parsed.success)
     throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
   return parsed.data.format ?? (acceptsCsv ? "csv" : "json");
@@ -101,20 +143,7 @@ export interface TableParams {
 }
 
 export function parseTableParams(params: URLSearchParams, acceptsCsv: boolean): TableParams {
-  const parsed = tableParamsSchema.safeParse(
-    pick(params, [
-      "sort",
-      "order",
-      "q",
-      "inactiveDays",
-      "minMessages",
-      "maxMessages",
-      "role",
-      "members",
-      "limit",
-      "offset",
-    ]),
-  );
+  const parsed = tableParamsSchema.safeParse(pick(params, Object.keys(tableParamsSchema.shape)));
   if (!parsed.success)
     throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
   const p = parsed.data;

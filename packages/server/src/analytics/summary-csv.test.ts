@@ -1,6 +1,6 @@
 // The headline cards as CSV through the real API and SQLite, in Kathmandu (+05:45): every number
 // is the JSON summary's, the change is the cards', the periods and the file name carry the context.
-import { countChange, SUMMARY_CARDS } from "@rollcall/protocol";
+import { countChange, SUMMARY_CARDS, type UsersSummary } from "@rollcall/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startTestRollcall,
@@ -9,7 +9,6 @@ import {
   TestTab,
 } from "../testing/test-rollcall.js";
 import { SUMMARY_CSV_COLUMNS } from "./summary-csv.js";
-import type { UsersSummary } from "./users-analytics.js";
 
 const NOW = Date.UTC(2026, 11, 7, 9, 20, 0); // Mon 7 Dec 2026, 09:20 UTC (15:05 in Kathmandu)
 const MINUTE = 60_000;

@@ -1,9 +1,14 @@
 // The headline cards as CSV: each count, the period before's and the change, with their periods.
-import { countChange, SUMMARY_CARDS, type SummaryMetric } from "@rollcall/protocol";
+import {
+  countChange,
+  SUMMARY_CARDS,
+  type SummaryMetric,
+  type UsersSummary,
+} from "@rollcall/protocol";
 import { csvText } from "../csv/csv-cell.js";
 import type { AnalyticsQuery } from "./analytics-query.js";
 import type { AnalyticsRange } from "./analytics-range.js";
-import { summaryPeriods, type UsersSummary } from "./users-analytics.js";
+import { summaryPeriods } from "./users-analytics.js";
 import { toZonedIso } from "./zoned-time.js";
 
 export const SUMMARY_CSV_COLUMNS = [

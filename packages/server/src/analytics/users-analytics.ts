@@ -1,4 +1,11 @@
 // Users analytics: summary, active users over time, heatmap and the user table, per app.
+import type {
+  ActiveOverTime,
+  Heatmap,
+  HeatmapCell,
+  UsersSummary,
+  UserTable,
+} from "@rollcall/protocol";
 import type { PresenceService } from "../presence/presence-service.js";
 import { SLOT_MS, type SlotWindow, type Storage, type UserTableRow } from "../storage/storage.js";
 import { nullableIsoTime } from "../storage/stored-time.js";
@@ -8,45 +15,6 @@ import { type AnalyticsRange, lastLocalDays, previousRange } from "./analytics-r
 import { toZonedIso } from "./zoned-time.js";
 
 const DAY_MS = 86_400_000;
-
-export interface UsersSummary {
-  currentlyOnline: number;
-  active30d: number;
-  totalRegistered: number;
-  activeInRange: number;
-  /** The same counts over the period before (`previousRange`), for the cards' change. */
-  previous: { start: string; end: string; active30d: number; activeInRange: number };
-}
-
-export interface ActiveOverTime {
-  bucket: "hour" | "day" | "week";
-  points: Array<{ start: string; users: number }>;
-  /** The period before, bucket by bucket (the chart's faint line, matched by position). */
-  previous: { start: string; end: string; points: Array<{ start: string; users: number }> };
-}
-
-export interface HeatmapCell {
-  weekday: number;
-  hour: number;
-  average: number;
-  total: number;
-  occurrences: number;
-}
-
-export interface UserTable {
-  total: number;
-  users: Array<{
-    id: string;
-    name: string;
-    email: string;
-    role: string;
-    messagesSent: number;
-    /** ISO 8601 in UTC; null for a user never active in the scope. */
-    lastActiveAt: string | null;
-  }>;
-  /** The roles of the users known to the scope (the role filter's choices), whatever the filters. */
-  roles: string[];
-}
 
 /** Instants [start, end) as the 15-minute slots that cover them. */
 export function toSlots(start: number, end: number): SlotWindow {
@@ -125,7 +93,7 @@ export class UsersAnalytics {
     };
   }
 
-  async heatmap(query: AnalyticsQuery): Promise<{ tz: string; cells: HeatmapCell[] }> {
+  async heatmap(query: AnalyticsQuery): Promise<Heatmap> {
     const hours = heatmapHours(query.range, query.tz);
     const counts = await this.storage.countActiveUsers(
       query.scope,

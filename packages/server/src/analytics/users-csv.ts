@@ -1,8 +1,8 @@
 // The user table as CSV: a header row, RFC 4180 quoting, times in the viewer's zone, no formula
 // injection in spreadsheets; its context (app, range, zone, when) goes in the file name
 // (analytics-csv-name.ts).
+import type { UserTable } from "@rollcall/protocol";
 import { csvCell } from "../csv/csv-cell.js";
-import type { UserTable } from "./users-analytics.js";
 import { toZonedIso } from "./zoned-time.js";
 
 export const USERS_CSV_COLUMNS = [

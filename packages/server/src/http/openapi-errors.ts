@@ -1,29 +1,33 @@
-// Error responses for the OpenAPI document, each naming its limit from the constant the code enforces.
+// Error answers of the API description, each naming its codes and the limit the code enforces.
 import { ERROR_STATUS, type ErrorCode } from "@rollcall/protocol";
 import { HTTP_LIMITS } from "./http-limits.js";
 
-const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
-
-const retryAfter = {
-  "Retry-After": {
-    description: "Seconds to wait before retrying",
-    schema: { type: "integer", minimum: 1 },
-  },
-};
-
 export interface ErrorResponse {
   description: string;
-  content: typeof errorContent;
-  headers?: typeof retryAfter;
+  /** The codes this answer may carry, all of one status. */
+  codes: [ErrorCode, ...ErrorCode[]];
+  /** 429 and 503 from an HTTP handler carry Retry-After; a refused WebSocket upgrade does not. */
+  hasRetryAfter: boolean;
 }
 
-/** A response for `codes` (all of one status), e.g. `error("Bad query", "invalid_query")`. */
-export function errorResponse(description: string, ...codes: ErrorCode[]): ErrorResponse {
+/** An answer for `codes` (all of one status), e.g. `errorResponse("Bad query", "invalid_query")`. */
+export function errorResponse(
+  description: string,
+  ...codes: [ErrorCode, ...ErrorCode[]]
+): ErrorResponse {
   const statuses = new Set(codes.map((code) => ERROR_STATUS[code]));
   if (statuses.size !== 1) throw new Error(`codes of different statuses: ${codes.join(", ")}`);
-  const named = codes.length > 0 ? `${codes.map((code) => `\`${code}\``).join(", ")}: ` : "";
-  const headers = statuses.has(429) || statuses.has(503) ? { headers: retryAfter } : {};
-  return { description: `${named}${description}`, content: errorContent, ...headers };
+  const named = codes.map((code) => `\`${code}\``).join(", ");
+  return {
+    description: `${named}: ${description}`,
+    codes,
+    hasRetryAfter: statuses.has(429) || statuses.has(503),
+  };
+}
+
+/** The same answer without Retry-After: the WebSocket upgrade is answered before any handler. */
+export function withoutRetryAfter(response: ErrorResponse): ErrorResponse {
+  return { ...response, hasRetryAfter: false };
 }
 
 /** "4 MB", "16 KB": how SECURITY.md writes sizes, plus the exact bytes. */
@@ -66,6 +70,9 @@ export const unavailable = errorResponse(
   "shutting down, or the database or Redis is unreachable; nothing was accepted, retry as is",
   "unavailable",
 );
+
+/** The errors of every viewer route. */
+export const viewerErrors = { 401: noViewer, 503: unavailable };
 
 /** The share of the body budget (body-budget.ts) one client address has: a 429 beside others. */
 export const BODIES_PER_ADDRESS = `${formatBytes(HTTP_LIMITS.bodyBytesPerAddress)} of request bodies being read at once from one client address`;

@@ -1,410 +1,195 @@
-// The OpenAPI description of Rollcall's HTTP API, served at /api/docs; every limit comes from the code.
-import { trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
-import type { z } from "zod";
-import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS } from "../auth/login-limiter.js";
+// The OpenAPI 3.1 description of Rollcall's HTTP API, served at /api/docs/openapi.json: generated
+// from the route lists below and the zod schemas the routes validate with and answer from.
+import {
+  errorBodySchema,
+  presenceChangeEventSchema,
+  presenceSnapshotEventSchema,
+  presenceSummarySchema,
+  presenceUserSchema,
+} from "@rollcall/protocol";
+import { z } from "zod";
 import { SESSION_COOKIE } from "../auth/session-cookie.js";
-import { CSRF_HEADER } from "../auth/viewer-auth.js";
-import { TRACKER_LIMITS } from "../ingest/tracker-limits.js";
-import { TRACKER_SOCKET_PATH } from "../ingest/tracker-socket.js";
-import { STREAMS_PER_VIEWER } from "../live/presence-feed.js";
-import { presenceQuerySchema } from "../presence/read-model/presence-query.js";
-import { MAX_BODY_BYTES } from "./http-io.js";
-import {
-  BODIES_PER_ADDRESS,
-  errorResponse,
-  formatBytes,
-  invalidBody,
-  noPlatformSecret,
-  noViewer,
-  rateLimited,
-  tooLarge,
-  unavailable,
-  unavailableReadingBodies,
-} from "./openapi-errors.js";
-import { metricsTokenScheme, operationsPaths } from "./openapi-operations.js";
-import {
-  analyticsParameters,
-  errorSchema,
-  formatParameter,
-  inputSchema,
-  presencePage,
-  presenceSummary,
-  presenceUser,
-  queryParameters,
-  tableParameters,
-} from "./openapi-schemas.js";
-import { signInPaths } from "./openapi-sign-in.js";
-import { LOGIN_BODY_BYTES, loginSchema } from "./routes/auth-routes.js";
-import {
-  EVENTS_BODY_BYTES,
-  eventBatchSchema,
-  FUTURE_SKEW_MS,
-  profileSchema,
-  USERS_BODY_BYTES,
-  userBatchSchema,
-  userIdSchema,
-} from "./routes/backend-routes.js";
-import {
-  TRACK_BODY_BYTES,
-  TRACK_REQUEST_BURST,
-  TRACK_REQUESTS_PER_SECOND,
-} from "./routes/track-routes.js";
+import { type ErrorResponse, formatBytes } from "./openapi-errors.js";
+import { ingestRoutes } from "./openapi-ingest.js";
+import { operationsRoutes } from "./openapi-operations.js";
+import { API_TAGS, type ApiAuth, type ApiRequestBody, type ApiRoute } from "./openapi-route.js";
+import { signInRoutes } from "./openapi-sign-in.js";
+import { viewerApiRoutes } from "./openapi-viewer-api.js";
 
-const viewerSecurity = [{ viewerToken: [] }, { sessionCookie: [] }];
-const backendSecurity = [{ platformSecret: [] }];
+/** Every route of the API; a new route adds its entry to one of these lists. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...viewerApiRoutes,
+  ...signInRoutes,
+  ...ingestRoutes,
+  ...operationsRoutes,
+];
 
-/** A JSON request body of at most `maxBytes` (413 beyond), shaped by the schema that checks it. */
-function jsonBody(schema: z.ZodType, maxBytes: number, note = "") {
+/** Schemas named in the document though no route answers with them alone. */
+const SHARED_SCHEMAS: Record<string, z.ZodType> = {
+  Error: errorBodySchema(),
+  PresenceUser: presenceUserSchema,
+  PresenceSummary: presenceSummarySchema,
+  PresenceSnapshotEvent: presenceSnapshotEventSchema,
+  PresenceChangeEvent: presenceChangeEventSchema,
+};
+
+type JsonSchema = Record<string, unknown>;
+
+const SCHEMA_REF = "#/components/schemas/";
+
+/** A string with a format (date-time) needs no copy of zod's long regular expression for it. */
+function dropFormatPattern({ jsonSchema }: { jsonSchema: JsonSchema }): void {
+  if (jsonSchema.format !== undefined) delete jsonSchema.pattern;
+}
+
+/** The JSON Schema of what `schema` accepts (its input), so bounds and defaults cannot drift. */
+function inputSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+    override: dropFormatPattern,
+  });
+  return rest;
+}
+
+/** One parameter per property of an object schema, required when the schema requires it. */
+function parameters(schema: z.ZodObject, where: "path" | "query"): JsonSchema[] {
+  const json = inputSchema(schema) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([name, { description, ...property }]) => ({
+    name,
+    in: where,
+    ...(where === "path" || json.required?.includes(name) ? { required: true } : {}),
+    ...(description ? { description } : {}),
+    schema: property,
+  }));
+}
+
+function requestBody({ schema, maxBytes }: ApiRequestBody): JsonSchema {
   return {
     required: true,
-    description: `JSON of at most ${formatBytes(maxBytes)}.${note ? ` ${note}` : ""}`,
+    description: `JSON of at most ${formatBytes(maxBytes)}.`,
     "x-max-body-bytes": maxBytes,
     content: { "application/json": { schema: inputSchema(schema) } },
   };
 }
 
-const userIdParameter = {
-  name: "id",
-  in: "path",
-  required: true,
-  schema: inputSchema(userIdSchema),
-};
-const forbiddenToInstructors = errorResponse(
-  "instructors may not see the Connected users page",
-  "forbidden",
-);
-const csrf = errorResponse(
-  `a request made with the session cookie lacks the ${CSRF_HEADER} header`,
-  "csrf",
-);
-const propsNote = `\`props\`: a JSON object of at most ${WIRE_LIMITS.propsBytes} bytes as JSON.`;
-const viewerResponses = { "401": noViewer, "503": unavailable };
-
-const analyticsResponses = {
-  "200": { description: "See the summary" },
-  "400": errorResponse("invalid range, dates or time zone", "invalid_query"),
-  ...viewerResponses,
-  "403": errorResponse("not one of the viewer's apps, or `_all` for an instructor", "forbidden"),
-  "404": errorResponse(
-    "no page view or event of this app has ever been seen on the platform (`_all` always answers)",
-    "unknown_app",
-  ),
+const retryAfter = {
+  "Retry-After": {
+    description: "Seconds to wait before retrying",
+    schema: { type: "integer", minimum: 1 },
+  },
 };
 
-/** The WebSocket upgrade is answered before any HTTP handler: no Retry-After there. */
-function withoutRetryAfter(response: ReturnType<typeof errorResponse>) {
-  const { headers: _, ...rest } = response;
-  return rest;
+function errorReply({ description, codes, hasRetryAfter }: ErrorResponse): JsonSchema {
+  const schema = z.toJSONSchema(errorBodySchema(codes), { io: "output" });
+  delete schema.$schema;
+  return {
+    description,
+    content: { "application/json": { schema } },
+    ...(hasRetryAfter ? { headers: retryAfter } : {}),
+  };
 }
 
-export const openApiDocument = {
-  openapi: "3.1.0",
-  info: {
-    title: "Rollcall API",
-    version: "1",
-    description:
-      "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Errors are JSON { error: { code, message } }; 429 and 503 carry Retry-After. Any request may get 503 while the server shuts down.",
-  },
-  components: {
-    securitySchemes: {
-      viewerToken: {
-        type: "http",
-        scheme: "bearer",
-        bearerFormat: "JWT (aud rollcall:view, HS256)",
-      },
-      sessionCookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
-      platformSecret: {
-        type: "http",
-        scheme: "bearer",
-        bearerFormat: "the platform signing secret",
-      },
-      metricsToken: metricsTokenScheme,
-    },
-    schemas: {
-      Error: errorSchema,
-      PresenceUser: presenceUser,
-      PresenceSummary: presenceSummary,
-    },
-  },
-  paths: {
-    "/api/v1/presence": {
-      get: {
-        summary:
-          "Connected users: summary and rows, online first; format=csv or Accept: text/csv for every row the filters keep, times in tz with its offset",
-        security: viewerSecurity,
-        parameters: queryParameters(presenceQuerySchema),
-        responses: {
-          "200": {
-            ...presencePage,
-            content: {
-              ...presencePage.content,
-              "text/csv": { schema: { type: "string", description: "format=csv" } },
-            },
-          },
-          "400": errorResponse("a query parameter is out of bounds", "invalid_query"),
-          ...viewerResponses,
-          "403": forbiddenToInstructors,
-        },
-      },
-    },
-    "/api/v1/presence/stream": {
-      get: {
-        summary:
-          "Server-Sent Events: one `snapshot` (all users), then coalesced `change` events (upserts, removes, summary, seq); gzip-compressed when Accept-Encoding allows it",
-        security: viewerSecurity,
-        responses: {
-          "200": { description: "text/event-stream" },
-          ...viewerResponses,
-          "403": forbiddenToInstructors,
-          "429": rateLimited(
-            `${STREAMS_PER_VIEWER} open streams per viewer and platform; close one (a dashboard tab, or its Live setting) first`,
-          ),
-        },
-      },
-    },
-    "/api/v1/presence/users/{id}": {
-      get: {
-        summary: "One user's open tabs and devices, today's sessions and recent page trail",
-        security: viewerSecurity,
-        parameters: [
-          { name: "id", in: "path", required: true, schema: { type: "string" } },
-          { name: "tz", in: "query", schema: { type: "string", default: "UTC" } },
-        ],
-        responses: {
-          "200": { description: "User detail" },
-          "400": errorResponse("tz is not an IANA time zone", "invalid_query"),
-          ...viewerResponses,
-          "403": forbiddenToInstructors,
-          "404": errorResponse("no such user", "not_found"),
-        },
-      },
-    },
-    "/api/v1/me": {
-      get: {
-        summary: "The signed-in viewer",
-        security: viewerSecurity,
-        responses: { "200": { description: "{ viewer }" }, ...viewerResponses },
-      },
-    },
-    "/api/v1/auth/login": {
-      post: {
-        summary: `Operator sign-in with email and password; sets the session cookie. Send header ${CSRF_HEADER}.`,
-        requestBody: jsonBody(loginSchema, LOGIN_BODY_BYTES),
-        responses: {
-          "204": { description: "Signed in" },
-          "400": invalidBody("email or password missing or too long"),
-          "401": errorResponse("wrong email or password", "unauthorized"),
-          "403": errorResponse(
-            `no ${CSRF_HEADER} header (csrf), or password sign-in is switched off (forbidden)`,
-            "csrf",
-          ),
-          "413": tooLarge(LOGIN_BODY_BYTES),
-          "429": rateLimited(
-            `${LOGIN_ATTEMPTS} attempts per client address per ${LOGIN_WINDOW_MS / 1000} s, or ${BODIES_PER_ADDRESS}`,
-          ),
-          "503": unavailableReadingBodies,
-        },
-      },
-    },
-    ...signInPaths,
-    "/api/v1/auth/logout": {
-      post: {
-        summary: `Ends the cookie session. Send header ${CSRF_HEADER}.`,
-        security: viewerSecurity,
-        responses: { "204": { description: "Signed out" }, ...viewerResponses, "403": csrf },
-      },
-    },
-    "/embed": {
-      get: {
-        summary:
-          "Exchanges a viewer token for an httpOnly session cookie (SameSite per ROLLCALL_COOKIE_SAMESITE) and redirects to the dashboard",
-        parameters: [
-          {
-            name: "token",
-            in: "query",
-            required: true,
-            schema: { type: "string", maxLength: WIRE_LIMITS.tokenLength },
-          },
-          {
-            name: "next",
-            in: "query",
-            schema: { type: "string" },
-            description: "Local page to open",
-          },
-        ],
-        responses: {
-          "302": { description: "Redirect, with Set-Cookie" },
-          "400": errorResponse("token missing or too long", "bad_request"),
-          "401": errorResponse("invalid or expired viewer token", "token_invalid", "token_expired"),
-          "503": unavailable,
-        },
-      },
-    },
-    "/api/v1/track": {
-      post: {
-        summary: `Tracker HTTP transport: { hello, messages } → { welcome, acks, refused }. The WebSocket transport is ${TRACKER_SOCKET_PATH}.`,
-        requestBody: jsonBody(
-          trackBatchSchema,
-          TRACK_BODY_BYTES,
-          `At most ${WIRE_LIMITS.batchMessages} messages. Also accepted as text/plain (sendBeacon). ${propsNote}`,
-        ),
-        responses: {
-          "200": {
-            description:
-              "Welcome, acknowledged event ids once stored, and refused events ([{ id, code: unprocessable, message }]: a ts out of bounds; never stored, drop them)",
-          },
-          "400": invalidBody("invalid batch"),
-          "401": errorResponse("invalid or expired user token", "token_invalid", "token_expired"),
-          "413": tooLarge(TRACK_BODY_BYTES),
-          "429": rateLimited(
-            `${TRACK_REQUESTS_PER_SECOND} requests/s per client address (burst ${TRACK_REQUEST_BURST}); or a new tab of a user who already has ${TRACKER_LIMITS.connectionsPerUser} open (WebSocket and HTTP together); or ${BODIES_PER_ADDRESS}`,
-          ),
-          "503": unavailableReadingBodies,
-        },
-      },
-    },
-    [TRACKER_SOCKET_PATH]: {
-      get: {
-        summary: `Tracker WebSocket (upgrade). Frames: at most ${formatBytes(WIRE_LIMITS.frameBytes)} (close 1009), ${TRACKER_LIMITS.framesPerSecond}/s with bursts of ${TRACKER_LIMITS.frameBurst} (close 4429), ${TRACKER_LIMITS.connectionsPerUser} sockets per user (close 4429); close codes in docs/presence.md.`,
-        responses: {
-          "101": { description: "Switching protocols; send hello first" },
-          "429": withoutRetryAfter(
-            rateLimited(`${TRACKER_LIMITS.connectionsPerAddress} open sockets per client address`),
-          ),
-          "503": withoutRetryAfter(unavailable),
-        },
-      },
-    },
-    "/api/v1/apps": {
-      get: {
-        summary: "Apps the viewer may see: id, name, users (with any activity), lastActivityAt",
-        security: viewerSecurity,
-        responses: { "200": { description: "{ apps, canSeeAll }" }, ...viewerResponses },
-      },
-    },
-    "/api/v1/apps/{app}/analytics/users/summary": {
-      get: {
-        summary:
-          "{ currentlyOnline, active30d, totalRegistered, activeInRange, previous } for an app (_all: the platform); format=csv or Accept: text/csv for the cards as CSV (each count, the period before's and the change), named rollcall-summary_<app>_<first>_to_<last>_<zone>_generated-<time>.csv",
-        security: viewerSecurity,
-        parameters: [...analyticsParameters, formatParameter],
-        responses: analyticsResponses,
-      },
-    },
-    "/api/v1/apps/{app}/analytics/users/active-over-time": {
-      get: {
-        summary:
-          "{ bucket: hour|day|week, points: [{ start, users }] }: distinct active users per bucket, every bucket present",
-        security: viewerSecurity,
-        parameters: analyticsParameters,
-        responses: analyticsResponses,
-      },
-    },
-    "/api/v1/apps/{app}/analytics/users/heatmap": {
-      get: {
-        summary:
-          "{ tz, cells }: 168 cells (weekday 1=Mon..7, local hour), average = total ÷ occurrences",
-        security: viewerSecurity,
-        parameters: analyticsParameters,
-        responses: analyticsResponses,
-      },
-    },
-    "/api/v1/apps/{app}/analytics/users/table": {
-      get: {
-        summary:
-          "{ total, users: [{ id, name, email, role, messagesSent, lastActiveAt }], roles } (lastActiveAt in UTC; roles: those of the app's users, for the role filter); format=csv or Accept: text/csv for the whole filtered table, times in tz with its offset, named rollcall-users_<app>_<first>_to_<last>_<zone>_generated-<time>.csv",
-        security: viewerSecurity,
-        parameters: tableParameters,
-        responses: analyticsResponses,
-      },
-    },
-    "/api/v1/users/{id}": {
-      put: {
-        summary: "Backend: upsert a platform user { name, email, role } (201 created, 200 updated)",
-        security: backendSecurity,
-        parameters: [userIdParameter],
-        requestBody: jsonBody(profileSchema, MAX_BODY_BYTES),
-        responses: {
-          "200": { description: "Updated" },
-          "201": { description: "Created" },
-          "400": invalidBody("a profile field is missing or too long, or the id is"),
-          "401": noPlatformSecret,
-          "413": tooLarge(MAX_BODY_BYTES),
-          "429": rateLimited(BODIES_PER_ADDRESS),
-          "503": unavailableReadingBodies,
-        },
-      },
-      delete: {
-        summary:
-          "Backend: erase the user and all their data (sessions, visits, events, rollups, presence)",
-        security: backendSecurity,
-        parameters: [userIdParameter],
-        responses: {
-          "204": { description: "Erased" },
-          "400": errorResponse("the id is empty or too long", "bad_request"),
-          "401": noPlatformSecret,
-          "404": errorResponse("no such user", "not_found"),
-          "503": unavailable,
-        },
-      },
-    },
-    "/api/v1/users": {
-      post: {
-        summary:
-          "Backend: upsert many platform users at once (rollcall user import); 200 once durable",
-        security: backendSecurity,
-        requestBody: jsonBody(userBatchSchema, USERS_BODY_BYTES),
-        responses: {
-          "200": { description: "{ upserted, changed }" },
-          "400": invalidBody("empty or too long a batch, or a bad user"),
-          "401": noPlatformSecret,
-          "413": tooLarge(USERS_BODY_BYTES),
-          "429": rateLimited(BODIES_PER_ADDRESS),
-          "503": unavailableReadingBodies,
-        },
-      },
-    },
-    "/api/v1/events": {
-      post: {
-        summary:
-          "Backend: { events: [{ id, user, name, app?, ts?, props? }] }; a repeated id is stored once; 200 once durable",
-        security: backendSecurity,
-        requestBody: jsonBody(eventBatchSchema, EVENTS_BODY_BYTES, propsNote),
-        responses: {
-          "200": { description: "{ accepted }" },
-          "400": invalidBody("empty or too long a batch, or a bad event"),
-          "401": noPlatformSecret,
-          "413": tooLarge(EVENTS_BODY_BYTES),
-          "422": errorResponse(
-            `a ts more than ${FUTURE_SKEW_MS / 60_000} minutes in the future, before 2000-01-01, or older than ROLLCALL_EVENT_RETENTION_DAYS when set; nothing in the batch was stored`,
-            "unprocessable",
-          ),
-          "429": rateLimited(BODIES_PER_ADDRESS),
-          "503": unavailableReadingBodies,
-        },
-      },
-    },
-    ...operationsPaths,
-  },
-} as const;
+const SECURITY: Record<ApiAuth, JsonSchema[] | null> = {
+  viewer: [{ viewerToken: [] }, { sessionCookie: [] }],
+  backend: [{ platformSecret: [] }],
+  // Either the bearer token, or none from this machine when ROLLCALL_METRICS_TOKEN is unset.
+  metrics: [{ metricsToken: [] }, {}],
+  none: null,
+};
 
-/** A readable page listing the endpoints, without scripts (the JSON is linked). */
-export function renderApiDocsPage(): string {
-  const rows = Object.entries(openApiDocument.paths)
-    .flatMap(([path, methods]) =>
-      Object.entries(methods).map(
-        ([method, op]) =>
-          `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${path}</code></td><td>${escapeHtml((op as { summary: string }).summary)}</td></tr>`,
-      ),
-    )
-    .join("\n");
-  return `<!doctype html><meta charset="utf-8"><title>Rollcall API</title>
-<style>body{font:15px system-ui,sans-serif;max-width:1000px;margin:40px auto;color:#1f2328}td{padding:6px 10px;border-bottom:1px solid #e5e7eb;vertical-align:top}code{font-size:13px}</style>
-<h1>Rollcall API</h1><p>${escapeHtml(openApiDocument.info.description)}</p>
-<p>Machine-readable: <a href="/api/docs/openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
-<table>${rows}</table>`;
+/** The operation object of one route; its JSON replies are named in `named`. */
+function operation(route: ApiRoute, named: Map<string, z.ZodType>): JsonSchema {
+  const replies = Object.entries(route.replies).map(([status, reply]) => {
+    const content: JsonSchema = {};
+    if (reply.json) {
+      const earlier = named.get(reply.json.name);
+      if (earlier && earlier !== reply.json.schema) {
+        throw new Error(`two schemas named ${reply.json.name}`);
+      }
+      named.set(reply.json.name, reply.json.schema);
+      content["application/json"] = { schema: { $ref: `${SCHEMA_REF}${reply.json.name}` } };
+    }
+    for (const [media, { description }] of Object.entries(reply.media ?? {})) {
+      content[media] = { schema: { type: "string", description } };
+    }
+    const hasContent = Object.keys(content).length > 0;
+    return [status, { description: reply.description, ...(hasContent ? { content } : {}) }];
+  });
+  const errors = Object.entries(route.errors).map(([status, error]) => [status, errorReply(error)]);
+  const security = SECURITY[route.auth];
+  return {
+    tags: [API_TAGS[route.tag]],
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    ...(security ? { security } : {}),
+    ...(route.params || route.query
+      ? {
+          parameters: [
+            ...(route.params ? parameters(route.params, "path") : []),
+            ...(route.query ? parameters(route.query, "query") : []),
+          ],
+        }
+      : {}),
+    ...(route.body ? { requestBody: requestBody(route.body) } : {}),
+    responses: Object.fromEntries([...replies, ...errors]),
+  };
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Every named schema as JSON Schema, those inside others as references to them. */
+function componentSchemas(named: Map<string, z.ZodType>): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of named) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: "output",
+    uri: (id) => `${SCHEMA_REF}${id}`,
+    override: dropFormatPattern,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]),
+  );
 }
+
+export function buildOpenApiDocument(routes: readonly ApiRoute[]) {
+  const named = new Map(Object.entries(SHARED_SCHEMAS));
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of routes) {
+    const methods = paths[route.path] ?? {};
+    paths[route.path] = methods;
+    if (methods[route.method]) throw new Error(`${route.method} ${route.path} listed twice`);
+    methods[route.method] = operation(route, named);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Rollcall API",
+      version: "1",
+      description:
+        "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Backend endpoints take the platform secret as a bearer token. Errors are JSON { error: { code, message } }; 429 and 503 carry Retry-After. Any request may get 503 while the server shuts down.",
+    },
+    tags: Object.values(API_TAGS).map((name) => ({ name })),
+    components: {
+      securitySchemes: {
+        viewerToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT (aud rollcall:view, HS256)",
+        },
+        sessionCookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
+        platformSecret: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "the platform signing secret",
+        },
+        metricsToken: { type: "http", scheme: "bearer", bearerFormat: "ROLLCALL_METRICS_TOKEN" },
+      },
+      schemas: componentSchemas(named),
+    },
+    paths,
+  };
+}
+
+export const openApiDocument = buildOpenApiDocument(API_ROUTES);

@@ -30,6 +30,11 @@ export class Router {
     return this;
   }
 
+  /** Every route added so far, in order: what the API description is checked against. */
+  list(): Array<{ method: string; pattern: string }> {
+    return this.routes.map(({ method, pattern }) => ({ method, pattern }));
+  }
+
   /** Finds the handler; throws not_found or method_not_allowed. */
   match(
     method: string,

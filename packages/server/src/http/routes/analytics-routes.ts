@@ -1,5 +1,7 @@
 // Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
+
 import type { ServerResponse } from "node:http";
+import type { AppsResponse } from "@rollcall/protocol";
 import {
   type AnalyticsCsvKind,
   analyticsCsvFileName,
@@ -53,7 +55,7 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
         : viewer.apps.map(
             (id) => apps.find((a) => a.id === id) ?? { id, users: 0, lastActivityAt: null },
           );
-    sendJson(res, 200, {
+    const body: AppsResponse = {
       apps: visible.map((a) => ({
         id: a.id,
         name: a.id,
@@ -61,7 +63,8 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
         lastActivityAt: nullableIsoTime(a.lastActivityAt),
       })),
       canSeeAll: viewer.apps === null,
-    });
+    };
+    sendJson(res, 200, body);
   });
 
   router.on("GET", `${base}/summary`, async (ctx) => {

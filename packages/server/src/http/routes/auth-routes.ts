@@ -1,5 +1,5 @@
 // Signing in: /embed?token=… for host platforms, email + password for operators, and /me.
-import { WIRE_LIMITS } from "@rollcall/protocol";
+import { type Viewer, viewerSchema, WIRE_LIMITS } from "@rollcall/protocol";
 import { z } from "zod";
 import type { LoginLimiter } from "../../auth/login-limiter.js";
 import type { TokenVerifier } from "../../auth/token-verifier.js";
@@ -33,6 +33,18 @@ export const loginSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
+export const embedQuerySchema = z.object({
+  token: z
+    .string({ error: "required (a viewer token)" })
+    .min(1, "required (a viewer token)")
+    .max(WIRE_LIMITS.tokenLength, `at most ${WIRE_LIMITS.tokenLength} characters`)
+    .describe("A viewer token"),
+  next: z.string().optional().describe("Local page to open; anything else opens the dashboard"),
+});
+
+/** GET /api/v1/me */
+export const meResponseSchema = z.object({ viewer: viewerSchema });
+
 /** Where a sign-in (/embed, single sign-on) may send the viewer on: a local page path only. */
 export function safeNext(value: string | null): string {
   if (value && /^\/(?!\/)[A-Za-z0-9/_\-?=&.%]*$/.test(value)) return value;
@@ -53,19 +65,15 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
   });
 
   const embed = async ({ req, res, url }: RequestContext) => {
-    const token = url.searchParams.get("token");
-    if (!token) throw new AppError("bad_request", "query.token: required (a viewer token)");
-    if (token.length > WIRE_LIMITS.tokenLength) {
-      throw new AppError(
-        "bad_request",
-        `query.token: at most ${WIRE_LIMITS.tokenLength} characters`,
-      );
+    const parsed = embedQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) {
+      throw new AppError("bad_request", describeIssues(parsed.error.issues, "query"));
     }
-    const viewer = await deps.verifier.verifyViewer(token);
+    const viewer = await deps.verifier.verifyViewer(parsed.data.token);
     const cookie = await deps.auth.startSession(viewer, deps.origin.isHttps(req));
     res.setHeader("set-cookie", cookie);
     const fallback = viewer.role === "instructor" ? "/analytics" : "/";
-    redirect(res, safeNext(url.searchParams.get("next") ?? fallback));
+    redirect(res, safeNext(parsed.data.next ?? fallback));
   };
 
   router.on("POST", "/api/v1/auth/login", async (ctx) => {
@@ -95,6 +103,8 @@ export function addAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
   });
 
   router.on("GET", "/api/v1/me", async ({ req, res }) => {
-    sendJson(res, 200, { viewer: await deps.auth.require(req) });
+    const viewer: Viewer = await deps.auth.require(req);
+    const body: z.infer<typeof meResponseSchema> = { viewer };
+    sendJson(res, 200, body);
   });
 }

@@ -58,6 +58,18 @@ export const userBatchSchema = z.object({
     .max(MAX_USERS_PER_BATCH),
 });
 
+/** PUT /users/:id answers with the profile as stored. */
+export const userUpsertResponseSchema = z.object({
+  user: profileSchema.extend({ id: userIdSchema }),
+});
+export const userBatchResponseSchema = z.object({
+  upserted: z.number().int().min(0).describe("Users in the batch"),
+  changed: z.number().int().min(0).describe("Users whose profile was new or different"),
+});
+export const eventBatchResponseSchema = z.object({
+  accepted: z.number().int().min(0).describe("Events in the batch, now durable"),
+});
+
 function parseUserId(raw: string | undefined): string {
   const parsed = userIdSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", "path.id: 1 to 256 characters");
@@ -78,7 +90,8 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
       await deps.writer.addUser(platform, profile);
       deps.feed.markChanged(platform, id);
     }
-    sendJson(res, isNew ? 201 : 200, { user: profile });
+    const body: z.infer<typeof userUpsertResponseSchema> = { user: profile };
+    sendJson(res, isNew ? 201 : 200, body);
   });
 
   // Bulk upsert (rollcall user import): up to 1,000 users, durable before the answer.
@@ -96,7 +109,11 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
       }
     }
     await Promise.all(writes);
-    sendJson(res, 200, { upserted: parsed.data.users.length, changed: writes.length });
+    const body: z.infer<typeof userBatchResponseSchema> = {
+      upserted: parsed.data.users.length,
+      changed: writes.length,
+    };
+    sendJson(res, 200, body);
   });
 
   router.on("DELETE", "/api/v1/users/:id", async ({ req, res, params }) => {
@@ -142,6 +159,7 @@ export function addBackendRoutes(router: Router, deps: BackendRoutesDeps): void 
       }
     }
     await deps.writer.addEvents(events);
-    sendJson(res, 200, { accepted: events.length });
+    const body: z.infer<typeof eventBatchResponseSchema> = { accepted: events.length };
+    sendJson(res, 200, body);
   });
 }

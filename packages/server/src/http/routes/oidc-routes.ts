@@ -35,6 +35,15 @@ const pendingSchema = z.object({
   next: z.string().max(2048),
 });
 
+/** GET /api/v1/auth/methods: what the login page offers. */
+export const authMethodsSchema = z.object({
+  password: z.boolean().describe("The email and password form (ROLLCALL_PASSWORD_SIGN_IN)"),
+  oidc: z
+    .object({ name: z.string(), start: z.string() })
+    .nullable()
+    .describe("Single sign-on (ROLLCALL_OIDC_*): its button's name and where it starts"),
+});
+
 function pendingCookie(value: string, maxAge: number, isHttps: boolean): string {
   const parts = [
     `${PENDING_COOKIE}=${value}`,
@@ -63,10 +72,11 @@ function readPending(cookieHeader: string | undefined): PendingSignIn | null {
 
 export function addOidcRoutes(router: Router, deps: OidcRoutesDeps): void {
   router.on("GET", "/api/v1/auth/methods", ({ res }) => {
-    sendJson(res, 200, {
+    const body: z.infer<typeof authMethodsSchema> = {
       password: deps.isPasswordSignInOn,
       oidc: deps.oidc ? { name: deps.oidc.name, start: "/auth/oidc/start" } : null,
-    });
+    };
+    sendJson(res, 200, body);
   });
 
   const oidc = deps.oidc;

@@ -306,7 +306,15 @@ describe("/healthz and /readyz", () => {
     let parts: Readiness = { storage: "ok", redis: "ok", analytics: "loading" };
     const router = new Router();
     addOperationsRoutes(router, {
-      health: () => ({ status: "ok" }),
+      health: () => ({
+        status: "ok",
+        database: "sqlite",
+        storage: "ok",
+        presence: "memory",
+        trackerSockets: 0,
+        dashboards: 0,
+        analytics: parts.analytics,
+      }),
       readiness: () => parts,
       metrics: { text: async () => ({ contentType: "text/plain", body: "" }) },
       metricsToken: null,

@@ -1,9 +1,8 @@
-// Pages and files: the dashboard app (viewers only), /tracker.js and API docs.
+// Pages and files: the dashboard app (viewers only) and /tracker.js.
 import { join } from "node:path";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import { loadAppPage } from "../app-page.js";
 import { redirect, sendJson } from "../http-io.js";
-import { openApiDocument, renderApiDocsPage } from "../openapi.js";
 import type { RequestContext, Router } from "../router.js";
 import { sendFile } from "../static-files.js";
 
@@ -60,13 +59,4 @@ export function addPageRoutes(router: Router, deps: PageRoutesDeps): void {
       });
     }
   });
-
-  router.on("GET", "/api/docs", ({ res }) => {
-    res.writeHead(200, {
-      "content-type": "text/html; charset=utf-8",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
-    });
-    res.end(renderApiDocsPage());
-  });
-  router.on("GET", "/api/docs/openapi.json", ({ res }) => sendJson(res, 200, openApiDocument));
 }

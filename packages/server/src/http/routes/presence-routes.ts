@@ -1,5 +1,6 @@
 // Connected users API: GET /presence, its SSE stream and one user's detail.
-import type { PresenceResponse, Viewer } from "@rollcall/protocol";
+import type { PresenceResponse, UserDetailResponse, Viewer } from "@rollcall/protocol";
+import { z } from "zod";
 import { isValidTimeZone } from "../../analytics/zoned-time.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import { AppError, describeIssues, toAppError } from "../../errors/app-error.js";
@@ -27,6 +28,11 @@ export interface PresenceRoutesDeps {
  * gets 401 and signs out).
  */
 export const STREAM_RECHECK_MS = 30_000;
+
+/** GET /presence/users/:id: the zone of "today" (its sessions). */
+export const userDetailQuerySchema = z.object({
+  tz: z.string().min(1).max(64).default("UTC").describe("IANA time zone of the viewer"),
+});
 
 /** The Connected users page is for owners and admins. */
 function requirePresenceViewer(viewer: Viewer): void {
@@ -100,10 +106,18 @@ export function addPresenceRoutes(router: Router, deps: PresenceRoutesDeps): voi
   router.on("GET", "/api/v1/presence/users/:id", async ({ req, res, params, url }) => {
     const viewer = await deps.auth.require(req);
     requirePresenceViewer(viewer);
-    const tz = url.searchParams.get("tz") ?? "UTC";
+    const parsed = userDetailQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) {
+      throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
+    }
+    const { tz } = parsed.data;
     if (!isValidTimeZone(tz))
       throw new AppError("invalid_query", "query.tz: not an IANA time zone");
-    const detail = await deps.board.detail(viewer.platform, params.id!, tz);
+    const detail: UserDetailResponse | null = await deps.board.detail(
+      viewer.platform,
+      params.id!,
+      tz,
+    );
     if (!detail)
       throw new AppError("not_found", `no user "${params.id!.slice(0, 64)}" on this platform`);
     sendJson(res, 200, detail);

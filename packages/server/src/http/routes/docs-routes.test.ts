@@ -1,0 +1,41 @@
+// /api/docs: Swagger UI's page under a strict CSP, its files from the installed package, no others.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestRollcall, type TestRollcall } from "../../testing/test-rollcall.js";
+
+describe("the API docs routes", () => {
+  let rollcall: TestRollcall;
+  beforeAll(async () => {
+    rollcall = await startTestRollcall();
+  });
+  afterAll(async () => {
+    await rollcall.stop();
+  });
+
+  it("serve the page with scripts from this server only", async () => {
+    const page = await fetch(`${rollcall.url}/api/docs`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(["/api/docs/viewer/swagger-ui-bundle.js", "/api/docs/viewer/start.js"]);
+    expect(html).not.toMatch(/<script>|https?:\/\//);
+    for (const script of scripts) {
+      const file = await fetch(`${rollcall.url}${script}`);
+      expect(file.status, script).toBe(200);
+      expect(file.headers.get("content-type"), script).toMatch(/^text\/javascript/);
+    }
+    const start = await (await fetch(`${rollcall.url}/api/docs/viewer/start.js`)).text();
+    expect(start).toContain('"/api/docs/openapi.json"');
+  });
+
+  it("serve the viewer's own files and nothing else from its package", async () => {
+    const css = await fetch(`${rollcall.url}/api/docs/viewer/swagger-ui.css`);
+    expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+    for (const other of ["index.html", "package.json", "..%2Fpackage.json", "swagger-ui.js.map"]) {
+      const answer = await fetch(`${rollcall.url}/api/docs/viewer/${other}`);
+      expect(answer.status, other).toBe(404);
+    }
+  });
+});
