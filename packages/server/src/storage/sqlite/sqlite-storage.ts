@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { IndexWrites } from "../activity-index/activity-index.js";
+import type { SnapshotLog } from "../activity-index/snapshot-saves.js";
 import {
   type AppRecord,
   type AppScope,
@@ -40,7 +41,7 @@ import {
   statementCache,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
-import { type SnapshotLog, SqliteIndexKeeper } from "./sqlite-index-keeper.js";
+import { SqliteIndexKeeper } from "./sqlite-index-keeper.js";
 import { trimIndexLog } from "./sqlite-index-log.js";
 
 /**
