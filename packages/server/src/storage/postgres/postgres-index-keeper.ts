@@ -15,9 +15,8 @@ import {
   checkLogFollows,
   type IndexLogEntry,
   pruneIndexLog,
+  readLogEntries,
   readLogHead,
-  readLogPage,
-  readLogRange,
 } from "./postgres-index-log.js";
 import {
   fetchSharedSnapshot,
@@ -198,7 +197,7 @@ export class PostgresIndexKeeper {
     for (;;) {
       const index = this.index;
       if (!index || this.isClosed) return;
-      const entries = await readLogPage(this.pool, this.applied, CATCH_UP_ENTRIES);
+      const entries = await readLogEntries(this.pool, this.applied, { limit: CATCH_UP_ENTRIES });
       for (const entry of entries) {
         const seq = entry.seq;
         if (seq !== this.applied + 1) {
@@ -319,7 +318,7 @@ export class PostgresIndexKeeper {
       this.pool,
       async (client) => {
         const head = (await readLogHead(client)).seq;
-        const entries = await readLogRange(client, this.applied, head);
+        const entries = await readLogEntries(client, this.applied, { through: head });
         if (entries.length !== head - this.applied) {
           throw new Error("index log entries are gone; the analytics load again");
         }

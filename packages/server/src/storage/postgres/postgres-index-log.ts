@@ -85,34 +85,18 @@ export async function readLogHead(client: Reader): Promise<{ seq: number; source
   return { seq: Number(rows[0]?.seq ?? 0), source: String(rows[0]?.source ?? "") };
 }
 
-/** Up to `limit` entries after `after`, in order. */
-export async function readLogPage(
+/** The entries after `after`, in order: at most `limit` of them, or those up to `through`. */
+export async function readLogEntries(
   client: Reader,
   after: number,
-  limit: number,
+  bound: { limit: number } | { through: number },
 ): Promise<IndexLogEntry[]> {
+  const entries = "SELECT seq, ops, events FROM index_log WHERE seq > $1";
   const { rows } = await client.query<IndexLogEntry>(
-    "SELECT seq, ops, events FROM index_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-    [after, limit],
+    "limit" in bound ? `${entries} ORDER BY seq LIMIT $2` : `${entries} AND seq <= $2 ORDER BY seq`,
+    [after, "limit" in bound ? bound.limit : bound.through],
   );
-  return rows.map(toEntry);
-}
-
-/** The entries after `after` up to `through`, in order; fewer if some were deleted. */
-export async function readLogRange(
-  client: Reader,
-  after: number,
-  through: number,
-): Promise<IndexLogEntry[]> {
-  const { rows } = await client.query<IndexLogEntry>(
-    "SELECT seq, ops, events FROM index_log WHERE seq > $1 AND seq <= $2 ORDER BY seq",
-    [after, through],
-  );
-  return rows.map(toEntry);
-}
-
-function toEntry(row: IndexLogEntry): IndexLogEntry {
-  return { seq: Number(row.seq), ops: row.ops, events: row.events };
+  return rows.map((row) => ({ seq: Number(row.seq), ops: row.ops, events: row.events }));
 }
 
 /**
