@@ -36,7 +36,7 @@ function someIndex(): ActivityIndex {
 }
 
 describe("SnapshotSaves", () => {
-  it("writes a snapshot stamped with the source and seq, in a folder it makes, and logs it", async () => {
+  it("writes a snapshot stamped with its source and seq, makes its folder, logs it", async () => {
     const said = new Said();
     const file = join(dir, "new-folder", "a.index");
     const saves = new SnapshotSaves(file, SNAPSHOT_EVERY_MS, said);

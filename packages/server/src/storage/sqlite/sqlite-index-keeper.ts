@@ -37,7 +37,7 @@ export interface IndexKeeperOptions {
    * Only with `file` (the server): the CLI never saves one.
    */
   snapshot?: string | null;
-  /** How often a held index is saved if its change log grew (SNAPSHOT_EVERY_MS, snapshot-saves.ts). */
+  /** How often a held index is saved if its log grew (SNAPSHOT_EVERY_MS, snapshot-saves.ts). */
   snapshotEveryMs?: number;
   /** Deletes change-log rows up to a seq, at most `limit`; resolves to how many went. */
   trimLog?: (through: number, limit: number) => Promise<number>;
