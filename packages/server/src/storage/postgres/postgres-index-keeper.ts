@@ -1,17 +1,23 @@
-// Each PostgreSQL node's in-memory activity index: loaded from one snapshot of the rollups, then
-// kept current by following the index log that every node's writes append to.
+// Each PostgreSQL node's in-memory activity index: loaded from one snapshot of the rollups, or from
+// an index snapshot and the log after it, then kept current by following the index log that every
+// node's writes append to.
 import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import pg from "pg";
+import type pg from "pg";
 import type { ActivityIndex } from "../activity-index/activity-index.js";
-import {
-  INDEX_SNAPSHOT_FORMAT,
-  loadIndexSnapshot,
-  saveIndexSnapshot,
-} from "../activity-index/index-snapshot.js";
+import { loadIndexSnapshot } from "../activity-index/index-snapshot.js";
+import { SnapshotSaves } from "../activity-index/snapshot-saves.js";
+import { IndexLogListener } from "./postgres-index-listener.js";
 import { type CursorOptions, readMessages, readRollups } from "./postgres-index-load.js";
-import { applyLogEntry, INDEX_CHANNEL, type IndexLogEntry } from "./postgres-index-log.js";
+import {
+  applyLogEntry,
+  checkLogFollows,
+  type IndexLogEntry,
+  pruneIndexLog,
+  readLogEntries,
+  readLogHead,
+} from "./postgres-index-log.js";
 import {
   fetchSharedSnapshot,
   sharedSnapshotSavedAt,
@@ -21,8 +27,6 @@ import { inTransaction } from "./postgres-transaction.js";
 
 /** Log entries per catch-up query. */
 const CATCH_UP_ENTRIES = 1_000;
-/** The listening connection's application_name (pg_stat_activity shows it). */
-export const LISTENER_NAME = "rollcall index listener";
 
 export interface PostgresIndexKeeperOptions {
   /** The database, for the connection that listens for other nodes' commits. */
@@ -51,13 +55,10 @@ export interface PostgresIndexKeeperOptions {
   shareEveryMs?: number;
 }
 
-/** How often a changed index is saved to the snapshot file. */
-const SNAPSHOT_EVERY_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 /** Reads of the rollups and the log's head that must see one moment of the database. */
 const SNAPSHOT_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-
-const DAY_MS = 86_400_000;
 
 /**
  * The log numbers entries without gaps in commit order, so an index that has applied entry n has
@@ -74,14 +75,13 @@ export class PostgresIndexKeeper {
   /** Log reads and message loads, one after the other. */
   private chain: Promise<void> = Promise.resolve();
   private catchUpQueued = false;
-  private listener: pg.Client | null = null;
+  private readonly listener: IndexLogListener;
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
-  private lastSave = Date.now();
   /** The database's identity (index_head.source), the snapshot's stamp. */
   private source = "";
-  /** The log entry the snapshot file holds the index up to (-1: none saved). */
-  private savedSeq = -1;
+  /** Where the index is saved, when it is. */
+  private readonly saves: SnapshotSaves | null;
   private isClosed = false;
 
   constructor(
@@ -89,7 +89,10 @@ export class PostgresIndexKeeper {
     private readonly options: PostgresIndexKeeperOptions,
     /** Where failures of the background work go (the next poll tries again). */
     private readonly onError: (error: unknown) => void = () => undefined,
-  ) {}
+  ) {
+    this.listener = new IndexLogListener(options.url, () => this.scheduleCatchUp(), onError);
+    this.saves = options.snapshot ? new SnapshotSaves(options.snapshot) : null;
+  }
 
   /** How loads read (postgres-index-load.ts). */
   private get cursor(): CursorOptions {
@@ -107,7 +110,7 @@ export class PostgresIndexKeeper {
       const index = this.index ?? (await this.loaded(messageNames));
       let head: number;
       try {
-        head = await this.head(this.pool);
+        head = (await readLogHead(this.pool)).seq;
       } catch (error) {
         this.onError(error);
         return index;
@@ -127,17 +130,6 @@ export class PostgresIndexKeeper {
       this.loading = null;
     });
     return this.loading;
-  }
-
-  private async head(client: pg.Pool | pg.PoolClient): Promise<number> {
-    return (await this.headRow(client)).seq;
-  }
-
-  private async headRow(client: pg.Pool | pg.PoolClient): Promise<{ seq: number; source: string }> {
-    const { rows } = await client.query<{ seq: number; source: string }>(
-      "SELECT seq, source FROM index_head",
-    );
-    return { seq: Number(rows[0]?.seq ?? 0), source: String(rows[0]?.source ?? "") };
   }
 
   /** Makes the index count these names as messages, loading their counts if it does not yet. */
@@ -174,15 +166,13 @@ export class PostgresIndexKeeper {
   }
 
   /** Stops following the log; a load in progress stops at its next fetch. */
-
   async close(): Promise<void> {
     await this.save();
     this.isClosed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    this.saves?.stop();
+    await this.listener.stop();
     await this.chain;
   }
 
@@ -207,30 +197,23 @@ export class PostgresIndexKeeper {
     for (;;) {
       const index = this.index;
       if (!index || this.isClosed) return;
-      const { rows } = await this.pool.query<{ seq: number; ops: string; events: string }>(
-        "SELECT seq, ops, events FROM index_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-        [this.applied, CATCH_UP_ENTRIES],
-      );
-      for (const row of rows) {
-        const seq = Number(row.seq);
+      const entries = await readLogEntries(this.pool, this.applied, { limit: CATCH_UP_ENTRIES });
+      for (const entry of entries) {
+        const seq = entry.seq;
         if (seq !== this.applied + 1) {
           // Entries this node never read were deleted: what it holds can no longer be completed.
           this.onError(new Error(`index log entries ${this.applied + 1}–${seq - 1} are gone`));
           this.index = null;
           return;
         }
-        applyLogEntry(index, { seq, ops: row.ops, events: row.events });
+        applyLogEntry(index, entry);
         this.applied = seq;
       }
-      if (rows.length < CATCH_UP_ENTRIES) return;
+      if (entries.length < CATCH_UP_ENTRIES) return;
       await nextTurn();
     }
   }
 
-  /**
-   * Reads the rollups in one snapshot (REPEATABLE READ) with the log's head in it, then the
-   * entries after that head: nothing committed meanwhile is missed or applied twice.
-   */
   /**
    * From the saved snapshot and the log after it when they fit the database, else in full (and
    * then saved). Loads in full again if the log moved past what was loaded meanwhile.
@@ -260,7 +243,7 @@ export class PostgresIndexKeeper {
    * is none. Throws why one does not fit.
    */
   private async savedSnapshot(): Promise<{ index: ActivityIndex; head: number } | null> {
-    const file = this.options.snapshot;
+    const file = this.saves?.file;
     if (!file) return null;
     const own = await this.fitting(file).catch((error: unknown) => {
       this.onError(error);
@@ -279,19 +262,10 @@ export class PostgresIndexKeeper {
   private async fitting(file: string): Promise<{ index: ActivityIndex; head: number } | null> {
     const loaded = await loadIndexSnapshot(file);
     if (!loaded) return null;
-    const { seq, source } = await this.headRow(this.pool);
-    this.source = source;
     const { stamp } = loaded;
-    if (stamp.source !== source) throw new Error("the index snapshot is of another database");
-    if (stamp.seq > seq) throw new Error("the index snapshot is ahead of the database's log");
-    const { rows } = await this.pool.query<{ first: number | null }>(
-      "SELECT min(seq) AS first FROM index_log",
-    );
-    const first = rows[0]?.first ?? null;
-    if (seq > stamp.seq && (first === null || Number(first) > stamp.seq + 1)) {
-      throw new Error("the index log no longer holds every change after the index snapshot");
-    }
-    this.savedSeq = stamp.seq;
+    await checkLogFollows(this.pool, stamp);
+    this.source = stamp.source;
+    this.saves?.loaded(stamp.seq);
     return { index: loaded.index, head: stamp.seq };
   }
 
@@ -301,26 +275,19 @@ export class PostgresIndexKeeper {
    * change meanwhile (the log waits; answers go on).
    */
   private save(shareNow = false): Promise<void> {
-    const file = this.options.snapshot;
-    if (!file) return Promise.resolve();
+    const saves = this.saves;
+    if (!saves) return Promise.resolve();
     let shared: { handle: FileHandle; seq: number } | null = null;
     return this.inTurn(async () => {
       const index = this.index;
-      if (!index || this.applied === this.savedSeq || !this.source) return;
-      await mkdir(dirname(file), { recursive: true });
+      if (!index || saves.holds(this.applied) || !this.source) return;
       const seq = this.applied;
-      await saveIndexSnapshot(index, file, {
-        format: INDEX_SNAPSHOT_FORMAT,
-        source: this.source,
-        seq,
-        savedAt: Date.now(),
-      });
-      this.savedSeq = seq;
+      await saves.save(index, this.source, seq);
       // Shared with nodes that have none of their own, now and then (it is the whole index),
       // after the log goes on: the open file stays this one whatever the next save renames.
       const sharedAt = shareNow ? null : await sharedSnapshotSavedAt(this.pool);
       if (sharedAt === null || Date.now() - sharedAt >= (this.options.shareEveryMs ?? HOUR_MS)) {
-        shared = { handle: await open(file, "r"), seq };
+        shared = { handle: await open(saves.file, "r"), seq };
       }
     })
       .then(async () => {
@@ -334,7 +301,7 @@ export class PostgresIndexKeeper {
     return inTransaction(
       this.pool,
       async (client) => {
-        const { seq: head, source } = await this.headRow(client);
+        const { seq: head, source } = await readLogHead(client);
         this.source = source;
         return { index: await readRollups(client, this.messageNames, this.cursor), head };
       },
@@ -350,15 +317,12 @@ export class PostgresIndexKeeper {
     return inTransaction(
       this.pool,
       async (client) => {
-        const head = await this.head(client);
-        const { rows } = await client.query<{ seq: number; ops: string; events: string }>(
-          "SELECT seq, ops, events FROM index_log WHERE seq > $1 AND seq <= $2 ORDER BY seq",
-          [this.applied, head],
-        );
-        if (rows.length !== head - this.applied) {
+        const head = (await readLogHead(client)).seq;
+        const entries = await readLogEntries(client, this.applied, { through: head });
+        if (entries.length !== head - this.applied) {
           throw new Error("index log entries are gone; the analytics load again");
         }
-        for (const row of rows) applyLogEntry(index, { ...row, seq: Number(row.seq) });
+        for (const entry of entries) applyLogEntry(index, entry);
         this.applied = head;
         await readMessages(client, index, names, this.cursor);
       },
@@ -367,60 +331,31 @@ export class PostgresIndexKeeper {
   }
 
   /**
-   * Starts following other nodes' commits: a notification on INDEX_CHANNEL reads the log at
+   * Starts following other nodes' commits: a notification on the index channel reads the log at
    * once; a poll reads it anyway (a notification is lost while the listening connection is down,
    * and the poll catches up after any gap), and now and then deletes old entries.
    */
   private follow(): void {
     if (this.timer || this.isClosed) return;
-    this.listen();
+    this.listener.listen();
     this.timer = setInterval(() => {
       if (!this.index && !this.loading) {
         void this.loaded(null).catch((error: unknown) => this.onError(error));
         return;
       }
-      if (!this.listener) this.listen();
+      this.listener.listen();
       this.scheduleCatchUp();
       this.pruneNowAndThen();
-      if (Date.now() - this.lastSave >= SNAPSHOT_EVERY_MS) {
-        this.lastSave = Date.now();
-        void this.save();
-      }
     }, this.options.pollMs ?? 1_000);
     this.timer.unref();
-  }
-
-  private listen(): void {
-    if (this.listener || this.isClosed) return;
-    const client = new pg.Client({
-      connectionString: this.options.url,
-      application_name: LISTENER_NAME,
-    });
-    this.listener = client;
-    const drop = () => {
-      if (this.listener === client) this.listener = null;
-      void client.end().catch(() => undefined);
-    };
-    client.on("error", drop);
-    client.on("end", drop);
-    client.on("notification", () => this.scheduleCatchUp());
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${INDEX_CHANNEL}`))
-      .then(() => this.scheduleCatchUp()) // what was committed before it listened
-      .catch((error: unknown) => {
-        this.onError(error);
-        drop();
-      });
+    this.saves?.repeat(() => void this.save());
   }
 
   private pruneNowAndThen(): void {
     const now = Date.now();
-    if (now - this.lastPrune < 3_600_000) return;
+    if (now - this.lastPrune < HOUR_MS) return;
     this.lastPrune = now;
     const before = now - (this.options.logRetentionMs ?? DAY_MS);
-    this.pool
-      .query("DELETE FROM index_log WHERE written_at < $1", [before])
-      .catch((error: unknown) => this.onError(error));
+    pruneIndexLog(this.pool, before).catch((error: unknown) => this.onError(error));
   }
 }

@@ -1,6 +1,8 @@
 // The activity index's change log in PostgreSQL: what each transaction adds to the analytics
 // every node holds in memory, numbered in commit order.
+import type pg from "pg";
 import { type ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
+import type { IndexSnapshotStamp } from "../activity-index/index-snapshot.js";
 import { type FactBatch, SLOT_MS, slotsBetween } from "../storage.js";
 import { NO_APP } from "../storage-rows.js";
 import type { Statement } from "./postgres-facts.js";
@@ -70,4 +72,52 @@ export function applyLogEntry(index: ActivityIndex, entry: IndexLogEntry): void 
     index.markSlot(platform, app, user, slot);
     index.touchApp(platform, app, user, ts);
   }
+}
+
+/** A pool or one of its connections: where the log is read. */
+type Reader = pg.Pool | pg.ClientBase;
+
+/** The log's head: the last entry's seq (0: none yet), and the database's identity. */
+export async function readLogHead(client: Reader): Promise<{ seq: number; source: string }> {
+  const { rows } = await client.query<{ seq: number; source: string }>(
+    "SELECT seq, source FROM index_head",
+  );
+  return { seq: Number(rows[0]?.seq ?? 0), source: String(rows[0]?.source ?? "") };
+}
+
+/** The entries after `after`, in order: at most `limit` of them, or those up to `through`. */
+export async function readLogEntries(
+  client: Reader,
+  after: number,
+  bound: { limit: number } | { through: number },
+): Promise<IndexLogEntry[]> {
+  const entries = "SELECT seq, ops, events FROM index_log WHERE seq > $1";
+  const { rows } = await client.query<IndexLogEntry>(
+    "limit" in bound ? `${entries} ORDER BY seq LIMIT $2` : `${entries} AND seq <= $2 ORDER BY seq`,
+    [after, "limit" in bound ? bound.limit : bound.through],
+  );
+  return rows.map((row) => ({ seq: Number(row.seq), ops: row.ops, events: row.events }));
+}
+
+/**
+ * Throws why the log cannot bring a snapshot with this stamp up to date: it is of another
+ * database (another source), ahead of the log (a restored backup), or entries after its seq
+ * were deleted (pruneIndexLog).
+ */
+export async function checkLogFollows(client: Reader, stamp: IndexSnapshotStamp): Promise<void> {
+  const { seq, source } = await readLogHead(client);
+  if (stamp.source !== source) throw new Error("the index snapshot is of another database");
+  if (stamp.seq > seq) throw new Error("the index snapshot is ahead of the database's log");
+  const { rows } = await client.query<{ first: number | null }>(
+    "SELECT min(seq) AS first FROM index_log",
+  );
+  const first = rows[0]?.first ?? null;
+  if (seq > stamp.seq && (first === null || Number(first) > stamp.seq + 1)) {
+    throw new Error("the index log no longer holds every change after the index snapshot");
+  }
+}
+
+/** Deletes the entries written before `before` (ms): a node that had not read them loads again. */
+export async function pruneIndexLog(client: Reader, before: number): Promise<void> {
+  await client.query("DELETE FROM index_log WHERE written_at < $1", [before]);
 }

@@ -17,7 +17,7 @@ import {
   type UserTableQuery,
 } from "../storage.js";
 import { factStatements } from "./postgres-facts.js";
-import { LISTENER_NAME } from "./postgres-index-keeper.js";
+import { LISTENER_NAME } from "./postgres-index-listener.js";
 import { openPostgresStorage } from "./postgres-storage.js";
 import {
   IS_POSTGRES_REQUIRED,

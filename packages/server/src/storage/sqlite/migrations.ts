@@ -182,3 +182,28 @@ export const sqliteMigrations: Migration[] = [
     },
   },
 ];
+
+/** Applies the migrations `db` lacks, each in its own transaction; returns their versions. */
+export function applySqliteMigrations(db: Database.Database): number[] {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+  );
+  const done = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[]).map(Number),
+  );
+  const applied: number[] = [];
+  for (const migration of sqliteMigrations) {
+    if (done.has(migration.version)) continue;
+    db.transaction(() => {
+      if (migration.sql) db.exec(migration.sql);
+      migration.run?.(db, Date.now());
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}

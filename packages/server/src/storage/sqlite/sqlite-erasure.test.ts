@@ -6,7 +6,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { emptyFactBatch, type FactBatch, SLOT_MS } from "../storage.js";
-import { ERASE_CHUNK_SLOTS, openSqliteStorage } from "./sqlite-storage.js";
+import { ERASE_CHUNK_SLOTS } from "./sqlite-erasure.js";
+import { openSqliteStorage } from "./sqlite-storage.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rollcall-erasure-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

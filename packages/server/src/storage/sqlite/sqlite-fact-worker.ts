@@ -2,18 +2,14 @@
 // connection of its own, and answers with what the index must learn (see sqlite-fact-thread.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { IndexWrites } from "../activity-index/activity-index.js";
+import { eraseSqliteUser } from "./sqlite-erasure.js";
 import {
   type ThreadReply,
   type ThreadRequest,
   WRITER_CHECKPOINT_PAGES,
   type WriterData,
 } from "./sqlite-fact-thread.js";
-import {
-  eraseSqliteUser,
-  openSqliteDatabase,
-  statementCache,
-  writeSqliteFacts,
-} from "./sqlite-facts.js";
+import { openSqliteDatabase, statementCache, writeSqliteFacts } from "./sqlite-facts.js";
 import { trimIndexLog } from "./sqlite-index-log.js";
 
 const port = parentPort;

@@ -1,45 +1,28 @@
-// The SQLite storage's activity index: loaded from one snapshot of the file, in slices so the
-// server goes on serving while a big file loads, or from an index snapshot saved beside the file
-// and the change log after it; kept current by what each batch committed, and saved again.
-import { open, stat } from "node:fs/promises";
-import { totalmem } from "node:os";
+// The SQLite storage's activity index: loaded from the file or from an index snapshot saved beside
+// it (sqlite-background-load.ts), kept current by what each batch committed, and saved again.
+
 import { setImmediate as nextTurn } from "node:timers/promises";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { ActivityIndex, IndexWrites } from "../activity-index/activity-index.js";
-import {
-  INDEX_SNAPSHOT_FORMAT,
-  type IndexSnapshotStamp,
-  loadIndexSnapshot,
-  saveIndexSnapshot,
-} from "../activity-index/index-snapshot.js";
+import { type SnapshotLog, SnapshotSaves } from "../activity-index/snapshot-saves.js";
 import {
   LOAD_SLICE_ROWS,
   loadActivityIndex,
-  loadInSlices,
   loadMessages,
   loadUsers,
 } from "./sqlite-activity-index.js";
+import {
+  type LoadTurns,
+  loadRollupsInSlices,
+  loadSnapshotAndLog,
+} from "./sqlite-background-load.js";
 import type { StatementCache } from "./sqlite-facts.js";
-import { checkLogFollows, lastLogSeq, loggedAfter, logSource } from "./sqlite-index-log.js";
+import { lastLogSeq, logSource } from "./sqlite-index-log.js";
 
 /** The user-write count of an index that must read the users again. */
 const STALE = -1;
-/** A held index is saved this often if its change log grew (and at close, and after erasures). */
-const SNAPSHOT_EVERY_MS = 10 * 60_000;
 /** Change-log rows deleted per transaction after a save, other writes between. */
 const TRIM_ROWS = 256;
-/** Change-log rows applied between pauses of a load. */
-const REPLAY_SLICE_ROWS = 64;
-
-/** What the keeper says about its snapshots; pino's logger fits. */
-/** A snapshot save slower than this is logged at info; a quicker one at debug. */
-const SLOW_SAVE_MS = 2_000;
-
-export interface SnapshotLog {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-}
 
 export interface IndexKeeperOptions {
   /**
@@ -54,7 +37,7 @@ export interface IndexKeeperOptions {
    * Only with `file` (the server): the CLI never saves one.
    */
   snapshot?: string | null;
-  /** How often a held index is saved if its change log grew (SNAPSHOT_EVERY_MS). */
+  /** How often a held index is saved if its log grew (SNAPSHOT_EVERY_MS, snapshot-saves.ts). */
   snapshotEveryMs?: number;
   /** Deletes change-log rows up to a seq, at most `limit`; resolves to how many went. */
   trimLog?: (through: number, limit: number) => Promise<number>;
@@ -84,16 +67,29 @@ export class SqliteIndexKeeper {
   private saving: Promise<void> | null = null;
   /** Another save is due as soon as the one being written is done (an erasure came). */
   private isSaveDue = false;
-  /** The change-log seq of the last snapshot saved or loaded (-1: none). */
-  private savedSeq = -1;
-  private timer: NodeJS.Timeout | null = null;
+  /** Where the index is saved, when it is. */
+  private readonly saves: SnapshotSaves | null;
+  /** What a load beside the writer thread needs of the keeper. */
+  private readonly turns: LoadTurns = {
+    exclusive: (work) => this.exclusive(work),
+    isClosed: () => this.isClosed,
+    began: (stmt) => {
+      this.userWritesSeen = userWrites(stmt);
+      this.pending = [];
+    },
+  };
 
   constructor(
     private readonly db: Database.Database,
     /** Statements on `db`, shared with the storage. */
     private readonly stmt: StatementCache,
     private readonly options: IndexKeeperOptions,
-  ) {}
+  ) {
+    const snapshot = options.snapshot ?? null;
+    this.saves = snapshot
+      ? new SnapshotSaves(snapshot, options.snapshotEveryMs, options.log)
+      : null;
+  }
 
   /** Whether committed batches must report their index writes: an index is held or loading. */
   get recording(): boolean {
@@ -192,8 +188,7 @@ export class SqliteIndexKeeper {
   /** A load in progress stops at its next slice; no more periodic saves. */
   close(): void {
     this.isClosed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.saves?.stop();
   }
 
   /**
@@ -212,12 +207,12 @@ export class SqliteIndexKeeper {
    * Failures are logged: the log keeps its rows, and the next save tries again.
    */
   save(isClosing = false): Promise<void> {
-    const snapshot = this.options.snapshot ?? null;
+    const saves = this.saves;
     const index = this.index;
-    if (snapshot === null || !index || this.saving || (this.isClosed && !isClosing)) {
+    if (!saves || !index || this.saving || (this.isClosed && !isClosing)) {
       return this.saving ?? Promise.resolve();
     }
-    const saving = this.saveNow(index, snapshot).catch((error: unknown) => {
+    const saving = this.saveNow(index, saves).catch((error: unknown) => {
       this.options.log?.warn({ err: error }, "saving the analytics index failed");
     });
     this.saving = saving.finally(() => {
@@ -230,47 +225,33 @@ export class SqliteIndexKeeper {
     return this.saving;
   }
 
-  private async saveNow(index: ActivityIndex, snapshot: string): Promise<void> {
-    const stamp = await this.exclusive(() =>
+  private async saveNow(index: ActivityIndex, saves: SnapshotSaves): Promise<void> {
+    const at = await this.exclusive(() =>
       // One read of the file: the users as they are (another process may have written some)
       // and the log's last seq, which the index holds all of (no batch is on its way).
-      this.db.transaction((): IndexSnapshotStamp | null => {
+      this.db.transaction((): { source: string; seq: number } | null => {
         const count = userWrites(this.stmt);
         if (count !== this.userWritesSeen) {
           this.userWritesSeen = count;
           loadUsers(this.db, index);
         }
         const seq = lastLogSeq(this.stmt);
-        if (seq === this.savedSeq) return null;
+        if (saves.holds(seq)) return null;
         this.frozen = [];
-        return {
-          format: INDEX_SNAPSHOT_FORMAT,
-          source: logSource(this.stmt),
-          seq,
-          savedAt: Date.now(),
-        };
+        return { source: logSource(this.stmt), seq };
       })(),
     );
-    if (!stamp) return;
-    const started = performance.now();
+    if (!at) return;
     try {
-      await saveIndexSnapshot(index, snapshot, stamp);
+      await saves.save(index, at.source, at.seq);
     } finally {
       const waiting = this.frozen ?? [];
       this.frozen = null;
       for (const change of waiting) change(index);
     }
-    this.savedSeq = stamp.seq;
-    // A routine save is a detail (at info it was a JSON line among `npm start`'s text); a slow
-    // one, news.
-    const ms = Math.round(performance.now() - started);
-    this.options.log?.[ms < SLOW_SAVE_MS ? "debug" : "info"](
-      { seq: stamp.seq, ms },
-      "analytics index saved",
-    );
     const trim = this.options.trimLog;
     if (!trim) return;
-    while ((await this.exclusive(() => trim(stamp.seq, TRIM_ROWS))) > 0) await nextTurn();
+    while ((await this.exclusive(() => trim(at.seq, TRIM_ROWS))) > 0) await nextTurn();
   }
 
   private apply(change: (index: ActivityIndex) => void): void {
@@ -279,15 +260,15 @@ export class SqliteIndexKeeper {
     else this.pending?.push(change);
   }
 
-  /** Saves the index every period while it is held (only if its log grew). */
+  /**
+   * The index a load made, with what the batches committed meanwhile (in `pending`); saved every
+   * period from now on (only if its log grew).
+   */
   private held(index: ActivityIndex): ActivityIndex {
+    for (const change of this.pending ?? []) change(index);
+    this.pending = null;
     this.index = index;
-    if (this.options.snapshot && !this.timer && !this.isClosed) {
-      this.timer = setInterval(() => {
-        void this.save();
-      }, this.options.snapshotEveryMs ?? SNAPSHOT_EVERY_MS);
-      this.timer.unref();
-    }
+    this.saves?.repeat(() => void this.save());
     return index;
   }
 
@@ -311,126 +292,48 @@ export class SqliteIndexKeeper {
    * load is saved at once, for the next start.
    */
   private async loadAndSave(file: string, messageNames: string[] | null): Promise<ActivityIndex> {
-    const snapshot = this.options.snapshot ?? null;
-    if (snapshot !== null) {
+    const saves = this.saves;
+    if (saves) {
       const started = performance.now();
-      const loaded = await this.loadSnapshot(file, snapshot).catch((error: unknown) => {
-        if (this.isClosed) throw error;
-        this.options.log?.warn({ err: error }, "the analytics index snapshot was not used");
-        return null;
-      });
+      const loaded = await this.beside(loadSnapshotAndLog(file, saves.file, this.turns)).catch(
+        (error: unknown) => {
+          if (this.isClosed) throw error;
+          this.options.log?.warn({ err: error }, "the analytics index snapshot was not used");
+          return null;
+        },
+      );
       if (loaded) {
+        const index = this.held(loaded.index);
+        saves.loaded(loaded.stamp.seq);
         this.options.log?.info(
           {
             ms: Math.round(performance.now() - started),
-            seq: this.savedSeq,
+            seq: loaded.stamp.seq,
             replayed: loaded.replayed,
           },
           "analytics index loaded from its snapshot",
         );
-        const index = this.held(loaded.index);
         // After a kill: the file on disk misses what was replayed (an erasure, maybe).
         if (loaded.replayed > 0) void this.save();
         return index;
       }
     }
-    const index = this.held(await this.loadInSlices(file, messageNames));
+    const sliceRows = this.options.sliceRows ?? LOAD_SLICE_ROWS;
+    const index = this.held(
+      await this.beside(loadRollupsInSlices(file, messageNames, sliceRows, this.turns)),
+    );
     void this.save();
     return index;
   }
 
-  /**
-   * The snapshot, if there is one, of this file's data (its source), with every change-log row
-   * after its seq still in the file; those rows are then applied, as a load in slices applies
-   * the batches committed meanwhile. Null if there is no snapshot; throws why one does not fit.
-   */
-  private async loadSnapshot(
-    file: string,
-    snapshot: string,
-  ): Promise<{ index: ActivityIndex; replayed: number } | null> {
-    const loaded = await loadIndexSnapshot(snapshot);
-    if (!loaded) return null;
-    if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
-    const { index, stamp } = loaded;
-    const reader = new Database(file, { readonly: true });
+  /** A load beside the writer thread: if it fails, the changes kept for its index are dropped. */
+  private async beside<T>(load: Promise<T>): Promise<T> {
     try {
-      await this.exclusive(() => {
-        reader.exec("BEGIN");
-        const stmt = (sql: string) => reader.prepare(sql);
-        checkLogFollows(stmt, stamp);
-        this.userWritesSeen = userWrites(stmt);
-        this.pending = [];
-      });
-      let count = 0;
-      for (const writes of loggedAfter(reader, stamp.seq)) {
-        writes.apply(index);
-        if (++count % REPLAY_SLICE_ROWS === 0) {
-          await nextTurn();
-          if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
-        }
-      }
-      reader.exec("COMMIT");
-      for (const change of this.pending ?? []) change(index);
-      this.savedSeq = stamp.seq;
-      return { index, replayed: count };
-    } finally {
+      return await load;
+    } catch (error) {
       this.pending = null;
-      reader.close();
+      throw error;
     }
-  }
-
-  /**
-   * Reads one snapshot of the file on a connection of its own, a slice at a time with the event
-   * loop's other work between. The snapshot starts between two batches; what the batches after
-   * it commit waits in `pending` and is applied to the index once it is read.
-   */
-  private async loadInSlices(file: string, messageNames: string[] | null): Promise<ActivityIndex> {
-    await readAhead(file, () => this.isClosed);
-    if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
-    const reader = new Database(file, { readonly: true });
-    try {
-      await this.exclusive(() => {
-        reader.exec("BEGIN");
-        this.userWritesSeen = userWrites((sql) => reader.prepare(sql)); // the snapshot is taken at this first read
-        this.pending = [];
-      });
-      const load = loadInSlices(reader, messageNames, this.options.sliceRows ?? LOAD_SLICE_ROWS);
-      for (let step = load.next(); ; step = load.next()) {
-        if (step.done) {
-          reader.exec("COMMIT");
-          const index = step.value;
-          for (const change of this.pending ?? []) change(index);
-          this.index = index;
-          return index;
-        }
-        await nextTurn();
-        if (this.isClosed) throw new Error("the storage was closed while the analytics loaded");
-      }
-    } finally {
-      this.pending = null;
-      reader.close();
-    }
-  }
-}
-
-/**
- * Reads the file once from start to end, so the load's reads find its pages in the OS's cache:
- * the rollups' B-trees are spread over a file written a batch at a time, and read one page at a
- * time where they lie, a big file loads at the disk's random-read rate. A file of 10 M events
- * read cold: 159 s; read through first: 2 s + 39 s; 100 M events (20 GB): 664 s before this.
- * Skipped when the file would take more than half the memory: its pages would not stay.
- */
-async function readAhead(file: string, stopped: () => boolean): Promise<void> {
-  const { size } = await stat(file);
-  if (size > totalmem() / 2) return;
-  const handle = await open(file, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
-    for (let at = 0; at < size && !stopped(); at += buffer.length) {
-      await handle.read(buffer, 0, buffer.length, at);
-    }
-  } finally {
-    await handle.close();
   }
 }
 

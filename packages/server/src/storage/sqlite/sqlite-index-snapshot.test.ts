@@ -10,8 +10,8 @@ import { expectSameAnswers, randomBatch } from "../../testing/activity-answers.j
 import { seededRandom } from "../../testing/seeded-random.js";
 import { userTableQuery } from "../../testing/user-table-query.js";
 import { loadIndexSnapshot } from "../activity-index/index-snapshot.js";
+import type { SnapshotLog } from "../activity-index/snapshot-saves.js";
 import { emptyFactBatch, type Storage } from "../storage.js";
-import type { SnapshotLog } from "./sqlite-index-keeper.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rollcall-index-snapshot-"));

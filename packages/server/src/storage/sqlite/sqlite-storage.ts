@@ -1,9 +1,9 @@
 // SQLite adapter of Storage (better-sqlite3, WAL): the embedded default, one file under the data dir.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { IndexWrites } from "../activity-index/activity-index.js";
+import type { SnapshotLog } from "../activity-index/snapshot-saves.js";
 import {
   type AppRecord,
   type AppScope,
@@ -31,23 +31,17 @@ import {
   toSession,
   toUser,
 } from "../storage-rows.js";
-import { sqliteMigrations } from "./migrations.js";
+import { applySqliteMigrations } from "./migrations.js";
+import { eraseSqliteUser, eraseUserInChunks } from "./sqlite-erasure.js";
 import { type FactsWritten, SqliteFactThread } from "./sqlite-fact-thread.js";
 import {
-  eraseSqliteUser,
   openSqliteDatabase,
   type StatementCache,
   statementCache,
   writeSqliteFacts,
 } from "./sqlite-facts.js";
-import { type SnapshotLog, SqliteIndexKeeper } from "./sqlite-index-keeper.js";
+import { SqliteIndexKeeper } from "./sqlite-index-keeper.js";
 import { trimIndexLog } from "./sqlite-index-log.js";
-
-/**
- * Active slots of a user erased per transaction. Each costs a few seeks per event name of their
- * apps and a scan of the platform's events in it: ~2,000 keep a chunk to tens of milliseconds.
- */
-export const ERASE_CHUNK_SLOTS = 2_000;
 
 export interface SqliteOptions {
   /**
@@ -113,27 +107,7 @@ class SqliteStorage implements Storage {
   }
 
   async migrate(): Promise<{ applied: number[] }> {
-    this.db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-    );
-    const done = new Set(
-      (this.db.prepare("SELECT version FROM schema_migrations").all() as Row[]).map((row) =>
-        Number(row.version),
-      ),
-    );
-    const applied: number[] = [];
-    for (const migration of sqliteMigrations) {
-      if (done.has(migration.version)) continue;
-      this.db.transaction(() => {
-        if (migration.sql) this.db.exec(migration.sql);
-        migration.run?.(this.db, Date.now());
-        this.db
-          .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-          .run(migration.version, migration.name, Date.now());
-      })();
-      applied.push(migration.version);
-    }
-    return { applied };
+    return { applied: applySqliteMigrations(this.db) };
   }
 
   async close(): Promise<void> {
@@ -177,45 +151,12 @@ class SqliteStorage implements Storage {
     return (this.stmt("SELECT * FROM users").all() as Row[]).map(toUser);
   }
 
-  /**
-   * Erases a user in chunks of ERASE_CHUNK_SLOTS of their active slots, each its own transaction,
-   * with other batches committed between: a user with years of activity never holds up the
-   * writes of everyone else. The user leaves the index (the analytics) first; what is written
-   * for them meanwhile is marked there afresh and goes with the last chunk, with the rows naming
-   * them. Cut short (a crash), the rest stays until the erasure is asked again. The index's
-   * change log records the erasure where the index makes it (first and last), so a snapshot and
-   * the log after it erase the user where the index did; the index is saved again once done, so
-   * the snapshot file stops holding the user (SECURITY.md).
-   */
+  /** Erases a user a chunk of their slots at a time (sqlite-erasure.ts). */
   async deleteUser(platform: string, user: string): Promise<void> {
-    const index = await this.index.get();
-    const slots = await this.index.exclusiveSteady(async () => {
-      const found = index.slotsOf(platform, user);
-      await this.eraseRows(platform, user, [], false, true);
-      this.index.erased(platform, user);
-      return found;
+    await eraseUserInChunks(this.index, platform, user, async (slots, isLast, isLogged) => {
+      if (this.thread) await this.thread.erase(platform, user, slots, isLast, isLogged);
+      else this.eraseHere(this.statement, platform, user, slots, isLast, isLogged);
     });
-    for (let at = 0; at < slots.length; at += ERASE_CHUNK_SLOTS) {
-      const chunk = slots.slice(at, at + ERASE_CHUNK_SLOTS);
-      await this.index.exclusive(() => this.eraseRows(platform, user, chunk, false, false));
-      await nextTurn();
-    }
-    await this.index.exclusiveSteady(async () => {
-      await this.eraseRows(platform, user, index.slotsOf(platform, user), true, true);
-      this.index.erased(platform, user);
-    });
-    this.index.erasureDone();
-  }
-
-  private async eraseRows(
-    platform: string,
-    user: string,
-    slots: number[],
-    isLast: boolean,
-    isLogged: boolean,
-  ): Promise<void> {
-    if (this.thread) await this.thread.erase(platform, user, slots, isLast, isLogged);
-    else this.eraseHere(this.statement, platform, user, slots, isLast, isLogged);
   }
 
   async writeFacts(batch: FactBatch): Promise<void> {
