@@ -3,5 +3,6 @@ export * from "./errors.js";
 export * from "./presence-api.js";
 export * from "./search-examples.js";
 export * from "./search-text.js";
+export * from "./share-links.js";
 export * from "./tokens.js";
 export * from "./wire.js";
