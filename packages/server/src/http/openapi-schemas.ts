@@ -1,10 +1,24 @@
 // Schemas of the OpenAPI document: response shapes, and request shapes turned from the zod schemas that validate them.
 import { z } from "zod";
+import { formatBytes } from "./openapi-errors.js";
+
+/** Viewer endpoints take a viewer token or the session cookie. */
+export const viewerSecurity = [{ viewerToken: [] }, { sessionCookie: [] }];
 
 /** The JSON Schema of what `schema` accepts (its input), so bounds and defaults cannot drift. */
 export function inputSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   return rest;
+}
+
+/** A JSON request body of at most `maxBytes` (413 beyond), shaped by the schema that checks it. */
+export function jsonBody(schema: z.ZodType, maxBytes: number, note = "") {
+  return {
+    required: true,
+    description: `JSON of at most ${formatBytes(maxBytes)}.${note ? ` ${note}` : ""}`,
+    "x-max-body-bytes": maxBytes,
+    content: { "application/json": { schema: inputSchema(schema) } },
+  };
 }
 
 /** One query parameter per property of an object schema. */
@@ -125,8 +139,8 @@ export const analyticsParameters = [
   },
 ];
 
-export const tableParameters = [
-  ...analyticsParameters,
+/** The table's own query parameters (sort, filters, paging, format), beside the range's. */
+export const tableQueryParameters = [
   {
     name: "sort",
     in: "query",
@@ -191,3 +205,5 @@ export const presencePage = {
     },
   },
 };
+
+export const tableParameters = [...analyticsParameters, ...tableQueryParameters];

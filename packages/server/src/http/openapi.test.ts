@@ -13,6 +13,7 @@ import { addOidcRoutes } from "./routes/oidc-routes.js";
 import { addOperationsRoutes } from "./routes/operations-routes.js";
 import { addPageRoutes } from "./routes/page-routes.js";
 import { addPresenceRoutes } from "./routes/presence-routes.js";
+import { addShareRoutes } from "./routes/share-routes.js";
 import { addTrackRoutes } from "./routes/track-routes.js";
 
 /** Records "METHOD /path/{param}" for every route the route modules add. */
@@ -41,6 +42,7 @@ function operationsOfTheApp(): string[] {
   });
   addPresenceRoutes(router, unused);
   addAnalyticsRoutes(router, unused);
+  addShareRoutes(router, unused);
   addBackendRoutes(router, unused);
   addPageRoutes(router, { auth: unused, dashboardDir: "", trackerDir: "" });
   addOperationsRoutes(router, unused);
@@ -55,6 +57,7 @@ const NOT_IN_THE_API = [
   "GET /signed-out",
   "GET /analytics",
   "GET /analytics/{app}",
+  "GET /share/{token}",
   "GET /assets/{file}",
   "GET /favicon.svg",
   "GET /tracker.js",
@@ -83,6 +86,14 @@ const ERRORS: Record<string, number[]> = {
   "GET /api/v1/apps/{app}/analytics/users/active-over-time": analytics,
   "GET /api/v1/apps/{app}/analytics/users/heatmap": analytics,
   "GET /api/v1/apps/{app}/analytics/users/table": analytics,
+  "GET /api/v1/apps/{app}/share-links": [401, 403, 503],
+  "POST /api/v1/apps/{app}/share-links": [400, 401, 403, 404, 409, 413, 429, 503],
+  "DELETE /api/v1/apps/{app}/share-links/{id}": [401, 403, 404, 503],
+  "GET /api/v1/share/{token}": [404, 410, 503],
+  "GET /api/v1/share/{token}/summary": [404, 410, 503],
+  "GET /api/v1/share/{token}/active-over-time": [404, 410, 503],
+  "GET /api/v1/share/{token}/heatmap": [404, 410, 503],
+  "GET /api/v1/share/{token}/table": [400, 403, 404, 410, 503],
   "PUT /api/v1/users/{id}": [400, 401, 413, 429, 503],
   "DELETE /api/v1/users/{id}": [400, 401, 404, 503],
   "POST /api/v1/users": [400, 401, 413, 429, 503],
@@ -169,10 +180,17 @@ describe("the documented body limits against a running server", () => {
   });
 
   const withBodies = [...documented].filter(([, op]) => op.requestBody);
+  let viewerToken = "";
+  beforeAll(async () => {
+    viewerToken = await rollcall.viewerToken("owner");
+  });
+  const isForViewers = (op: Operation) => JSON.stringify(op.security).includes("viewerToken");
   const headersFor = (op: Operation) => ({
     "content-type": "application/json",
     "x-rollcall-csrf": "1",
-    ...(op.security ? { authorization: `Bearer ${TEST_SECRET}` } : {}),
+    ...(op.security
+      ? { authorization: `Bearer ${isForViewers(op) ? viewerToken : TEST_SECRET}` }
+      : {}),
   });
 
   /**
@@ -208,7 +226,7 @@ describe("the documented body limits against a running server", () => {
     "%s: a body one byte over the limit is 413, one at the limit is read",
     async (name, op) => {
       const [method, template] = name.split(" ") as [string, string];
-      const path = template.replace("{id}", "u1");
+      const path = template.replace("{id}", "u1").replace("{app}", "math");
       const limit = op.requestBody!["x-max-body-bytes"];
       expect(await declareBody(method, path, headersFor(op), limit + 1)).toBe(413);
       const atLimit = await fetch(`${rollcall.url}${path}`, {

@@ -1,6 +1,5 @@
 // The OpenAPI description of Rollcall's HTTP API, served at /api/docs; every limit comes from the code.
 import { trackBatchSchema, WIRE_LIMITS } from "@rollcall/protocol";
-import type { z } from "zod";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS } from "../auth/login-limiter.js";
 import { SESSION_COOKIE } from "../auth/session-cookie.js";
 import { CSRF_HEADER } from "../auth/viewer-auth.js";
@@ -26,12 +25,15 @@ import {
   analyticsParameters,
   errorSchema,
   inputSchema,
+  jsonBody,
   presencePage,
   presenceSummary,
   presenceUser,
   queryParameters,
   tableParameters,
+  viewerSecurity,
 } from "./openapi-schemas.js";
+import { sharePaths } from "./openapi-share.js";
 import { signInPaths } from "./openapi-sign-in.js";
 import { LOGIN_BODY_BYTES, loginSchema } from "./routes/auth-routes.js";
 import {
@@ -49,18 +51,7 @@ import {
   TRACK_REQUESTS_PER_SECOND,
 } from "./routes/track-routes.js";
 
-const viewerSecurity = [{ viewerToken: [] }, { sessionCookie: [] }];
 const backendSecurity = [{ platformSecret: [] }];
-
-/** A JSON request body of at most `maxBytes` (413 beyond), shaped by the schema that checks it. */
-function jsonBody(schema: z.ZodType, maxBytes: number, note = "") {
-  return {
-    required: true,
-    description: `JSON of at most ${formatBytes(maxBytes)}.${note ? ` ${note}` : ""}`,
-    "x-max-body-bytes": maxBytes,
-    content: { "application/json": { schema: inputSchema(schema) } },
-  };
-}
 
 const userIdParameter = {
   name: "id",
@@ -206,6 +197,7 @@ export const openApiDocument = {
       },
     },
     ...signInPaths,
+    ...sharePaths,
     "/api/v1/auth/logout": {
       post: {
         summary: `Ends the cookie session. Send header ${CSRF_HEADER}.`,

@@ -1,11 +1,15 @@
 // Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
-import { buildAnalyticsQuery, parseTableParams } from "../../analytics/analytics-query.js";
+import {
+  type AnalyticsQuery,
+  buildAnalyticsQuery,
+  parseTableParams,
+  requireKnownApp,
+} from "../../analytics/analytics-query.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
 import { attachment, usersCsvFileName, usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import type { Storage } from "../../storage/storage.js";
 import { nullableIsoTime } from "../../storage/stored-time.js";
-import { AppError } from "../app-error.js";
 import { sendJson } from "../http-io.js";
 import { acceptsMediaType } from "../media-type.js";
 import type { RequestContext, Router } from "../router.js";
@@ -21,13 +25,7 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
   const query = async ({ req, url, params }: RequestContext) => {
     const viewer = await deps.auth.require(req);
     const built = buildAnalyticsQuery(viewer, params.app!, url.searchParams, deps.clock());
-    // An app is known once someone was active in it: a mistyped id is a 404, not a page of zeros.
-    if (built.scope.app !== null && (await deps.storage.countKnownUsers(built.scope)) === 0) {
-      throw new AppError(
-        "unknown_app",
-        `no activity was ever seen in app "${built.scope.app.slice(0, 128)}"`,
-      );
-    }
+    await requireKnownApp(deps.storage, built.scope);
     return built;
   };
   const base = "/api/v1/apps/:app/analytics/users";
@@ -65,21 +63,30 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
   });
 
   router.on("GET", `${base}/table`, async (ctx) => {
-    const analyticsQuery = await query(ctx);
-    const wantsCsv = acceptsMediaType(ctx.req.headers.accept, "text/csv");
-    const params = parseTableParams(ctx.url.searchParams, wantsCsv);
-    const table = await deps.analytics.table(analyticsQuery, params);
-    if (params.format === "csv") {
-      const csv = usersToCsv(table.users, analyticsQuery.tz);
-      ctx.res.writeHead(200, {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": attachment(usersCsvFileName(ctx.params.app!, analyticsQuery)),
-        "content-length": Buffer.byteLength(csv),
-        "cache-control": "no-store",
-      });
-      ctx.res.end(csv);
-      return;
-    }
-    sendJson(ctx.res, 200, table);
+    await sendUsersTable(ctx, deps.analytics, await query(ctx), ctx.params.app!);
   });
+}
+
+/** The user table as JSON, or as CSV (format=csv, or Accept: text/csv) with its app, range and zone. */
+export async function sendUsersTable(
+  ctx: RequestContext,
+  analytics: UsersAnalytics,
+  analyticsQuery: AnalyticsQuery,
+  app: string,
+): Promise<void> {
+  const wantsCsv = acceptsMediaType(ctx.req.headers.accept, "text/csv");
+  const params = parseTableParams(ctx.url.searchParams, wantsCsv);
+  const table = await analytics.table(analyticsQuery, params);
+  if (params.format === "csv") {
+    const csv = usersToCsv(table.users, analyticsQuery.tz);
+    ctx.res.writeHead(200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": attachment(usersCsvFileName(app, analyticsQuery)),
+      "content-length": Buffer.byteLength(csv),
+      "cache-control": "no-store",
+    });
+    ctx.res.end(csv);
+    return;
+  }
+  sendJson(ctx.res, 200, table);
 }
