@@ -272,4 +272,26 @@ describe("what a link's holder can read", () => {
       "share_link_invalid",
     );
   });
+
+  it("rotating the platform secret keeps a link while both are valid, and ends it once the old is dropped", async () => {
+    const link = await makeLink("math");
+    const rotate = async (secrets: string[]) => {
+      await rollcall.storage.setPlatformSecrets("default", secrets);
+      rollcall.platforms.forget("default");
+    };
+    try {
+      await rotate([TEST_SECRET, "the-next-secret-0123456789"]);
+      expect((await call("GET", `/api/v1/share/${link.token}`, null)).status).toBe(200);
+      // Listed again, the link is signed with the newest secret.
+      const listed = await call("GET", "/api/v1/apps/math/share-links", owner);
+      const fresh = listed.json.links.find((l: { id: string }) => l.id === link.id).path;
+      expect(fresh).not.toBe(link.path);
+      await rotate(["the-next-secret-0123456789"]);
+      const old = await call("GET", `/api/v1/share/${link.token}`, null);
+      expect([old.status, old.json.error.code]).toEqual([404, "share_link_invalid"]);
+      expect((await call("GET", `/api/v1${fresh}`, null)).status).toBe(200);
+    } finally {
+      await rotate([TEST_SECRET]);
+    }
+  });
 });
