@@ -58,11 +58,9 @@ function ShareLinkRow({
   const [isConfirming, setIsConfirming] = useState(false);
   const [isRevoking, setIsRevoking] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const range =
-    link.range === "custom"
-      ? describeRange({ range: "custom", from: link.from ?? "", to: link.to ?? "" })
-      : `${describeRange({ range: link.range, from: "", to: "" })} (rolling)`;
-  const name = link.label ?? `${range} report`;
+  const rangeName = describeRange({ range: link.range, from: link.from ?? "", to: link.to ?? "" });
+  const range = link.range === "custom" ? rangeName : `${rangeName} (rolling)`;
+  const name = link.label ?? `${rangeName} report`;
 
   const revoke = async () => {
     setIsRevoking(true);
