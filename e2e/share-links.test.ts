@@ -106,11 +106,23 @@ describe.skipIf(browserSkipReason !== null)(suiteName("share links"), () => {
     expect(await axeProblems(shared)).toEqual([]);
     expect(await axeProblems(page)).toEqual([]);
 
-    // Revoked in the dialog, with a confirmation.
+    // Escape closes the dialog and gives the focus back to Share.
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    await page.keyboard.press("Escape");
+    await page.getByTestId("share-dialog").waitFor({ state: "detached", timeout: SETTLE_MS });
+    expect(await focused()).toBe("Share");
+
+    // Revoked in the dialog, from the keyboard, after a confirmation that starts on "Keep".
+    await page.keyboard.press("Enter");
     const row = page.locator(`[data-testid="share-link"][data-link-id="${linkId(url)}"]`);
-    await row.getByTestId("share-revoke").click();
-    await row.getByTestId("share-revoke-confirm").click();
+    await row.getByTestId("share-revoke").focus();
+    await page.keyboard.press("Enter");
+    await eventually(async () => expect(await focused()).toBe("Keep"), SETTLE_MS);
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("Revoke");
+    await page.keyboard.press("Enter");
     await row.waitFor({ state: "detached", timeout: SETTLE_MS });
+    expect(await focused()).toBe("Open links to this app");
     await shared.reload();
     const refused = shared.getByTestId("share-failed");
     await refused.waitFor({ timeout: SETTLE_MS });

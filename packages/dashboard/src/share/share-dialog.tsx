@@ -46,7 +46,7 @@ export function ShareDialog({ app, title, view, rangeText, onClose }: ShareDialo
   const create = useCallback(async () => {
     const expiresAt = expiryInstant(expiry, until);
     if (expiresAt === null) {
-      setProblem(`Pick a date from tomorrow to ${MAX_DAYS} days from now.`);
+      setProblem(`Pick a last day from tomorrow to ${MAX_DAYS - 1} days from today.`);
       return;
     }
     setIsSaving(true);

@@ -1,5 +1,5 @@
 // The app's open share links in the Share dialog: what each shows, until when, copy and revoke.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { describeRange } from "../analytics/range-label";
 import type { ApiData } from "../analytics/use-api-data";
 import { formatZonedDateTime } from "../analytics/zoned-date";
@@ -17,9 +17,17 @@ interface ShareLinkListProps {
 
 export function ShareLinkList({ app, links, tz, onRevoked }: ShareLinkListProps) {
   const list = links.data?.links ?? [];
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // The revoked row goes away with the focus it held: the list's heading takes it.
+  const revoked = () => {
+    headingRef.current?.focus();
+    onRevoked();
+  };
   return (
     <section className="share-list" aria-labelledby="share-list-title">
-      <h3 id="share-list-title">Open links to this app</h3>
+      <h3 id="share-list-title" ref={headingRef} tabIndex={-1}>
+        Open links to this app
+      </h3>
       {links.error ? (
         <div className="alert alert-error" role="alert">
           {links.error.message}
@@ -36,7 +44,7 @@ export function ShareLinkList({ app, links, tz, onRevoked }: ShareLinkListProps)
       ) : (
         <ul className="share-links" data-testid="share-links">
           {list.map((link) => (
-            <ShareLinkRow key={link.id} app={app} link={link} tz={tz} onRevoked={onRevoked} />
+            <ShareLinkRow key={link.id} app={app} link={link} tz={tz} onRevoked={revoked} />
           ))}
         </ul>
       )}
@@ -58,6 +66,11 @@ function ShareLinkRow({
   const [isConfirming, setIsConfirming] = useState(false);
   const [isRevoking, setIsRevoking] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const keepRef = useRef<HTMLButtonElement>(null);
+  // Asked to confirm, the safe answer has the focus (the button pressed is gone).
+  useEffect(() => {
+    if (isConfirming) keepRef.current?.focus();
+  }, [isConfirming]);
   const rangeName = describeRange({ range: link.range, from: link.from ?? "", to: link.to ?? "" });
   const range = link.range === "custom" ? rangeName : `${rangeName} (rolling)`;
   const name = link.label ?? `${rangeName} report`;
@@ -112,6 +125,7 @@ function ShareLinkRow({
               {isRevoking ? "Revoking…" : "Revoke"}
             </button>
             <button
+              ref={keepRef}
               type="button"
               className="button button-small"
               onClick={() => setIsConfirming(false)}
