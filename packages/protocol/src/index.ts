@@ -5,6 +5,7 @@ export * from "./presence-api.js";
 export * from "./presence-order.js";
 export * from "./search-examples.js";
 export * from "./search-text.js";
+export * from "./share-links.js";
 export * from "./summary-cards.js";
 export * from "./tokens.js";
 export * from "./wire.js";

@@ -27,6 +27,7 @@ import { addOidcRoutes } from "./http/routes/oidc-routes.js";
 import { addOperationsRoutes } from "./http/routes/operations-routes.js";
 import { addPageRoutes } from "./http/routes/page-routes.js";
 import { addPresenceRoutes } from "./http/routes/presence-routes.js";
+import { addShareRoutes } from "./http/routes/share-routes.js";
 import { addTrackRoutes } from "./http/routes/track-routes.js";
 import { TrackerGateway } from "./ingest/tracker-gateway.js";
 import { TRACKER_LIMITS, type TrackerLimits } from "./ingest/tracker-limits.js";
@@ -41,6 +42,8 @@ import { PresenceBoard } from "./presence/read-model/presence-board.js";
 import { openPresenceStore } from "./presence/store/open-presence-store.js";
 import { RedisPresenceKeys } from "./presence/store/redis-presence-keys.js";
 import { RedisPresenceStore } from "./presence/store/redis-presence-store.js";
+import { ShareLinks } from "./share/share-links.js";
+import { ShareTokens } from "./share/share-token.js";
 import { EventRetention } from "./storage/event-retention.js";
 import { FactWriter } from "./storage/fact-writer.js";
 import { openStorage } from "./storage/open-storage.js";
@@ -241,6 +244,7 @@ export async function startRollcall(
   );
   addTrackRoutes(router, gateway, origin, tabs, clock);
   const dashboardDir = options.dashboardDir ?? join(here, "../../dashboard/dist");
+  const sendAppPage = loadAppPage(dashboardDir);
   // One budget of sign-in attempts per address, by password or through the identity provider.
   const signInLimiter = new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock);
   addAuthRoutes(router, {
@@ -248,7 +252,7 @@ export async function startRollcall(
     verifier,
     limiter: signInLimiter,
     origin,
-    sendAppPage: loadAppPage(dashboardDir),
+    sendAppPage,
     isPasswordSignInOn: config.signIn.isPasswordSignInOn,
   });
   addOidcRoutes(router, {
@@ -266,11 +270,13 @@ export async function startRollcall(
     clock,
     ...(options.streamRecheckMs ? { streamRecheckMs: options.streamRecheckMs } : {}),
   });
-  addAnalyticsRoutes(router, {
+  const analytics = new UsersAnalytics(storage, presence, config.messageEvents);
+  addAnalyticsRoutes(router, { auth, analytics, storage, clock });
+  addShareRoutes(router, {
     auth,
-    analytics: new UsersAnalytics(storage, presence, config.messageEvents),
-    storage,
-    clock,
+    links: new ShareLinks(storage, new ShareTokens(platforms.secretsOf, clock), clock),
+    analytics,
+    sendAppPage,
   });
   addBackendRoutes(router, {
     backendAuth: new BackendAuth(storage, clock),

@@ -1,6 +1,7 @@
 // Analytics → Users for one app (or `_all`): range and zone, headline counts, charts and the table.
 import { useCallback, useState } from "react";
 import { Link, navigate } from "../app/router";
+import { ShareButton } from "../share/share-button";
 import { PageMessage } from "../ui/page-message";
 import { AccessHeatmap } from "./access-heatmap";
 import { ActiveUsersChart } from "./active-users-chart";
@@ -144,6 +145,13 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
         <div className="analytics-actions">
           <PrintReportButton />
           <CopyLinkButton />
+          <ShareButton
+            app={app}
+            title={title}
+            view={view}
+            rangeText={view.range === "custom" ? rangeDates : `${rangeText} (${rangeDates})`}
+            isDisabled={!isAskable}
+          />
         </div>
       </div>
 

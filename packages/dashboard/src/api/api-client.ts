@@ -41,6 +41,21 @@ export async function apiPost(path: string, body?: unknown): Promise<void> {
   });
 }
 
+/** POSTs a JSON body and returns the JSON answer. */
+export async function apiPostJson<T>(path: string, body: unknown): Promise<T> {
+  const response = await send(path, {
+    method: "POST",
+    headers: { ...CSRF_HEADER, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as T;
+}
+
+/** DELETEs; resolves on any 2xx. */
+export async function apiDelete(path: string): Promise<void> {
+  await send(path, { method: "DELETE", headers: CSRF_HEADER });
+}
+
 async function send(path: string, init: RequestInit): Promise<Response> {
   let response: Response;
   try {

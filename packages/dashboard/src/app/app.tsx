@@ -1,4 +1,4 @@
-// The routes: /login for everyone, / and /wall for a signed-in owner or admin, /analytics for all.
+// The routes: /login and /share/:token for everyone, / and /wall for a signed-in owner or admin, /analytics for all.
 import type { Viewer } from "@rollcall/protocol";
 import { AppsPage } from "../analytics/apps-page";
 import { UsersAnalyticsPage } from "../analytics/users-analytics-page";
@@ -8,6 +8,8 @@ import { LoginPage } from "../auth/login-page";
 import { SignedOutPage } from "../auth/signed-out-page";
 import { useViewer } from "../auth/use-viewer";
 import { ConnectedUsersPage } from "../connected-users/connected-users-page";
+import { shareToken } from "../share/share-api";
+import { SharedReportPage } from "../share/shared-report-page";
 import { PageMessage } from "../ui/page-message";
 import { WallPage } from "../wall/wall-page";
 import { AppHeader } from "./app-header";
@@ -29,6 +31,9 @@ export function App() {
   }
   // The server answers a browser's failed /embed link with this app and the failure's code.
   if (location.pathname === "/embed") return <EmbedFailedPage failure={pageFailure()} />;
+  // A share link's page needs no session: the token in its path is the only credential.
+  const token = shareToken(location.pathname);
+  if (token !== null) return <SharedReportPage token={token} failure={pageFailure()} />;
   return <SignedInApp path={location.pathname} />;
 }
 

@@ -1,6 +1,5 @@
 // What a browser sees when its /embed link fails: why (expired, not valid), and what to do about it.
-import { ThemeButton } from "../ui/theme-button";
-import "./login.css";
+import { LinkFailedCard } from "../ui/link-failed-card";
 
 /** The failure the server named in the page (`<meta name="rollcall-failure">`), if any. */
 export function pageFailure(): string | null {
@@ -48,46 +47,22 @@ function explain(failure: string | null): Explanation {
 export function EmbedFailedPage({ failure }: { failure: string | null }) {
   const { title, lead, canRetry } = explain(failure);
   return (
-    <main className="login">
-      <div className="login-corner">
-        <ThemeButton />
-      </div>
-      <section
-        className="login-card"
-        data-testid="embed-failed"
-        data-failure={failure ?? undefined}
-        aria-labelledby="embed-failed-title"
-      >
-        <div className="login-brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Rollcall
-        </div>
-        <h1 id="embed-failed-title">{title}</h1>
-        <p className="login-lead">{lead}</p>
-        <p>
-          Go back to your platform and open Rollcall from its admin pages again: it makes a fresh
-          link each time.
-        </p>
-        <div className="login-actions">
-          {canRetry ? (
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => window.location.reload()}
-            >
-              Try again
-            </button>
-          ) : null}
-          {window.history.length > 1 ? (
-            <button type="button" className="button" onClick={() => window.history.back()}>
-              Go back
-            </button>
-          ) : null}
-        </div>
-        <p className="login-note">
+    <LinkFailedCard
+      title={title}
+      lead={lead}
+      failure={failure}
+      testId="embed-failed"
+      onRetry={canRetry ? () => window.location.reload() : undefined}
+      note={
+        <>
           Rollcall operator with an email and password? <a href="/login">Sign in here</a>.
-        </p>
-      </section>
-    </main>
+        </>
+      }
+    >
+      <p>
+        Go back to your platform and open Rollcall from its admin pages again: it makes a fresh link
+        each time.
+      </p>
+    </LinkFailedCard>
   );
 }

@@ -6,11 +6,12 @@ import type {
   SessionDetail,
   UserDetailResponse,
 } from "@rollcall/protocol";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { AppBadgeLink } from "../analytics/app-badge-link";
 import { Avatar } from "../ui/avatar";
 import { StatusDot } from "../ui/status-dot";
 import { formatDuration, formatLastSeen, formatTimeOfDay, secondsSince } from "../ui/time-format";
+import { useDialogFocus } from "../ui/use-dialog-focus";
 import { useNow } from "../ui/use-now";
 import { describeDevice } from "./device-label";
 import { useUserDetail } from "./use-user-detail";
@@ -28,24 +29,7 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
   const now = useNow();
   const panelRef = useRef<HTMLElement>(null);
 
-  useEffect(() => {
-    const handleKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key === "Escape") onClose();
-      else if (event.key === "Tab" && panelRef.current) keepFocusInside(panelRef.current, event);
-    };
-    // Capture: links inside the drawer stop their keydown from bubbling (so rows don't open).
-    window.addEventListener("keydown", handleKey, true);
-    return () => window.removeEventListener("keydown", handleKey, true);
-  }, [onClose]);
-
-  // Focus moves into the dialog, and back to what opened it (the user's row) when it closes.
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    panelRef.current?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  useDialogFocus(panelRef, onClose);
 
   const user = state.kind === "ready" ? state.detail.user : row;
 
@@ -111,32 +95,6 @@ export function UserDrawer({ id, row, onClose }: UserDrawerProps) {
       </aside>
     </div>
   );
-}
-
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-/** Tab and Shift+Tab cycle within the dialog instead of leaving it for the page behind. */
-function keepFocusInside(panel: HTMLElement, event: globalThis.KeyboardEvent): void {
-  const focusable = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)];
-  const first = focusable[0];
-  const last = focusable.at(-1);
-  if (!first || !last) {
-    event.preventDefault();
-    panel.focus();
-    return;
-  }
-  const active = document.activeElement;
-  if (!panel.contains(active)) {
-    event.preventDefault();
-    first.focus();
-  } else if (event.shiftKey && (active === first || active === panel)) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && active === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }
 
 function Facts({ user, now }: { user: PresenceUser; now: number }) {

@@ -2,8 +2,13 @@
 import type { Viewer } from "@rollcall/protocol";
 import { z } from "zod";
 import { AppError, describeIssues } from "../errors/app-error.js";
-import type { AppScope, UserTableMembers, UserTableSort } from "../storage/storage.js";
-import { type AnalyticsRange, RangeInputError, resolveRange } from "./analytics-range.js";
+import type { AppScope, Storage, UserTableMembers, UserTableSort } from "../storage/storage.js";
+import {
+  type AnalyticsRange,
+  RangeInputError,
+  type RangeName,
+  resolveRange,
+} from "./analytics-range.js";
 
 /** `:app` value meaning the whole platform. */
 export const ALL_APPS = "_all";
@@ -24,7 +29,7 @@ export const rangeParamsSchema = z.object({
 export interface AnalyticsQuery {
   scope: AppScope;
   range: AnalyticsRange;
-  rangeName: z.infer<typeof rangeParamsSchema>["range"];
+  rangeName: RangeName;
   tz: string;
   now: number;
 }
@@ -56,14 +61,44 @@ export function buildAnalyticsQuery(
   const parsed = rangeParamsSchema.safeParse(pick(params, Object.keys(rangeParamsSchema.shape)));
   if (!parsed.success)
     throw new AppError("invalid_query", describeIssues(parsed.error.issues, "query"));
-  const { range: rangeName, from, to, tz } = parsed.data;
+  return analyticsQueryFor(scope, parsed.data, now, "invalid_query", "query");
+}
+
+/** A time filter: a range name, its dates for `custom`, and the zone. */
+export interface TimeFilter {
+  range: RangeName;
+  from?: string | undefined;
+  to?: string | undefined;
+  tz: string;
+}
+
+/** The query for a scope and a time filter; a bad filter fails with `code`, naming `root.field`. */
+export function analyticsQueryFor(
+  scope: AppScope,
+  filter: TimeFilter,
+  now: number,
+  code: "invalid_query" | "invalid_body",
+  root: string,
+): AnalyticsQuery {
   try {
-    const range = resolveRange({ range: rangeName, from, to, tz, now });
-    return { scope, range, rangeName, tz, now };
+    const range = resolveRange({ ...filter, now });
+    return { scope, range, rangeName: filter.range, tz: filter.tz, now };
   } catch (error) {
-    if (error instanceof RangeInputError)
-      throw new AppError("invalid_query", `query.${error.message}`);
+    if (error instanceof RangeInputError) throw new AppError(code, `${root}.${error.message}`);
     throw error;
+  }
+}
+
+/** An app is known once someone was active in it: a mistyped id is a 404, not a page of zeros. */
+export async function requireKnownApp(
+  storage: Pick<Storage, "countKnownUsers">,
+  scope: AppScope,
+): Promise<void> {
+  if (scope.app !== null && (await storage.countKnownUsers(scope)) === 0) {
+    throw new AppError(
+      "unknown_app",
+      `no activity was ever seen in app "${scope.app.slice(0, 128)}"`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 // The behaviour every Storage adapter must show; each adapter's test runs it on a fresh store.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { userTableQuery } from "../testing/user-table-query.js";
+import { runShareLinkContract } from "./share-link-contract.js";
 import {
   EXPORT_COLUMNS,
   emptyFactBatch,
@@ -354,5 +355,7 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
       expect(await storage.deleteViewerSessions({})).toBe(2);
       expect(await live()).toEqual([]);
     });
+
+    runShareLinkContract(() => storage);
   });
 }

@@ -1,5 +1,6 @@
 // The Storage interface: every durable fact Rollcall keeps, in domain verbs, for each adapter.
 import type { Page, Viewer } from "@rollcall/protocol";
+import type { ShareLinkStore } from "./share-link-store.js";
 
 /**
  * Activity is kept in 15-minute UTC slots (slot = floor(epochMs / SLOT_MS)): every local hour and
@@ -289,4 +290,7 @@ export interface Storage {
   deleteViewerSession(idHash: string): Promise<void>;
   /** Ends every session that matches (`rollcall session revoke`); returns how many. */
   deleteViewerSessions(filter: ViewerSessionFilter): Promise<number>;
+
+  /** Read-only links to one app's Users report. */
+  readonly shareLinks: ShareLinkStore;
 }

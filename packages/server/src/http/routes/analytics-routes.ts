@@ -1,5 +1,4 @@
 // Users analytics API: GET /apps and /apps/:app/analytics/users/{summary,active-over-time,heatmap,table}.
-
 import type { ServerResponse } from "node:http";
 import type { AppsResponse } from "@rollcall/protocol";
 import {
@@ -12,12 +11,12 @@ import {
   buildAnalyticsQuery,
   parseFormat,
   parseTableParams,
+  requireKnownApp,
 } from "../../analytics/analytics-query.js";
 import { summaryToCsv } from "../../analytics/summary-csv.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
 import { usersToCsv } from "../../analytics/users-csv.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
-import { AppError } from "../../errors/app-error.js";
 import type { Storage } from "../../storage/storage.js";
 import { nullableIsoTime } from "../../storage/stored-time.js";
 import { sendJson } from "../http-io.js";
@@ -35,13 +34,7 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
   const query = async ({ req, url, params }: RequestContext) => {
     const viewer = await deps.auth.require(req);
     const built = buildAnalyticsQuery(viewer, params.app!, url.searchParams, deps.clock());
-    // An app is known once someone was active in it: a mistyped id is a 404, not a page of zeros.
-    if (built.scope.app !== null && (await deps.storage.countKnownUsers(built.scope)) === 0) {
-      throw new AppError(
-        "unknown_app",
-        `no activity was ever seen in app "${built.scope.app.slice(0, 128)}"`,
-      );
-    }
+    await requireKnownApp(deps.storage, built.scope);
     return built;
   };
   const base = "/api/v1/apps/:app/analytics/users";
@@ -91,26 +84,29 @@ export function addAnalyticsRoutes(router: Router, deps: AnalyticsRoutesDeps): v
   });
 
   router.on("GET", `${base}/table`, async (ctx) => {
-    const analyticsQuery = await query(ctx);
-    const wantsCsv = acceptsMediaType(ctx.req.headers.accept, "text/csv");
-    const params = parseTableParams(ctx.url.searchParams, wantsCsv);
-    const table = await deps.analytics.table(analyticsQuery, params);
-    if (params.format === "csv") {
-      sendCsv(
-        ctx.res,
-        usersToCsv(table.users, analyticsQuery.tz),
-        "users",
-        ctx.params.app!,
-        analyticsQuery,
-      );
-      return;
-    }
-    sendJson(ctx.res, 200, table);
+    await sendUsersTable(ctx, deps.analytics, await query(ctx), ctx.params.app!);
   });
 }
 
+/** The user table as JSON, or as CSV (format=csv, or Accept: text/csv) with its app, range and zone. */
+export async function sendUsersTable(
+  ctx: RequestContext,
+  analytics: UsersAnalytics,
+  analyticsQuery: AnalyticsQuery,
+  app: string,
+): Promise<void> {
+  const wantsCsv = acceptsMediaType(ctx.req.headers.accept, "text/csv");
+  const params = parseTableParams(ctx.url.searchParams, wantsCsv);
+  const table = await analytics.table(analyticsQuery, params);
+  if (params.format === "csv") {
+    sendCsv(ctx.res, usersToCsv(table.users, analyticsQuery.tz), "users", app, analyticsQuery);
+    return;
+  }
+  sendJson(ctx.res, 200, table);
+}
+
 /** A CSV download named after what it holds and its context (app, days, zone, when). */
-function sendCsv(
+export function sendCsv(
   res: ServerResponse,
   csv: string,
   kind: AnalyticsCsvKind,

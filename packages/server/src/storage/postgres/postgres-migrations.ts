@@ -221,6 +221,30 @@ export const postgresMigrations: PostgresMigration[] = [
       DROP INDEX event_counts_user;
     `,
   },
+  {
+    version: 8,
+    name: "share links",
+    // As SQLite's migration 9: read-only links to one app's Users report (share-link-store.ts).
+    sql: `
+      CREATE TABLE share_links (
+        id TEXT PRIMARY KEY,
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        range_name TEXT NOT NULL,
+        range_from TEXT,
+        range_to TEXT,
+        tz TEXT NOT NULL,
+        include_table SMALLINT NOT NULL,
+        label TEXT,
+        created_by TEXT NOT NULL,
+        created_by_name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      );
+      CREATE INDEX share_links_app ON share_links (platform_id, app, created_at);
+    `,
+  },
 ];
 
 /**

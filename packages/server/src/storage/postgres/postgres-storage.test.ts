@@ -79,6 +79,33 @@ describe.skipIf(isSkipped)(
         }
       });
 
+      it("a share link revoked on one node reads as revoked on another at once", async () => {
+        const [first, second] = await nodes(2);
+        try {
+          await first!.migrate();
+          await first!.shareLinks.create({
+            id: "link-1",
+            platform: "p1",
+            app: "math",
+            range: "7d",
+            from: null,
+            to: null,
+            tz: "UTC",
+            includeTable: false,
+            label: null,
+            createdBy: { id: "ann", name: "Ann" },
+            createdAt: T0,
+            expiresAt: T0 + 86_400_000,
+            revokedAt: null,
+          });
+          expect((await second!.shareLinks.get("link-1"))?.revokedAt).toBeNull();
+          expect(await second!.shareLinks.revoke("p1", "math", "link-1", T0 + 5)).toBe(true);
+          expect((await first!.shareLinks.get("link-1"))?.revokedAt).toBe(T0 + 5);
+        } finally {
+          await Promise.all([first, second].map((node) => node?.close()));
+        }
+      });
+
       it("counts each event once when nodes write the same and overlapping batches at once", async () => {
         const started = await nodes(3);
         try {

@@ -39,6 +39,7 @@ import {
   NO_EVENTS,
 } from "./postgres-index-log.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
+import { PostgresShareLinks } from "./postgres-share-links.js";
 import { inTransaction } from "./postgres-transaction.js";
 
 const INT8_OID = 20;
@@ -94,6 +95,8 @@ class PostgresStorage implements Storage {
 
   private readonly run: Run = async (text, values) =>
     (await this.pool.query<Row>(text, values)).rows;
+
+  readonly shareLinks = new PostgresShareLinks(this.run);
 
   async migrate(): Promise<{ applied: number[] }> {
     const client = await this.pool.connect();

@@ -181,6 +181,30 @@ export const sqliteMigrations: Migration[] = [
       db.prepare("INSERT INTO index_meta (id, source) VALUES (1, ?)").run(randomUUID());
     },
   },
+  {
+    version: 9,
+    name: "share links",
+    // Read-only links to one app's Users report (share-link-store.ts). Listed by app, newest first.
+    sql: `
+      CREATE TABLE share_links (
+        id TEXT PRIMARY KEY,
+        platform_id TEXT NOT NULL,
+        app TEXT NOT NULL,
+        range_name TEXT NOT NULL,
+        range_from TEXT,
+        range_to TEXT,
+        tz TEXT NOT NULL,
+        include_table INTEGER NOT NULL,
+        label TEXT,
+        created_by TEXT NOT NULL,
+        created_by_name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX share_links_app ON share_links (platform_id, app, created_at);
+    `,
+  },
 ];
 
 /** Applies the migrations `db` lacks, each in its own transaction; returns their versions. */

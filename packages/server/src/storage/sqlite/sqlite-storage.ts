@@ -42,6 +42,7 @@ import {
 } from "./sqlite-facts.js";
 import { SqliteIndexKeeper } from "./sqlite-index-keeper.js";
 import { trimIndexLog } from "./sqlite-index-log.js";
+import { SqliteShareLinks } from "./sqlite-share-links.js";
 
 export interface SqliteOptions {
   /**
@@ -91,6 +92,7 @@ class SqliteStorage implements Storage {
   /** The write of a batch without a writer thread. */
   private readonly writeHere: Database.Transaction<typeof writeSqliteFacts>;
   private readonly eraseHere: Database.Transaction<typeof eraseSqliteUser>;
+  readonly shareLinks: SqliteShareLinks;
 
   constructor(
     private readonly db: Database.Database,
@@ -100,6 +102,7 @@ class SqliteStorage implements Storage {
   ) {
     this.writeHere = db.transaction(writeSqliteFacts);
     this.eraseHere = db.transaction(eraseSqliteUser);
+    this.shareLinks = new SqliteShareLinks(statement);
   }
 
   private stmt(sql: string): Database.Statement {
