@@ -24,6 +24,7 @@ const LAYERS: ReadonlyArray<ReadonlyArray<string>> = [
   ["analytics"],
   ["presence/read-model"],
   ["auth"],
+  ["share"],
   ["live"],
   ["http", "ingest", "metrics"],
   ["demo", "cli", "main"],
