@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserSkipReason, suiteName } from "./support/browser.js";
 import { useEnvironment } from "./support/environment.js";
-import { eventually } from "./support/eventually.js";
+import { eventually, SETTLE_MS } from "./support/eventually.js";
 import { DESKTOP_VIEWPORT, measurePageWidth, PHONE_VIEWPORT } from "./support/page-layout.js";
 import { REPO_ROOT } from "./support/rollcall-server.js";
 import { signViewerToken } from "./support/tokens.js";
@@ -104,12 +104,12 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics user table"), (
     await page.getByTestId("app-link").first().click();
 
     // By default the past 7 days' active users: as many as the "Active in range" card.
-    await page.getByTestId("users-table").waitFor({ timeout: 10_000 });
+    await page.getByTestId("users-table").waitFor({ timeout: SETTLE_MS });
     await eventually(async () => {
       const card = await page.getByTestId("card-active-in-range").getAttribute("data-value");
       expect(await page.getByTestId("users-table").getAttribute("data-total")).toBe(card);
       expect((await rowIds(page)).sort()).toEqual(["busy-ana", "busy-ben", "recent-fay"]);
-    }, 10_000);
+    }, SETTLE_MS);
 
     // Past month, everyone known, learners (any case), at most 2 messages, inactive 7+ days.
     await page.getByTestId("range-picker").locator('label:has(input[value="30d"])').click();
@@ -121,12 +121,12 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics user table"), (
         "Learner",
         "Team",
       ]);
-    }, 10_000);
+    }, SETTLE_MS);
     await page.getByTestId("table-role").selectOption("Learner");
     await page.getByTestId("table-max-messages").fill("2");
     await page.getByTestId("table-inactive").selectOption("7");
     const expected = ["quiet-cy", "quiet-dee"];
-    await eventually(async () => expect(await rowIds(page)).toEqual(expected), 10_000);
+    await eventually(async () => expect(await rowIds(page)).toEqual(expected), SETTLE_MS);
     const search = new URL(page.url()).searchParams;
     expect(Object.fromEntries(search)).toMatchObject({
       range: "30d",
@@ -145,7 +145,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics user table"), (
 
     // A reload (or the link) keeps every filter.
     await page.reload();
-    await eventually(async () => expect(await rowIds(page)).toEqual(expected), 10_000);
+    await eventually(async () => expect(await rowIds(page)).toEqual(expected), SETTLE_MS);
     expect(await page.getByTestId("table-members").inputValue()).toBe("all");
     expect(await page.getByTestId("table-role").inputValue()).toBe("Learner");
     expect(await page.getByTestId("table-max-messages").inputValue()).toBe("2");
@@ -189,9 +189,9 @@ describe.skipIf(browserSkipReason !== null)(suiteName("analytics user table"), (
         const shot = await contexts.create({ viewport, colorScheme, timezoneId: TZ });
         const view = await shot.newPage();
         await view.goto(`${rollcall.origin}/embed?token=${encodeURIComponent(instructor)}`);
-        await view.getByTestId("app-link").first().waitFor({ timeout: 10_000 });
+        await view.getByTestId("app-link").first().waitFor({ timeout: SETTLE_MS });
         await view.goto(page.url());
-        await eventually(async () => expect(await rowIds(view)).toEqual(expected), 10_000);
+        await eventually(async () => expect(await rowIds(view)).toEqual(expected), SETTLE_MS);
         const width = await measurePageWidth(view);
         expect(width.scrollWidth, `${viewport.width} ${colorScheme}`).toBeLessThanOrEqual(
           width.innerWidth,

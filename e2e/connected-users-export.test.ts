@@ -61,7 +61,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("Connected users search an
     await eventually(async () => {
       const { summary } = await api.snapshot();
       expect(summary.online + summary.idle).toBe(people.length);
-    }, 5000);
+    }, SETTLE_MS);
 
     const context = await contexts.create({
       viewport: { width: 1440, height: 900 },
@@ -69,7 +69,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("Connected users search an
       acceptDownloads: true,
     });
     const dashboard = await openDashboard(context, rollcall.origin, ownerToken);
-    await eventually(async () => expect((await shownIds(dashboard)).length).toBe(4), 10_000);
+    await eventually(async () => expect((await shownIds(dashboard)).length).toBe(4), SETTLE_MS);
     // By name: an order that tabs going idle (after a few seconds here) do not change.
     await dashboard.getByTestId("sort-name").click();
 
@@ -77,7 +77,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("Connected users search an
       await dashboard.getByTestId("search").fill(text);
       await eventually(
         async () => expect([...(await shownIds(dashboard))].sort()).toEqual([...expected].sort()),
-        3000,
+        SETTLE_MS,
         { what: `search "${text}"` },
       );
       const shown = await shownIds(dashboard);
@@ -100,7 +100,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("Connected users search an
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await dashboard.getByTestId("search").fill("/lessons");
-    await eventually(async () => expect((await shownIds(dashboard)).length).toBe(2), 3000);
+    await eventually(async () => expect((await shownIds(dashboard)).length).toBe(2), SETTLE_MS);
     for (const colorScheme of ["light", "dark"] as const) {
       await dashboard.emulateMedia({ colorScheme });
       for (const [name, size] of [

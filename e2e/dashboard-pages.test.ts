@@ -96,7 +96,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
     await eventually(async () => {
       expect(new URL(dashboard.url()).pathname).toBe("/wall");
       expect(await dashboard.locator("body").textContent()).toContain("Grace Hopper");
-    }, 10_000);
+    }, SETTLE_MS);
     await dashboard.screenshot({ path: join(SCREENSHOTS, "wall.png"), animations: "disabled" });
   });
 
@@ -126,7 +126,7 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
     const expectShown = (ids: string[], what: string) =>
       eventually(async () => expect(await shownIds()).toEqual(ids), SETTLE_MS, { what });
 
-    await eventually(async () => expect(await shownIds()).toEqual(idsWhere(() => true)), 10_000);
+    await eventually(async () => expect(await shownIds()).toEqual(idsWhere(() => true)), SETTLE_MS);
     await dashboard.getByTestId("search").fill("GRACE");
     await expectShown(
       idsWhere((user) => /grace/i.test(`${user.name} ${user.email}`)),
