@@ -61,7 +61,7 @@ const holderErrors = {
 };
 
 const NO_CREDENTIALS =
-  "No credentials but the token; every answer carries `X-Robots-Tag: noindex, nofollow`.";
+  "No credentials but the token. The link's range and zone apply: range parameters in the query are ignored. Every answer carries `X-Robots-Tag: noindex, nofollow`.";
 
 /** One read of the linked report by its token's holder. */
 function holderRoute(
