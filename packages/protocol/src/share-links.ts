@@ -37,25 +37,31 @@ export const shareLinkRequestSchema = z
   .strict();
 export type ShareLinkRequest = z.input<typeof shareLinkRequestSchema>;
 
+/** ISO 8601 with `Z` or the zone's offset. */
+const isoTime = z.iso.datetime({ offset: true });
+
 /** The report a link shows: one app's Users report, its range (a preset or fixed dates) and zone. */
-export interface SharedReport {
-  app: string;
-  range: ShareRangeName;
-  /** `YYYY-MM-DD`, for `custom` only. */
-  from: string | null;
-  to: string | null;
-  tz: string;
-  includeTable: boolean;
-  label: string | null;
-  /** ISO 8601. */
-  expiresAt: string;
-}
+export const sharedReportSchema = z.object({
+  app: z.string(),
+  range: z.enum(shareRangeNames),
+  from: isoDate.nullable().describe("`YYYY-MM-DD`, for `custom` only"),
+  to: isoDate.nullable().describe("`YYYY-MM-DD`, for `custom` only"),
+  tz: z.string(),
+  includeTable: z.boolean().describe("The holder may read the user table (names, emails)"),
+  label: z.string().nullable(),
+  expiresAt: isoTime,
+});
+export type SharedReport = z.infer<typeof sharedReportSchema>;
 
 /** A link as its managers see it (GET and POST under /apps/:app/share-links). */
-export interface ShareLinkInfo extends SharedReport {
-  id: string;
-  createdAt: string;
-  createdBy: { id: string; name: string };
-  /** Path of the shared page, `/share/<token>`: the link itself. */
-  path: string;
-}
+export const shareLinkInfoSchema = sharedReportSchema.extend({
+  id: z.string(),
+  createdAt: isoTime,
+  createdBy: z.object({ id: z.string(), name: z.string() }),
+  path: z.string().describe("Path of the shared page, `/share/<token>`: the link itself"),
+});
+export type ShareLinkInfo = z.infer<typeof shareLinkInfoSchema>;
+
+/** GET /api/v1/apps/:app/share-links: the app's open links. */
+export const shareLinkListSchema = z.object({ links: z.array(shareLinkInfoSchema) });
+export type ShareLinkList = z.infer<typeof shareLinkListSchema>;

@@ -258,6 +258,60 @@ describe("the API's answers in a realistic run", () => {
     expect((await api.send("GET", `${table}&maxMessages=0`, { headers: owner })).status).toBe(400);
   });
 
+  it("viewers share a report, and a link's holder reads it", async () => {
+    const links = "/api/v1/apps/math/share-links";
+    const request = {
+      range: "custom",
+      from: "2026-01-01",
+      to: "2026-01-31",
+      tz: "Europe/Berlin",
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const make = async (body: object) => {
+      const made = await api.send("POST", links, { headers: owner, body: { ...request, ...body } });
+      expect(made.status).toBe(201);
+      const { id, path } = made.body as { id: string; path: string };
+      return { id, shared: `/api/v1${path}` };
+    };
+    const withTable = await make({ includeTable: true, label: "For the board" });
+    const withoutTable = await make({ range: "7d", from: undefined, to: undefined });
+    expect((await api.send("POST", links, { headers: owner, body: {} })).status).toBe(400);
+    const nope = "/api/v1/apps/nope/share-links";
+    expect((await api.send("POST", nope, { headers: owner, body: request })).status).toBe(404);
+    expect((await api.send("POST", links, { body: request })).status).toBe(401);
+    const essay = "/api/v1/apps/essay/share-links";
+    expect((await api.send("POST", essay, { headers: instructor, body: request })).status).toBe(
+      403,
+    );
+    expect((await api.send("GET", links, { headers: owner })).body).toMatchObject({
+      links: [{}, {}],
+    });
+    expect((await api.send("GET", essay, { headers: instructor })).status).toBe(403);
+    expect((await api.send("GET", links)).status).toBe(401);
+
+    for (const name of ["", ...ANALYTICS.map((read) => `/${read}`)]) {
+      expect((await api.send("GET", `${withTable.shared}${name}`)).status, name).toBe(200);
+    }
+    const csv = { headers: { accept: "text/csv" } };
+    expect((await api.send("GET", `${withTable.shared}/summary`, csv)).type).toBe("text/csv");
+    expect((await api.send("GET", `${withTable.shared}/table?format=csv`)).type).toBe("text/csv");
+    expect((await api.send("GET", `${withTable.shared}/summary?format=pdf`)).status).toBe(400);
+    expect((await api.send("GET", `${withTable.shared}/table?limit=0`)).status).toBe(400);
+    expect((await api.send("GET", `${withoutTable.shared}/table`)).status).toBe(403);
+    const forged = `${withTable.shared.slice(0, -4)}AAAA`;
+    expect((await api.send("GET", forged)).status).toBe(404);
+    expect((await api.send("GET", "/api/v1/share/not-a-token/heatmap")).status).toBe(404);
+
+    const revoke = `${links}/${withoutTable.id}`;
+    expect((await api.send("DELETE", revoke, { headers: instructor })).status).toBe(204);
+    expect((await api.send("DELETE", revoke, { headers: owner })).status).toBe(404);
+    expect((await api.send("DELETE", revoke)).status).toBe(401);
+    expect((await api.send("DELETE", `${essay}/x`, { headers: instructor })).status).toBe(403);
+    for (const name of ["", ...ANALYTICS.map((read) => `/${read}`)]) {
+      expect((await api.send("GET", `${withoutTable.shared}${name}`)).status, name).toBe(410);
+    }
+  });
+
   it("people sign in and out", async () => {
     expect((await api.send("GET", "/api/v1/auth/methods")).status).toBe(200);
     const login = (body: unknown, headers = csrf) =>

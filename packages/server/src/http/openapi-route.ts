@@ -25,6 +25,7 @@ export interface ApiRequestBody {
 export const API_TAGS = {
   presence: "Connected users",
   analytics: "Users analytics",
+  share: "Share links",
   signIn: "Signing in",
   tracker: "Tracker",
   backend: "Backend",

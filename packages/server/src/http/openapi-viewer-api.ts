@@ -25,8 +25,9 @@ const forbiddenToInstructors = errorResponse(
   "forbidden",
 );
 
-const appParams = z.object({
-  app: z.string().describe("App id, or `_all` for the whole platform"),
+/** The `{app}` of the routes under /api/v1/apps. */
+export const appParams = z.object({
+  app: z.string().describe("App id, or `_all` for the whole platform (owners and admins)"),
 });
 
 const analyticsErrors = {

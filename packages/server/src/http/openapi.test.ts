@@ -24,6 +24,7 @@ const NOT_IN_THE_API = [
   "GET /signed-out",
   "GET /analytics",
   "GET /analytics/{app}",
+  "GET /share/{token}",
   "GET /assets/{file}",
   "GET /favicon.svg",
   "GET /tracker.js",
@@ -72,8 +73,10 @@ function codesOf(response: Operation["responses"][string]): ErrorCode[] {
 
 describe("the OpenAPI document", () => {
   let rollcall: TestRollcall;
+  let viewerToken: string;
   beforeAll(async () => {
     rollcall = await startTestRollcall(WITH_SSO);
+    viewerToken = await rollcall.viewerToken("owner");
   });
   afterAll(async () => {
     await rollcall.stop();
@@ -137,8 +140,11 @@ describe("the OpenAPI document", () => {
   const headersFor = (op: Operation) => ({
     "content-type": "application/json",
     "x-rollcall-csrf": "1",
-    ...(op.security ? { authorization: `Bearer ${TEST_SECRET}` } : {}),
+    ...(op.security ? { authorization: `Bearer ${credentialOf(op)}` } : {}),
   });
+  /** A viewer token for viewer routes, else the platform secret. */
+  const credentialOf = (op: Operation) =>
+    JSON.stringify(op.security).includes("viewerToken") ? viewerToken : TEST_SECRET;
 
   /**
    * Declares a body of `bytes` and sends none: the server answers from the declared length, or
@@ -173,7 +179,7 @@ describe("the OpenAPI document", () => {
     "%s: a body one byte over the limit is 413, one at the limit is read",
     async (name, op) => {
       const [method, template] = name.split(" ") as [string, string];
-      const path = template.replace("{id}", "u1");
+      const path = template.replace("{id}", "u1").replace("{app}", "math");
       const limit = op.requestBody!["x-max-body-bytes"];
       expect(await declareBody(method, path, headersFor(op), limit + 1)).toBe(413);
       const atLimit = await fetch(`${rollcall.url}${path}`, {

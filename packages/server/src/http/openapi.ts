@@ -13,12 +13,14 @@ import { type ErrorResponse, formatBytes } from "./openapi-errors.js";
 import { ingestRoutes } from "./openapi-ingest.js";
 import { operationsRoutes } from "./openapi-operations.js";
 import { API_TAGS, type ApiAuth, type ApiRequestBody, type ApiRoute } from "./openapi-route.js";
+import { shareRoutes } from "./openapi-share.js";
 import { signInRoutes } from "./openapi-sign-in.js";
 import { viewerApiRoutes } from "./openapi-viewer-api.js";
 
 /** Every route of the API; a new route adds its entry to one of these lists. */
 export const API_ROUTES: readonly ApiRoute[] = [
   ...viewerApiRoutes,
+  ...shareRoutes,
   ...signInRoutes,
   ...ingestRoutes,
   ...operationsRoutes,

@@ -1,4 +1,5 @@
 // Share links: viewers make, list and revoke them under /apps/:app/share-links; a token's holder reads one report.
+import type { SharedReport, ShareLinkInfo, ShareLinkList } from "@rollcall/protocol";
 import { parseFormat } from "../../analytics/analytics-query.js";
 import { summaryToCsv } from "../../analytics/summary-csv.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
@@ -30,13 +31,15 @@ export function addShareRoutes(router: Router, deps: ShareRoutesDeps): void {
 
   router.on("GET", managed, async ({ req, res, params }) => {
     const viewer = await deps.auth.require(req);
-    sendJson(res, 200, { links: await deps.links.list(viewer, params.app!) });
+    const body: ShareLinkList = { links: await deps.links.list(viewer, params.app!) };
+    sendJson(res, 200, body);
   });
 
   router.on("POST", managed, async (ctx) => {
     const viewer = await deps.auth.require(ctx.req);
     const body = await readJson(ctx, SHARE_LINK_BODY_BYTES);
-    sendJson(ctx.res, 201, await deps.links.create(viewer, ctx.params.app!, body));
+    const link: ShareLinkInfo = await deps.links.create(viewer, ctx.params.app!, body);
+    sendJson(ctx.res, 201, link);
   });
 
   router.on("DELETE", `${managed}/:id`, async ({ req, res, params }) => {
@@ -55,7 +58,8 @@ export function addShareRoutes(router: Router, deps: ShareRoutesDeps): void {
 
   router.on("GET", shared, async (ctx) => {
     const { link } = await open(ctx);
-    sendJson(ctx.res, 200, reportOf(link));
+    const report: SharedReport = reportOf(link);
+    sendJson(ctx.res, 200, report);
   });
 
   router.on("GET", `${shared}/summary`, async (ctx) => {
