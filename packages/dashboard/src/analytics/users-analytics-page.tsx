@@ -1,5 +1,5 @@
 // Analytics → Users for one app (or `_all`): range and zone, headline counts, charts and the table.
-import { useCallback, useState } from "react";
+import { useCallback } from "react";
 import { Link, navigate } from "../app/router";
 import { ShareButton } from "../share/share-button";
 import { PageMessage } from "../ui/page-message";
@@ -16,27 +16,17 @@ import {
   type UsersSummary,
   type UsersTableResponse,
 } from "./analytics-api";
-import {
-  customRangeProblem,
-  hasTableFilters,
-  NO_TABLE_FILTERS,
-  nextTableSort,
-  type TableSort,
-  type TableView,
-  viewToSearch,
-  withTable,
-} from "./analytics-view";
+import { customRangeProblem, type TableView, viewToSearch, withTable } from "./analytics-view";
 import { CopyLinkButton } from "./copy-link-button";
-import { DownloadIcon, PanelError, type PanelStatus } from "./panel-parts";
+import { PanelError, type PanelStatus } from "./panel-parts";
 import { pngFileName } from "./png-export";
 import { PrintReportButton, ReportHeading } from "./print-report";
 import { RangeControls } from "./range-controls";
 import { describePrevious, describeRange, describeRangeDates, includesToday } from "./range-label";
-import { TableFilters } from "./table-filters";
 import { ToplineCards } from "./topline-cards";
 import { useAnalyticsView } from "./use-analytics-view";
 import { type ApiData, useApiData } from "./use-api-data";
-import { UsersTable } from "./users-table";
+import { UsersTablePanel } from "./users-table-panel";
 import { readZoned } from "./zoned-date";
 import "./analytics.css";
 
@@ -50,7 +40,6 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
   const heatmap = useApiData<HeatmapResponse>(isAskable ? paths.heatmap : null);
   const table = useApiData<UsersTableResponse>(isAskable ? paths.table : null);
   const apps = useApiData<AppsResponse>(APPS_PATH);
-  const [filtersKey, setFiltersKey] = useState(0);
   // One outage fails every request: any Try again asks each failed one again.
   const failed = [summary, activity, heatmap, table].filter((data) => data.error !== null);
   const retryFailed = () => {
@@ -61,19 +50,6 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
     (change: Partial<TableView>) => setView(withTable(view, change)),
     [view, setView],
   );
-  const sortBy = useCallback(
-    (column: TableSort) => changeTable(nextTableSort(view.table, column)),
-    [changeTable, view.table],
-  );
-  const goToPage = useCallback(
-    (page: number) => setView({ ...view, table: { ...view.table, page } }),
-    [view, setView],
-  );
-  const clearFilters = useCallback(() => {
-    changeTable(NO_TABLE_FILTERS);
-    setFiltersKey((key) => key + 1);
-  }, [changeTable]);
-  const showEveryone = useCallback(() => changeTable({ members: "all" }), [changeTable]);
 
   const name = apps.data?.apps.find((candidate) => candidate.id === app)?.name;
   const title = appTitle(app, name);
@@ -123,9 +99,6 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
       </div>
     );
   }
-
-  const isFiltering = hasTableFilters(view.table);
-  const where = app === ALL_APPS ? "the platform" : "this app";
 
   return (
     <div className="analytics-page">
@@ -209,50 +182,14 @@ export function UsersAnalyticsPage({ app }: { app: string }) {
           fileName={pngFileName("access-times", app, view.range)}
         />
 
-        <section className="panel table-section" aria-labelledby="users-table-title">
-          <div className="panel-head">
-            <div>
-              <h2 id="users-table-title">User details</h2>
-              <p className="panel-lead" data-testid="table-lead">
-                {view.table.members === "active"
-                  ? `Users active in ${where} in the range`
-                  : `Everyone known to ${where}, active in the range or not`}
-                ; messages count within the range, last active is their latest activity{" "}
-                {app === ALL_APPS ? "anywhere" : "here"}, ever ({view.tz})
-              </p>
-            </div>
-            <a
-              className="button button-small"
-              href={isAskable ? paths.csv : undefined}
-              aria-disabled={!isAskable}
-              download
-              title={`Download the whole filtered table as CSV (times in ${view.tz})`}
-              data-testid="csv-download"
-            >
-              <DownloadIcon />
-              CSV
-            </a>
-          </div>
-          <div className="users-toolbar">
-            <TableFilters
-              key={filtersKey}
-              table={view.table}
-              roles={table.data?.roles ?? null}
-              onChange={changeTable}
-            />
-          </div>
-          <UsersTable
-            data={table.data}
-            status={statusOf(table)}
-            table={view.table}
-            tz={view.tz}
-            isFiltering={isFiltering}
-            onSort={sortBy}
-            onPage={goToPage}
-            onClearFilters={clearFilters}
-            onShowAll={showEveryone}
-          />
-        </section>
+        <UsersTablePanel
+          app={app}
+          view={view}
+          data={table.data}
+          status={statusOf(table)}
+          csvPath={isAskable ? paths.csv : null}
+          onChange={changeTable}
+        />
       </div>
     </div>
   );

@@ -10,16 +10,8 @@ import {
   type UsersSummary,
   type UsersTableResponse,
 } from "../analytics/analytics-api";
-import {
-  type AnalyticsView,
-  hasTableFilters,
-  NO_TABLE_FILTERS,
-  nextTableSort,
-  type TableSort,
-  type TableView,
-  withTable,
-} from "../analytics/analytics-view";
-import { DownloadIcon, type PanelStatus } from "../analytics/panel-parts";
+import { type AnalyticsView, type TableView, withTable } from "../analytics/analytics-view";
+import type { PanelStatus } from "../analytics/panel-parts";
 import { pngFileName } from "../analytics/png-export";
 import {
   describePrevious,
@@ -27,10 +19,9 @@ import {
   describeRangeDates,
   includesToday,
 } from "../analytics/range-label";
-import { TableFilters } from "../analytics/table-filters";
 import { ToplineCards } from "../analytics/topline-cards";
 import { type ApiData, useApiData } from "../analytics/use-api-data";
-import { UsersTable } from "../analytics/users-table";
+import { UsersTablePanel } from "../analytics/users-table-panel";
 import { formatZonedDateTime, readZoned } from "../analytics/zoned-date";
 import { ThemeButton } from "../ui/theme-button";
 import { type SharedReport, sharedPaths, viewOf } from "./share-api";
@@ -66,7 +57,6 @@ function SharedReportView({
   initial: AnalyticsView;
 }) {
   const [view, setView] = useState(initial);
-  const [filtersKey, setFiltersKey] = useState(0);
   const paths = sharedPaths(token, view);
   const summary = useApiData<UsersSummary>(paths.summary);
   const activity = useApiData<ActiveOverTime>(paths.activeOverTime);
@@ -96,7 +86,6 @@ function SharedReportView({
     isPastRange: !includesToday(view, today),
   });
   const exportSubtitle = `${title} · ${rangeDates} · ${view.tz}`;
-  const where = app === ALL_APPS ? "the platform" : "this app";
 
   return (
     <div className="app-shell">
@@ -151,45 +140,14 @@ function SharedReportView({
               fileName={pngFileName("access-times", app, view.range)}
             />
             {report.includeTable ? (
-              <section className="panel table-section" aria-labelledby="users-table-title">
-                <div className="panel-head">
-                  <div>
-                    <h2 id="users-table-title">User details</h2>
-                    <p className="panel-lead">
-                      {view.table.members === "active"
-                        ? `Users active in ${where} in the range`
-                        : `Everyone known to ${where}, active in the range or not`}
-                      ; times in {view.tz}
-                    </p>
-                  </div>
-                  <a className="button button-small" href={paths.csv} download>
-                    <DownloadIcon />
-                    CSV
-                  </a>
-                </div>
-                <div className="users-toolbar">
-                  <TableFilters
-                    key={filtersKey}
-                    table={view.table}
-                    roles={table.data?.roles ?? null}
-                    onChange={changeTable}
-                  />
-                </div>
-                <UsersTable
-                  data={table.data}
-                  status={statusOf(table)}
-                  table={view.table}
-                  tz={view.tz}
-                  isFiltering={hasTableFilters(view.table)}
-                  onSort={(column: TableSort) => changeTable(nextTableSort(view.table, column))}
-                  onPage={(page) => changeTable({ page })}
-                  onClearFilters={() => {
-                    changeTable(NO_TABLE_FILTERS);
-                    setFiltersKey((key) => key + 1);
-                  }}
-                  onShowAll={() => changeTable({ members: "all" })}
-                />
-              </section>
+              <UsersTablePanel
+                app={app}
+                view={view}
+                data={table.data}
+                status={statusOf(table)}
+                csvPath={paths.csv}
+                onChange={changeTable}
+              />
             ) : null}
           </div>
           <p className="shared-footer" data-testid="shared-footer">
