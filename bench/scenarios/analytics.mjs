@@ -1,6 +1,7 @@
 // analytics.*: one history (20,000 users, 60 days, 4 apps, half messages; 2 M / 10 M / 100 M
 // events) written into SQLite and into PostgreSQL, the same 24 Users-analytics questions asked of
 // both over HTTP: p95 per view, parity of every answer, ready after a restart, RSS.
+// BENCH_ANALYTICS_STORAGES=pg (or sqlite) measures one of them alone: no parity, half the disk.
 
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,20 +21,10 @@ import { rssKb } from "../harness/proc-stats.mjs";
 import { BENCH_SECRET, ROOT, startRollcall } from "../harness/servers.mjs";
 import { round, summarize } from "../harness/stats.mjs";
 import { signViewerToken } from "../harness/tokens.mjs";
+import { figuresOf } from "./analytics-figures.mjs";
+import { HISTORY, questions, TZ, VIEWS } from "./analytics-questions.mjs";
 import { measureIngest } from "./http-ingest.mjs";
 
-/** Issue 22's reference history: the same shape at every size, only the events grow. */
-const HISTORY = { users: 20_000, days: 60, apps: 4, messageShare: 0.5 };
-const TZ = "Europe/Berlin";
-const SCOPES = ["_all", "app-3"];
-const RANGES = ["7d", "30d", "60d"];
-/** Figure name (after `analytics.` or `analytics.pg.`) → endpoint and its own parameters. */
-const VIEWS = {
-  summary: { endpoint: "summary", params: "" },
-  active_over_time: { endpoint: "active-over-time", params: "" },
-  heatmap: { endpoint: "heatmap", params: "" },
-  table: { endpoint: "table", params: "&sort=messagesSent&order=desc&limit=50" },
-};
 /** One question may take this long (PostgreSQL's table takes seconds with today's code). */
 const REQUEST_TIMEOUT_MS = 120_000;
 /** The analytics must answer within this after a (re)start, or the scenario fails. */
@@ -42,60 +33,9 @@ const READY_TIMEOUT_MS = 30 * 60_000;
 const DIFFERENCES_KEPT = 20;
 
 /**
- * @typedef {{ view: keyof typeof VIEWS, scope: string, range: string, path: string }} Question
+ * @typedef {import("./analytics-questions.mjs").Question} Question
  * @typedef {{ name: string, env: Record<string, string>, dataDir: string }} Target
  */
-
-/**
- * The local date `YYYY-MM-DD` of `epoch` in `tz`, `minusDays` days earlier.
- * @param {number} epoch
- * @param {string} tz
- * @param {number} [minusDays]
- */
-function localDate(epoch, tz, minusDays = 0) {
-  const [y, m, d] = new Intl.DateTimeFormat("en-CA", {
-    timeZone: tz,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  })
-    .format(epoch)
-    .split("-")
-    .map(Number);
-  return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d) - minusDays))
-    .toISOString()
-    .slice(0, 10);
-}
-
-/**
- * The 24 questions: every view, for `_all` and one app, over 7, 30 and 60 days (60 is a custom
- * range: the API's named ranges stop at 30 days) ending today in Europe/Berlin.
- * @param {number} now
- * @returns {Question[]}
- */
-function questions(now) {
-  /** @type {Record<string, string>} */
-  const ranges = {
-    "7d": "range=7d",
-    "30d": "range=30d",
-    "60d": `range=custom&from=${localDate(now, TZ, 59)}&to=${localDate(now, TZ)}`,
-  };
-  /** @type {Question[]} */
-  const list = [];
-  for (const [view, { endpoint, params }] of Object.entries(VIEWS)) {
-    for (const scope of SCOPES) {
-      for (const range of RANGES) {
-        list.push({
-          view: /** @type {keyof typeof VIEWS} */ (view),
-          scope,
-          range,
-          path: `/api/v1/apps/${scope}/analytics/users/${endpoint}?${ranges[range]}&tz=${TZ}${params}`,
-        });
-      }
-    }
-  }
-  return list;
-}
 
 /**
  * Writes the history through the server's storage module (see analytics-backfill.mjs).
@@ -214,8 +154,9 @@ async function analyticsAnswer(url, token, since, timeoutMs) {
 }
 
 /**
- * Asks every question of both servers, round after round (the first a warm-up), one request at a
- * time, each question of SQLite then at once of PostgreSQL; compares every answer field by field.
+ * Asks every question of each server, round after round (the first a warm-up), one request at a
+ * time, each question of SQLite then at once of PostgreSQL; with two servers, compares every
+ * answer field by field.
  * No new round starts once the measured ones have taken `budgetMs`.
  * @param {Record<string, string>} urls name → server URL
  * @param {string} token
@@ -258,7 +199,7 @@ async function askRounds(urls, token, list, plan) {
         if (failed.length > 0) {
           check.unequalRounds++;
           check.failures.push(...failed);
-        } else {
+        } else if (names.length === 2) {
           const [a, b] = mine.map((answer) => JSON.parse(answer.body));
           const found = differences(a, b, DIFFERENCES_KEPT);
           if (found.length > 0) {
@@ -313,77 +254,94 @@ function viewLatencies(times, list) {
   return views;
 }
 
+/** @typedef {"sqlite" | "pg"} StorageName */
+
 /**
  * @param {number} events
  * @param {boolean} quick
+ * @param {StorageName[]} storages which storages get the history and the questions
  */
-async function measure(events, quick) {
+async function measure(events, quick, storages) {
   const database = benchDatabaseName();
-  /** @type {Record<"sqlite" | "pg", Target>} */
-  const targets = {
-    sqlite: {
-      name: "sqlite",
-      env: {},
-      dataDir: mkdtempSync(join(tmpdir(), "rollcall-bench-analytics-")),
-    },
-    pg: {
-      name: "pg",
-      env: { ROLLCALL_DATABASE_URL: databaseUrl(database) },
-      dataDir: mkdtempSync(join(tmpdir(), "rollcall-bench-analytics-pg-")),
-    },
+  /** @type {Record<StorageName, Target>} */
+  const every = {
+    sqlite: { name: "sqlite", env: {}, dataDir: "" },
+    pg: { name: "pg", env: { ROLLCALL_DATABASE_URL: databaseUrl(database) }, dataDir: "" },
   };
+  /** @type {Partial<Record<StorageName, Target>>} */
+  const targets = {};
+  for (const name of storages) {
+    const dataDir = mkdtempSync(join(tmpdir(), `rollcall-bench-analytics-${name}-`));
+    targets[name] = { ...every[name], dataDir };
+  }
+  const targetOf = (/** @type {StorageName} */ name) => /** @type {Target} */ (targets[name]);
+  const hasPg = storages.includes("pg");
   /** @type {import("../harness/servers.mjs").ServerHandle[]} */
   const running = [];
   let isDatabaseCreated = false;
   try {
-    await admin(`CREATE DATABASE ${database}`);
-    isDatabaseCreated = true;
+    if (hasPg) {
+      await admin(`CREATE DATABASE ${database}`);
+      isDatabaseCreated = true;
+    }
     const history = { events, runId: randomBytes(4).toString("hex"), now: Date.now() };
-    const filled = {
-      sqlite: await backfill(targets.sqlite, history),
-      pg: await backfill(targets.pg, history),
-    };
-    // Fresh tables have no statistics until autovacuum gets to them: the planner's first plans
-    // on them are guesses (the table for _all over 60 days took 44 s at 20,000 events once).
-    const t0Analyze = performance.now();
-    await analyze(database, 30 * 60_000);
-    const analyzeSeconds = round((performance.now() - t0Analyze) / 1_000);
-    log(`analytics pg: ANALYZE after the backfill took ${analyzeSeconds} s`);
+    /** @type {Partial<Record<StorageName, { events: number, users: number, seconds: number }>>} */
+    const filled = {};
+    for (const name of storages) filled[name] = await backfill(targetOf(name), history);
+    let analyzeSeconds = null;
+    if (hasPg) {
+      // Fresh tables have no statistics until autovacuum gets to them: the planner's first plans
+      // on them are guesses (the table for _all over 60 days took 44 s at 20,000 events once).
+      const t0Analyze = performance.now();
+      await analyze(database, 30 * 60_000);
+      analyzeSeconds = round((performance.now() - t0Analyze) / 1_000);
+      log(`analytics pg: ANALYZE after the backfill took ${analyzeSeconds} s`);
+    }
     const token = await signViewerToken(BENCH_SECRET);
 
-    // Both servers up, the same questions of both in the same rounds.
-    const firstSqlite = await startReady(targets.sqlite, token);
-    running.push(firstSqlite.server);
-    const firstPg = await startReady(targets.pg, token);
-    running.push(firstPg.server);
+    // Every server up, the same questions of each in the same rounds.
+    /** @type {Partial<Record<StorageName, { readySeconds: number, rssKb: number, pid: number }>>} */
+    const firstStart = {};
+    /** @type {Record<string, string>} */
+    const urls = {};
+    for (const name of storages) {
+      const first = await startReady(targetOf(name), token);
+      running.push(first.server);
+      firstStart[name] = {
+        readySeconds: first.readySeconds,
+        rssKb: first.rssKb,
+        pid: first.server.pid,
+      };
+      urls[name] = first.server.url;
+    }
     const list = questions(Date.now());
     const asked = await askRounds(
-      { sqlite: firstSqlite.server.url, pg: firstPg.server.url },
+      urls,
       token,
       list,
       quick ? { rounds: 5, budgetMs: 240_000 } : { rounds: 20, budgetMs: 1_200_000 },
     );
-    const latency = {
-      sqlite: viewLatencies(asked.times.sqlite ?? [], list),
-      pg: viewLatencies(asked.times.pg ?? [], list),
-    };
-    for (const [name, views] of Object.entries(latency)) {
+    /** @type {Partial<Record<StorageName, Record<string, ViewLatency>>>} */
+    const latency = {};
+    /** @type {Partial<Record<StorageName, number>>} */
+    const rssAfterQuestionsKb = {};
+    for (const name of storages) {
+      const views = viewLatencies(asked.times[name] ?? [], list);
+      latency[name] = views;
       for (const [view, { latency: l, worst }] of Object.entries(views)) {
         log(
           `analytics ${name} ${view}: p50 ${l.p50} ms p95 ${l.p95} ms (${l.count}); slowest ${worst.path}: p95 ${worst.latency.p95} ms`,
         );
       }
+      rssAfterQuestionsKb[name] = rssKb(/** @type {number} */ (firstStart[name]?.pid));
     }
-    const rssAfterQuestionsKb = {
-      sqlite: rssKb(firstSqlite.server.pid),
-      pg: rssKb(firstPg.server.pid),
-    };
     for (const server of running.splice(0)) await server.stop();
 
     // Each on its own: stopped, started again on the same data, timed until its analytics answer.
+    /** @type {Partial<Record<StorageName, any>>} */
     const restart = {};
-    for (const name of /** @type {const} */ (["sqlite", "pg"])) {
-      const again = await startReady(targets[name], token);
+    for (const name of storages) {
+      const again = await startReady(targetOf(name), token);
       running.push(again.server);
       /** @type {Record<string, unknown>} */
       const measuredHere = { readySeconds: again.readySeconds, rssKb: again.rssKb };
@@ -397,46 +355,49 @@ async function measure(events, quick) {
           label: `ingest-after-${events / 1_000_000}M`,
         });
       }
-      Object.assign(restart, { [name]: measuredHere });
+      restart[name] = measuredHere;
       await /** @type {import("../harness/servers.mjs").ServerHandle} */ (running.pop()).stop();
     }
     // A node joining the cluster: an empty data directory, so it starts from the index snapshot
     // shared in PostgreSQL (saved there after the first start's full load) and the log after it.
-    const joiningDir = mkdtempSync(join(tmpdir(), "rollcall-bench-analytics-join-"));
-    let joining;
-    try {
-      const node = await startReady(
-        { ...targets.pg, name: "pg joining", dataDir: joiningDir },
-        token,
-      );
-      joining = { readySeconds: node.readySeconds, rssKb: node.rssKb };
-      await node.server.stop();
-    } finally {
-      rmSync(joiningDir, { recursive: true, force: true });
+    let joining = null;
+    if (hasPg) {
+      const joiningDir = mkdtempSync(join(tmpdir(), "rollcall-bench-analytics-join-"));
+      try {
+        const node = await startReady(
+          { ...targetOf("pg"), name: "pg joining", dataDir: joiningDir },
+          token,
+        );
+        joining = { readySeconds: node.readySeconds, rssKb: node.rssKb };
+        await node.server.stop();
+      } finally {
+        rmSync(joiningDir, { recursive: true, force: true });
+      }
     }
-    const indexMemory = {
-      sqlite: await indexMemoryOf(join(targets.sqlite.dataDir, "rollcall.index")),
-      pg: await indexMemoryOf(join(targets.pg.dataDir, "rollcall-postgres.index")),
-    };
-    log(
-      `analytics: index ${mbOf(indexMemory.pg.heldBytes)} MB held for ${indexMemory.pg.activeUserDays.toLocaleString("en-US")} active user-days (${indexMemory.pg.bytesPerUserDay} B each; SQLite's ${indexMemory.sqlite.bytesPerUserDay} B); snapshot ${mbOf(indexMemory.pg.snapshotBytes)} MB`,
-    );
+    const snapshotFile = { sqlite: "rollcall.index", pg: "rollcall-postgres.index" };
+    /** @type {Partial<Record<StorageName, Awaited<ReturnType<typeof indexMemoryOf>>>>} */
+    const indexMemory = {};
+    for (const name of storages) {
+      const held = await indexMemoryOf(join(targetOf(name).dataDir, snapshotFile[name]));
+      indexMemory[name] = held;
+      log(
+        `analytics ${name}: index ${mbOf(held.heldBytes)} MB held for ${held.activeUserDays.toLocaleString("en-US")} active user-days (${held.bytesPerUserDay} B each); snapshot ${mbOf(held.snapshotBytes)} MB`,
+      );
+    }
     return {
       events,
+      storages,
       history: { ...HISTORY, now: history.now, runId: history.runId },
       database,
       filled,
       analyzeSeconds,
-      firstStart: {
-        sqlite: { readySeconds: firstSqlite.readySeconds, rssKb: firstSqlite.rssKb },
-        pg: { readySeconds: firstPg.readySeconds, rssKb: firstPg.rssKb },
-      },
+      firstStart,
       rssAfterQuestionsKb,
       questions: list.map((q) => q.path),
       rounds: asked.rounds,
       latency,
       parity: list.map((q, i) => ({ path: q.path, ...asked.parity[i] })),
-      restart: /** @type {Record<"sqlite" | "pg", any>} */ (restart),
+      restart,
       joining,
       indexMemory,
     };
@@ -456,111 +417,20 @@ async function measure(events, quick) {
 }
 
 /**
- * The figures of one size; `suffix` is "" for the run's own size, `@100M` for others.
- * @param {Awaited<ReturnType<typeof measure>>} measured
- * @param {string} suffix
- * @param {boolean} quick
+ * The storages named in `BENCH_ANALYTICS_STORAGES` (`sqlite,pg` when unset).
+ * @param {string | undefined} asked
+ * @returns {StorageName[]}
  */
-function figuresOf(measured, suffix, quick) {
-  const { events } = measured;
-  const millions = (events / 1_000_000).toString();
-  const target = events > 10_000_000 ? 100 : 50;
-  const shape = `${HISTORY.users.toLocaleString("en-US")} users, ${HISTORY.days} days, ${HISTORY.apps} apps, half messages, ${millions} M events${quick ? " (quick; full run: 10 M)" : ""}`;
-  /** @type {Record<string, Record<string, unknown>>} */
-  const figures = {};
-  for (const view of Object.keys(VIEWS)) {
-    const sqlite = /** @type {ViewLatency} */ (measured.latency.sqlite[view]);
-    const pg = /** @type {ViewLatency} */ (measured.latency.pg[view]);
-    const asked = `p95 of ${sqlite.latency.count} answers (${SCOPES.join(" and ")} × ${RANGES.join(", ")}; ${measured.rounds} rounds), tz ${TZ}, ${shape}`;
-    figures[`analytics.${view}_p95_ms${suffix}`] = {
-      value: sqlite.latency.p95,
-      unit: "ms",
-      target: 50,
-      note: `SQLite: ${asked}; p50 ${sqlite.latency.p50} ms; slowest question ${sqlite.worst.path} (p95 ${sqlite.worst.latency.p95} ms)`,
-    };
-    figures[`analytics.pg.${view}_p95_ms${suffix}`] = {
-      value: pg.latency.p95,
-      unit: "ms",
-      baseline: sqlite.latency.p95,
-      ratio: round(pg.latency.p95 / sqlite.latency.p95, 1),
-      target,
-      note: `PostgreSQL, the same questions in the same rounds (baseline: SQLite's p95): ${asked}; p50 ${pg.latency.p50} ms; slowest question ${pg.worst.path} (p95 ${pg.worst.latency.p95} ms)`,
-    };
+function storagesAsked(asked) {
+  if (asked === undefined || asked === "") return ["sqlite", "pg"];
+  const names = [...new Set(asked.split(",").map((name) => name.trim()))];
+  const unknown = names.filter((name) => name !== "sqlite" && name !== "pg");
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `BENCH_ANALYTICS_STORAGES: expected sqlite, pg or both, comma-separated; got "${asked}"`,
+    );
   }
-  const equal = measured.parity.filter((p) => p.unequalRounds === 0).length;
-  const unequal = measured.parity.find((p) => p.unequalRounds > 0);
-  const firstDiff = unequal
-    ? `${unequal.path}: ${unequal.failures[0] ?? unequal.differences[0]}`
-    : "none";
-  figures[`analytics.parity${suffix}`] = {
-    value: equal,
-    unit: `/ ${measured.parity.length} equal`,
-    target: measured.parity.length,
-    higherIsBetter: true,
-    note: `questions whose SQLite and PostgreSQL answers were equal in every field in every round (warm-up included; no field ignored: the answers hold nothing of the request's time); first difference: ${firstDiff}`,
-  };
-  const { sqlite, pg } = measured.restart;
-  const restartNote = `from the process start to the first 200 of summary?range=today, on the data above (server stopped with SIGTERM, then started again)`;
-  figures[`analytics.ready_after_restart_s${suffix}`] = {
-    value: sqlite.readySeconds,
-    unit: "s",
-    target: 30,
-    note: `SQLite: ${restartNote}; on the first start ${measured.firstStart.sqlite.readySeconds} s`,
-  };
-  figures[`analytics.pg.ready_after_restart_s${suffix}`] = {
-    value: pg.readySeconds,
-    unit: "s",
-    baseline: sqlite.readySeconds,
-    ratio: round(pg.readySeconds / sqlite.readySeconds, 2),
-    target: 30,
-    note: `PostgreSQL: ${restartNote}; on the first start ${measured.firstStart.pg.readySeconds} s`,
-  };
-  const mb = (/** @type {number} */ kb) => Math.round(kb / 1024);
-  figures[`analytics.rss_mb${suffix}`] = {
-    value: mb(sqlite.rssKb),
-    unit: "MB",
-    note: `SQLite server's VmRSS once its analytics answered after the restart; ${mb(measured.rssAfterQuestionsKb.sqlite)} MB after the question rounds (first start)`,
-  };
-  figures[`analytics.pg.rss_mb${suffix}`] = {
-    value: mb(pg.rssKb),
-    unit: "MB",
-    baseline: mb(sqlite.rssKb),
-    ratio: round(pg.rssKb / sqlite.rssKb, 2),
-    note: `PostgreSQL server's VmRSS (Rollcall's process, not PostgreSQL's) once its analytics answered after the restart; ${mb(measured.rssAfterQuestionsKb.pg)} MB after the question rounds (first start)`,
-  };
-  const { joining, indexMemory, filled } = measured;
-  const rate = (/** @type {{ events: number, seconds: number }} */ f) =>
-    Math.round(f.events / f.seconds);
-  figures[`analytics.pg.backfill_events_per_s${suffix}`] = {
-    value: rate(filled.pg),
-    unit: "events/s",
-    baseline: rate(filled.sqlite),
-    ratio: round(rate(filled.pg) / rate(filled.sqlite), 2),
-    higherIsBetter: true,
-    note: `the history written through the storage module's writeFacts in batches of 250,000 events (the bench's backfill, as an import would): PostgreSQL ${filled.pg.events.toLocaleString("en-US")} events in ${round(filled.pg.seconds)} s (baseline: SQLite's ${round(filled.sqlite.seconds)} s)`,
-  };
-  figures[`analytics.pg.ready_joining_s${suffix}`] = {
-    value: joining.readySeconds,
-    unit: "s",
-    baseline: pg.readySeconds,
-    ratio: round(joining.readySeconds / pg.readySeconds, 2),
-    target: 30,
-    note: `a PostgreSQL node joining with an empty data directory: from the process start to the first 200 of summary?range=today, starting from the index snapshot shared in the database (baseline: the restart on its own snapshot); its VmRSS then ${mb(joining.rssKb)} MB`,
-  };
-  figures[`analytics.index_bytes_per_user_day${suffix}`] = {
-    value: indexMemory.pg.bytesPerUserDay,
-    unit: "B",
-    baseline: indexMemory.sqlite.bytesPerUserDay,
-    note: `the activity index's heap and buffers (loaded from the PostgreSQL node's snapshot in a fresh process, after GC) per active user-day (a user active on a UTC day): ${mbOf(indexMemory.pg.heldBytes)} MB for ${indexMemory.pg.activeUserDays.toLocaleString("en-US")} user-days; snapshot file ${mbOf(indexMemory.pg.snapshotBytes)} MB (baseline: the SQLite node's, ${mbOf(indexMemory.sqlite.heldBytes)} MB)`,
-  };
-  figures[`analytics.ingest_events_per_s${suffix}`] = {
-    value: sqlite.ingest.eventsPerSecond,
-    unit: "events/s",
-    target: 50_000,
-    higherIsBetter: true,
-    note: `POST /api/v1/events into the SQLite file holding the ${millions} M events above, as http.events_per_s (100 per request, 32 in flight, 200 = durable), after the restart`,
-  };
-  return figures;
+  return /** @type {StorageName[]} */ (names);
 }
 
 /** @param {{ quick: boolean }} context */
@@ -570,12 +440,13 @@ export async function run(context) {
   const only = process.env.BENCH_ANALYTICS_EVENTS;
   const main = context.quick ? 2_000_000 : 10_000_000;
   const sizes = only ? only.split(",").map(Number) : [main];
+  const storages = storagesAsked(process.env.BENCH_ANALYTICS_STORAGES);
   /** @type {Record<string, Record<string, unknown>>} */
   const figures = {};
   /** @type {Record<string, unknown>} */
   const details = {};
   for (const events of sizes) {
-    const measured = await measure(events, context.quick);
+    const measured = await measure(events, context.quick, storages);
     details[String(events)] = measured;
     const suffix = events === main ? "" : `@${events / 1_000_000}M`;
     Object.assign(figures, figuresOf(measured, suffix, context.quick));
