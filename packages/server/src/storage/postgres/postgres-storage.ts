@@ -40,7 +40,7 @@ import {
 } from "./postgres-index-log.js";
 import { applyPostgresMigrations } from "./postgres-migrations.js";
 import { PostgresShareLinks } from "./postgres-share-links.js";
-import { inTransaction } from "./postgres-transaction.js";
+import { inTransaction, withConnection } from "./postgres-transaction.js";
 
 const INT8_OID = 20;
 const EXPORT_PAGE = 5_000;
@@ -99,12 +99,9 @@ class PostgresStorage implements Storage {
   readonly shareLinks = new PostgresShareLinks(this.run);
 
   async migrate(): Promise<{ applied: number[] }> {
-    const client = await this.pool.connect();
-    try {
-      return { applied: await applyPostgresMigrations(client) };
-    } finally {
-      client.release();
-    }
+    return withConnection(this.pool, async (client) => ({
+      applied: await applyPostgresMigrations(client),
+    }));
   }
 
   async close(): Promise<void> {
