@@ -1,9 +1,11 @@
 // Erasing a user from PostgreSQL, where neither the events nor the rollups are indexed by user:
-// no row naming them is left, every other user's rows stay, and a write of theirs racing the
-// erasure on another node either goes with them or stays in the database and the index alike.
+// no row naming them is left, every other user's rows stay, other nodes go on writing while a
+// long history is erased, and a write of theirs racing the erasure on another node either goes
+// with them or stays in the database and the index alike.
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { emptyFactBatch, type FactBatch, SLOT_MS, type Storage } from "../storage.js";
+import { ERASE_CHUNK_SLOTS } from "./postgres-erasure.js";
 import { openPostgresStorage } from "./postgres-storage.js";
 import {
   IS_POSTGRES_REQUIRED,
@@ -96,6 +98,66 @@ async function activeUsers(storage: Storage): Promise<number[]> {
   return storage.countActiveUsers({ platform: "p1", app: null }, EVERYTHING);
 }
 
+/** A user active without a break for `slots` slots from T0, with a message in each of them. */
+function longHistory(user: string, slots: number): FactBatch {
+  const batch = history(user, 1);
+  batch.activeEnded.push({
+    platform: "p1",
+    user,
+    app: "math",
+    startedAt: T0,
+    endedAt: T0 + slots * SLOT_MS,
+  });
+  for (let i = 0; i < slots; i++) {
+    batch.events.push({
+      platform: "p1",
+      id: `${user}-long-${i}`,
+      user,
+      name: "message",
+      app: "math",
+      ts: T0 + i * SLOT_MS,
+      props: null,
+    });
+  }
+  return batch;
+}
+
+/**
+ * Waits (up to a minute) until a connection to the database at `url` waits for a lock. Asked
+ * from a connection outside any transaction: inside one, pg_stat_activity stays as first read.
+ */
+async function untilWaitingForLock(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query(
+        `SELECT count(*) AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (Number(rows[0].n) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("no connection waited for the held row within a minute");
+  } finally {
+    await client.end();
+  }
+}
+
+/** `work`, or a failure naming `what` once it has taken a minute. */
+async function withinAMinute<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over a minute`)), 60_000);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe.skipIf(isSkipped)(
   isSkipped
     ? `erasing a user from PostgreSQL (skipped: no PostgreSQL server answers at ${testServerName()})`
@@ -129,6 +191,133 @@ describe.skipIf(isSkipped)(
         await eraser.close();
       }
     });
+
+    it("lets every node write while it erases a long history, and takes what was written for the user meanwhile", async () => {
+      const url = await databases.create();
+      const writer = openPostgresStorage(url);
+      const eraser = openPostgresStorage(url);
+      const holder = new pg.Client({ connectionString: url });
+      try {
+        await writer.migrate();
+        await eraser.warmUp(["message"]);
+        const first = Math.floor(T0 / SLOT_MS);
+        const slots = 3 * ERASE_CHUNK_SLOTS + 17;
+        await writer.writeFacts(longHistory("long", slots));
+        await writer.writeFacts(history("ben", 9));
+        const ben = await rowsOf(url, "ben");
+
+        // A row of the second chunk held by another transaction: the erasure stops there, after
+        // its first step and its first chunk.
+        await holder.connect();
+        await holder.query("BEGIN");
+        await holder.query(
+          "SELECT 1 FROM activity_slots WHERE user_id = 'long' AND slot = $1 FOR UPDATE",
+          [first + ERASE_CHUNK_SLOTS + 5],
+        );
+        let isErased = false;
+        const erasing = eraser.deleteUser("p1", "long").then(() => {
+          isErased = true;
+        });
+        await untilWaitingForLock(url);
+
+        // Meanwhile another node writes: someone else, and the user in a slot already erased,
+        // one not reached yet and one never used.
+        await withinAMinute(writer.writeFacts(history("cy", 3)), "another user's write");
+        const late = emptyFactBatch();
+        for (const [i, slot] of [3, 3 * ERASE_CHUNK_SLOTS, slots + 500].entries()) {
+          late.events.push({
+            platform: "p1",
+            id: `long-late-${i}`,
+            user: "long",
+            name: "message",
+            app: "math",
+            ts: (first + slot) * SLOT_MS,
+            props: null,
+          });
+        }
+        await withinAMinute(writer.writeFacts(late), "the erased user's late write");
+        expect(isErased).toBe(false);
+
+        await holder.query("COMMIT");
+        await withinAMinute(erasing, "the erasure");
+        expect(await rowsOf(url, "long")).toEqual(NONE);
+        expect(await rowsOf(url, "ben")).toEqual(ben);
+        expect((await rowsOf(url, "cy")).events).toBe(history("cy", 3).events.length);
+        const fresh = openPostgresStorage(url);
+        try {
+          expect(await activeUsers(fresh)).toEqual([2]);
+          expect(await activeUsers(writer)).toEqual([2]);
+          expect(await activeUsers(eraser)).toEqual([2]);
+        } finally {
+          await fresh.close();
+        }
+      } finally {
+        await holder.end().catch(() => undefined);
+        await writer.close();
+        await eraser.close();
+      }
+    }, 240_000);
+
+    it("cut short mid-way, finishes when asked again, on any node", async () => {
+      const url = await databases.create();
+      const writer = openPostgresStorage(url);
+      const eraser = openPostgresStorage(url);
+      const holder = new pg.Client({ connectionString: url });
+      try {
+        await writer.migrate();
+        await eraser.warmUp(["message"]);
+        const first = Math.floor(T0 / SLOT_MS);
+        await writer.writeFacts(longHistory("long", 3 * ERASE_CHUNK_SLOTS + 17));
+        await writer.writeFacts(history("ben", 9));
+        const ben = await rowsOf(url, "ben");
+
+        // The eraser's connection dies while its second chunk waits for a held row.
+        await holder.connect();
+        await holder.query("BEGIN");
+        await holder.query(
+          "SELECT 1 FROM activity_slots WHERE user_id = 'long' AND slot = $1 FOR UPDATE",
+          [first + ERASE_CHUNK_SLOTS + 5],
+        );
+        const erasing = eraser.deleteUser("p1", "long").then(
+          () => "erased",
+          () => "failed",
+        );
+        await untilWaitingForLock(url);
+        await holder.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        expect(await withinAMinute(erasing, "the cut erasure")).toBe("failed");
+        await holder.query("COMMIT");
+        const left = await rowsOf(url, "long");
+        expect(left.events).toBeGreaterThan(0);
+        expect(left.activity_slots).toBeGreaterThan(0);
+        // Out of the analytics already, on every node.
+        expect(await activeUsers(writer)).toEqual([1]);
+        expect(await activeUsers(eraser)).toEqual([1]);
+
+        // Asked again of the other node, whose index no longer holds the user's slots.
+        await writer.deleteUser("p1", "long");
+        expect(await rowsOf(url, "long")).toEqual(NONE);
+        expect(await rowsOf(url, "ben")).toEqual(ben);
+        const fresh = openPostgresStorage(url);
+        try {
+          expect(await activeUsers(fresh)).toEqual([1]);
+          expect(await activeUsers(eraser)).toEqual([1]);
+        } finally {
+          await fresh.close();
+        }
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        const { rows } = await client.query("SELECT count(*) AS n FROM erasures");
+        await client.end();
+        expect(Number(rows[0].n)).toBe(0);
+      } finally {
+        await holder.end().catch(() => undefined);
+        await writer.close();
+        await eraser.close();
+      }
+    }, 240_000);
 
     it("agrees with the index about a write of theirs that raced it on another node", async () => {
       const url = await databases.create();

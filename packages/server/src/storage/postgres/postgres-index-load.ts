@@ -65,6 +65,7 @@ export async function readRollups(
     }
   }
   if (messageNames) await readMessages(client, index, messageNames, cursor);
+  else await forgetErasuresInProgress(client, index);
   return index;
 }
 
@@ -95,6 +96,22 @@ export async function readMessages(
   for (const bulk of bulks.values()) {
     for (const _ of bulk.done()) await nextTurn();
   }
+  await forgetErasuresInProgress(client, index);
+}
+
+/**
+ * Drops from `index` the users whose erasure began and has not ended (postgres-erasure.ts): the
+ * indexes that follow the log dropped them at its first step, while rows in the slots it had not
+ * reached yet (all of them, if it was cut short) are still in the rollups read here.
+ */
+async function forgetErasuresInProgress(
+  client: pg.PoolClient,
+  index: ActivityIndex,
+): Promise<void> {
+  const { rows } = await client.query<{ platform_id: string; user_id: string }>(
+    "SELECT platform_id, user_id FROM erasures",
+  );
+  for (const row of rows) index.eraseUser(row.platform_id, row.user_id);
 }
 
 /**

@@ -245,6 +245,22 @@ export const postgresMigrations: PostgresMigration[] = [
       CREATE INDEX share_links_app ON share_links (platform_id, app, created_at);
     `,
   },
+  {
+    version: 9,
+    name: "erasures in progress",
+    // An erasure logs the user out of every index at its first step, then deletes their rows a
+    // chunk of slots at a time (postgres-erasure.ts): the slots it set out to clear are kept here
+    // until its last step, so an erasure cut short and asked again still finds them.
+    sql: `
+      CREATE TABLE erasures (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        slots BIGINT[] NOT NULL,
+        started_at BIGINT NOT NULL,
+        PRIMARY KEY (platform_id, user_id)
+      );
+    `,
+  },
 ];
 
 /**

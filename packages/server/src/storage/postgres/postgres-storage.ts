@@ -29,7 +29,7 @@ import {
   toUser,
 } from "../storage-rows.js";
 import { listApps, type Run } from "./postgres-analytics.js";
-import { eraseUserRows, FACTS_BEGIN, holdFactWrites } from "./postgres-erasure.js";
+import { eraseUserInChunks, FACTS_BEGIN } from "./postgres-erasure.js";
 import { factStatements } from "./postgres-facts.js";
 import { PostgresIndexKeeper, type PostgresIndexKeeperOptions } from "./postgres-index-keeper.js";
 import {
@@ -146,17 +146,20 @@ class PostgresStorage implements Storage {
   }
 
   async deleteUser(platform: string, user: string): Promise<void> {
-    // Caught up before the lock too, so that the catch-up under it (writers wait) is short.
+    // Caught up before the first step too, so that the catch-up under its lock (writers wait) is short.
     await this.index.get();
     const erase = new IndexWrites();
     erase.eraseUser(platform, user);
-    const entry = await this.inTransaction(async (client) => {
-      await holdFactWrites(client);
-      const slots = (await this.index.get()).slotsOf(platform, user);
-      await eraseUserRows(client, platform, user, slots);
-      return this.log(client, erase.toLogText(), NO_EVENTS, Date.now());
-    });
-    await this.index.committed(entry);
+    await eraseUserInChunks(
+      {
+        inTransaction: (work) => this.inTransaction(work),
+        slotsOf: async (p, u) => (await this.index.get()).slotsOf(p, u),
+        logErasure: (client) => this.log(client, erase.toLogText(), NO_EVENTS, Date.now()),
+        committed: (entry) => this.index.committed(entry),
+      },
+      platform,
+      user,
+    );
     this.index.erased();
   }
 
@@ -193,7 +196,7 @@ class PostgresStorage implements Storage {
 
   /** Appends an index log entry: the last statement of the caller's transaction. */
   private async log(
-    client: pg.PoolClient,
+    client: pg.ClientBase,
     ops: string,
     events: string,
     now: number,
