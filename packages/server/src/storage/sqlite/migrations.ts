@@ -205,6 +205,22 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX share_links_app ON share_links (platform_id, app, created_at);
     `,
   },
+  {
+    version: 10,
+    name: "erasures in progress",
+    // An erasure takes the user out of the index at its first chunk, then deletes their rows a
+    // chunk of slots at a time (sqlite-erasure.ts): the slots it set out to clear (a JSON array)
+    // are kept here until its last chunk, so an erasure cut short and asked again finds them.
+    sql: `
+      CREATE TABLE erasures (
+        platform_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        slots TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (platform_id, user_id)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations `db` lacks, each in its own transaction; returns their versions. */

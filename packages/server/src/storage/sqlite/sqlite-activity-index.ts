@@ -59,7 +59,19 @@ export function* loadInSlices(
     if (slice.ends()) yield;
   }
   if (messageNames) yield* messagesInSlices(db, index, messageNames, slice);
+  else forgetErasuresInProgress(db, index);
   return index;
+}
+
+/**
+ * Drops from `index` the users whose erasure began and has not ended (sqlite-erasure.ts): the
+ * running index dropped them at its first step, while rows in the slots it had not reached yet
+ * (all of them, if it was cut short) are still in the rollups a load reads.
+ */
+function forgetErasuresInProgress(db: Database.Database, index: ActivityIndex): void {
+  for (const [platform, user] of rows(db, "SELECT platform_id, user_id FROM erasures")) {
+    index.eraseUser(String(platform), String(user));
+  }
 }
 
 /** Counts rows; says when a slice of them ends. */
@@ -121,4 +133,5 @@ function* messagesInSlices(
     if (slice.ends()) yield;
   }
   for (const bulk of bulks.values()) yield* bulk.done();
+  forgetErasuresInProgress(db, index);
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { emptyFactBatch, type FactBatch, SLOT_MS } from "../storage.js";
+import { emptyFactBatch, type FactBatch, SLOT_MS, type Storage } from "../storage.js";
 import { ERASE_CHUNK_SLOTS } from "./sqlite-erasure.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
 
@@ -78,6 +78,15 @@ function rowsOf(file: string, user: string): Record<string, number> {
   } finally {
     db.close();
   }
+}
+
+const NONE = Object.fromEntries(USER_COLUMNS.map(([table]) => [table, 0]));
+
+/** Active users over everything written here, for the whole platform. */
+async function activeUsers(storage: Storage): Promise<number[]> {
+  return storage.countActiveUsers({ platform: "p1", app: null }, [
+    { start: 0, end: Math.floor(T0 / SLOT_MS) + 400 * 96 },
+  ]);
 }
 
 describe("erasing a user from SQLite", () => {
@@ -189,4 +198,55 @@ describe("erasing a user with a long history from SQLite", () => {
     expect(rowsOf(file, "dee")).toEqual(Object.fromEntries(USER_COLUMNS.map(([t]) => [t, 0])));
     await storage.close();
   });
+
+  for (const writerThread of [false, true]) {
+    it(`cut short by a failed chunk, finishes when asked again, after a restart too${writerThread ? " (writer thread)" : ""}`, async () => {
+      const file = join(dir, `erase-cut-${writerThread}.sqlite`);
+      const options = { writerThread, indexSnapshot: `${file}.index` };
+      let storage = openSqliteStorage(file, options);
+      await storage.migrate();
+      await storage.warmUp(["message"]);
+      const batch = history("long", 1);
+      const slots = 3 * ERASE_CHUNK_SLOTS + 17;
+      batch.activeEnded.push({
+        platform: "p1",
+        user: "long",
+        app: "math",
+        startedAt: T0,
+        endedAt: T0 + slots * SLOT_MS,
+      });
+      await storage.writeFacts(batch);
+      await storage.writeFacts(history("ben", 9));
+      const ben = rowsOf(file, "ben");
+
+      // The second chunk fails (as a crash would stop it) after the first has committed.
+      const held = Math.floor(T0 / SLOT_MS) + ERASE_CHUNK_SLOTS + 5;
+      const db = new Database(file);
+      db.exec(`CREATE TRIGGER cut BEFORE DELETE ON activity_slots WHEN old.slot = ${held}
+        BEGIN SELECT RAISE(ABORT, 'cut short'); END`);
+      await expect(storage.deleteUser("p1", "long")).rejects.toThrow(/cut short/);
+      db.exec("DROP TRIGGER cut");
+      db.close();
+      expect(rowsOf(file, "long").activity_slots).toBeGreaterThan(0);
+      expect(await activeUsers(storage)).toEqual([1]);
+
+      // Restarted, from the snapshot and the log, and from a full load: still out.
+      await storage.close();
+      storage = openSqliteStorage(file, options);
+      await storage.warmUp(["message"]);
+      expect(await activeUsers(storage)).toEqual([1]);
+      await storage.close();
+      rmSync(`${file}.index`, { force: true });
+      storage = openSqliteStorage(file, options);
+      await storage.warmUp(["message"]);
+      expect(await activeUsers(storage)).toEqual([1]);
+
+      // Asked again: the index holds none of their old slots, the file kept them.
+      await storage.deleteUser("p1", "long");
+      expect(rowsOf(file, "long")).toEqual(NONE);
+      expect(rowsOf(file, "ben")).toEqual(ben);
+      expect(await activeUsers(storage)).toEqual([1]);
+      await storage.close();
+    });
+  }
 });

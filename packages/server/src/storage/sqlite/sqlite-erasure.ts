@@ -14,39 +14,51 @@ import { logIndexWrites } from "./sqlite-index-log.js";
  */
 export const ERASE_CHUNK_SLOTS = 2_000;
 
+/**
+ * The transactions of an erasure: the first takes the user out of the index's change log and
+ * keeps the slots to clear in `erasures`; each chunk deletes their rows in some of those slots;
+ * the last deletes the rest, every row naming them and the `erasures` row, and logs it again.
+ */
+export type EraseStep = "first" | "chunk" | "last";
+
 /** One transaction of an erasure (eraseSqliteUser), here or on the writer thread. */
-export type EraseRows = (slots: number[], isLast: boolean, isLogged: boolean) => Promise<void>;
+export type EraseRows = (slots: number[], step: EraseStep) => Promise<void>;
 
 /**
  * Erases a user in chunks of ERASE_CHUNK_SLOTS of their active slots, each its own transaction,
  * with other batches committed between: a user with years of activity never holds up the
  * writes of everyone else. The user leaves the index (the analytics) first; what is written
  * for them meanwhile is marked there afresh and goes with the last chunk, with the rows naming
- * them. Cut short (a crash), the rest stays until the erasure is asked again. The index's
- * change log records the erasure where the index makes it (first and last), so a snapshot and
- * the log after it erase the user where the index did; the index is saved again once done, so
- * the snapshot file stops holding the user (SECURITY.md).
+ * them. The slots it sets out to clear are kept in the file (`erasures`) with the first step:
+ * cut short (a crash), the user stays out of the analytics and the erasure asked again clears
+ * those slots too (`pendingSlots` reads them), though the index no longer holds them. The
+ * index's change log records the erasure where the index makes it (first and last), so a
+ * snapshot and the log after it erase the user where the index did; the index is saved again
+ * once done, so the snapshot file stops holding the user (SECURITY.md).
  */
 export async function eraseUserInChunks(
   keeper: SqliteIndexKeeper,
   platform: string,
   user: string,
+  pendingSlots: () => number[],
   eraseRows: EraseRows,
 ): Promise<void> {
   const index = await keeper.get();
   const slots = await keeper.exclusiveSteady(async () => {
-    const found = index.slotsOf(platform, user);
-    await eraseRows([], false, true);
+    const found = [...new Set([...index.slotsOf(platform, user), ...pendingSlots()])].sort(
+      (a, b) => a - b,
+    );
+    await eraseRows(found, "first");
     keeper.erased(platform, user);
     return found;
   });
   for (let at = 0; at < slots.length; at += ERASE_CHUNK_SLOTS) {
     const chunk = slots.slice(at, at + ERASE_CHUNK_SLOTS);
-    await keeper.exclusive(() => eraseRows(chunk, false, false));
+    await keeper.exclusive(() => eraseRows(chunk, "chunk"));
     await nextTurn();
   }
   await keeper.exclusiveSteady(async () => {
-    await eraseRows(index.slotsOf(platform, user), true, true);
+    await eraseRows(index.slotsOf(platform, user), "last");
     keeper.erased(platform, user);
   });
   keeper.erasureDone();
@@ -54,6 +66,7 @@ export async function eraseUserInChunks(
 
 /** The tables a user's rows are in, and the column naming the user; the rollups apart. */
 const USER_TABLES = [
+  ["erasures", "user_id"],
   ["users", "id"],
   ["sessions", "user_id"],
   ["page_visits", "user_id"],
@@ -62,26 +75,31 @@ const USER_TABLES = [
 ] as const;
 
 /**
- * Deletes a user's rows in these slots (rollups and events), and with `isLast` every row naming
- * them; runs inside the caller's transaction. Neither the events nor the rollups are indexed by
- * user (migrations 5 and 6: such an index puts each write on one of as many pages as there are
- * users): the caller gives the slots the user was active in, which the activity index holds
- * exactly (every event marks its slot), so the cost follows the user's slots and the events in
- * them, never the span between their first and last activity nor the table. With `isLogged`,
- * the index's change log records that the user was erased (the first and the last chunk).
+ * One step of an erasure (EraseStep), inside the caller's transaction. Neither the events nor
+ * the rollups are indexed by user (migrations 5 and 6: such an index puts each write on one of
+ * as many pages as there are users): the caller gives the slots the user was active in, which
+ * the activity index holds exactly (every event marks its slot), so the cost follows the user's
+ * slots and the events in them, never the span between their first and last activity nor the
+ * table. The first and the last step record in the index's change log that the user was erased.
  */
 export function eraseSqliteUser(
   stmt: StatementCache,
   platform: string,
   user: string,
   slots: number[],
-  isLast: boolean,
-  isLogged: boolean,
+  step: EraseStep,
 ): void {
-  if (isLogged) {
+  if (step !== "chunk") {
     const erased = new IndexWrites();
     erased.eraseUser(platform, user);
     logIndexWrites(stmt, erased);
+  }
+  if (step === "first") {
+    stmt(
+      `INSERT INTO erasures (platform_id, user_id, slots, started_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (platform_id, user_id) DO UPDATE SET slots = excluded.slots`,
+    ).run(platform, user, JSON.stringify(slots), Date.now());
+    return;
   }
   if (slots.length > 0) {
     const apps = stmt("SELECT app FROM user_apps WHERE platform_id = ? AND user_id = ?").all(
@@ -91,7 +109,7 @@ export function eraseSqliteUser(
     eraseSlotRows(stmt, platform, user, apps, slots);
     eraseEvents(stmt, platform, user, slots);
   }
-  if (!isLast) return;
+  if (step !== "last") return;
   for (const [table, column] of USER_TABLES) {
     stmt(`DELETE FROM ${table} WHERE platform_id = ? AND ${column} = ?`).run(platform, user);
   }

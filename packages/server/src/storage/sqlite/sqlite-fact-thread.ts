@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { FactBatch } from "../storage.js";
+import type { EraseStep } from "./sqlite-erasure.js";
 
 export interface WriterData {
   file: string;
@@ -35,8 +36,7 @@ export type ThreadRequest =
       platform: string;
       user: string;
       slots: number[];
-      isLast: boolean;
-      isLogged: boolean;
+      step: EraseStep;
     }
   | { type: "trim"; through: number; limit: number }
   | { type: "close" };
@@ -87,15 +87,9 @@ export class SqliteFactThread {
     return this.send({ type: "write", batch, record });
   }
 
-  /** Deletes a user's rows in these slots, and with `isLast` the rest (eraseSqliteUser). */
-  async erase(
-    platform: string,
-    user: string,
-    slots: number[],
-    isLast: boolean,
-    isLogged: boolean,
-  ): Promise<void> {
-    await this.send({ type: "erase", platform, user, slots, isLast, isLogged });
+  /** One step of an erasure (eraseSqliteUser). */
+  async erase(platform: string, user: string, slots: number[], step: EraseStep): Promise<void> {
+    await this.send({ type: "erase", platform, user, slots, step });
   }
 
   /** Deletes up to `limit` rows of the index's change log up to `through`; resolves to how many. */

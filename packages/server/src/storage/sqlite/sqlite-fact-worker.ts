@@ -33,8 +33,8 @@ port.on("message", (request: ThreadRequest) => {
   let reply: ThreadReply;
   try {
     if (request.type === "erase") {
-      const { platform, user, slots, isLast, isLogged } = request;
-      erase(statement, platform, user, slots, isLast, isLogged);
+      const { platform, user, slots, step } = request;
+      erase(statement, platform, user, slots, step);
       reply = { ok: true, ops: null, userWrites: null };
     } else if (request.type === "trim") {
       const rows = trimIndexLog(statement, request.through, request.limit);

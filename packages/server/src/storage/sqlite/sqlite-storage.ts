@@ -156,9 +156,15 @@ class SqliteStorage implements Storage {
 
   /** Erases a user a chunk of their slots at a time (sqlite-erasure.ts). */
   async deleteUser(platform: string, user: string): Promise<void> {
-    await eraseUserInChunks(this.index, platform, user, async (slots, isLast, isLogged) => {
-      if (this.thread) await this.thread.erase(platform, user, slots, isLast, isLogged);
-      else this.eraseHere(this.statement, platform, user, slots, isLast, isLogged);
+    const pending = () =>
+      JSON.parse(
+        (this.stmt("SELECT slots FROM erasures WHERE platform_id = ? AND user_id = ?")
+          .pluck()
+          .get(platform, user) as string | undefined) ?? "[]",
+      ) as number[];
+    await eraseUserInChunks(this.index, platform, user, pending, async (slots, step) => {
+      if (this.thread) await this.thread.erase(platform, user, slots, step);
+      else this.eraseHere(this.statement, platform, user, slots, step);
     });
   }
 
