@@ -1,7 +1,7 @@
 // Search box and the status and role filters above the table.
 import type { PresenceSummary, UserStatus } from "@rollcall/protocol";
 import { formatCount } from "../ui/count-format";
-import type { RoleCount, UserFilter } from "./user-query";
+import { isSameRole, type RoleCount, type UserFilter } from "./user-query";
 
 interface UserFiltersProps {
   searchInput: string;
@@ -26,7 +26,9 @@ export function UserFilters({
   roles,
   summary,
 }: UserFiltersProps) {
-  const hasSelectedRole = filter.role === "all" || roles.some((r) => r.role === filter.role);
+  // The role chosen, as the list spells it now (the spelling most of its users have may change).
+  const selectedRole =
+    filter.role === "all" ? "all" : roles.find((r) => isSameRole(r.role, filter.role))?.role;
   return (
     <div className="user-filters">
       <div className="search">
@@ -60,7 +62,7 @@ export function UserFilters({
       <select
         className="select"
         aria-label="Filter by role"
-        value={filter.role}
+        value={selectedRole ?? filter.role}
         onChange={(event) => onFilterChange({ ...filter, role: event.target.value })}
         data-testid="filter-role"
       >
@@ -70,7 +72,9 @@ export function UserFilters({
             {`${role.role || "(no role)"} (${formatCount(role.users)})`}
           </option>
         ))}
-        {hasSelectedRole ? null : <option value={filter.role}>{`${filter.role} (0)`}</option>}
+        {selectedRole === undefined ? (
+          <option value={filter.role}>{`${filter.role} (0)`}</option>
+        ) : null}
       </select>
     </div>
   );

@@ -195,6 +195,28 @@ describe("filterUsers", () => {
     expect(names(filterUsers(all, { search: "", status: "all", role: "Admin" }))).toEqual(["Ada"]);
   });
 
+  it("takes a role whatever its letter case, as the server's role filter and the CSV do", () => {
+    const people = [
+      user("a", { role: "Teacher" }),
+      user("b", { role: "teacher" }),
+      user("c", { role: "TEACHER" }),
+      user("d", { role: "Learner" }),
+    ];
+    expect(
+      filterUsers(people, { search: "", status: "all", role: "teacher" }).map((u) => u.id),
+    ).toEqual(["a", "b", "c"]);
+    const counts = new Map([
+      ["Teacher", 1],
+      ["teacher", 2],
+      ["TEACHER", 1],
+      ["Learner", 1],
+    ]);
+    expect(listRoles(counts)).toEqual([
+      { role: "Learner", users: 1 },
+      { role: "teacher", users: 4 },
+    ]);
+  });
+
   it("returns the same array when nothing filters", () => {
     expect(filterUsers(all, { search: "  ", status: "all", role: "all" })).toBe(all);
   });

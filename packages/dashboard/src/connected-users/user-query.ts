@@ -84,7 +84,7 @@ export function filterUsers(
   if (!needle && filter.status === "all" && filter.role === "all") return users;
   return users.filter((user) => {
     if (filter.status !== "all" && user.status !== filter.status) return false;
-    if (filter.role !== "all" && user.role !== filter.role) return false;
+    if (filter.role !== "all" && !isSameRole(user.role, filter.role)) return false;
     if (!needle) return true;
     const keys = keysOf(user);
     return matchesNeedle(needle, keys.name, keys.email, keys.pageTitle, keys.pagePath);
@@ -214,9 +214,34 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The roles present, each with its number of users, alphabetically. */
+/**
+ * One role whatever its letter case, as the server's `role` filter (`GET /presence?role=`, and
+ * so the CSV export) matches it: the table and its export list the same users.
+ */
+export function isSameRole(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * The roles present, each with its number of users, alphabetically. Spellings that differ only
+ * in letter case are one role (isSameRole), named as most of its users spell it.
+ */
 export function listRoles(roles: ReadonlyMap<string, number>): RoleCount[] {
-  return [...roles]
-    .map(([role, count]) => ({ role, users: count }))
+  const merged = new Map<string, RoleCount & { most: number }>();
+  for (const [role, users] of roles) {
+    const key = role.toLowerCase();
+    const found = merged.get(key);
+    if (!found) {
+      merged.set(key, { role, users, most: users });
+      continue;
+    }
+    found.users += users;
+    if (users > found.most || (users === found.most && compareText(role, found.role) < 0)) {
+      found.role = role;
+      found.most = users;
+    }
+  }
+  return [...merged.values()]
+    .map(({ role, users }) => ({ role, users }))
     .sort((a, b) => compareText(foldText(a.role), foldText(b.role)) || compareText(a.role, b.role));
 }
