@@ -1,4 +1,5 @@
 // Public types and validators shared by the tracker, the server and the dashboard.
+export * from "./all-apps.js";
 export * from "./analytics-api.js";
 export * from "./errors.js";
 export * from "./presence-api.js";

@@ -1,11 +1,10 @@
 // The analytics endpoints' answers as types, and the paths that ask for them.
-import type { AppsResponse, Heatmap, UserTable } from "@rollcall/protocol";
+import { ALL_APPS, type AppsResponse, type Heatmap, type UserTable } from "@rollcall/protocol";
 import { type AnalyticsView, rangeParams, tableParams } from "./analytics-view";
 
 export type { ActiveOverTime, AppsResponse, UsersSummary } from "@rollcall/protocol";
-
 /** `:app` value for the whole platform. */
-export const ALL_APPS = "_all";
+export { ALL_APPS };
 
 export type AppSummary = AppsResponse["apps"][number];
 export type HeatmapResponse = Heatmap;

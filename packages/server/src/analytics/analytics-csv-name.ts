@@ -1,4 +1,5 @@
 // The file names of the Users analytics CSVs: what, app, range's days, zone and when, in the name.
+import { ALL_APPS } from "@rollcall/protocol";
 import type { AnalyticsQuery } from "./analytics-query.js";
 import { formatLocalDate, toZonedIso } from "./zoned-time.js";
 
@@ -27,7 +28,7 @@ export function analyticsCsvFileName(
         : `_${formatLocalDate(first)}_to_${formatLocalDate(last)}`;
   const generated = toZonedIso(query.tz, query.now).slice(0, 16).replace(":", "");
   const offset = toZonedIso(query.tz, query.now).slice(19).replace(":", "");
-  const name = app === "_all" ? "all-apps" : app;
+  const name = app === ALL_APPS ? "all-apps" : app;
   return `rollcall-${kind}_${safe(name)}${dates}_${safe(query.tz)}_generated-${generated}${offset}.csv`;
 }
 

@@ -1,5 +1,5 @@
 // Validates an analytics request into a Query value: scope, resolved range, zone and `now`.
-import type { Viewer } from "@rollcall/protocol";
+import { ALL_APPS, type Viewer } from "@rollcall/protocol";
 import { z } from "zod";
 import { AppError, describeIssues } from "../errors/app-error.js";
 import type { AppScope, Storage, UserTableMembers, UserTableSort } from "../storage/storage.js";
@@ -9,9 +9,6 @@ import {
   type RangeName,
   resolveRange,
 } from "./analytics-range.js";
-
-/** `:app` value meaning the whole platform. */
-export const ALL_APPS = "_all";
 
 /** The range every analytics request takes. */
 export const rangeParamsSchema = z.object({

@@ -1,6 +1,7 @@
 // Share links: who may make, list and revoke them, and what opening one's token finds.
 import { randomBytes } from "node:crypto";
 import {
+  ALL_APPS,
   SHARE_LINK_LIMITS,
   type SharedReport,
   type ShareLinkInfo,
@@ -8,7 +9,6 @@ import {
   type Viewer,
 } from "@rollcall/protocol";
 import {
-  ALL_APPS,
   type AnalyticsQuery,
   analyticsQueryFor,
   requireKnownApp,
