@@ -49,6 +49,13 @@ describe.skipIf(browserSkipReason !== null)(suiteName("dashboard pages"), () => 
 
     const context = await contexts.create({ viewport: DASHBOARD_VIEWPORT });
     const dashboard = await openDashboard(context, rollcall.origin, ownerToken);
+    // The tab's icon is served (the browser asks for it as it shows the page).
+    const icon = await dashboard.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+      const response = await fetch(link?.href ?? "/no-icon-link");
+      return { status: response.status, type: response.headers.get("content-type") };
+    });
+    expect(icon).toEqual({ status: 200, type: expect.stringContaining("image/svg+xml") });
     await chooseLiveMode(dashboard);
     const ada = tabs[0]!;
     // Keep the others busy so the picture shows online rows (idle comes after 3 s here).
