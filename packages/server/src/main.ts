@@ -272,12 +272,8 @@ export async function startRollcall(
   });
   const analytics = new UsersAnalytics(storage, presence, config.messageEvents);
   addAnalyticsRoutes(router, { auth, analytics, storage, clock });
-  addShareRoutes(router, {
-    auth,
-    links: new ShareLinks(storage, new ShareTokens(platforms.secretsOf, clock), clock),
-    analytics,
-    sendAppPage,
-  });
+  const links = new ShareLinks(storage, new ShareTokens(platforms.secretsOf, clock), clock);
+  addShareRoutes(router, { auth, links, analytics, sendAppPage, origin, clock });
   addBackendRoutes(router, {
     backendAuth: new BackendAuth(storage, clock),
     storage,

@@ -21,6 +21,12 @@ function explain(failure: string): { title: string; lead: string; canRetry: bool
         lead: "It may have been cut short when it was copied, or it was made for another Rollcall.",
         canRetry: false,
       };
+    case "rate_limited":
+      return {
+        title: "Too many shared reports opened from your network",
+        lead: "Rollcall limits how often one address may open shared reports. Wait a minute, then try again.",
+        canRetry: true,
+      };
     default:
       return {
         title: "This shared report could not be opened",

@@ -18,7 +18,8 @@ export class LoginLimiter {
     const now = this.clock();
     if (this.attempts.size > 50_000) this.prune(now);
     const entry = this.attempts.get(client);
-    if (!entry || now - entry.windowStart >= this.windowMs) {
+    // A clock set back (by hand, or the host's) starts a window too, rather than never ending one.
+    if (!entry || now - entry.windowStart >= this.windowMs || now < entry.windowStart) {
       this.attempts.set(client, { count: 1, windowStart: now });
       return 0;
     }

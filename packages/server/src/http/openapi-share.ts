@@ -25,7 +25,7 @@ import {
 } from "./openapi-errors.js";
 import { type ApiReply, type ApiRoute, jsonReply } from "./openapi-route.js";
 import { appParams } from "./openapi-viewer-api.js";
-import { SHARE_LINK_BODY_BYTES } from "./routes/share-routes.js";
+import { SHARE_LINK_BODY_BYTES, SHARE_REQUESTS_PER_MINUTE } from "./routes/share-routes.js";
 
 const { minLifetimeMs, maxLifetimeMs, liveLinksPerApp, tokenLength } = SHARE_LINK_LIMITS;
 
@@ -56,6 +56,9 @@ const holderErrors = {
     "the link has expired, or has been revoked: a holder can do nothing with it",
     "share_link_expired",
     "share_link_revoked",
+  ),
+  429: rateLimited(
+    `${SHARE_REQUESTS_PER_MINUTE} requests for shared reports a minute from one address, valid tokens or not`,
   ),
   503: unavailable,
 };

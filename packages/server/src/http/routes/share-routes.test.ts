@@ -3,6 +3,7 @@ import { SHARE_AUDIENCE } from "@rollcall/protocol";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRollcall, TEST_SECRET, type TestRollcall } from "../../testing/test-rollcall.js";
+import { SHARE_REQUESTS_PER_MINUTE } from "./share-routes.js";
 
 const DAY = 86_400_000;
 let now = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -293,5 +294,29 @@ describe("what a link's holder can read", () => {
     } finally {
       await rotate([TEST_SECRET]);
     }
+  });
+
+  it("bounds the requests one address makes for shared reports, valid or forged, then lets it in again", async () => {
+    const link = await makeLink("math");
+    now += 61_000; // a fresh minute: the tests before counted too
+    const forged = `${link.token.slice(0, -4)}AAAA`;
+    for (let i = 0; i < SHARE_REQUESTS_PER_MINUTE; i++) {
+      const answer = await call("GET", `/api/v1/share/${i % 2 ? link.token : forged}`, null);
+      expect(answer.status, `request ${i + 1}`).toBe(i % 2 ? 200 : 404);
+    }
+    const refused = await call("GET", `/api/v1/share/${link.token}/summary`, null);
+    expect([refused.status, refused.json.error.code]).toEqual([429, "rate_limited"]);
+    expect(refused.json.error.message).toMatch(/try again in \d+ s/);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    // As a page, a page that says so.
+    const page = await call("GET", `/share/${link.token}`, null, undefined, {
+      accept: "text/html",
+    });
+    expect(page.status).toBe(429);
+    expect(page.text).toContain("rate_limited");
+    // Another address is not held up: the owner's own API is not counted either.
+    expect((await call("GET", "/api/v1/apps/math/share-links", owner)).status).toBe(200);
+    now += 60_000;
+    expect((await call("GET", `/api/v1/share/${link.token}`, null)).status).toBe(200);
   });
 });

@@ -3,10 +3,12 @@ import type { SharedReport, ShareLinkInfo, ShareLinkList } from "@rollcall/proto
 import { parseFormat } from "../../analytics/analytics-query.js";
 import { summaryToCsv } from "../../analytics/summary-csv.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
+import { LoginLimiter } from "../../auth/login-limiter.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import { AppError, toAppError } from "../../errors/app-error.js";
 import { reportOf, type ShareLinks } from "../../share/share-links.js";
 import type { SendAppPage } from "../app-page.js";
+import type { ClientOrigin } from "../client-origin.js";
 import { readJson, sendJson } from "../http-io.js";
 import { acceptsMediaType } from "../media-type.js";
 import type { RequestContext, Router } from "../router.js";
@@ -18,10 +20,19 @@ export interface ShareRoutesDeps {
   analytics: UsersAnalytics;
   /** The dashboard page, sent for /share/:token with the failure's status and code when it fails. */
   sendAppPage: SendAppPage;
+  origin: ClientOrigin;
+  clock: () => number;
 }
 
 /** Largest body of a request to make a link. */
 export const SHARE_LINK_BODY_BYTES = 4_096;
+
+/**
+ * Requests for shared reports (pages and their API) per client address per minute, valid or
+ * not: a view of the page makes five, so a class behind one address can open a link together,
+ * while one address cannot make the server check tokens or count analytics without end.
+ */
+export const SHARE_REQUESTS_PER_MINUTE = 600;
 
 /** Search engines keep out of shared reports, even when a link is posted somewhere public. */
 const NO_INDEX = "noindex, nofollow";
@@ -48,9 +59,24 @@ export function addShareRoutes(router: Router, deps: ShareRoutesDeps): void {
     res.writeHead(204).end();
   });
 
+  const holders = new LoginLimiter(SHARE_REQUESTS_PER_MINUTE, 60_000, deps.clock);
+  /** Counts a request for a shared report against its address; refuses it past the limit. */
+  const admit = ({ req, res }: RequestContext) => {
+    const wait = holders.hit(deps.origin.addressOf(req));
+    if (wait > 0) {
+      res.setHeader("retry-after", String(wait));
+      throw new AppError(
+        "rate_limited",
+        `too many requests for shared reports from this address; try again in ${wait} s`,
+      );
+    }
+  };
+
   /** The open link a request's token names; every answer to its holder stays out of indexes. */
-  const open = async ({ res, params }: RequestContext) => {
+  const open = async (ctx: RequestContext) => {
+    const { res, params } = ctx;
     res.setHeader("x-robots-tag", NO_INDEX);
+    admit(ctx);
     const link = await deps.links.open(params.token!);
     return { link, query: deps.links.queryOf(link) };
   };
@@ -97,6 +123,7 @@ export function addShareRoutes(router: Router, deps: ShareRoutesDeps): void {
   router.on("GET", "/share/:token", async (ctx) => {
     ctx.res.setHeader("x-robots-tag", NO_INDEX);
     try {
+      admit(ctx);
       await deps.links.open(ctx.params.token!);
     } catch (error) {
       const failure = toAppError(error);
