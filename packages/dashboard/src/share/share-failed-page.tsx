@@ -46,7 +46,9 @@ export function ShareFailedPage({ failure, onRetry }: { failure: string; onRetry
       testId="share-failed"
       onRetry={canRetry ? (onRetry ?? (() => window.location.reload())) : undefined}
     >
-      <p>If you still need the report, ask whoever sent you the link for a new one.</p>
+      {failure === "rate_limited" ? null : (
+        <p>If you still need the report, ask whoever sent you the link for a new one.</p>
+      )}
     </LinkFailedCard>
   );
 }
