@@ -21,7 +21,8 @@ export default defineConfig({
           environment: "node",
           // A browser, the server and the runner share two cores that other work may load.
           testTimeout: 180_000,
-          hookTimeout: 120_000,
+          // Above the 180 s a server start may take (e2e/support/rollcall-server.ts).
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

@@ -109,7 +109,9 @@ export async function startRollcall(
         const res = await fetch(`${origin}/healthz`);
         if (!res.ok) throw new Error(`/healthz answered ${res.status}`);
       },
-      60_000, // generous: a busy machine starts slowly
+      // Generous: ~1 s on a quiet machine, but a fresh data dir's first commits wait on the disk,
+      // and beside a PostgreSQL bulk load on the same disk a start once took over 60 s.
+      180_000,
       { what: "GET /healthz", intervalMs: 100 },
     );
 
