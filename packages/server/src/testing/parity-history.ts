@@ -13,6 +13,7 @@ import {
   type UserTableQuery,
 } from "../storage/storage.js";
 import { seededRandom } from "./seeded-random.js";
+import { userTableQuery } from "./user-table-query.js";
 
 export const DAY = 96; // slots
 export const T0 = Date.UTC(2026, 10, 2, 0, 0, 0); // a Monday, slot-aligned
@@ -217,22 +218,11 @@ export function tableQueries(): UserTableQuery[] {
     sort: UserTableQuery["sort"],
     order: UserTableQuery["order"],
     filter: Partial<UserTableQuery>,
-  ): UserTableQuery => ({
-    scope,
-    messages: { start: S0, end: S0 + DAYS * DAY },
-    messageNames: ["message"],
-    members: "all",
-    q: null,
-    inactiveBefore: null,
-    minMessages: 0,
-    maxMessages: null,
-    role: null,
-    sort,
-    order,
-    limit: 100,
-    offset: 0,
-    ...filter,
-  });
+  ): UserTableQuery =>
+    userTableQuery(
+      { start: S0, end: S0 + DAYS * DAY },
+      { scope, sort, order, limit: 100, ...filter },
+    );
   for (const scope of SCOPES) {
     for (const sort of sorts)
       for (const order of orders)

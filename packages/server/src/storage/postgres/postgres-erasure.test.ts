@@ -122,6 +122,68 @@ function longHistory(user: string, slots: number): FactBatch {
   return batch;
 }
 
+/** `long`'s history: three chunks of slots and some, from this slot on. */
+const LONG_SLOTS = 3 * ERASE_CHUNK_SLOTS + 17;
+const FIRST_SLOT = Math.floor(T0 / SLOT_MS);
+
+/**
+ * Two nodes on a fresh database, `long` and `ben` written by one; another connection holds a row
+ * of long's second chunk, where an erasure of long stops after its first step and first chunk.
+ */
+async function longHistoryHeld() {
+  const url = await databases.create();
+  const writer = openPostgresStorage(url);
+  const eraser = openPostgresStorage(url);
+  const holder = new pg.Client({ connectionString: url });
+  const close = async () => {
+    await holder.end().catch(() => undefined);
+    await writer.close();
+    await eraser.close();
+  };
+  try {
+    await writer.migrate();
+    await eraser.warmUp(["message"]);
+    await writer.writeFacts(longHistory("long", LONG_SLOTS));
+    await writer.writeFacts(history("ben", 9));
+    const ben = await rowsOf(url, "ben");
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query(
+      "SELECT 1 FROM activity_slots WHERE user_id = 'long' AND slot = $1 FOR UPDATE",
+      [FIRST_SLOT + ERASE_CHUNK_SLOTS + 5],
+    );
+    return { url, writer, eraser, holder, ben, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Nothing of `long` is left, nor the erasure's row, `ben`'s rows are as they were, and these
+ * nodes and a fresh one count `others` active users.
+ */
+async function expectOnlyOthersLeft(
+  url: string,
+  ben: Record<string, number>,
+  nodes: Storage[],
+  others: number,
+): Promise<void> {
+  expect(await rowsOf(url, "long")).toEqual(NONE);
+  expect(await rowsOf(url, "ben")).toEqual(ben);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query("SELECT count(*) AS n FROM erasures");
+  await client.end();
+  expect(Number(rows[0].n)).toBe(0);
+  const fresh = openPostgresStorage(url);
+  try {
+    for (const node of [fresh, ...nodes]) expect(await activeUsers(node)).toEqual([others]);
+  } finally {
+    await fresh.close();
+  }
+}
+
 /**
  * Waits (up to a minute) until a connection to the database at `url` waits for a lock. Asked
  * from a connection outside any transaction: inside one, pg_stat_activity stays as first read.
@@ -193,27 +255,8 @@ describe.skipIf(isSkipped)(
     });
 
     it("lets every node write while it erases a long history, and takes what was written for the user meanwhile", async () => {
-      const url = await databases.create();
-      const writer = openPostgresStorage(url);
-      const eraser = openPostgresStorage(url);
-      const holder = new pg.Client({ connectionString: url });
+      const { url, writer, eraser, holder, ben, close } = await longHistoryHeld();
       try {
-        await writer.migrate();
-        await eraser.warmUp(["message"]);
-        const first = Math.floor(T0 / SLOT_MS);
-        const slots = 3 * ERASE_CHUNK_SLOTS + 17;
-        await writer.writeFacts(longHistory("long", slots));
-        await writer.writeFacts(history("ben", 9));
-        const ben = await rowsOf(url, "ben");
-
-        // A row of the second chunk held by another transaction: the erasure stops there, after
-        // its first step and its first chunk.
-        await holder.connect();
-        await holder.query("BEGIN");
-        await holder.query(
-          "SELECT 1 FROM activity_slots WHERE user_id = 'long' AND slot = $1 FOR UPDATE",
-          [first + ERASE_CHUNK_SLOTS + 5],
-        );
         let isErased = false;
         const erasing = eraser.deleteUser("p1", "long").then(() => {
           isErased = true;
@@ -224,14 +267,14 @@ describe.skipIf(isSkipped)(
         // one not reached yet and one never used.
         await withinAMinute(writer.writeFacts(history("cy", 3)), "another user's write");
         const late = emptyFactBatch();
-        for (const [i, slot] of [3, 3 * ERASE_CHUNK_SLOTS, slots + 500].entries()) {
+        for (const [i, slot] of [3, 3 * ERASE_CHUNK_SLOTS, LONG_SLOTS + 500].entries()) {
           late.events.push({
             platform: "p1",
             id: `long-late-${i}`,
             user: "long",
             name: "message",
             app: "math",
-            ts: (first + slot) * SLOT_MS,
+            ts: (FIRST_SLOT + slot) * SLOT_MS,
             props: null,
           });
         }
@@ -240,44 +283,17 @@ describe.skipIf(isSkipped)(
 
         await holder.query("COMMIT");
         await withinAMinute(erasing, "the erasure");
-        expect(await rowsOf(url, "long")).toEqual(NONE);
-        expect(await rowsOf(url, "ben")).toEqual(ben);
         expect((await rowsOf(url, "cy")).events).toBe(history("cy", 3).events.length);
-        const fresh = openPostgresStorage(url);
-        try {
-          expect(await activeUsers(fresh)).toEqual([2]);
-          expect(await activeUsers(writer)).toEqual([2]);
-          expect(await activeUsers(eraser)).toEqual([2]);
-        } finally {
-          await fresh.close();
-        }
+        await expectOnlyOthersLeft(url, ben, [writer, eraser], 2);
       } finally {
-        await holder.end().catch(() => undefined);
-        await writer.close();
-        await eraser.close();
+        await close();
       }
     }, 240_000);
 
     it("cut short mid-way, finishes when asked again, on any node", async () => {
-      const url = await databases.create();
-      const writer = openPostgresStorage(url);
-      const eraser = openPostgresStorage(url);
-      const holder = new pg.Client({ connectionString: url });
+      const { url, writer, eraser, holder, ben, close } = await longHistoryHeld();
       try {
-        await writer.migrate();
-        await eraser.warmUp(["message"]);
-        const first = Math.floor(T0 / SLOT_MS);
-        await writer.writeFacts(longHistory("long", 3 * ERASE_CHUNK_SLOTS + 17));
-        await writer.writeFacts(history("ben", 9));
-        const ben = await rowsOf(url, "ben");
-
-        // The eraser's connection dies while its second chunk waits for a held row.
-        await holder.connect();
-        await holder.query("BEGIN");
-        await holder.query(
-          "SELECT 1 FROM activity_slots WHERE user_id = 'long' AND slot = $1 FOR UPDATE",
-          [first + ERASE_CHUNK_SLOTS + 5],
-        );
+        // The eraser's connection dies while its second chunk waits for the held row.
         const erasing = eraser.deleteUser("p1", "long").then(
           () => "erased",
           () => "failed",
@@ -298,24 +314,9 @@ describe.skipIf(isSkipped)(
 
         // Asked again of the other node, whose index no longer holds the user's slots.
         await writer.deleteUser("p1", "long");
-        expect(await rowsOf(url, "long")).toEqual(NONE);
-        expect(await rowsOf(url, "ben")).toEqual(ben);
-        const fresh = openPostgresStorage(url);
-        try {
-          expect(await activeUsers(fresh)).toEqual([1]);
-          expect(await activeUsers(eraser)).toEqual([1]);
-        } finally {
-          await fresh.close();
-        }
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        const { rows } = await client.query("SELECT count(*) AS n FROM erasures");
-        await client.end();
-        expect(Number(rows[0].n)).toBe(0);
+        await expectOnlyOthersLeft(url, ben, [writer, eraser], 1);
       } finally {
-        await holder.end().catch(() => undefined);
-        await writer.close();
-        await eraser.close();
+        await close();
       }
     }, 240_000);
 

@@ -66,6 +66,30 @@ function history(user: string, days: number): FactBatch {
   return batch;
 }
 
+/** `long`, active without a break for `slots` slots from T0, with a message in each of them. */
+function longHistory(slots: number): FactBatch {
+  const batch = history("long", 1);
+  batch.activeEnded.push({
+    platform: "p1",
+    user: "long",
+    app: "math",
+    startedAt: T0,
+    endedAt: T0 + slots * SLOT_MS,
+  });
+  for (let i = 0; i < slots; i++) {
+    batch.events.push({
+      platform: "p1",
+      id: `long-${i}`,
+      user: "long",
+      name: "message",
+      app: "math",
+      ts: T0 + i * SLOT_MS,
+      props: null,
+    });
+  }
+  return batch;
+}
+
 function rowsOf(file: string, user: string): Record<string, number> {
   const db = new Database(file, { readonly: true });
   try {
@@ -122,28 +146,8 @@ describe("erasing a user with a long history from SQLite", () => {
       const storage = openSqliteStorage(file, { writerThread });
       await storage.migrate();
       await storage.warmUp(["message"]);
-      // Active without a break for 3 chunks' worth of slots, with an event in each of them.
-      const batch = history("long", 1);
       const slots = 3 * ERASE_CHUNK_SLOTS + 17;
-      batch.activeEnded.push({
-        platform: "p1",
-        user: "long",
-        app: "math",
-        startedAt: T0,
-        endedAt: T0 + slots * SLOT_MS,
-      });
-      for (let i = 0; i < slots; i++) {
-        batch.events.push({
-          platform: "p1",
-          id: `long-${i}`,
-          user: "long",
-          name: "message",
-          app: "math",
-          ts: T0 + i * SLOT_MS,
-          props: null,
-        });
-      }
-      await storage.writeFacts(batch);
+      await storage.writeFacts(longHistory(slots));
       await storage.writeFacts(history("ben", 9));
 
       const order: string[] = [];
@@ -206,16 +210,7 @@ describe("erasing a user with a long history from SQLite", () => {
       let storage = openSqliteStorage(file, options);
       await storage.migrate();
       await storage.warmUp(["message"]);
-      const batch = history("long", 1);
-      const slots = 3 * ERASE_CHUNK_SLOTS + 17;
-      batch.activeEnded.push({
-        platform: "p1",
-        user: "long",
-        app: "math",
-        startedAt: T0,
-        endedAt: T0 + slots * SLOT_MS,
-      });
-      await storage.writeFacts(batch);
+      await storage.writeFacts(longHistory(3 * ERASE_CHUNK_SLOTS + 17));
       await storage.writeFacts(history("ben", 9));
       const ben = rowsOf(file, "ben");
 
