@@ -170,7 +170,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]) {
       title: "Rollcall API",
       version: "1",
       description:
-        "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Backend endpoints take the platform secret as a bearer token. Errors are JSON { error: { code, message } }; 429 and 503 carry Retry-After. Any request may get 503 while the server shuts down.",
+        "Real-time presence and activity analytics. Viewer endpoints take a viewer token (Authorization: Bearer) or the session cookie set by /embed or the login page; the platform comes from it. Backend endpoints take the platform secret as a bearer token. Errors are JSON { error: { code, message } }; 429 and 503 carry Retry-After. Any request may get 503 while the server shuts down. Every GET also answers HEAD: the same status and headers, no body.",
     },
     tags: Object.values(API_TAGS).map((name) => ({ name })),
     components: {

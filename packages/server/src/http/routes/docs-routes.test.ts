@@ -30,6 +30,18 @@ describe("the API docs routes", () => {
     expect(start).toContain('"/api/docs/openapi.json"');
   });
 
+  it("answer HEAD for every GET as the description says: the GET's status and headers, no body", async () => {
+    for (const path of ["/api/docs/openapi.json", "/healthz", "/api/v1/apps", "/no-such-page"]) {
+      const got = await fetch(`${rollcall.url}${path}`);
+      const head = await fetch(`${rollcall.url}${path}`, { method: "HEAD" });
+      expect(head.status, path).toBe(got.status);
+      expect(head.headers.get("content-type"), path).toBe(got.headers.get("content-type"));
+      expect(await head.text(), path).toBe("");
+    }
+    const description = await (await fetch(`${rollcall.url}/api/docs/openapi.json`)).json();
+    expect(description.info.description).toContain("Every GET also answers HEAD");
+  });
+
   it("serve the viewer's own files and nothing else from its package", async () => {
     const css = await fetch(`${rollcall.url}/api/docs/viewer/swagger-ui.css`);
     expect(css.headers.get("content-type")).toMatch(/^text\/css/);
