@@ -95,15 +95,17 @@ function rows(db: Database.Database, sql: string, ...params: string[]): Iterable
 }
 
 /**
- * Registered users, in id order (numbers follow it). Also what is read again when another
- * connection wrote to the file: the CLI's writes while a server runs are users (`user import`),
- * platforms and operators; activity is only ever written by the one server process.
+ * Registered users, in id order (numbers follow it), but those whose erasure is in progress.
+ * Also what is read again when another connection wrote to the file: the CLI's writes while a
+ * server runs are users (`user import`), platforms and operators; activity is only ever written
+ * by the one server process.
  */
 export function loadUsers(db: Database.Database, index: ActivityIndex): void {
   const sql = "SELECT platform_id, id, name, email, role FROM users ORDER BY platform_id, id";
   for (const [platform, id, name, email, role] of rows(db, sql)) {
     index.setUser(String(platform), String(id), String(name), String(email), String(role));
   }
+  forgetErasuresInProgress(db, index);
 }
 
 /** Makes the index count these event names as messages, from event_counts. */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { userTableQuery } from "../../testing/user-table-query.js";
 import { emptyFactBatch, type FactBatch, SLOT_MS, type Storage } from "../storage.js";
 import { ERASE_CHUNK_SLOTS } from "./sqlite-erasure.js";
 import { openSqliteStorage } from "./sqlite-storage.js";
@@ -224,6 +225,20 @@ describe("erasing a user with a long history from SQLite", () => {
       db.close();
       expect(rowsOf(file, "long").activity_slots).toBeGreaterThan(0);
       expect(await activeUsers(storage)).toEqual([1]);
+      // Another process registers someone (as `rollcall user import` does): the server reads
+      // every user again, and the user being erased stays out of the table too.
+      const cli = new Database(file);
+      cli
+        .prepare(
+          "INSERT INTO users (platform_id, id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run("p1", "new", "New", "new@x.test", "R", Date.now());
+      cli.exec("UPDATE user_writes SET count = count + 1 WHERE id = 1");
+      cli.close();
+      const listed = await storage.userTable(
+        userTableQuery({ start: 0, end: Math.floor(T0 / SLOT_MS) + 400 * 96 }),
+      );
+      expect(listed.rows.map((u) => u.id).sort()).toEqual(["ben", "new"]);
 
       // Restarted, from the snapshot and the log, and from a full load: still out.
       await storage.close();
