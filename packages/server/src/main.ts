@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { CLOSE_CODES, DEFAULT_PLATFORM } from "@rollcall/protocol";
 import type { Logger } from "pino";
 import { UsersAnalytics } from "./analytics/users-analytics.js";
+import { AddressLimiter, LOGIN_ATTEMPTS, LOGIN_WINDOW_MS } from "./auth/address-limiter.js";
 import { BackendAuth } from "./auth/backend-auth.js";
-import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, LoginLimiter } from "./auth/login-limiter.js";
 import { OidcSignIn } from "./auth/oidc-sign-in.js";
 import { PlatformRegistry } from "./auth/platform-registry.js";
 import { TokenVerifier } from "./auth/token-verifier.js";
@@ -246,7 +246,7 @@ export async function startRollcall(
   const dashboardDir = options.dashboardDir ?? join(here, "../../dashboard/dist");
   const sendAppPage = loadAppPage(dashboardDir);
   // One budget of sign-in attempts per address, by password or through the identity provider.
-  const signInLimiter = new LoginLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock);
+  const signInLimiter = new AddressLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, clock);
   addAuthRoutes(router, {
     auth,
     verifier,

@@ -1,6 +1,6 @@
 // The API description of signing in: /embed for host platforms, operators' password and single
 // sign-on, signing out, and who is signed in.
-import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS } from "../auth/login-limiter.js";
+import { LOGIN_ATTEMPTS, LOGIN_WINDOW_MS } from "../auth/address-limiter.js";
 import { CSRF_HEADER } from "../auth/viewer-auth.js";
 import {
   BODIES_PER_ADDRESS,

@@ -1,7 +1,7 @@
 // Signing in: /embed?token=… for host platforms, email + password for operators, and /me.
 import { type Viewer, viewerSchema, WIRE_LIMITS } from "@rollcall/protocol";
 import { z } from "zod";
-import type { LoginLimiter } from "../../auth/login-limiter.js";
+import type { AddressLimiter } from "../../auth/address-limiter.js";
 import type { TokenVerifier } from "../../auth/token-verifier.js";
 import { CSRF_HEADER, type ViewerAuth } from "../../auth/viewer-auth.js";
 import { AppError, describeIssues, toAppError } from "../../errors/app-error.js";
@@ -14,7 +14,7 @@ import type { RequestContext, Router } from "../router.js";
 export interface AuthRoutesDeps {
   auth: ViewerAuth;
   verifier: TokenVerifier;
-  limiter: LoginLimiter;
+  limiter: AddressLimiter;
   origin: ClientOrigin;
   /**
    * The dashboard page: a browser whose /embed link fails (expired, invalid) gets it with the

@@ -3,7 +3,7 @@
 // GET /api/v1/auth/methods tells the login page which ways in there are.
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { LoginLimiter } from "../../auth/login-limiter.js";
+import type { AddressLimiter } from "../../auth/address-limiter.js";
 import { type OidcSignIn, type PendingSignIn, SignInRefused } from "../../auth/oidc-sign-in.js";
 import { parseCookies } from "../../auth/session-cookie.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
@@ -20,7 +20,7 @@ export interface OidcRoutesDeps {
   auth: ViewerAuth;
   origin: ClientOrigin;
   /** The password form's budget of attempts per address: each start and callback is one. */
-  limiter: LoginLimiter;
+  limiter: AddressLimiter;
   logger: Logger;
 }
 

@@ -3,7 +3,7 @@ import type { SharedReport, ShareLinkInfo, ShareLinkList } from "@rollcall/proto
 import { parseFormat } from "../../analytics/analytics-query.js";
 import { summaryToCsv } from "../../analytics/summary-csv.js";
 import type { UsersAnalytics } from "../../analytics/users-analytics.js";
-import { LoginLimiter } from "../../auth/login-limiter.js";
+import { AddressLimiter } from "../../auth/address-limiter.js";
 import type { ViewerAuth } from "../../auth/viewer-auth.js";
 import { AppError, toAppError } from "../../errors/app-error.js";
 import { reportOf, type ShareLinks } from "../../share/share-links.js";
@@ -59,7 +59,7 @@ export function addShareRoutes(router: Router, deps: ShareRoutesDeps): void {
     res.writeHead(204).end();
   });
 
-  const holders = new LoginLimiter(SHARE_REQUESTS_PER_MINUTE, 60_000, deps.clock);
+  const holders = new AddressLimiter(SHARE_REQUESTS_PER_MINUTE, 60_000, deps.clock);
   /** Counts a request for a shared report against its address; refuses it past the limit. */
   const admit = ({ req, res }: RequestContext) => {
     const wait = holders.hit(deps.origin.addressOf(req));

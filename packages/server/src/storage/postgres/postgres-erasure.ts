@@ -21,8 +21,8 @@ export async function holdFactWrites(client: pg.ClientBase): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(${ERASURE_LOCK})`);
 }
 
-/** Tables keyed by user first: found through their primary keys. */
-const USER_TABLES = ["sessions", "page_visits", "active_intervals"];
+/** Tables keyed by user first: found through their primary keys. The erasure's own row too. */
+const USER_TABLES = ["erasures", "sessions", "page_visits", "active_intervals"];
 
 /**
  * Active slots of a user erased per transaction between the first and the last. A chunk scans
@@ -80,10 +80,6 @@ export async function eraseUserInChunks(
     await holdFactWrites(client);
     await eraseSlotRows(client, platform, user, await steps.slotsOf(platform, user));
     await eraseUserRecords(client, platform, user);
-    await client.query("DELETE FROM erasures WHERE platform_id = $1 AND user_id = $2", [
-      platform,
-      user,
-    ]);
     return steps.logErasure(client);
   });
   await steps.committed(last);
@@ -158,7 +154,7 @@ async function eraseSlotRows(
   );
 }
 
-/** The user's sessions, visits, intervals, apps and profile: every row naming them by key. */
+/** The user's sessions, visits, intervals, apps, profile and erasure: every row naming them by key. */
 async function eraseUserRecords(
   client: pg.ClientBase,
   platform: string,

@@ -1,10 +1,11 @@
-// Bounds password guessing: a fixed number of login attempts per client address per window.
+// A fixed number of requests per client address per window: sign-in attempts (password
+// guessing), requests for shared reports.
 
 /** Sign-in attempts allowed per client address per window. */
 export const LOGIN_ATTEMPTS = 10;
 export const LOGIN_WINDOW_MS = 60_000;
 
-export class LoginLimiter {
+export class AddressLimiter {
   private readonly attempts = new Map<string, { count: number; windowStart: number }>();
 
   constructor(
@@ -13,7 +14,7 @@ export class LoginLimiter {
     private readonly clock: () => number,
   ) {}
 
-  /** Counts an attempt; returns the seconds to wait when over the limit, else 0. */
+  /** Counts a request; returns the seconds to wait when over the limit, else 0. */
   hit(client: string): number {
     const now = this.clock();
     if (this.attempts.size > 50_000) this.prune(now);
